@@ -1,0 +1,55 @@
+# Two entry points for a fresh machine (Python, pip and apt only): `make run` and `make test`.
+# Everything else here is a step they depend on.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+
+.PHONY: run test lint typecheck unit browser chromium axe reconstruct bench clean
+
+$(VENV)/.runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## Install the runtime into .venv and serve the app headless on http://localhost:$(PORT)
+run: $(VENV)/.runtime
+	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+## Debian's chromium for the real-browser tests (Playwright cannot download its own here)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+## axe-core from the npm registry, pinned in package-lock.json, injected into pages by the a11y test
+axe: node_modules/axe-core/axe.min.js
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	touch $@
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(VENV)/.dev
+	$(VENV)/bin/mypy
+
+## Install test tools (and chromium if missing), then run lint, types and the whole suite
+test: $(VENV)/.dev chromium axe lint typecheck
+	$(PY) -m pytest
+
+## The full pseudo-cohort search (heavy; not part of `make test`)
+reconstruct: $(VENV)/.dev
+	$(PY) cli.py reconstruct
+
+bench: $(VENV)/.dev
+	$(PY) bench/batch.py
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache test-artifacts
