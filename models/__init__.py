@@ -1,0 +1,1 @@
+"""Poor-outcome model: published tables, reconstructed pseudo-cohort, fitted model."""
