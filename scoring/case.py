@@ -1,0 +1,236 @@
+"""``PatientCase``: every clinical field of one patient, each entered once.
+
+One Pydantic model is validated once and then read by every score, the indications and
+the model, so no two parts can disagree about a field. Every field is optional: a field
+left empty (None) means *not recorded*, and each score names the fields it needed and did
+not get instead of filling them in (see ``scoring.result``). The model is frozen (a case
+cannot change under a result computed from it) and forbids unknown fields (a misspelt
+column must not be silently dropped).
+
+Facts entered once (spec §9): the primary tumor feeds Tokuhashi and Katagiri; Frankel
+feeds Tokuhashi's palsy item and the model; the vertebral level feeds SINS location and
+the model's lesion level; the bone-metastasis counts feed Tokuhashi and Katagiri's
+"multiple skeletal metastases"; KPS (Tokuhashi) and ECOG (Katagiri) are both asked and
+never converted into each other.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+
+from scoring.bilsky import BilskyGrade
+from scoring.frankel import FrankelGrade
+from scoring.labs import ANALYTE_BY_FIELD, LabValue
+from scoring.levels import VertebralLevel
+from scoring.metastases import MajorOrganMets, VisceralMets
+from scoring.options import CodedEnum
+from scoring.primary_tumor import PrimaryTumor
+from scoring.sins_findings import (
+    SinsAlignment,
+    SinsBoneLesion,
+    SinsCollapse,
+    SinsPain,
+    SinsPosterolateral,
+)
+
+
+class Sex(CodedEnum):
+    MALE = "male"
+    FEMALE = "female"
+
+
+def _field(title: str, allowed: str, description: str, **constraints: Any) -> Any:
+    """A case field: optional, titled with its unit, with its allowed values stated."""
+    return Field(
+        default=None,
+        title=title,
+        description=f"{description} Allowed: {allowed}. Empty = not recorded.",
+        json_schema_extra={"allowed": allowed},
+        **constraints,
+    )
+
+
+def _lab(title: str) -> Any:
+    spec = ANALYTE_BY_FIELD[title]
+    units = " or ".join(f"{r.unit.value} ({r.low}–{r.high})" for r in spec.units)
+    return _field(
+        spec.label,
+        units,
+        f"{spec.label} with its unit; Katagiri laboratory item "
+        f"({spec.tier.value} when {spec.criterion_text()}).",
+    )
+
+
+class PatientCase(BaseModel):
+    """One patient considered for palliative surgery of a spinal metastasis."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    # Patient
+    sex: Sex | None = _field("Sex", "male, female", "Sex; a predictor of the cohort model.")
+    age_years: Annotated[StrictInt, Field(ge=18, le=120)] | None = _field(
+        "Age (years)", "18–120", "Age at the time of surgery, in whole years."
+    )
+    # Lesion
+    lesion_level: VertebralLevel | None = _field(
+        "Vertebral level of the main lesion",
+        "C1–C7, T1–T12, L1–L5, S1–S5",
+        "Feeds SINS location and the model's lesion level (C1–C2 upper, C3–C6 middle, "
+        "C7–T1 cervicothoracic junction).",
+    )
+    escc_grade: BilskyGrade | None = _field(
+        "Bilsky ESCC grade",
+        "0, 1a, 1b, 1c, 2, 3",
+        "Epidural spinal cord compression on axial T2 MRI; recorded for the case, not scored.",
+    )
+    # Neurology and performance
+    frankel: FrankelGrade | None = _field(
+        "Frankel grade", "A, B, C, D, E", "Feeds Tokuhashi's palsy item and the model."
+    )
+    kps: Annotated[StrictInt, Field(ge=10, le=100, multiple_of=10)] | None = _field(
+        "Karnofsky performance status (%)",
+        "10–100 in steps of 10",
+        "Tokuhashi's general condition. Not converted from ECOG.",
+    )
+    ecog: Annotated[StrictInt, Field(ge=0, le=4)] | None = _field(
+        "ECOG performance status",
+        "0–4",
+        "Katagiri's 'ECOG PS 3 or 4' point. Not converted from Karnofsky.",
+    )
+    # Tumor and systemic disease
+    primary_tumor: PrimaryTumor | None = _field(
+        "Primary tumor",
+        "a code of the project's primary-tumor vocabulary",
+        "Feeds both Tokuhashi (by organ) and Katagiri (by growth).",
+    )
+    previous_chemotherapy: bool | None = _field(
+        "Previous chemotherapy", "yes (true), no (false)", "Katagiri factor."
+    )
+    extraspinal_bone_mets: Annotated[StrictInt, Field(ge=0, le=999)] | None = _field(
+        "Extraspinal bone metastases (foci)",
+        "0–999",
+        "Number of bone metastasis foci outside the spine (bone scan or other imaging).",
+    )
+    vertebral_body_mets: Annotated[StrictInt, Field(ge=1, le=29)] | None = _field(
+        "Vertebral bodies involved",
+        "1–29",
+        "Number of vertebral bodies with metastasis, the main lesion included.",
+    )
+    major_organ_mets: MajorOrganMets | None = _field(
+        "Major internal organ metastases",
+        "none, removable, unremovable",
+        "Lungs, liver, kidneys, brain (Tokuhashi).",
+    )
+    visceral_mets: VisceralMets | None = _field(
+        "Visceral metastases",
+        "none, nodular, disseminated",
+        "Katagiri: nodular visceral or brain = nodular; pleural, peritoneal or leptomeningeal "
+        "dissemination = disseminated.",
+    )
+    # Laboratory (Katagiri)
+    crp: LabValue | None = _lab("crp")
+    ldh: LabValue | None = _lab("ldh")
+    albumin: LabValue | None = _lab("albumin")
+    platelets: LabValue | None = _lab("platelets")
+    calcium: LabValue | None = _lab("calcium")
+    bilirubin: LabValue | None = _lab("bilirubin")
+    # SINS findings (location comes from the level)
+    sins_pain: SinsPain | None = _field(
+        "SINS pain",
+        "mechanical, occasional, none",
+        "Mechanical: relief when recumbent and/or pain with movement or loading of the spine.",
+    )
+    sins_bone_lesion: SinsBoneLesion | None = _field(
+        "SINS bone lesion", "lytic, mixed, blastic", "Lesion quality on CT."
+    )
+    sins_alignment: SinsAlignment | None = _field(
+        "SINS alignment", "subluxation, deformity, normal", "Radiographic spinal alignment."
+    )
+    sins_collapse: SinsCollapse | None = _field(
+        "SINS vertebral body collapse",
+        "gt50, lt50, none_gt50_involved, none",
+        "Exactly 50 % has no category and is not accepted.",
+    )
+    sins_posterolateral: SinsPosterolateral | None = _field(
+        "SINS posterolateral involvement",
+        "bilateral, unilateral, none",
+        "Facet, pedicle or costovertebral joint fracture or replacement with tumor.",
+    )
+    # Indications (seed 000 Methods; seed 004)
+    progressive_neurological_deficit: bool | None = _field(
+        "Progressive neurological deficit", "yes, no", "A surgical indication (seed 000)."
+    )
+    intractable_pain: bool | None = _field(
+        "Intractable pain despite conservative care",
+        "yes, no",
+        "Pain resistant to conservative care including opioids; an indication (seed 000).",
+    )
+    impaired_consciousness_cerebral_mets: bool | None = _field(
+        "Impaired consciousness from cerebral metastasis",
+        "yes, no",
+        "The cohort study's contraindication to surgery.",
+    )
+
+    @field_validator("crp", "ldh", "albumin", "platelets", "calcium", "bilirubin")
+    @classmethod
+    def _unit_and_range(cls, value: LabValue | None, info: ValidationInfo) -> LabValue | None:
+        """Each analyte takes only its own units, within a plausible range in that unit."""
+        if value is None:
+            return None
+        spec = ANALYTE_BY_FIELD[str(info.field_name)]
+        rule = spec.rule(value.unit)
+        if not rule.low <= value.value <= rule.high:
+            raise ValueError(
+                f"{spec.label} {value.value} {value.unit.label} is outside the accepted "
+                f"range {rule.low}–{rule.high} {value.unit.label}"
+            )
+        return value
+
+
+FIELD_NAMES: tuple[str, ...] = tuple(PatientCase.model_fields)
+
+
+def field_title(name: str) -> str:
+    info = PatientCase.model_fields.get(name)
+    return info.title if info is not None and info.title else name
+
+
+def field_allowed(name: str) -> str:
+    info = PatientCase.model_fields.get(name)
+    extra = info.json_schema_extra if info is not None else None
+    return str(extra.get("allowed", "")) if isinstance(extra, dict) else ""
+
+
+def describe_errors(error: ValidationError) -> list[str]:
+    """One plain sentence per problem, naming the field, its allowed values and the input.
+
+    Pydantic's messages are exact but terse ("Input should be a multiple of 10"); a
+    surgeon needs the field's name and what it accepts on the same line.
+    """
+    lines = []
+    for err in error.errors():
+        loc = [str(p) for p in err["loc"] if not isinstance(p, int)]
+        name = loc[0] if loc else "case"
+        title = field_title(name)
+        allowed = field_allowed(name)
+        message = str(err["msg"]).removeprefix("Value error, ")
+        got = err.get("input")
+        got_text = (
+            "" if isinstance(got, dict) or err["type"] == "extra_forbidden" else (f" (got {got!r})")
+        )
+        if err["type"] == "extra_forbidden":
+            lines.append(f"{name}: not a field of a patient case")
+            continue
+        suffix = f" Allowed: {allowed}." if allowed else ""
+        lines.append(f"{title} ({name}): {message}{got_text}.{suffix}")
+    return lines

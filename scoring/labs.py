@@ -1,0 +1,227 @@
+"""Laboratory values with explicit units, compared at the exact published cut-off.
+
+New Katagiri's laboratory factor (Katagiri 2014 via spec S4, §2.3): *abnormal* (1 point)
+is CRP ≥ 0.4 mg/dL, LDH ≥ 250 IU/L or albumin < 3.7 g/dL; *critical* (2 points) is
+platelets < 100 × 10⁹/L, calcium ≥ 10.3 mg/dL or total bilirubin ≥ 1.4 mg/dL. Critical
+outranks abnormal and the item is at most 2.
+
+Why exact arithmetic: 10.3 mg/dL of calcium is 2.5699… mmol/L. An implementation that
+compares against a rounded 2.57 mmol/L misclassifies a patient at the cut-off (A-K7). Here
+every cut-off is a ``Fraction`` in the conventional unit, converted to the unit the value
+was entered in by an exact factor, and compared with the value as an exact ``Decimal``.
+The factors are the spec's: calcium 1 mg/dL = 1/4.008 mmol/L, bilirubin 1 mg/dL =
+17.104 µmol/L (molar masses 40.08 and 584.66 g/mol), platelets 1 × 10⁴/µL = 10 × 10⁹/L.
+
+Worked example: calcium 2.57 mmol/L. Cut-off in mmol/L = 10.3 / 4.008 = 2.569860…;
+2.57 ≥ 2.569860… so the value is critical, as 2.57 × 4.008 = 10.30056 mg/dL ≥ 10.3 says.
+
+Calcium is used as supplied (measured or albumin-corrected: the paper does not say, A-K7);
+LDH's cut-off comes from a Japanese 2005–2008 cohort and depends on the assay.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from fractions import Fraction
+from types import MappingProxyType
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from scoring.options import CodedEnum, ScoredOption
+from scoring.sources import KATAGIRI_2014
+
+
+class LabUnit(CodedEnum):
+    """Units accepted for laboratory values. Codes are ASCII; labels are clinical notation."""
+
+    _label: str
+
+    def __new__(cls, code: str, label: str) -> Self:
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member._label = label
+        return member
+
+    @property
+    def label(self) -> str:
+        return self._label
+
+    MG_DL = ("mg/dL", "mg/dL")
+    MG_L = ("mg/L", "mg/L")
+    G_DL = ("g/dL", "g/dL")
+    G_L = ("g/L", "g/L")
+    MMOL_L = ("mmol/L", "mmol/L")
+    UMOL_L = ("umol/L", "µmol/L")
+    U_L = ("U/L", "U/L")
+    E9_PER_L = ("10^9/L", "× 10⁹/L")
+    E4_PER_UL = ("10^4/uL", "× 10⁴/µL")
+
+
+class LabTier(ScoredOption):
+    """New Katagiri factor 3, laboratory data."""
+
+    NORMAL = ("normal", 0, "Normal", KATAGIRI_2014)
+    ABNORMAL = (
+        "abnormal",
+        1,
+        "Abnormal (CRP ≥ 0.4 mg/dL, LDH ≥ 250 IU/L or albumin < 3.7 g/dL)",
+        KATAGIRI_2014,
+    )
+    CRITICAL = (
+        "critical",
+        2,
+        "Critical (platelets < 100 × 10⁹/L, calcium ≥ 10.3 mg/dL or bilirubin ≥ 1.4 mg/dL)",
+        KATAGIRI_2014,
+    )
+
+
+class Direction(StrEnum):
+    AT_OR_ABOVE = "≥"
+    BELOW = "<"
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRule:
+    """One accepted unit: its exact factor from the conventional unit and its accepted range.
+
+    The range is a plausibility limit that catches typing and unit errors (an albumin of
+    35 "g/dL" is almost surely 35 g/L), stated in the unit itself so that the message a
+    user reads names numbers they recognise.
+    """
+
+    unit: LabUnit
+    per_conventional: Fraction
+    low: Decimal
+    high: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class AnalyteSpec:
+    field: str
+    label: str
+    units: tuple[UnitRule, ...]
+    cutoff: Fraction
+    direction: Direction
+    tier: LabTier
+
+    @property
+    def conventional(self) -> LabUnit:
+        return self.units[0].unit
+
+    def rule(self, unit: LabUnit) -> UnitRule:
+        for rule in self.units:
+            if rule.unit is unit:
+                return rule
+        allowed = " or ".join(r.unit.label for r in self.units)
+        raise ValueError(f"{unit.label} is not a unit of {self.label}; use {allowed}")
+
+    def cutoff_in(self, unit: LabUnit) -> Fraction:
+        """The published cut-off expressed exactly in ``unit``."""
+        return self.cutoff * self.rule(unit).per_conventional
+
+    def is_flagged(self, value: Decimal, unit: LabUnit) -> bool:
+        """Whether the value meets this analyte's criterion, compared exactly."""
+        exact = Fraction(value)
+        limit = self.cutoff_in(unit)
+        return exact >= limit if self.direction is Direction.AT_OR_ABOVE else exact < limit
+
+    def criterion_text(self, unit: LabUnit | None = None) -> str:
+        unit = unit or self.conventional
+        limit = self.cutoff_in(unit)
+        shown = _format_fraction(limit)
+        return f"{self.label} {self.direction.value} {shown} {unit.label}"
+
+
+def _format_fraction(value: Fraction) -> str:
+    """Exact where the decimal terminates; otherwise five decimals and an ellipsis."""
+    as_decimal = Decimal(value.numerator) / Decimal(value.denominator)
+    text = format(as_decimal.normalize(), "f")
+    if Fraction(Decimal(text)) == value:
+        return text
+    return f"{as_decimal:.5f}…"
+
+
+_ONE = Fraction(1)
+ANALYTES: tuple[AnalyteSpec, ...] = (
+    AnalyteSpec(
+        "crp",
+        "CRP",
+        (
+            UnitRule(LabUnit.MG_DL, _ONE, Decimal(0), Decimal(100)),
+            UnitRule(LabUnit.MG_L, Fraction(10), Decimal(0), Decimal(1000)),
+        ),
+        Fraction("0.4"),
+        Direction.AT_OR_ABOVE,
+        LabTier.ABNORMAL,
+    ),
+    AnalyteSpec(
+        "ldh",
+        "LDH",
+        (UnitRule(LabUnit.U_L, _ONE, Decimal(0), Decimal(50000)),),
+        Fraction(250),
+        Direction.AT_OR_ABOVE,
+        LabTier.ABNORMAL,
+    ),
+    AnalyteSpec(
+        "albumin",
+        "Albumin",
+        (
+            UnitRule(LabUnit.G_DL, _ONE, Decimal("0.5"), Decimal(7)),
+            UnitRule(LabUnit.G_L, Fraction(10), Decimal(5), Decimal(70)),
+        ),
+        Fraction("3.7"),
+        Direction.BELOW,
+        LabTier.ABNORMAL,
+    ),
+    AnalyteSpec(
+        "platelets",
+        "Platelets",
+        (
+            UnitRule(LabUnit.E9_PER_L, _ONE, Decimal(0), Decimal(2000)),
+            UnitRule(LabUnit.E4_PER_UL, Fraction(1, 10), Decimal(0), Decimal(200)),
+        ),
+        Fraction(100),
+        Direction.BELOW,
+        LabTier.CRITICAL,
+    ),
+    AnalyteSpec(
+        "calcium",
+        "Calcium",
+        (
+            UnitRule(LabUnit.MG_DL, _ONE, Decimal(2), Decimal(25)),
+            UnitRule(LabUnit.MMOL_L, Fraction(1000, 4008), Decimal("0.5"), Decimal("6.25")),
+        ),
+        Fraction("10.3"),
+        Direction.AT_OR_ABOVE,
+        LabTier.CRITICAL,
+    ),
+    AnalyteSpec(
+        "bilirubin",
+        "Total bilirubin",
+        (
+            UnitRule(LabUnit.MG_DL, _ONE, Decimal(0), Decimal(50)),
+            UnitRule(LabUnit.UMOL_L, Fraction("17.104"), Decimal(0), Decimal(855)),
+        ),
+        Fraction("1.4"),
+        Direction.AT_OR_ABOVE,
+        LabTier.CRITICAL,
+    ),
+)
+ANALYTE_BY_FIELD: MappingProxyType[str, AnalyteSpec] = MappingProxyType(
+    {a.field: a for a in ANALYTES}
+)
+
+
+class LabValue(BaseModel):
+    """A measured value with its unit; which units an analyte takes is checked by the case."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    value: Decimal = Field(ge=0, allow_inf_nan=False, description="The measured value")
+    unit: LabUnit = Field(description="The unit the value was measured in")
+
+    def __str__(self) -> str:
+        return f"{self.value} {self.unit.label}"

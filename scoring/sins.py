@@ -1,0 +1,91 @@
+"""Spinal Instability Neoplastic Score (SINS, 2010): six components, 0–18.
+
+Fisher CG, DiPaola CP, Ryken TC, et al. Spine 2010;35(22):E1221-E1229,
+doi:10.1097/BRS.0b013e3181e16ae2 (table as reproduced verbatim in spec S8, §3).
+Location comes from the vertebral level (``scoring.levels``: C7–T2 junctional, A-S1).
+
+Worked example: lesion at C7 (junctional, 3), mechanical pain (3), lytic (2), normal
+alignment (0), < 50 % collapse (2), unilateral posterolateral involvement (1): total 11,
+indeterminate (possibly impending) instability.
+"""
+
+from __future__ import annotations
+
+from scoring.case import PatientCase
+from scoring.items import item
+from scoring.levels import SinsLocation
+from scoring.result import Band, ScoreResult
+from scoring.sins_findings import (
+    SinsAlignment,
+    SinsBoneLesion,
+    SinsCollapse,
+    SinsPain,
+    SinsPosterolateral,
+)
+from scoring.sources import FISHER_2010
+
+SOURCE = FISHER_2010
+
+BANDS: tuple[Band, ...] = (
+    Band("stable", "Stable (0–6)", 0, 6, "Stable", SOURCE),
+    Band(
+        "indeterminate",
+        "Indeterminate (7–12)",
+        7,
+        12,
+        "Indeterminate (possibly impending) instability",
+        SOURCE,
+    ),
+    Band("unstable", "Unstable (13–18)", 13, 18, "Instability", SOURCE),
+)
+CONSULTATION_NOTE = "A SINS of 7–18 warrants surgical consultation (Fisher 2010)."
+
+
+def score(case: PatientCase) -> ScoreResult:
+    """SINS of ``case``: location from the level, five findings from imaging and history."""
+    level = case.lesion_level
+    items = (
+        item(
+            "location",
+            "Location",
+            SinsLocation,
+            None if level is None else level.sins_location,
+            ("lesion_level",),
+            SOURCE,
+            "" if level is None else f"Level {level.value}",
+        ),
+        item("pain", "Pain", SinsPain, case.sins_pain, ("sins_pain",), SOURCE),
+        item(
+            "bone_lesion",
+            "Bone lesion",
+            SinsBoneLesion,
+            case.sins_bone_lesion,
+            ("sins_bone_lesion",),
+            SOURCE,
+        ),
+        item(
+            "alignment",
+            "Radiographic spinal alignment",
+            SinsAlignment,
+            case.sins_alignment,
+            ("sins_alignment",),
+            SOURCE,
+        ),
+        item(
+            "collapse",
+            "Vertebral body collapse",
+            SinsCollapse,
+            case.sins_collapse,
+            ("sins_collapse",),
+            SOURCE,
+        ),
+        item(
+            "posterolateral",
+            "Posterolateral involvement of spinal elements",
+            SinsPosterolateral,
+            case.sins_posterolateral,
+            ("sins_posterolateral",),
+            SOURCE,
+        ),
+    )
+    return ScoreResult("sins", "SINS", items, BANDS, False, SOURCE, (CONSULTATION_NOTE,))

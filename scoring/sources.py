@@ -1,0 +1,97 @@
+"""Where every point comes from.
+
+Each scored option, band and cut-off in this package carries one of these sources, so the
+app, the reports and the tests can always say *why* a number is what it is. The short ids
+(S1 ... S13) are those of ``shared/clinical-spec.md`` section 0, the project's reviewed
+specification, which records how far each source can be trusted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A citable source: a short key, a human citation and, where one exists, a DOI."""
+
+    key: str
+    citation: str
+    doi: str | None = None
+    note: str = ""
+
+    def __str__(self) -> str:
+        doi = f" doi:{self.doi}" if self.doi else ""
+        return f"{self.citation}{doi}"
+
+
+TOKUHASHI_2005 = Source(
+    "Tokuhashi 2005",
+    "Tokuhashi Y, Matsuzaki H, Oda H, Oshima M, Ryu J. A revised scoring system for "
+    "preoperative evaluation of metastatic spine tumor prognosis. Spine 2005;30(19):2186-2191; "
+    "table as reproduced with the author's corrections in NICE CG75 (2008) Appendix 3 (spec S1)",
+    "10.1097/01.brs.0000180401.06919.a5",
+    note="DOI not confirmed against the publisher's page in this project's literature check",
+)
+KATAGIRI_2014 = Source(
+    "Katagiri 2014",
+    "Katagiri H, Okada R, Takagi T, et al. New prognostic factors and scoring system for "
+    "patients with skeletal metastasis. Cancer Med 2014;3(5):1359-1367 (abstract, spec S5; "
+    "factor points and laboratory cut-offs as reproduced in spec S4)",
+    "10.1002/cam4.292",
+)
+KATAGIRI_2014_RECOLLECTION = Source(
+    "Katagiri 2014 (unverified)",
+    "Katagiri 2014, Table of primary-lesion groups: this entry rests on recollection of the "
+    "2014 table and is not confirmed by an accessible source (spec A-K1)",
+    "10.1002/cam4.292",
+    note="unverified",
+)
+FISHER_2010 = Source(
+    "Fisher 2010",
+    "Fisher CG, DiPaola CP, Ryken TC, et al. A novel classification system for spinal "
+    "instability in neoplastic disease: an evidence-based approach and expert consensus from "
+    "the Spine Oncology Study Group. Spine 2010;35(22):E1221-E1229 (table as reproduced "
+    "verbatim in spec S8)",
+    "10.1097/BRS.0b013e3181e16ae2",
+)
+FRANKEL_1969 = Source(
+    "Frankel 1969",
+    "Frankel HL, Hancock DO, Hyslop G, et al. The value of postural reduction in the initial "
+    "management of closed injuries of the spine with paraplegia and tetraplegia. Paraplegia "
+    "1969;7(3):179-192",
+    "10.1038/sc.1969.30",
+)
+OKEN_1982 = Source(
+    "Oken 1982",
+    "Oken MM, Creech RH, Tormey DC, et al. Toxicity and response criteria of the Eastern "
+    "Cooperative Oncology Group. Am J Clin Oncol 1982;5(6):649-655",
+    "10.1097/00000421-198212000-00014",
+)
+KARNOFSKY_1949 = Source(
+    "Karnofsky 1949",
+    "Karnofsky DA, Burchenal JH. The clinical evaluation of chemotherapeutic agents in cancer. "
+    "In: MacLeod CM, ed. Evaluation of Chemotherapeutic Agents. Columbia Univ Press; 1949:191-205",
+)
+BILSKY_2010 = Source(
+    "Bilsky 2010",
+    "Bilsky MH, Laufer I, Fourney DR, et al. Reliability analysis of the epidural spinal cord "
+    "compression scale. J Neurosurg Spine 2010;13(3):324-328",
+    "10.3171/2010.3.SPINE09459",
+)
+COHORT_STUDY = Source(
+    "Cohort study (seed 000)",
+    "Kanda Y, Kakutani K, et al. Surgical outcomes and risk factors for poor outcomes in "
+    "patients with cervical spine metastasis: a prospective study. J Orthop Surg Res "
+    "2021;16(1):423 (46 patients, palliative posterior surgery, 2013-2018; seed 000)",
+    "10.1186/s13018-021-02562-8",
+)
+REVIEW = Source(
+    "Cervical metastasis review (seed 004)",
+    "Zwolak P, Kröber M. Management of metastatic tumours to the cervical spine. Journal of "
+    "Spine (year and DOI not confirmed; seed 004)",
+)
+SPEC = Source(
+    "Project spec",
+    "shared/clinical-spec.md: the project's reviewed reading where sources disagree or are silent",
+)
