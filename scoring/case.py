@@ -49,14 +49,13 @@ class Sex(CodedEnum):
     FEMALE = "female"
 
 
-def _field(title: str, allowed: str, description: str, **constraints: Any) -> Any:
+def _field(title: str, allowed: str, description: str) -> Any:
     """A case field: optional, titled with its unit, with its allowed values stated."""
     return Field(
         default=None,
         title=title,
         description=f"{description} Allowed: {allowed}. Empty = not recorded.",
         json_schema_extra={"allowed": allowed},
-        **constraints,
     )
 
 
