@@ -1,0 +1,157 @@
+"""PatientCase validation: tables of valid and invalid inputs, and arbitrary dictionaries."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from scoring import PatientCase, describe_errors
+from scoring.case import FIELD_NAMES
+from scoring.labs import LabUnit
+from tests.conftest import COMPLETE, make_case
+
+ROOT = Path(__file__).resolve().parents[1]
+
+VALID = [
+    {},
+    COMPLETE,
+    {"kps": 10},
+    {"kps": 100},
+    {"ecog": 0},
+    {"ecog": 4},
+    {"age_years": 18},
+    {"age_years": 120},
+    {"extraspinal_bone_mets": 0},
+    {"vertebral_body_mets": 1},
+    {"vertebral_body_mets": 29},
+    {"lesion_level": "S5"},
+    {"escc_grade": "1c"},
+    {"previous_chemotherapy": True},
+    {"crp": {"value": 0, "unit": "mg/L"}},
+    {"albumin": {"value": "70", "unit": "g/L"}},
+    {"calcium": {"value": 2.5, "unit": "mmol/L"}},
+    {"platelets": {"value": "12.5", "unit": "10^4/uL"}},
+    {"bilirubin": {"value": "855", "unit": "umol/L"}},
+]
+
+
+@pytest.mark.parametrize("data", VALID)
+def test_valid_inputs(data: dict[str, Any]) -> None:
+    PatientCase(**data)
+
+
+# (input, field named in the error, text the message must contain)
+INVALID = [
+    ({"kps": 0}, "kps", "greater than or equal to 10"),
+    ({"kps": 55}, "kps", "multiple of 10"),
+    ({"kps": 110}, "kps", "less than or equal to 100"),
+    ({"ecog": 5}, "ecog", "less than or equal to 4"),
+    ({"ecog": True}, "ecog", "valid integer"),
+    ({"ecog": 2.5}, "ecog", "valid integer"),
+    ({"age_years": 17}, "age_years", "greater than or equal to 18"),
+    ({"extraspinal_bone_mets": -1}, "extraspinal_bone_mets", "greater than or equal to 0"),
+    ({"vertebral_body_mets": 0}, "vertebral_body_mets", "greater than or equal to 1"),
+    ({"lesion_level": "C0"}, "lesion_level", "C1"),
+    ({"lesion_level": "Co1"}, "lesion_level", "C1"),
+    ({"frankel": "F"}, "frankel", "'A'"),
+    ({"primary_tumor": "colorectal"}, "primary_tumor", "'rectum'"),
+    ({"sex": "m"}, "sex", "'male'"),
+    ({"sins_collapse": "eq50"}, "sins_collapse", "'gt50'"),
+    ({"crp": {"value": 1, "unit": "g/L"}}, "crp", "not a unit of CRP"),
+    ({"crp": {"value": -1, "unit": "mg/L"}}, "crp", "greater than or equal to 0"),
+    ({"crp": {"value": "nan", "unit": "mg/L"}}, "crp", "finite number"),
+    ({"crp": 0.5}, "crp", "valid dictionary"),
+    ({"albumin": {"value": 35, "unit": "g/dL"}}, "albumin", "outside the accepted range"),
+    ({"calcium": {"value": 10, "unit": "mmol/L"}}, "calcium", "0.5–6.25 mmol/L"),
+    ({"platelets": {"value": 250, "unit": "10^4/uL"}}, "platelets", "0–200"),
+    ({"ldh": {"value": 100, "unit": "U/L", "flag": "H"}}, "ldh", "Extra inputs"),
+    ({"kps_percent": 50}, "kps_percent", "Extra inputs"),
+]
+
+
+@pytest.mark.parametrize(("data", "field", "text"), INVALID)
+def test_invalid_inputs_name_the_field(data: dict[str, Any], field: str, text: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        PatientCase(**data)
+    errors = info.value.errors()
+    assert [e["loc"][0] for e in errors] == [field]
+    assert text in str(info.value)
+    message = describe_errors(info.value)[0]
+    assert field in message
+
+
+def test_described_error_states_allowed_values() -> None:
+    with pytest.raises(ValidationError) as info:
+        PatientCase(kps=55)
+    assert describe_errors(info.value) == [
+        "Karnofsky performance status (%) (kps): Input should be a multiple of 10 (got 55). "
+        "Allowed: 10–100 in steps of 10."
+    ]
+
+
+def test_case_is_frozen() -> None:
+    case = make_case()
+    with pytest.raises(ValidationError):
+        case.kps = 90  # type: ignore[misc]
+
+
+def test_lab_keeps_its_unit_and_exact_value() -> None:
+    case = make_case(calcium={"value": "2.5699", "unit": "mmol/L"})
+    assert case.calcium is not None
+    assert case.calcium.value == Decimal("2.5699")
+    assert case.calcium.unit is LabUnit.MMOL_L
+
+
+_values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 1200),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=12),
+    st.sampled_from(["male", "C7", "T1", "E", "thyroid", "none", "lytic", "gt50", "1a"]),
+    st.fixed_dictionaries(
+        {
+            "value": st.one_of(st.integers(-5, 3000), st.text(max_size=6)),
+            "unit": st.sampled_from([u.value for u in LabUnit] + ["mg", ""]),
+        }
+    ),
+)
+_keys = st.one_of(st.sampled_from(FIELD_NAMES), st.text(min_size=1, max_size=10))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(_keys, _values, max_size=8))
+def test_arbitrary_input_validates_or_names_the_field(data: dict[str, Any]) -> None:
+    """Property: any dictionary either validates or raises ValidationError whose every error
+    names a key of the input; nothing else escapes."""
+    error: ValidationError | None = None
+    try:
+        PatientCase(**data)
+    except ValidationError as raised:
+        error = raised
+    if error is not None:
+        for err in error.errors():
+            assert err["loc"], err
+            assert err["loc"][0] in data
+        assert all(line for line in describe_errors(error))
+
+
+def test_cli_schema_prints_json_schema() -> None:
+    out = subprocess.run(
+        [sys.executable, "cli.py", "schema"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    schema = json.loads(out)
+    assert set(schema["properties"]) == set(FIELD_NAMES)
+    kps = schema["properties"]["kps"]
+    assert kps["allowed"] == "10–100 in steps of 10"
+    assert "Karnofsky" in kps["title"]
+    assert all(p.get("description") for p in schema["properties"].values())
