@@ -24,8 +24,10 @@ run: $(VENV)/.runtime
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
 ## Debian's chromium for the real-browser tests (Playwright cannot download its own here)
+## and poppler-utils (pdftoppm, pdftotext) to render the PDF report in tests
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+	@command -v chromium >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium poppler-utils; }
 
 ## axe-core from the npm registry, pinned in package-lock.json, injected into pages by the a11y test
 axe: node_modules/axe-core/axe.min.js
