@@ -1,0 +1,255 @@
+"""The model's row: the one place that turns a patient (or a cohort file) into predictors.
+
+Why one place: the scores and the model must never disagree about what a field means.
+Table 4 of the cohort study (Kanda Y et al., J Orthop Surg Res 2021;16:423,
+doi:10.1186/s13018-021-02562-8) uses five predictors; each is read here from the same
+:class:`~scoring.PatientCase` field (or the same score total) that the scores use:
+
+- ``male``: 1 for male, 0 for female (field ``sex``);
+- ``revised_tokuhashi``: the revised Tokuhashi total, in points (0–15);
+- ``new_katagiri``: the new Katagiri total, in points (0–10);
+- ``lesion_level``: ordinal, upper cervical C1–C2 = 1 < middle C3–C6 = 2 < cervicothoracic
+  junction C7–T1 = 3, one odds ratio per step (the only coding that reproduces Table 4's
+  interval for level, see :mod:`models.published`); read from ``lesion_level`` through
+  :attr:`scoring.levels.VertebralLevel.lesion_group`;
+- ``frankel_grade``: ordinal, A/B = 0 < C/D = 1 < E = 2 (field ``frankel``, the same field
+  that gives Tokuhashi's palsy item).
+
+A value that is unknown stays unknown: a missing field or an incomplete score gives no
+row, and the reason names the fields. A Katagiri total known only as a range (laboratory
+values missing) gives no row either: the model needs the exact points. A level outside
+C1–T1 gives no row because the model was fitted on C1–T1 only; the scores still apply.
+
+Cohort files (the pseudo-cohort, a department's own file) are encoded by
+:func:`encode_cohort` with the same mappings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final
+
+from models.published import FEATURE_CODING, FRANKEL_CODE, LESION_LEVEL_CODE
+from scoring.case import PatientCase, Sex
+
+if TYPE_CHECKING:
+    from scoring import CaseScores
+
+#: Predictors in Table 4 order; the manifest, the artifact and every row use this order.
+FEATURES: Final[tuple[str, ...]] = (
+    "male",
+    "revised_tokuhashi",
+    "new_katagiri",
+    "lesion_level",
+    "frankel_grade",
+)
+#: Short labels as Table 4 prints them.
+FEATURE_LABELS: Final[Mapping[str, str]] = {
+    "male": "Sex (male)",
+    "revised_tokuhashi": "Revised Tokuhashi score",
+    "new_katagiri": "New Katagiri score",
+    "lesion_level": "Level of the main lesion",
+    "frankel_grade": "Frankel grade at baseline",
+}
+#: How each predictor is coded (the published transcription, one source of truth).
+CODING: Final[Mapping[str, str]] = dict(FEATURE_CODING)
+#: Cohort-file codes of the two ordinal predictors.
+LESION_CODES: Final[Mapping[str, int]] = dict(LESION_LEVEL_CODE)
+FRANKEL_CODES: Final[Mapping[str, int]] = dict(FRANKEL_CODE)
+#: Plain-language names of the coded values, for contributions and warnings.
+LESION_TEXT: Final[Mapping[int, str]] = {
+    1: "upper cervical (C1–C2)",
+    2: "middle cervical (C3–C6)",
+    3: "cervicothoracic junction (C7–T1)",
+}
+FRANKEL_TEXT: Final[Mapping[int, str]] = {0: "Frankel A–B", 1: "Frankel C–D", 2: "Frankel E"}
+SEX_TEXT: Final[Mapping[int, str]] = {0: "female", 1: "male"}
+#: Score ranges the scores themselves allow (a cohort file outside them is an error).
+SCORE_LIMITS: Final[Mapping[str, tuple[int, int]]] = {
+    "revised_tokuhashi": (0, 15),
+    "new_katagiri": (0, 10),
+}
+#: Categorical predictors: their coded values and the text of each.
+CATEGORY_TEXT: Final[Mapping[str, Mapping[int, str]]] = {
+    "male": SEX_TEXT,
+    "lesion_level": LESION_TEXT,
+    "frankel_grade": FRANKEL_TEXT,
+}
+#: Columns a cohort file needs for fitting or validation.
+COHORT_COLUMNS: Final[tuple[str, ...]] = (
+    "sex",
+    "revised_tokuhashi",
+    "new_katagiri",
+    "lesion_group",
+    "frankel_group",
+    "poor_outcome",
+)
+
+OUTSIDE_C1_T1: Final = (
+    "The lesion level {level} lies outside C1–T1: the model was fitted on cervical and "
+    "cervicothoracic lesions (C1–T1) only, so it gives no probability here. The scores "
+    "still apply."
+)
+
+
+@dataclass(frozen=True)
+class FeatureRow:
+    """The model's row for one patient, or why there is none.
+
+    ``values`` holds the five predictors (``FEATURES`` keys) or is None; ``missing`` names
+    the :class:`~scoring.PatientCase` fields that would complete it; ``reason`` is a
+    sentence for the user when ``values`` is None. ``katagiri_range`` is the (low, high)
+    Katagiri total when only a range is known.
+    """
+
+    values: dict[str, float] | None
+    missing: tuple[str, ...]
+    reason: str | None
+    katagiri_range: tuple[int, int] | None = field(default=None)
+
+
+def value_text(feature: str, value: float) -> str:
+    """A coded value in words: ``male``, ``7 points``, ``Frankel C–D``."""
+    texts = CATEGORY_TEXT.get(feature)
+    if texts is not None:
+        code = round(value)
+        return texts.get(code, f"{value:g}") if code == value else f"{value:g}"
+    return f"{value:g} points"
+
+
+def _unique(names: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(names))
+
+
+def features(case: PatientCase, scores: CaseScores) -> FeatureRow:
+    """The model's row for ``case``, built from the case and its (already computed) scores."""
+    missing: list[str] = []
+    sentences: list[str] = []
+    values: dict[str, float] = {}
+    katagiri_range: tuple[int, int] | None = None
+
+    if case.lesion_level is not None and case.lesion_level.lesion_group is None:
+        sentences.append(OUTSIDE_C1_T1.format(level=case.lesion_level.value))
+
+    if case.sex is None:
+        missing.append("sex")
+    else:
+        values["male"] = 1.0 if case.sex is Sex.MALE else 0.0
+
+    tokuhashi = scores.tokuhashi
+    if tokuhashi.total is None:
+        missing.extend(tokuhashi.missing)
+        sentences.append(
+            "The revised Tokuhashi score is incomplete (missing: "
+            f"{', '.join(tokuhashi.missing) or 'unknown items'})."
+        )
+    else:
+        values["revised_tokuhashi"] = float(tokuhashi.total)
+
+    katagiri = scores.katagiri
+    if katagiri.total is None:
+        missing.extend(katagiri.missing)
+        names = ", ".join(katagiri.missing) or "unknown items"
+        if katagiri.incomplete:
+            sentences.append(f"The new Katagiri score is incomplete (missing: {names}).")
+        else:
+            katagiri_range = (katagiri.total_min, katagiri.total_max)
+            sentences.append(
+                f"The new Katagiri score is known only as a range ({katagiri.total_min}–"
+                f"{katagiri.total_max} points) because laboratory values are missing "
+                f"({names}); the model needs the exact total."
+            )
+    else:
+        values["new_katagiri"] = float(katagiri.total)
+
+    if case.lesion_level is None:
+        missing.append("lesion_level")
+    elif (group := case.lesion_level.lesion_group) is not None:
+        values["lesion_level"] = float(LESION_CODES[group.value])
+
+    if case.frankel is None:
+        missing.append("frankel")
+    else:
+        values["frankel_grade"] = float(FRANKEL_CODES[case.frankel.group.value])
+
+    simple = [m for m in ("sex", "lesion_level", "frankel") if m in missing]
+    if simple:
+        sentences.append(f"Not recorded: {', '.join(simple)}.")
+    if sentences or len(values) != len(FEATURES):
+        reason = " ".join(sentences) or "A predictor of the model is unknown."
+        return FeatureRow(None, _unique(missing), reason, katagiri_range)
+    return FeatureRow({name: values[name] for name in FEATURES}, (), None, None)
+
+
+class CohortError(ValueError):
+    """A cohort file has a missing column or a value outside its coding."""
+
+
+def encode_cohort(frame: Any) -> tuple[Any, Any, tuple[str, ...]]:
+    """Encode a cohort DataFrame (pseudo-cohort columns) as the model's predictors.
+
+    Returns ``(X, y, excluded)``: ``X`` a float DataFrame with ``FEATURES`` columns, ``y``
+    an int array of 0/1, and one sentence per excluded row. Rows with an empty predictor
+    or outcome are excluded and named (never imputed); a value outside the coding (e.g.
+    ``lesion_group = lumbar``, Tokuhashi 17) raises :class:`CohortError` naming the rows,
+    because a misspelt code must not silently drop patients.
+    """
+    import numpy as np
+    import pandas as pd
+
+    absent = [c for c in COHORT_COLUMNS if c not in frame.columns]
+    if absent:
+        raise CohortError(
+            f"the cohort file lacks column(s) {', '.join(absent)}; it needs "
+            f"{', '.join(COHORT_COLUMNS)} (the pseudo-cohort's columns)"
+        )
+    data = frame[list(COHORT_COLUMNS)].reset_index(drop=True).copy()
+    for column in ("sex", "lesion_group", "frankel_group"):
+        data[column] = data[column].map(lambda v: v.strip() if isinstance(v, str) else v)
+        data[column] = data[column].replace("", pd.NA)
+    empty = data.isna().any(axis=1)
+    excluded = tuple(
+        f"data row {int(i) + 1}: empty "
+        + ", ".join(c for c in COHORT_COLUMNS if pd.isna(data.at[i, c]))
+        for i in data.index[empty]
+    )
+    data = data.loc[~empty]
+
+    problems: list[str] = []
+
+    def bad(column: str, mask: Any) -> None:
+        rows = [str(int(i) + 1) for i in data.index[np.asarray(mask)]]
+        if rows:
+            shown = ", ".join(rows[:10]) + (" …" if len(rows) > 10 else "")
+            problems.append(f"{column} has values outside its coding in data row(s) {shown}")
+
+    sex = data["sex"].astype(str).str.lower()
+    bad("sex (male|female)", ~sex.isin(["male", "female"]))
+    lesion = data["lesion_group"].astype(str).str.lower()
+    bad("lesion_group (upper|middle|ctj)", ~lesion.isin(list(LESION_CODES)))
+    frankel = data["frankel_group"].astype(str).str.upper()
+    bad("frankel_group (AB|CD|E)", ~frankel.isin(list(FRANKEL_CODES)))
+    numeric: dict[str, Any] = {}
+    for column, (low, high) in SCORE_LIMITS.items():
+        raw = pd.to_numeric(data[column], errors="coerce")
+        ok = raw.notna() & (raw == raw.round()) & (raw >= low) & (raw <= high)
+        bad(f"{column} (whole points {low}–{high})", ~ok)
+        numeric[column] = raw
+    outcome = pd.to_numeric(data["poor_outcome"], errors="coerce")
+    bad("poor_outcome (0|1)", ~outcome.isin([0, 1]))
+    if problems:
+        raise CohortError("; ".join(problems))
+
+    x = pd.DataFrame(
+        {
+            "male": (sex == "male").astype(np.float64).to_numpy(),
+            "revised_tokuhashi": numeric["revised_tokuhashi"].astype(np.float64).to_numpy(),
+            "new_katagiri": numeric["new_katagiri"].astype(np.float64).to_numpy(),
+            "lesion_level": lesion.map(LESION_CODES).astype(np.float64).to_numpy(),
+            "frankel_grade": frankel.map(FRANKEL_CODES).astype(np.float64).to_numpy(),
+        },
+        columns=list(FEATURES),
+    )
+    y = outcome.astype(np.int64).to_numpy()
+    return x, y, excluded
