@@ -1,0 +1,1011 @@
+"""Batch scoring: ``python cli.py score INPUT.csv -o OUTPUT.csv``.
+
+Researchers score whole cohorts; a cohort of a million rows must not take a Python loop
+per row, and must not give a single row a different score than the calculator would.
+So this module is the single-case path (``scoring.score_case(PatientCase(...))``)
+rewritten over NumPy arrays, with every table read from the same Enums and tuples the
+single-case path reads (points, ranges, bands, lab cut-offs, SINS location per level,
+multiple-skeletal rule) and never retyped. ``tests/test_batch_property.py`` checks on
+random valid and invalid rows that both paths agree on every output column.
+
+Input: the columns of ``COLUMNS`` (names exact, order free; ``REQUIRED`` must be in the
+header; unknown columns pass through unchanged). A cell is text; surrounding whitespace
+is ignored and an empty cell means *not recorded*.
+
+- Coded columns take exactly the codes of their vocabulary (case-sensitive, as the
+  single-case model does); ``previous_chemotherapy`` takes ``yes`` or ``no``.
+- Whole-number columns (kps, ecog, counts, age) take digits with an optional sign, e.g.
+  ``50`` or ``+3``. ``3.0`` is **rejected**: ``PatientCase`` declares these fields
+  ``StrictInt`` and rejects the float 3.0 too, and a decimal point in a count or a
+  performance score is more often a spreadsheet artefact or a shifted column than a
+  deliberate value; we reject rather than guess. Ranges and steps (KPS in steps of 10)
+  are read from ``PatientCase``'s own field constraints.
+- Laboratory columns take a number in plain decimal notation (``0.4``, ``12``, ``.5``;
+  no exponent, no thousands separator, ``.`` as the decimal mark), within the accepted
+  range of that analyte in that unit (``labs.UnitRule``). Giving both the conventional
+  and the SI column of one analyte in one row is an error, even if they agree.
+
+Lab cut-offs, float vs exact. The single-case path compares the exact decimal ``v`` with
+the exact cut-off ``c`` (a ``Fraction``). Here the bulk of the comparison is done in
+binary floating point: ``x = float(text)`` (correctly rounded by Arrow's parser, checked
+in the tests against Python's ``float``) against ``float(c)`` (``Fraction.__float__``,
+correctly rounded). Round-to-nearest is monotone, so ``x > float(c)`` implies ``v > c``
+and ``x < float(c)`` implies ``v < c``: the float answer is exact whenever the two floats
+differ. They can agree only when ``v`` and ``c`` are within half a unit in the last place
+of each other (about 1e-16 relative), i.e. for a value *at* the cut-off (``0.4``,
+``10.3``) or one carrying 13+ decimals. For a value with at most 12 decimals the nearest
+distinct decimal is at least 1e-12 / 1002 away from any cut-off here (calcium in mmol/L,
+10.3/4.008 = 2575/1002, is the worst case), far more than that half unit, so ties are in
+practice exactly the values equal to a terminating cut-off. Ties are nonetheless not
+guessed: the few distinct texts that tie are re-decided with the single-case rule
+itself (``AnalyteSpec.is_flagged`` on the exact ``Decimal``), so the batch agrees with
+the single-case path for every value, not just for values with few decimals. The
+accepted-range limits are handled the same way.
+
+Output: every input column as it was, then ``OUTPUT_COLUMNS``, then any extra columns
+(see ``ExtraColumns``). Missing-value rules are those of ``scoring.result``:
+Tokuhashi and SINS totals and bands are given only when complete; Katagiri's min and max
+are given when at most laboratory values are missing (the laboratory item then spans the
+tiers it could still reach) and its group only when both ends fall in one group;
+``missing`` lists, once each, the fields that ``ScoreResult.missing`` of the three scores
+would list, in their order. A row with an invalid value gets only ``error``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import typing
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+from fractions import Fraction
+from functools import cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import annotated_types
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from scoring import katagiri, sins, tokuhashi
+from scoring.batch_io import (
+    AtomicCsvWriter,
+    MalformedFileError,
+    Progress,
+    check_header,
+    iter_chunks,
+    read_header,
+)
+from scoring.case import PatientCase, field_allowed
+from scoring.frankel import FrankelGrade
+from scoring.labs import ANALYTE_BY_FIELD, AnalyteSpec, Direction, LabUnit, UnitRule
+from scoring.levels import SinsLocation, VertebralLevel
+from scoring.metastases import MajorOrganMets, VisceralMets
+from scoring.options import RangedOption, ScoredOption
+from scoring.primary_tumor import KatagiriGrowth, PrimaryTumor, TokuhashiPrimary
+from scoring.result import Band, band_for
+from scoring.sins_findings import (
+    SinsAlignment,
+    SinsBoneLesion,
+    SinsCollapse,
+    SinsPain,
+    SinsPosterolateral,
+)
+
+Bools = npt.NDArray[np.bool_]
+Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+Objects = npt.NDArray[np.object_]
+
+DEFAULT_CHUNK_SIZE = 50_000
+
+# --------------------------------------------------------------------------- columns
+
+
+@dataclass(frozen=True, slots=True)
+class CodedColumn:
+    """A column holding one code of a vocabulary (an Enum of ``PatientCase``)."""
+
+    name: str
+    field: str
+    vocabulary: type[Enum]
+    allowed: str
+
+
+@dataclass(frozen=True, slots=True)
+class YesNoColumn:
+    name: str
+    field: str
+    allowed: str = "yes, no"
+
+
+@dataclass(frozen=True, slots=True)
+class WholeColumn:
+    """A whole-number column; bounds and step are read from ``PatientCase``."""
+
+    name: str
+    field: str
+    low: int
+    high: int
+    step: int
+    allowed: str
+
+
+@dataclass(frozen=True, slots=True)
+class LabColumn:
+    """One analyte in one unit; ``twin`` is the same analyte's column in its other unit."""
+
+    name: str
+    spec: AnalyteSpec
+    rule: UnitRule
+    twin: str | None
+
+    @property
+    def field(self) -> str:
+        return self.spec.field
+
+    @property
+    def allowed(self) -> str:
+        return (
+            f"a number {self.rule.low}–{self.rule.high} ({self.spec.label} in "
+            f"{self.rule.unit.label})"
+        )
+
+
+Column = CodedColumn | YesNoColumn | WholeColumn | LabColumn
+
+
+def _vocabulary_of(name: str) -> type[Enum]:
+    """The Enum a ``PatientCase`` field is declared with (``X | None``)."""
+    for arg in typing.get_args(PatientCase.model_fields[name].annotation):
+        if isinstance(arg, type) and issubclass(arg, Enum):
+            return arg
+    raise TypeError(f"PatientCase.{name} is not a coded field")
+
+
+def _coded(name: str) -> CodedColumn:
+    vocabulary = _vocabulary_of(name)
+    codes = [str(member.value) for member in vocabulary]
+    allowed = field_allowed(name)
+    # Use the case's own wording when it names the codes (sex, SINS) or summarises a run
+    # of them (levels: "C1–C7, …"); list the codes where it only points elsewhere.
+    if vocabulary is not VertebralLevel and not all(code in allowed for code in codes):
+        allowed = ", ".join(codes)
+    return CodedColumn(name, name, vocabulary, allowed)
+
+
+def _whole(name: str) -> WholeColumn:
+    """Bounds from the field's ``Annotated[StrictInt, Field(ge=…, le=…, multiple_of=…)]``.
+
+    Unknown constraint kinds raise at import: a new constraint on ``PatientCase`` must not
+    be silently ignored by the batch path.
+    """
+    low: int | None = None
+    high: int | None = None
+    step = 1
+    for arg in typing.get_args(PatientCase.model_fields[name].annotation):
+        for meta in typing.get_args(arg)[1:]:
+            for constraint in getattr(meta, "metadata", [meta]):
+                if isinstance(constraint, annotated_types.Ge):
+                    low = int(typing.cast(int, constraint.ge))
+                elif isinstance(constraint, annotated_types.Le):
+                    high = int(typing.cast(int, constraint.le))
+                elif isinstance(constraint, annotated_types.MultipleOf):
+                    step = int(typing.cast(int, constraint.multiple_of))
+                elif type(constraint).__name__ != "Strict":
+                    raise TypeError(f"PatientCase.{name}: unhandled constraint {constraint!r}")
+    if low is None or high is None:
+        raise TypeError(f"PatientCase.{name} has no bounds")
+    return WholeColumn(name, name, low, high, step, field_allowed(name))
+
+
+def _unit_suffix(unit: LabUnit) -> str:
+    return unit.value.lower().replace("/", "_").replace("^", "e")
+
+
+def _labs() -> tuple[LabColumn, ...]:
+    """The issue's lab columns: each analyte's conventional unit, and for four the SI twin.
+
+    Column names are derived from the unit codes (``mg/dL`` → ``mg_dl``, ``10^9/L`` →
+    ``10e9_l``); platelets in 10⁴/µL, which ``PatientCase`` also accepts, has no column in
+    the issue's file format.
+    """
+    wanted = {
+        "crp": ("mg/dL", "mg/L"),
+        "ldh": ("U/L",),
+        "albumin": ("g/dL", "g/L"),
+        "platelets": ("10^9/L",),
+        "calcium": ("mg/dL", "mmol/L"),
+        "bilirubin": ("mg/dL", "umol/L"),
+    }
+    out = []
+    for analyte, units in wanted.items():
+        spec = ANALYTE_BY_FIELD[analyte]
+        names = [f"{analyte}_{_unit_suffix(LabUnit.parse(u))}" for u in units]
+        for unit, name in zip(units, names, strict=True):
+            twin = next((n for n in names if n != name), None)
+            out.append(LabColumn(name, spec, spec.rule(LabUnit.parse(unit)), twin))
+    return tuple(out)
+
+
+LAB_COLUMNS: tuple[LabColumn, ...] = _labs()
+COLUMNS: tuple[Column, ...] = (
+    _coded("sex"),
+    _whole("age_years"),
+    _coded("lesion_level"),
+    _coded("frankel"),
+    _whole("kps"),
+    _whole("ecog"),
+    _coded("primary_tumor"),
+    _whole("extraspinal_bone_mets"),
+    _whole("vertebral_body_mets"),
+    _coded("major_organ_mets"),
+    _coded("visceral_mets"),
+    YesNoColumn("previous_chemotherapy", "previous_chemotherapy"),
+    *LAB_COLUMNS,
+    _coded("sins_pain"),
+    _coded("sins_bone_lesion"),
+    _coded("sins_alignment"),
+    _coded("sins_collapse"),
+    _coded("sins_posterolateral"),
+)
+COLUMN_BY_NAME: Mapping[str, Column] = {c.name: c for c in COLUMNS}
+ID_COLUMN = "case_id"
+#: Must be in the header. Optional: case_id, age_years (not in the issue's list; read for
+#: the model when present) and the lab columns (either twin of an analyte may be absent).
+REQUIRED: tuple[str, ...] = tuple(
+    c.name for c in COLUMNS if not isinstance(c, LabColumn) and c.name != "age_years"
+)
+OUTPUT_COLUMNS: tuple[str, ...] = (
+    "tokuhashi_total",
+    "tokuhashi_band",
+    "katagiri_min",
+    "katagiri_max",
+    "katagiri_group",
+    "sins_total",
+    "sins_category",
+    "missing",
+    "error",
+)
+
+# ------------------------------------------------------------------------- parsing
+
+_WHOLE_RE = r"[+-]?[0-9]+"
+_DECIMAL_RE = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
+
+
+@dataclass(slots=True)
+class ParsedChunk:
+    """The cells of one chunk turned into arrays, and why any row is rejected.
+
+    ``codes[f]`` is the index of the member in ``list(vocabulary)`` or -1 when empty;
+    ``whole[f]`` the number or -1 when empty; ``lab_value/lab_unit[f]`` the float value and
+    the index of its ``LabColumn`` (-1 when unmeasured), ``lab_flagged[f]`` the exact
+    answer to "does the value meet the analyte's criterion"; ``valid`` False marks a
+    rejected row and ``errors`` says why.
+    """
+
+    n: int
+    codes: dict[str, Ints] = field(default_factory=dict)
+    whole: dict[str, Ints] = field(default_factory=dict)
+    yes_no: dict[str, Ints] = field(default_factory=dict)
+    lab_value: dict[str, Floats] = field(default_factory=dict)
+    lab_column: dict[str, Ints] = field(default_factory=dict)
+    lab_flagged: dict[str, Bools] = field(default_factory=dict)
+    errors: Objects = field(default_factory=lambda: np.empty(0, dtype=object))
+
+    @property
+    def valid(self) -> Bools:
+        return typing.cast(Bools, self.errors == "")
+
+    def reject(self, mask: Bools, messages: pd.Series | str) -> None:
+        """Add a message to the rows of ``mask`` (``messages`` aligned to those rows)."""
+        if not mask.any():
+            return
+        new = (
+            np.full(int(mask.sum()), messages, dtype=object)
+            if isinstance(messages, str)
+            else messages.to_numpy(dtype=object)
+        )
+        old = self.errors[mask]
+        self.errors[mask] = np.where(old == "", new, old + "; " + new)
+
+
+def _quoted(values: pd.Series) -> pd.Series:
+    """The offending text as the user wrote it, shortened, for an error message."""
+    return "'" + values.str.slice(0, 40) + "'"
+
+
+def _parse_coded(col: CodedColumn | YesNoColumn, text: pd.Series, out: ParsedChunk) -> Ints:
+    """Look each *distinct* cell up once (``factorize``), then index: no loop per row."""
+    if isinstance(col, YesNoColumn):
+        index = {"no": 0, "yes": 1}
+    else:
+        index = {str(m.value): i for i, m in enumerate(col.vocabulary)}
+    row_codes, uniques = pd.factorize(text)
+    lut = np.array(
+        [-1 if not u.strip() else index.get(u.strip(), -2) for u in uniques] + [-1],
+        dtype=np.int64,
+    )
+    codes = lut[row_codes]
+    bad = codes == -2
+    if bad.any():
+        out.reject(
+            bad,
+            f"{col.name}: " + _quoted(text[bad]) + f" is not an allowed value. Allowed: "
+            f"{col.allowed}; empty = not recorded",
+        )
+        codes[bad] = -1
+    return typing.cast(Ints, codes)
+
+
+def _parse_whole(col: WholeColumn, text: pd.Series, out: ParsedChunk) -> Ints:
+    trimmed = text.str.strip()
+    empty = (trimmed == "").to_numpy(dtype=bool)
+    ok = trimmed.str.fullmatch(_WHOLE_RE).to_numpy(dtype=bool)
+    # Parsed as float: a 30-digit number becomes a large float (out of range), not an
+    # overflow; every accepted value is a small whole number, exact in binary.
+    values = trimmed.where(ok, "0").astype("float64").to_numpy(dtype=np.float64)
+    in_range = (values >= col.low) & (values <= col.high) & (np.fmod(values, col.step) == 0)
+    not_whole = ~empty & ~ok
+    out.reject(
+        not_whole,
+        f"{col.name}: "
+        + _quoted(text[not_whole])
+        + f" is not a whole number (write it without a decimal point). Allowed: "
+        f"{col.allowed}; empty = not recorded",
+    )
+    out_of_range = ok & ~in_range
+    out.reject(
+        out_of_range,
+        f"{col.name}: "
+        + _quoted(text[out_of_range])
+        + f" is outside the allowed values. Allowed: {col.allowed}; empty = not recorded",
+    )
+    return np.where(ok & in_range, values, -1).astype(np.int64)
+
+
+def _exact_sign(trimmed: pd.Series, x: Floats, bound: Fraction, rows: Bools) -> Ints:
+    """sign(v − bound) for the decimal texts of ``rows``, exact (see the module docstring).
+
+    Decided in floating point except where ``float(v) == float(bound)``; those distinct
+    texts are compared as exact Decimals.
+    """
+    limit = float(bound)
+    sign = np.sign(x - limit).astype(np.int64)
+    tie = rows & (x == limit)
+    if tie.any():
+        tie_codes, tie_texts = pd.factorize(trimmed[tie])
+        exact = np.array(
+            [(Fraction(Decimal(t)) > bound) - (Fraction(Decimal(t)) < bound) for t in tie_texts],
+            dtype=np.int64,
+        )
+        sign[tie] = exact[tie_codes]
+    return sign
+
+
+def _exact_flagged(
+    col: LabColumn, trimmed: pd.Series, x: Floats, rows: Bools
+) -> tuple[Bools, Bools]:
+    """(flagged, accepted) for the measured rows: the criterion and the accepted range."""
+    cutoff = col.spec.cutoff_in(col.rule.unit)
+    limit = float(cutoff)
+    flagged = x >= limit if col.spec.direction is Direction.AT_OR_ABOVE else x < limit
+    tie = rows & (x == limit)
+    if tie.any():
+        # The single-case rule itself decides the few distinct texts at the cut-off.
+        tie_codes, tie_texts = pd.factorize(trimmed[tie])
+        exact = np.array(
+            [col.spec.is_flagged(Decimal(t), col.rule.unit) for t in tie_texts], dtype=bool
+        )
+        flagged[tie] = exact[tie_codes]
+    low = _exact_sign(trimmed, x, Fraction(col.rule.low), rows)
+    high = _exact_sign(trimmed, x, Fraction(col.rule.high), rows)
+    return flagged & rows, rows & (low >= 0) & (high <= 0)
+
+
+def _parse_labs(frame: pd.DataFrame, out: ParsedChunk) -> None:
+    """Each analyte: at most one of its columns per row, a number, in range, flagged exactly."""
+    n = out.n
+    for analyte in dict.fromkeys(c.field for c in LAB_COLUMNS):
+        value = np.full(n, np.nan)
+        which = np.full(n, -1, dtype=np.int64)
+        flagged = np.zeros(n, dtype=bool)
+        given: dict[str, Bools] = {}
+        for index, col in enumerate(LAB_COLUMNS):
+            if col.field != analyte or col.name not in frame.columns:
+                continue
+            text = frame[col.name]
+            trimmed = text.str.strip()
+            present = (trimmed != "").to_numpy(dtype=bool)
+            given[col.name] = present
+            ok = present & trimmed.str.fullmatch(_DECIMAL_RE).to_numpy(dtype=bool)
+            x = trimmed.where(ok, "0").astype("float64").to_numpy(dtype=np.float64)
+            col_flagged, accepted = _exact_flagged(col, trimmed, x, ok)
+            not_number = present & ~ok
+            out.reject(
+                not_number,
+                f"{col.name}: "
+                + _quoted(text[not_number])
+                + f" is not a number (plain decimals with '.', e.g. 0.4). Allowed: "
+                f"{col.allowed}; empty = not measured",
+            )
+            out_of_range = ok & ~accepted
+            out.reject(
+                out_of_range,
+                f"{col.name}: "
+                + _quoted(text[out_of_range])
+                + f" is outside the accepted range. Allowed: {col.allowed}; "
+                "empty = not measured",
+            )
+            use = ok & accepted
+            value[use] = x[use]
+            which[use] = index
+            flagged |= col_flagged & use
+        if len(given) == 2:
+            first, second = given
+            both = given[first] & given[second]
+            out.reject(
+                both,
+                f"{first} and {second}: both given for one patient; give "
+                f"{ANALYTE_BY_FIELD[analyte].label} in one unit only",
+            )
+        out.lab_value[analyte] = value
+        out.lab_column[analyte] = which
+        out.lab_flagged[analyte] = flagged
+
+
+def parse_chunk(frame: pd.DataFrame) -> ParsedChunk:
+    """Validate and convert one chunk of text cells; rows with a bad value are rejected."""
+    n = len(frame)
+    out = ParsedChunk(n, errors=np.full(n, "", dtype=object))
+    for col in COLUMNS:
+        if isinstance(col, LabColumn):
+            continue
+        if col.name not in frame.columns:  # only optional columns can be absent
+            out.whole[col.field] = np.full(n, -1, dtype=np.int64)
+            continue
+        text = frame[col.name]
+        if isinstance(col, CodedColumn):
+            out.codes[col.field] = _parse_coded(col, text, out)
+        elif isinstance(col, YesNoColumn):
+            out.yes_no[col.field] = _parse_coded(col, text, out)
+        else:
+            out.whole[col.field] = _parse_whole(col, text, out)
+    _parse_labs(frame, out)
+    return out
+
+
+# ------------------------------------------------------------------------- scoring
+
+
+@dataclass(frozen=True, slots=True)
+class ItemArrays:
+    """One score item over a chunk: the lowest and highest points, and what is missing."""
+
+    low: Ints
+    high: Ints
+    missing: tuple[tuple[str, Bools], ...]
+    range_tolerant: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreArrays:
+    """A score over a chunk, mirroring ``ScoreResult`` (total range, completeness, band)."""
+
+    total_min: Ints
+    total_max: Ints
+    incomplete: Bools
+    band: Objects  # band code, or "" when the range straddles bands or the score is incomplete
+    missing: tuple[tuple[str, Bools], ...]
+
+    @property
+    def total(self) -> Ints:
+        """The total, or -1 when incomplete or a range (``ScoreResult.total`` is None)."""
+        exact = ~self.incomplete & (self.total_min == self.total_max)
+        return np.where(exact, self.total_min, -1)
+
+
+def _points(table: Sequence[ScoredOption]) -> Ints:
+    return np.array([option.points for option in table], dtype=np.int64)
+
+
+def _option_item(
+    points_by_code: Ints, code: Ints, table: type[ScoredOption], needs: tuple[str, ...]
+) -> ItemArrays:
+    """Like ``scoring.items.item``: known option → its points; unknown → the table's range."""
+    known = code >= 0
+    low, high = table.points_range()
+    points = points_by_code[np.where(known, code, 0)]
+    unknown = ~known
+    return ItemArrays(
+        np.where(known, points, low),
+        np.where(known, points, high),
+        tuple((name, unknown) for name in needs),
+    )
+
+
+def _ranged_item(values: Ints, table: type[RangedOption], needs: str) -> ItemArrays:
+    """Classify whole numbers by the table's own ``low``/``high`` (as ``classify`` does)."""
+    known = values >= 0
+    points = np.full(len(values), -1, dtype=np.int64)
+    for option in table:
+        rows = known & (values >= option.low)
+        if option.high is not None:
+            rows &= values <= option.high
+        points[rows & (points < 0)] = option.points
+    if (points[known] < 0).any():  # PatientCase's bounds keep values inside the table
+        raise ValueError(f"a value lies in no row of {table.__name__}")
+    low, high = table.points_range()
+    return ItemArrays(
+        np.where(known, points, low),
+        np.where(known, points, high),
+        ((needs, ~known),),
+    )
+
+
+def _band_codes(bands: tuple[Band, ...], max_total: int) -> tuple[Ints, Objects]:
+    """Band index per possible total, and band codes (read with ``result.band_for``)."""
+    codes = [b.code for b in bands]
+    index = np.array(
+        [codes.index(band_for(bands, t).code) for t in range(max_total + 1)], dtype=np.int64
+    )
+    return index, np.array(codes, dtype=object)
+
+
+def _score(items: Sequence[ItemArrays], bands: tuple[Band, ...]) -> ScoreArrays:
+    """Sum the items and band the total like ``ScoreResult``, but give no band when the
+    score is incomplete (the batch's rule: an incomplete score has no total and no band)."""
+    total_min = np.sum([i.low for i in items], axis=0)
+    total_max = np.sum([i.high for i in items], axis=0)
+    n = len(total_min)
+    incomplete = np.zeros(n, dtype=bool)
+    missing: dict[str, Bools] = {}
+    for item in items:
+        for name, mask in item.missing:
+            missing[name] = missing[name] | mask if name in missing else mask
+            if not item.range_tolerant:
+                incomplete |= mask
+    index, codes = _band_codes(bands, int(max(b.high for b in bands)))
+    same = index[total_min] == index[total_max]
+    band = np.where(~incomplete & same, codes[index[total_min]], "")
+    return ScoreArrays(total_min, total_max, incomplete, band, tuple(missing.items()))
+
+
+@cache
+def _tables() -> dict[str, Any]:
+    """Lookup arrays from the single-case tables, built once per process."""
+    levels = list(VertebralLevel)
+    tumors = list(PrimaryTumor)
+    frankel = list(FrankelGrade)
+    extra_max = COLUMN_BY_NAME["extraspinal_bone_mets"]
+    bodies_max = COLUMN_BY_NAME["vertebral_body_mets"]
+    assert isinstance(extra_max, WholeColumn)
+    assert isinstance(bodies_max, WholeColumn)
+    # Katagiri's "multiple skeletal metastases" is decided by either count alone (spec §9);
+    # ask the single-case rule which counts decide it, over each field's whole range.
+    skeletal_by_extra = np.array(
+        [
+            katagiri.multiple_skeletal(PatientCase(extraspinal_bone_mets=v))[0]
+            is katagiri.MultipleSkeletalMets.YES
+            for v in range(extra_max.high + 1)
+        ]
+    )
+    skeletal_by_bodies = np.array(
+        [
+            katagiri.multiple_skeletal(PatientCase(vertebral_body_mets=v))[0]
+            is katagiri.MultipleSkeletalMets.YES
+            if v >= bodies_max.low
+            else False
+            for v in range(bodies_max.high + 1)
+        ]
+    )
+    return {
+        "sins_location": _points([lvl.sins_location for lvl in levels]),
+        "tokuhashi_primary": _points([t.tokuhashi for t in tumors]),
+        "katagiri_primary": _points([t.katagiri for t in tumors]),
+        "palsy": _points([tokuhashi.PALSY_BY_FRANKEL[g] for g in frankel]),
+        "skeletal_by_extra": skeletal_by_extra,
+        "skeletal_by_bodies": skeletal_by_bodies,
+    }
+
+
+def _laboratory_item(p: ParsedChunk) -> ItemArrays:
+    """Like ``katagiri.laboratory_item``: critical outranks abnormal; unmeasured widens."""
+    n = p.n
+    floor = np.zeros(n, dtype=np.int64)  # LabTier.NORMAL.points
+    analytes = [ANALYTE_BY_FIELD[a] for a in p.lab_value]
+    for spec in analytes:
+        floor = np.where(p.lab_flagged[spec.field], np.maximum(floor, spec.tier.points), floor)
+    ceiling = floor.copy()
+    missing = []
+    for spec in analytes:
+        unmeasured = p.lab_column[spec.field] < 0
+        ceiling = np.where(unmeasured, np.maximum(ceiling, spec.tier.points), ceiling)
+        missing.append((spec.field, unmeasured & (spec.tier.points > floor)))
+    return ItemArrays(floor, ceiling, tuple(missing), range_tolerant=True)
+
+
+def score_chunk(p: ParsedChunk) -> tuple[ScoreArrays, ScoreArrays, ScoreArrays]:
+    """Revised Tokuhashi, new Katagiri and SINS over a parsed chunk (items in their order)."""
+    t = _tables()
+    extra, bodies = p.whole["extraspinal_bone_mets"], p.whole["vertebral_body_mets"]
+    toku = _score(
+        (
+            _ranged_item(p.whole["kps"], tokuhashi.GeneralCondition, "kps"),
+            _ranged_item(extra, tokuhashi.ExtraspinalBoneMets, "extraspinal_bone_mets"),
+            _ranged_item(bodies, tokuhashi.VertebralBodyMets, "vertebral_body_mets"),
+            _option_item(
+                _points(list(MajorOrganMets)),
+                p.codes["major_organ_mets"],
+                MajorOrganMets,
+                ("major_organ_mets",),
+            ),
+            _option_item(
+                t["tokuhashi_primary"],
+                p.codes["primary_tumor"],
+                TokuhashiPrimary,
+                ("primary_tumor",),
+            ),
+            _option_item(t["palsy"], p.codes["frankel"], tokuhashi.Palsy, ("frankel",)),
+        ),
+        tokuhashi.BANDS,
+    )
+    yes = (extra >= 0) & t["skeletal_by_extra"][np.maximum(extra, 0)]
+    yes |= (bodies >= 0) & t["skeletal_by_bodies"][np.maximum(bodies, 0)]
+    decided = yes | ((extra >= 0) & (bodies >= 0))
+    no_yes = katagiri.MultipleSkeletalMets.NO, katagiri.MultipleSkeletalMets.YES
+    skeletal = _option_item(
+        _points(no_yes),
+        np.where(decided, yes.astype(np.int64), -1),
+        katagiri.MultipleSkeletalMets,
+        (),
+    )
+    skeletal = ItemArrays(  # needs only the counts that are empty, and only if undecided
+        skeletal.low,
+        skeletal.high,
+        (
+            ("extraspinal_bone_mets", ~decided & (extra < 0)),
+            ("vertebral_body_mets", ~decided & (bodies < 0)),
+        ),
+    )
+    chemo = katagiri.PreviousChemotherapy.NO, katagiri.PreviousChemotherapy.YES  # yes_no codes
+    kata = _score(
+        (
+            _option_item(
+                t["katagiri_primary"], p.codes["primary_tumor"], KatagiriGrowth, ("primary_tumor",)
+            ),
+            _option_item(
+                _points(list(VisceralMets)),
+                p.codes["visceral_mets"],
+                VisceralMets,
+                ("visceral_mets",),
+            ),
+            _laboratory_item(p),
+            _ranged_item(p.whole["ecog"], katagiri.EcogPoint, "ecog"),
+            _option_item(
+                _points(chemo),
+                p.yes_no["previous_chemotherapy"],
+                katagiri.PreviousChemotherapy,
+                ("previous_chemotherapy",),
+            ),
+            skeletal,
+        ),
+        katagiri.BANDS,
+    )
+    findings: tuple[tuple[str, type[ScoredOption]], ...] = (
+        ("sins_pain", SinsPain),
+        ("sins_bone_lesion", SinsBoneLesion),
+        ("sins_alignment", SinsAlignment),
+        ("sins_collapse", SinsCollapse),
+        ("sins_posterolateral", SinsPosterolateral),
+    )
+    sins_score = _score(
+        (
+            _option_item(
+                t["sins_location"], p.codes["lesion_level"], SinsLocation, ("lesion_level",)
+            ),
+            *(
+                _option_item(_points(list(table)), p.codes[name], table, (name,))
+                for name, table in findings
+            ),
+        ),
+        sins.BANDS,
+    )
+    return toku, kata, sins_score
+
+
+# -------------------------------------------------------------------------- output
+
+
+@cache
+def _missing_order() -> tuple[str, ...]:
+    """The order ``missing`` names fields in: the three scores' ``missing`` concatenated and
+    de-duplicated, as the single-case path gives it for a case with nothing recorded."""
+    from scoring import score_case  # the package imports this module's siblings only
+
+    empty = score_case(PatientCase())
+    return tuple(dict.fromkeys(name for s in empty.scores for name in s.missing))
+
+
+def _missing_text(scores: Sequence[ScoreArrays], n: int) -> Objects:
+    """``;``-joined names per row, built from a bit pattern per row: only the distinct
+    patterns (a few dozen in practice) are turned into text."""
+    order = _missing_order()
+    bits = np.zeros(n, dtype=np.int64)
+    for score in scores:
+        for name, mask in score.missing:
+            bits |= mask.astype(np.int64) << order.index(name)
+    patterns, inverse = np.unique(bits, return_inverse=True)
+    texts = np.array(
+        [";".join(name for i, name in enumerate(order) if int(p) >> i & 1) for p in patterns],
+        dtype=object,
+    )
+    return typing.cast(Objects, texts[inverse.reshape(-1)])
+
+
+_NUMBER_TEXT = np.array([str(i) for i in range(64)] + [""], dtype=object)  # index -1 → ""
+
+
+def _number_text(values: Ints) -> Objects:
+    return typing.cast(Objects, _NUMBER_TEXT[values])
+
+
+def format_scores(
+    parsed: ParsedChunk, toku: ScoreArrays, kata: ScoreArrays, sins_score: ScoreArrays
+) -> dict[str, Objects]:
+    """The ``OUTPUT_COLUMNS`` of one chunk as text; a rejected row gets only its error."""
+    valid = parsed.valid
+    kata_range = valid & ~kata.incomplete
+    columns = {
+        "tokuhashi_total": np.where(valid, toku.total, -1),
+        "tokuhashi_band": np.where(valid, toku.band, ""),
+        "katagiri_min": np.where(kata_range, kata.total_min, -1),
+        "katagiri_max": np.where(kata_range, kata.total_max, -1),
+        "katagiri_group": np.where(valid, kata.band, ""),
+        "sins_total": np.where(valid, sins_score.total, -1),
+        "sins_category": np.where(valid, sins_score.band, ""),
+        "missing": np.where(valid, _missing_text((toku, kata, sins_score), parsed.n), ""),
+        "error": parsed.errors,
+    }
+    return {
+        name: _number_text(values) if values.dtype.kind == "i" else values.astype(object)
+        for name, values in columns.items()
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredChunk:
+    """What an ``ExtraColumns`` hook receives for one chunk.
+
+    ``rows``: the input cells as text (index = 0-based data-row number in the file);
+    ``valid``: False for rejected rows (whose extra cells are blanked whatever the hook
+    returns); ``cases``: the parsed ``PatientCase`` fields (Enum members or None, nullable
+    ``Int64`` counts and scores, ``boolean`` chemotherapy, lab values as float in the
+    analyte's conventional unit, for display and models: cut-offs are already applied
+    exactly in the scores); ``scores``: the score columns (nullable ``Int64`` totals,
+    band codes or None, ``missing`` text).
+    """
+
+    rows: pd.DataFrame
+    valid: Bools
+    cases: pd.DataFrame
+    scores: pd.DataFrame
+
+
+class ExtraColumns(Protocol):
+    """Adds output columns (e.g. the model's) without editing this module.
+
+    ``names`` are appended after ``OUTPUT_COLUMNS`` in this order (also for an input with
+    no rows); ``__call__`` returns, for every row of the chunk, one value per name
+    (None or NaN → empty cell).
+    """
+
+    @property
+    def names(self) -> Sequence[str]: ...
+
+    def __call__(self, chunk: ScoredChunk) -> Mapping[str, Sequence[Any] | npt.ArrayLike]: ...
+
+
+def _scored_chunk(
+    frame: pd.DataFrame, parsed: ParsedChunk, scores: Sequence[ScoreArrays], missing: Objects
+) -> ScoredChunk:
+    """Typed views of a chunk for an ``ExtraColumns`` hook (built only when one is given)."""
+    valid = parsed.valid
+    cases: dict[str, Any] = {}
+    for col in COLUMNS:
+        if isinstance(col, CodedColumn):
+            members = np.array([*col.vocabulary, None], dtype=object)
+            cases[col.field] = members[parsed.codes[col.field]]
+        elif isinstance(col, YesNoColumn):
+            codes = parsed.yes_no[col.field]
+            cases[col.field] = pd.arrays.BooleanArray(codes == 1, codes < 0)
+        elif isinstance(col, WholeColumn):
+            values = parsed.whole[col.field]
+            cases[col.field] = pd.arrays.IntegerArray(values, values < 0)
+    factor = np.array(
+        [1 / float(c.rule.per_conventional) for c in LAB_COLUMNS] + [np.nan], dtype=np.float64
+    )
+    for analyte, value in parsed.lab_value.items():
+        cases[analyte] = value * factor[parsed.lab_column[analyte]]
+    toku, kata, sins_score = scores
+    kata_range = valid & ~kata.incomplete
+    table: dict[str, Any] = {
+        "tokuhashi_total": _nullable(toku.total, valid),
+        "tokuhashi_band": _codes_or_none(toku.band, valid),
+        "katagiri_min": _nullable(kata.total_min, kata_range),
+        "katagiri_max": _nullable(kata.total_max, kata_range),
+        "katagiri_group": _codes_or_none(kata.band, valid),
+        "sins_total": _nullable(sins_score.total, valid),
+        "sins_category": _codes_or_none(sins_score.band, valid),
+        "missing": missing,
+    }
+    return ScoredChunk(
+        frame, valid, pd.DataFrame(cases, index=frame.index), pd.DataFrame(table, index=frame.index)
+    )
+
+
+def _nullable(values: Ints, show: Bools) -> Any:
+    return pd.arrays.IntegerArray(values.copy(), ~show | (values < 0))
+
+
+def _codes_or_none(codes: Objects, show: Bools) -> Objects:
+    out = codes.copy()
+    out[~show | (codes == "")] = None
+    return out
+
+
+def _extra_text(values: Any, n: int, valid: Bools, name: str) -> Objects:
+    series = pd.Series(list(values) if not isinstance(values, pd.Series) else values.to_list())
+    if len(series) != n:
+        raise ValueError(f"extra column {name!r}: {len(series)} values for {n} rows")
+    text = series.astype(object).where(series.notna(), "").astype(str).to_numpy(dtype=object)
+    return typing.cast(Objects, np.where(valid, text, ""))
+
+
+# ----------------------------------------------------------------------------- run
+
+
+@dataclass(frozen=True, slots=True)
+class BatchSummary:
+    """What a run did; ``first_errors`` holds up to five (data-row number, error) pairs."""
+
+    rows: int
+    scored: int
+    rejected: int
+    incomplete: int
+    seconds: float
+    output: Path
+    first_errors: tuple[tuple[int, str], ...] = ()
+
+    def text(self) -> str:
+        lines = [
+            f"{self.rows:,} rows read and written to {self.output} in {self.seconds:.1f} s: "
+            f"{self.scored:,} scored ({self.incomplete:,} with missing fields, see 'missing'), "
+            f"{self.rejected:,} rejected (see 'error')."
+        ]
+        lines += [f"  row {row}: {message}" for row, message in self.first_errors]
+        if self.rejected > len(self.first_errors):
+            lines.append(f"  … and {self.rejected - len(self.first_errors):,} more rejected rows")
+        return "\n".join(lines)
+
+
+def run_batch(
+    input_path: Path | str,
+    output_path: Path | str,
+    *,
+    strict: bool = False,
+    quiet: bool = False,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    extra_columns: ExtraColumns | None = None,
+) -> BatchSummary:
+    """Score ``input_path`` into ``output_path``, one chunk at a time.
+
+    Raises ``MalformedFileError`` (nothing is written) when the file cannot be scored at all.
+    ``strict`` does not change the output (rejected rows are still written with their
+    error); the caller turns a summary with rejected rows into exit status 1.
+    """
+    del strict  # the exit status is the caller's; kept so every option lives in one call
+    started = time.monotonic()
+    source, target = Path(input_path), Path(output_path)
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be at least 1")
+    if target.exists() and target.resolve() == source.resolve():
+        raise MalformedFileError("the output would overwrite the input; choose another -o path")
+    extra_names = tuple(extra_columns.names) if extra_columns is not None else ()
+    header = read_header(source)
+    check_header(header, REQUIRED, (*OUTPUT_COLUMNS, *extra_names))
+    progress = Progress(quiet=quiet)
+    rows = scored = rejected = incomplete = 0
+    first_errors: list[tuple[int, str]] = []
+    with AtomicCsvWriter(target) as writer:
+        for frame, fraction in iter_chunks(source, chunk_size):
+            frame.index = pd.RangeIndex(rows, rows + len(frame))
+            parsed = parse_chunk(frame)
+            toku, kata, sins_score = score_chunk(parsed)
+            text = format_scores(parsed, toku, kata, sins_score)
+            out = frame.assign(**text)
+            if extra_columns is not None:
+                chunk = _scored_chunk(frame, parsed, (toku, kata, sins_score), text["missing"])
+                produced = extra_columns(chunk)
+                for name in extra_names:
+                    out[name] = _extra_text(produced[name], len(frame), parsed.valid, name)
+            writer.write(out)
+            valid = parsed.valid
+            bad = np.flatnonzero(~valid)
+            for i in bad[: 5 - len(first_errors)]:
+                first_errors.append((rows + int(i) + 1, str(parsed.errors[i])))
+            rows += len(frame)
+            scored += int(valid.sum())
+            rejected += len(bad)
+            incomplete += int((valid & (text["missing"] != "")).sum())
+            progress.update(rows, fraction)
+        writer.write_header([*header, *OUTPUT_COLUMNS, *extra_names])
+        writer.commit()
+    progress.close()
+    return BatchSummary(
+        rows, scored, rejected, incomplete, time.monotonic() - started, target, tuple(first_errors)
+    )
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """``cli.py score INPUT.csv -o OUTPUT.csv [--strict] [--quiet] [--chunk-size N]``."""
+    required = ", ".join(REQUIRED)
+    optional = ", ".join([ID_COLUMN, "age_years", *(c.name for c in LAB_COLUMNS)])
+    parser.epilog = (
+        f"Required columns: {required}. Optional: {optional}. Other columns pass through. "
+        "Exit status: 0 done, 1 rows rejected with --strict, 2 file cannot be scored."
+    )
+    parser.add_argument("input", type=Path, help="CSV file (UTF-8, comma-separated, header)")
+    parser.add_argument("-o", "--output", type=Path, required=True, help="CSV file to write")
+    parser.add_argument(
+        "--strict", action="store_true", help="exit with status 1 if any row is rejected"
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress line on a terminal")
+    parser.add_argument(
+        "--chunk-size",
+        type=int,
+        default=DEFAULT_CHUNK_SIZE,
+        help=f"rows per chunk; memory grows with it (default {DEFAULT_CHUNK_SIZE:,})",
+    )
+
+
+def run(args: argparse.Namespace, *, extra_columns: ExtraColumns | None = None) -> int:
+    """The command: 0 done, 1 rejected rows under ``--strict``, 2 malformed file."""
+    try:
+        summary = run_batch(
+            args.input,
+            args.output,
+            strict=args.strict,
+            quiet=args.quiet,
+            chunk_size=args.chunk_size,
+            extra_columns=extra_columns,
+        )
+    except MalformedFileError as exc:
+        print(f"cli.py score: {args.input}: {exc}. Nothing was written.", file=sys.stderr)
+        return 2
+    except (OSError, ValueError) as exc:
+        print(f"cli.py score: {exc}", file=sys.stderr)
+        return 2
+    print(summary.text(), file=sys.stderr)
+    return 1 if args.strict and summary.rejected else 0
+
+
+__all__ = [
+    "COLUMNS",
+    "OUTPUT_COLUMNS",
+    "REQUIRED",
+    "BatchSummary",
+    "ExtraColumns",
+    "MalformedFileError",
+    "ScoredChunk",
+    "add_arguments",
+    "parse_chunk",
+    "run",
+    "run_batch",
+    "score_chunk",
+]
