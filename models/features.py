@@ -182,6 +182,85 @@ def features(case: PatientCase, scores: CaseScores) -> FeatureRow:
     return FeatureRow({name: values[name] for name in FEATURES}, (), None, None)
 
 
+#: Row status codes of :func:`feature_arrays`.
+ROW_OK: Final = 0
+ROW_MISSING: Final = 1
+ROW_KATAGIRI_RANGE: Final = 2
+ROW_OUTSIDE_C1_T1: Final = 3
+ROW_STATUS_TEXT: Final[Mapping[int, str]] = {
+    ROW_OK: "",
+    ROW_MISSING: "no probability: a predictor is not recorded or its score is incomplete "
+    "(see missing)",
+    ROW_KATAGIRI_RANGE: "no probability: the new Katagiri score is known only as a range "
+    "(laboratory values missing)",
+    ROW_OUTSIDE_C1_T1: "no probability: lesion level outside C1–T1 (the model was fitted on "
+    "C1–T1 only; the scores still apply)",
+}
+
+
+def feature_arrays(
+    sex: Any,
+    tokuhashi_total: Any,
+    katagiri_min: Any,
+    katagiri_max: Any,
+    level: Any,
+    frankel: Any,
+) -> tuple[Any, Any]:
+    """:func:`features` over arrays (the batch scorer's path): ``(X, status)``.
+
+    Inputs are sequences of the same length: ``sex``, ``level`` and ``frankel`` hold
+    :class:`~scoring.case.Sex`, :class:`~scoring.levels.VertebralLevel` and
+    :class:`~scoring.frankel.FrankelGrade` members or None; the totals are numbers or
+    None/NaN (Tokuhashi's total only when complete, Katagiri's min and max only when at
+    most laboratory values are missing, as ``ScoreResult`` gives them). ``X`` is an
+    (n, 5) float array in ``FEATURES`` order (NaN where unknown); ``status`` holds one of
+    the ``ROW_*`` codes per row, with the same precedence as :func:`features` (a level
+    outside C1–T1 first). The same mappings as :func:`features` are used, and a test
+    checks both paths agree on random cases.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from scoring.frankel import FrankelGrade
+    from scoring.levels import VertebralLevel
+
+    sex_code = {Sex.MALE: 1.0, Sex.FEMALE: 0.0}
+    level_code = {
+        lvl: (float(LESION_CODES[lvl.lesion_group.value]) if lvl.lesion_group else -1.0)
+        for lvl in VertebralLevel
+    }
+    frankel_code = {g: float(FRANKEL_CODES[g.group.value]) for g in FrankelGrade}
+
+    def mapped(values: Any, table: Mapping[Any, float]) -> Any:
+        series = pd.Series(np.asarray(values, dtype=object))
+        return series.map(lambda v: table.get(v, np.nan)).to_numpy(dtype=np.float64)
+
+    def numbers(values: Any) -> Any:
+        return pd.to_numeric(pd.Series(list(values), dtype=object), errors="coerce").to_numpy(
+            dtype=np.float64
+        )
+
+    lesion = mapped(level, level_code)
+    k_low, k_high = numbers(katagiri_min), numbers(katagiri_max)
+    katagiri = np.where(k_low == k_high, k_low, np.nan)
+    x = np.column_stack(
+        [
+            mapped(sex, sex_code),
+            numbers(tokuhashi_total),
+            katagiri,
+            np.where(lesion < 0, np.nan, lesion),
+            mapped(frankel, frankel_code),
+        ]
+    )
+    status = np.full(len(x), ROW_OK, dtype=np.int64)
+    unknown = np.isnan(x).any(axis=1)
+    status[unknown] = ROW_MISSING
+    others_known = ~np.isnan(x[:, [0, 1, 3, 4]]).any(axis=1)
+    status[others_known & ~np.isnan(k_low) & (k_low != k_high)] = ROW_KATAGIRI_RANGE
+    status[lesion < 0] = ROW_OUTSIDE_C1_T1
+    return x, status
+
+
 class CohortError(ValueError):
     """A cohort file has a missing column or a value outside its coding."""
 
