@@ -1,0 +1,367 @@
+"""The traps users fall into with the three scores (``shared/clinical-spec.md`` §7), as data.
+
+Why data and not page text: the Learn page lists them per score, the quiz attaches them to
+the item a trainee got wrong, and the tests check each trap's claim against the scoring
+code, so a trap can never state a reading the calculator does not use. Where a statement
+quotes points, levels or cut-offs, it builds them from the scoring tables instead of
+retyping them. Every trap names the spec id (A-T6, A-K5, A-S1 …) and the sources behind it.
+
+``concerns`` names the quiz items a trap bears on, as ``<score>_<item>`` answer keys
+(``scoring.quiz.answer_key``), e.g. ``tokuhashi_palsy``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scoring import katagiri, sins, tokuhashi
+from scoring.frankel import FrankelGrade
+from scoring.labs import ANALYTE_BY_FIELD, LabTier, LabUnit
+from scoring.levels import SinsLocation, VertebralLevel
+from scoring.metastases import VisceralMets
+from scoring.primary_tumor import PrimaryTumor, TokuhashiPrimary
+from scoring.sins_findings import SinsCollapse, SinsPain
+from scoring.sources import (
+    FISHER_2010,
+    KARNOFSKY_1949,
+    KATAGIRI_2014,
+    KATAGIRI_2014_RECOLLECTION,
+    OKEN_1982,
+    SPEC,
+    TOKUHASHI_2005,
+    Source,
+)
+
+TOKUHASHI = "tokuhashi"
+KATAGIRI = "katagiri"
+SINS = "sins"
+GENERAL = "general"
+SCORES: tuple[str, ...] = (TOKUHASHI, KATAGIRI, SINS, GENERAL)
+
+
+@dataclass(frozen=True, slots=True)
+class Trap:
+    """One trap: the score it belongs to, what goes wrong, and the reading used here."""
+
+    spec_id: str
+    score: str
+    title: str
+    statement: str
+    reading: str
+    sources: tuple[Source, ...]
+    concerns: tuple[str, ...] = ()
+
+    def applies_to(self, score: str) -> bool:
+        """General traps (KPS vs ECOG) belong to every score that reads a performance scale."""
+        if self.score == score:
+            return True
+        return self.score == GENERAL and any(c.startswith(f"{score}_") for c in self.concerns)
+
+
+def _levels(location: SinsLocation) -> str:
+    return ", ".join(level.value for level in VertebralLevel if level.sins_location is location)
+
+
+def _frankel_for(palsy: tokuhashi.Palsy) -> str:
+    grades = [g.value for g, p in tokuhashi.PALSY_BY_FRANKEL.items() if p is palsy]
+    return " and ".join(grades)
+
+
+def _cutoff(field: str, unit: LabUnit) -> str:
+    """The published cut-off in ``unit``, exactly as the laboratory item compares it."""
+    spec = ANALYTE_BY_FIELD[field]
+    return spec.criterion_text(unit).removeprefix(f"{spec.label} {spec.direction.value} ")
+
+
+_PALSY = tokuhashi.Palsy
+_T2 = VertebralLevel.T2
+_T3 = VertebralLevel.T3
+_LOW = katagiri.BANDS[0]
+
+TRAPS: tuple[Trap, ...] = (
+    # ---------------------------------------------------------------- revised Tokuhashi
+    Trap(
+        "A-T6",
+        TOKUHASHI,
+        "Frankel B is complete palsy",
+        f"Frankel {_frankel_for(_PALSY.COMPLETE)} both count as complete palsy "
+        f"({_PALSY.COMPLETE.points} points); scoring only Frankel A as complete is a frequent "
+        "error.",
+        f"Frankel {_frankel_for(_PALSY.COMPLETE)} → {_PALSY.COMPLETE.points}, "
+        f"{_frankel_for(_PALSY.INCOMPLETE)} → {_PALSY.INCOMPLETE.points}, "
+        f"{_frankel_for(_PALSY.NONE)} → {_PALSY.NONE.points} "
+        f"(B: {FrankelGrade.B.definition.rstrip('.').lower()}).",
+        (TOKUHASHI_2005, SPEC),
+        ("tokuhashi_palsy",),
+    ),
+    Trap(
+        "A-T1",
+        TOKUHASHI,
+        "Vertebral-body item is ≥ 3 / 2 / 1",
+        "Some reproductions copy the extraspinal row (≥ 3 / 1–2 / 0) into the vertebral-body "
+        "item; a spinal metastasis always involves at least one vertebra.",
+        "; ".join(f"{m.label} → {m.points}" for m in tokuhashi.VertebralBodyMets)
+        + " vertebrae; 0 vertebrae is not accepted. The count includes the main lesion.",
+        (TOKUHASHI_2005, SPEC),
+        ("tokuhashi_vertebral_body_mets",),
+    ),
+    Trap(
+        "A-T3",
+        TOKUHASHI,
+        "Colon is 'others', only rectum scores 4",
+        f"Tokuhashi lists rectum ({TokuhashiPrimary.RECTUM.points} points); colon "
+        f"falls under 'others' ({PrimaryTumor.COLON.tokuhashi.points}). Some calculators "
+        "map all colorectal cancer to 4.",
+        PrimaryTumor.COLON.reading,
+        (TOKUHASHI_2005, SPEC),
+        ("tokuhashi_primary",),
+    ),
+    Trap(
+        "A-T7",
+        TOKUHASHI,
+        "What is counted where",
+        "Extraspinal foci are bone metastases outside the spine (bone scan or other imaging); "
+        "the vertebral item counts involved vertebral bodies; 'removable' organ metastasis "
+        "is a surgical judgment. The sources define nothing further.",
+        "Extraspinal foci and vertebral bodies are two separate counts, entered once each; "
+        "the major organs are lungs, liver, kidneys and brain.",
+        (TOKUHASHI_2005, SPEC),
+        (
+            "tokuhashi_extraspinal_bone_mets",
+            "tokuhashi_vertebral_body_mets",
+            "tokuhashi_major_organ_mets",
+        ),
+    ),
+    Trap(
+        "A-T5",
+        TOKUHASHI,
+        "Survival bands printed reversed",
+        "One secondary source prints the survival column reversed ('0–8 > 6 months').",
+        "; ".join(f"{b.low}–{b.high}: {b.meaning}" for b in tokuhashi.BANDS) + ".",
+        (TOKUHASHI_2005, SPEC),
+    ),
+    Trap(
+        "A-T4",
+        TOKUHASHI,
+        "1990 original vs 2005 revision",
+        "The 1990 original (0–12, other primary weights and bands) is a different score.",
+        f"Only the 2005 revision is used here: total {tokuhashi.BANDS[0].low}–"
+        f"{tokuhashi.BANDS[-1].high}.",
+        (TOKUHASHI_2005, SPEC),
+    ),
+    # ---------------------------------------------------------------- new Katagiri
+    Trap(
+        "§8",
+        KATAGIRI,
+        "Katagiri scores the primary by growth, not organ",
+        "The same organ can score differently: breast and prostate are "
+        f"{PrimaryTumor.BREAST_HORMONE_DEPENDENT.katagiri.points} (hormone-dependent) or "
+        f"{PrimaryTumor.BREAST_HORMONE_INDEPENDENT.katagiri.points} (hormone-independent); "
+        f"lung is {PrimaryTumor.LUNG_TARGETED.katagiri.points} with molecularly targeted "
+        f"therapy or {PrimaryTumor.LUNG_UNTARGETED.katagiri.points} without.",
+        "One primary-tumor choice carries both the Tokuhashi organ category and the Katagiri "
+        "growth group (spec §8 table).",
+        (KATAGIRI_2014, SPEC),
+        ("katagiri_primary",),
+    ),
+    Trap(
+        "A-K1",
+        KATAGIRI,
+        "Part of the growth lists is unverified",
+        "Endometrial, ovarian and 'others' (moderate) and other urological, gallbladder and "
+        "cervical cancer (rapid) rest on recollection of the 2014 table.",
+        "Those groups are marked unverified; an unlisted primary is 'others' → "
+        f"{PrimaryTumor.OTHER.katagiri.label.lower()} ({PrimaryTumor.OTHER.katagiri.points}).",
+        (KATAGIRI_2014_RECOLLECTION, SPEC),
+        ("katagiri_primary",),
+    ),
+    Trap(
+        "A-K2",
+        KATAGIRI,
+        "Lung cancer: targeted therapy given or planned",
+        "'Molecularly targeted therapy' is undefined for immunotherapy or an untreated driver.",
+        PrimaryTumor.LUNG_TARGETED.reading,
+        (KATAGIRI_2014, SPEC),
+        ("katagiri_primary",),
+    ),
+    Trap(
+        "A-K3",
+        KATAGIRI,
+        "Hormone dependence is not operationalised",
+        "ER/PR status and castration resistance decide breast and prostate groups.",
+        PrimaryTumor.BREAST_HORMONE_INDEPENDENT.reading,
+        (KATAGIRI_2014, SPEC),
+        ("katagiri_primary",),
+    ),
+    Trap(
+        "A-K5",
+        KATAGIRI,
+        "Multiple skeletal metastases counts the spine too",
+        "'Multiple' is more than one skeletal metastasis in total, spinal lesions included; "
+        "a single extraspinal focus beside the spinal lesion already makes two.",
+        "Multiple when extraspinal foci ≥ 1 or vertebral bodies ≥ 2 (spec §9).",
+        (KATAGIRI_2014, SPEC),
+        ("katagiri_multiple_skeletal_mets",),
+    ),
+    Trap(
+        "A-K4",
+        KATAGIRI,
+        "'Previous chemotherapy' is undefined",
+        "No accessible source says whether hormone, targeted or immunotherapy counts.",
+        "A yes/no answer as recorded; the quiz vignettes say 'cytotoxic chemotherapy'.",
+        (KATAGIRI_2014, SPEC),
+        ("katagiri_previous_chemotherapy",),
+    ),
+    Trap(
+        "A-K7",
+        KATAGIRI,
+        "SI rounding of the cut-offs",
+        f"Calcium {_cutoff('calcium', LabUnit.MG_DL)} is {_cutoff('calcium', LabUnit.MMOL_L)}:"
+        " a rounded '≥ 2.57 mmol/L' misclassifies a value at the cut-off; likewise bilirubin "
+        f"{_cutoff('bilirubin', LabUnit.MG_DL)} is {_cutoff('bilirubin', LabUnit.UMOL_L)}, "
+        "so '≥ 24 µmol/L' misclassifies.",
+        "Each value is compared exactly with the published cut-off converted to its own unit; "
+        "platelets reported in × 10⁴/µL are critical below "
+        f"{_cutoff('platelets', LabUnit.E4_PER_UL)}; calcium is used as supplied "
+        "(measured or corrected is not stated).",
+        (KATAGIRI_2014, SPEC),
+        ("katagiri_laboratory",),
+    ),
+    Trap(
+        "A-K8",
+        KATAGIRI,
+        "Unmeasured laboratory values",
+        "The paper does not say how an unmeasured value counts; assuming it normal can "
+        "understate the item.",
+        "Here an unmeasured value is not assumed normal: the laboratory item becomes the "
+        "range it could take and names the values that could still change it; one critical "
+        f"value already gives the maximum ({LabTier.CRITICAL.points}).",
+        (KATAGIRI_2014, SPEC),
+        ("katagiri_laboratory",),
+    ),
+    Trap(
+        "A-K10",
+        KATAGIRI,
+        "Brain counts as nodular; dissemination is the maximum",
+        "Nodular brain metastasis is nodular visceral disease; pleural, peritoneal or "
+        "leptomeningeal dissemination is 'disseminated'; both together are not added.",
+        "; ".join(f"{m.label} → {m.points}" for m in VisceralMets)
+        + "; lymph nodes are not visceral here.",
+        (KATAGIRI_2014, SPEC),
+        ("katagiri_visceral_mets",),
+    ),
+    Trap(
+        "A-K6",
+        KATAGIRI,
+        "The low-risk band starts at 0",
+        "One secondary source writes the low band as '1–3' and quotes other survival figures.",
+        f"Low risk is {_LOW.low}–{_LOW.high}; survival as in the 2014 abstract (S5), decimals "
+        "marked provisional.",
+        (KATAGIRI_2014, SPEC),
+    ),
+    Trap(
+        "A-K9",
+        KATAGIRI,
+        "2005 score vs 2014 score",
+        "The 2005 Katagiri score (0–8, no laboratory factor) has other bands.",
+        f"Only the 2014 score is used here: total {katagiri.BANDS[0].low}–"
+        f"{katagiri.BANDS[-1].high}.",
+        (KATAGIRI_2014, SPEC),
+    ),
+    # ---------------------------------------------------------------- SINS
+    Trap(
+        "A-S1",
+        SINS,
+        "C7–T2 is junctional",
+        f"{_T2.value} is junctional ({_T2.sins_location.points}) and {_T3.value} semi-rigid "
+        f"({_T3.sins_location.points}); one third-party form writes C7–T1.",
+        f"Junctional: {_levels(SinsLocation.JUNCTIONAL)}.",
+        (FISHER_2010, SPEC),
+        ("sins_location",),
+    ),
+    Trap(
+        "A-S2",
+        SINS,
+        "Mobile spine includes L2–L4",
+        "Some forms list only C3–C6 as mobile.",
+        f"Mobile: {_levels(SinsLocation.MOBILE)}.",
+        (FISHER_2010, SPEC),
+        ("sins_location",),
+    ),
+    Trap(
+        "A-S4",
+        SINS,
+        "Pain points are 3 / 1 / 0",
+        "One secondary source prints pain as 3 / 2 / 1.",
+        "; ".join(f"{m.label} → {m.points}" for m in SinsPain)
+        + "; mechanical = relief when recumbent and/or pain with movement or loading.",
+        (FISHER_2010, SPEC),
+        ("sins_pain",),
+    ),
+    Trap(
+        "A-S3",
+        SINS,
+        "Exactly 50 % collapse has no category",
+        "Exactly 50 % falls between '> 50 %' and '< 50 %'.",
+        "Only the published categories are accepted: "
+        + "; ".join(f"{m.label} → {m.points}" for m in SinsCollapse)
+        + ".",
+        (FISHER_2010, SPEC),
+        ("sins_collapse",),
+    ),
+    Trap(
+        "A-S8",
+        SINS,
+        "No collapse is not always 0",
+        f"'{SinsCollapse.NONE_GT50_INVOLVED.label}' scores "
+        f"{SinsCollapse.NONE_GT50_INVOLVED.points}; '{SinsCollapse.NONE.label}' "
+        f"({SinsCollapse.NONE.points}) includes < 50 % involvement without collapse.",
+        "The category follows the CT: collapse first, then how much of the body is involved.",
+        (FISHER_2010, SPEC),
+        ("sins_collapse",),
+    ),
+    Trap(
+        "A-S5",
+        SINS,
+        "The stable band starts at 0",
+        "One secondary source prints the stable band as 1–6.",
+        "; ".join(f"{b.low}–{b.high}: {b.meaning}" for b in sins.BANDS)
+        + f". {sins.CONSULTATION_NOTE}",
+        (FISHER_2010, SPEC),
+    ),
+    Trap(
+        "A-S6",
+        SINS,
+        "One level per lesion",
+        "No rule was found for a lesion spanning two location classes (e.g. T2–T3).",
+        "One level is entered per lesion; separate lesions are scored separately.",
+        (FISHER_2010, SPEC),
+        ("sins_location",),
+    ),
+    # ---------------------------------------------------------------- both prognostic scores
+    Trap(
+        "A-G1",
+        GENERAL,
+        "KPS and ECOG are not converted",
+        "Tokuhashi reads the Karnofsky %, Katagiri reads ECOG; the published conversions "
+        "disagree exactly where Katagiri's point changes (KPS 50 is ECOG 2 in the usual "
+        "table, ECOG 3 in Ma 2010 and Prasad 2018).",
+        "Both scales are recorded natively and neither is derived from the other: "
+        + "; ".join(f"{m.label} → {m.points}" for m in tokuhashi.GeneralCondition)
+        + " (Tokuhashi); "
+        + "; ".join(f"{m.label} → {m.points}" for m in katagiri.EcogPoint)
+        + " (Katagiri).",
+        (KARNOFSKY_1949, OKEN_1982, SPEC),
+        ("tokuhashi_general_condition", "katagiri_ecog"),
+    ),
+)
+
+
+def traps_for(score: str) -> tuple[Trap, ...]:
+    """The traps shown with ``score`` on the Learn page (general ones included)."""
+    return tuple(t for t in TRAPS if t.applies_to(score))
+
+
+def traps_concerning(answer_key: str) -> tuple[Trap, ...]:
+    """The traps that bear on one quiz item, attached to its feedback."""
+    return tuple(t for t in TRAPS if answer_key in t.concerns)
