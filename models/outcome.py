@@ -22,8 +22,9 @@ Readings this module makes (quoted by the model card through the constants below
   the label is given only when the recorded visits decide it (a re-deterioration already
   decides it; "no improvement" needs the 3-month value), otherwise it is None with the
   reason.
-- Deterioration before any improvement is "deterioration"; improvement at a later visit
-  makes the course "improvement" (the patient did improve).
+- A course with a deterioration at any visit and no improvement is "deterioration" (even
+  if a later visit is back at baseline); improvement at a later visit makes the course
+  "improvement" (the patient did improve).
 - A patient at ECOG 0, or with an EQ-5D index above 0.9, cannot improve by the threshold;
   the paper's definition still calls that "no improvement", and a note says so.
 - ECOG 5 (dead) is accepted at follow-up: death is a deterioration of PS.

@@ -1,0 +1,194 @@
+"""Prediction: the logistic formula from the manifest, the delta-method interval,
+contributions against the reference patient, warnings, and lazy imports."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from models import artifact
+from models.features import FEATURES, features
+from models.predict import PROVENANCE, Prediction, load_model
+from models.synthetic import synthetic_cohort
+from models.train import train_file
+from scoring import score_case
+from tests.conftest import make_case
+from tests.model_helpers import train_synthetic
+
+ROOT = Path(__file__).resolve().parents[1]
+ADVICE_WORDS = ("should", "recommend", "advise", "operate", "do not", "must", "avoid surgery")
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    return train_synthetic(tmp_path_factory.mktemp("predict"))
+
+
+@pytest.fixture(scope="module")
+def model(model_dir):
+    return load_model(model_dir)
+
+
+def expit(v):
+    return 1.0 / (1.0 + math.exp(-v))
+
+
+def test_probability_is_the_logistic_formula_by_hand(model_dir, model):
+    m = json.loads((model_dir / artifact.MANIFEST_NAME).read_text(encoding="utf-8"))
+    case = make_case()
+    row = features(case, score_case(case)).values
+    eta = m["intercept"] + sum(m["coefficients"][f] * row[f] for f in FEATURES)
+    prediction = model.predict(case, score_case(case))
+    assert prediction.probability == pytest.approx(expit(eta), rel=1e-12)
+    # delta method by hand: x' Σ x with x = (1, features)
+    x = np.array([1.0, *(row[f] for f in FEATURES)])
+    se = math.sqrt(x @ np.array(m["covariance"]["matrix"]) @ x)
+    assert prediction.ci_low == pytest.approx(expit(eta - 1.959963984540054 * se), rel=1e-10)
+    assert prediction.ci_high == pytest.approx(expit(eta + 1.959963984540054 * se), rel=1e-10)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_probability_equals_the_sklearn_artifact(model, seed):
+    rng = np.random.default_rng(seed)
+    values = {
+        "male": float(rng.integers(0, 2)),
+        "revised_tokuhashi": float(rng.integers(0, 16)),
+        "new_katagiri": float(rng.integers(0, 11)),
+        "lesion_level": float(rng.integers(1, 4)),
+        "frankel_grade": float(rng.integers(0, 3)),
+    }
+    p, _, _ = model.predict_row(values)
+    assert p == pytest.approx(model.predict_proba_estimator(values), rel=1e-12, abs=1e-15)
+
+
+def test_interval_contains_the_estimate(model):
+    rng = np.random.default_rng(11)
+    x = np.column_stack(
+        [
+            rng.integers(0, 2, 200),
+            rng.integers(0, 16, 200),
+            rng.integers(0, 11, 200),
+            rng.integers(1, 4, 200),
+            rng.integers(0, 3, 200),
+        ]
+    ).astype(float)
+    p, lo, hi = model.predict_rows(x)
+    assert np.all((lo < p) & (p < hi))
+    assert np.all((lo > 0) & (hi < 1))
+
+
+def test_interval_widens_away_from_the_cohort_centre(model_dir, model):
+    cohort = next(model_dir.parent.glob("synthetic_*.csv"))
+    from models.features import encode_cohort
+
+    import pandas as pd
+
+    x, _, _ = encode_cohort(pd.read_csv(cohort))
+    centre = x.to_numpy().mean(axis=0)
+    direction = np.array([0.5, -3.0, 2.0, 1.0, -1.0])
+    rows = np.array([centre + t * direction for t in (0.0, 0.5, 1.0, 1.5, 2.0)])
+    p, lo, hi = model.predict_rows(rows)
+    logit = lambda v: np.log(v / (1 - v))  # noqa: E731
+    width = logit(hi) - logit(lo)
+    assert np.all(np.diff(width) > 0)
+
+
+def test_contributions_add_up_against_the_reference_patient(model):
+    case = make_case(sex="male", lesion_level="C7", frankel="C")
+    prediction = model.predict(case, score_case(case))
+    row = features(case, score_case(case)).values
+    total = sum(c.log_odds for c in prediction.contributions)
+    reference_eta = model.manifest["reference_patient"]["log_odds"]
+    assert reference_eta + total == pytest.approx(model.linear_predictor(row), abs=1e-12)
+    by_feature = {c.feature: c for c in prediction.contributions}
+    assert by_feature["male"].value_text == "male"
+    assert by_feature["male"].reference_text == "female"
+    assert by_feature["lesion_level"].value_text.startswith("cervicothoracic junction")
+    assert "Reference patient: female" in prediction.reference
+
+
+def test_level_outside_c1_t1_gets_no_probability_and_a_reason(model):
+    case = make_case(lesion_level="L3")
+    prediction = model.predict(case, score_case(case))
+    assert isinstance(prediction, Prediction)
+    assert not prediction.applicable
+    assert prediction.probability is None and prediction.ci_low is None
+    assert "C1–T1" in prediction.reason
+
+
+def test_katagiri_range_gets_no_probability_and_names_the_labs(model):
+    case = make_case(crp=None, ldh=None)
+    prediction = model.predict(case, score_case(case))
+    assert not prediction.applicable
+    assert "crp" in prediction.reason and "laboratory" in prediction.reason
+    assert "crp" in prediction.missing
+
+
+def test_rare_category_and_out_of_range_score_are_warned(tmp_path):
+    frame = synthetic_cohort(150, 0)
+    frame["frankel_group"] = frame["frankel_group"].astype(object)
+    ab = frame.index[frame["frankel_group"] == "AB"]
+    frame.loc[ab[1:], "frankel_group"] = "CD"
+    frame["revised_tokuhashi"] = frame["revised_tokuhashi"].clip(2, 12)
+    cohort = tmp_path / "one_ab.csv"
+    frame.to_csv(cohort, index=False)
+    train_file(cohort, tmp_path / "m", reps=3, provenance="SYNTHETIC", description="test")
+    model = load_model(tmp_path / "m")
+    values = {
+        "male": 1.0,
+        "revised_tokuhashi": 14.0,
+        "new_katagiri": 4.0,
+        "lesion_level": 2.0,
+        "frankel_grade": 0.0,
+    }
+    texts = model.warnings_for(values)
+    assert any("Frankel A–B was seen in 1 of 150" in t for t in texts)
+    observed = model.manifest["observed"]["ranges"]["revised_tokuhashi"]
+    span = f"{observed['min']:g}–{observed['max']:g}"
+    assert observed["max"] <= 12
+    assert any("Revised Tokuhashi score 14 lies outside" in t and span in t for t in texts)
+    values["frankel_grade"], values["revised_tokuhashi"] = 1.0, 7.0
+    assert model.warnings_for(values) == ()
+
+
+def test_no_text_is_phrased_as_an_instruction(model):
+    texts = [PROVENANCE]
+    for changes in ({}, {"lesion_level": "T5"}, {"crp": None}, {"frankel": "A"}, {"sex": None}):
+        case = make_case(**changes)
+        p = model.predict(case, score_case(case))
+        texts += [p.reference, p.reason or "", *p.warnings]
+        texts += [f"{c.label} {c.value_text} {c.reference_text}" for c in p.contributions]
+    for text in texts:
+        lowered = text.lower()
+        assert not any(word in lowered for word in ADVICE_WORDS), text
+
+
+def test_provenance_is_stated(model):
+    case = make_case()
+    assert model.predict(case, score_case(case)).provenance.startswith("SYNTHETIC")
+    assert "not externally validated" in PROVENANCE
+
+
+def test_predict_imports_neither_plotly_nor_sklearn_until_load(model_dir):
+    code = (
+        "import sys; import models.predict as p; "
+        "assert 'sklearn' not in sys.modules, 'sklearn on import'; "
+        "assert 'plotly' not in sys.modules; "
+        f"p.load_model(__import__('pathlib').Path({str(model_dir)!r})); "
+        "assert 'plotly' not in sys.modules, 'plotly on load'; print('ok')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-W", "error", "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
