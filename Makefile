@@ -24,10 +24,12 @@ run: $(VENV)/.runtime
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
 ## Debian's chromium for the real-browser tests (Playwright cannot download its own here)
-## and poppler-utils (pdftoppm, pdftotext) to render the PDF report in tests
+## and poppler-utils (pdftoppm, pdftotext) to render the PDF report in tests; fonts-dejavu-core
+## is the Unicode font the PDF report embeds (µ, ≥, ×)
 chromium:
-	@command -v chromium >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 || \
-	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium poppler-utils; }
+	@command -v chromium >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 && \
+	  test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium poppler-utils fonts-dejavu-core; }
 
 ## axe-core from the npm registry, pinned in package-lock.json, injected into pages by the a11y test
 axe: node_modules/axe-core/axe.min.js
