@@ -1,0 +1,449 @@
+"""A case report's content: one :class:`CaseReport`, the single source of three formats.
+
+Why one data object: the PDF, the HTML page and the FHIR RiskAssessment must never
+disagree about a number or a sentence. :func:`build_report` turns a case, its scores, the
+model's prediction (or its absence) and the model's manifest into plain text and numbers
+once; ``models.report_pdf``, ``models.report_html`` and ``models.report_fhir`` only lay
+that content out. Nothing here imports Streamlit, fpdf2 or fhir.resources.
+
+Honesty rules this module enforces, so no renderer can forget them:
+
+- the probability never appears without its 95% interval (:attr:`CaseReport.probability_text`)
+  and the model's provenance line is always present, also when there is no probability;
+- a report without a probability still renders and says why there is none;
+- each score carries its band's published meaning; an incomplete score is shown as the
+  range of totals it could have and names the fields that are missing;
+- the intended use is stated (decision support, not a decision) and no sentence tells the
+  reader to operate or not;
+- no patient identifier is added: the only free text is the optional case label the user
+  typed, which lives in the downloaded file and nowhere else.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from models.predict import PROVENANCE
+from scoring.case import PatientCase, field_title
+from scoring.labs import LabValue
+
+if TYPE_CHECKING:
+    from models.predict import Prediction
+    from scoring import CaseScores
+    from scoring.result import ScoreResult
+
+TITLE: Final = "Cervical spine metastasis: case report"
+INTENDED_USE: Final = (
+    "Intended use: decision support for surgeons reviewing palliative surgery for cervical "
+    "spine metastasis. This report restates published scores and the estimate of a "
+    "reconstructed model for one case; it is not a decision, and the decision rests with "
+    "the treating team."
+)
+#: The outcome the model predicts, in the words the FHIR ``prediction.outcome`` carries.
+OUTCOME_TEXT: Final = (
+    "Poor outcome (no improvement or re-deterioration of ECOG PS or EQ-5D within 3 months)"
+)
+MODEL_NAME: Final = "Poor-outcome logistic model (predictors of Kanda et al. 2021)"
+SOURCE_STUDY: Final = (
+    "Kanda Y, et al. Surgical outcomes and risk factors for poor outcomes in patients with "
+    "cervical spine metastasis: a prospective study. J Orthop Surg Res 2021;16:423. "
+    "doi:10.1186/s13018-021-02562-8"
+)
+NO_MODEL_REASON: Final = (
+    "No probability is reported: the poor-outcome model was not available or was refused "
+    "when this report was generated. The scores are unaffected."
+)
+NOT_RECORDED: Final = "not recorded"
+INPUT_ERRORS_HEADING: Final = "Values not accepted (left out of this report):"
+#: A label longer than this is cut: it is a case label, not a place for notes.
+LABEL_MAX_CHARS: Final = 80
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_PYPROJECT: Final = Path(__file__).resolve().parents[1] / "pyproject.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class InputLine:
+    """One recorded field of the case as the reader sees it."""
+
+    name: str
+    title: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class ItemLine:
+    """One item of a score: what was found, its points (or range) and what is missing."""
+
+    label: str
+    finding: str
+    points_min: int
+    points_max: int
+    missing: tuple[str, ...]
+    source: str
+
+    @property
+    def points(self) -> int | None:
+        return self.points_min if self.points_min == self.points_max else None
+
+    @property
+    def points_text(self) -> str:
+        return str(self.points_min) if self.points is not None else _range(self)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreSection:
+    """One score: total or range, band with its published meaning, items, missing fields."""
+
+    key: str
+    name: str
+    total: int | None
+    total_min: int
+    total_max: int
+    max_points: int
+    incomplete: bool
+    band_label: str | None
+    band_meaning: str | None
+    survival: tuple[str, ...]
+    missing: tuple[str, ...]
+    items: tuple[ItemLine, ...]
+    source: str
+
+    @property
+    def total_text(self) -> str:
+        """``"12 / 15"`` when known, else ``"12–14 / 15 (range)"``."""
+        if self.total is not None:
+            return f"{self.total} / {self.max_points}"
+        return f"{_range(self)} / {self.max_points} (range)"
+
+    @property
+    def status_text(self) -> str:
+        """Why a total is a range, naming what is missing; empty when the total is known."""
+        if self.total is not None:
+            return ""
+        missing = ", ".join(self.missing) or "an item"
+        kind = "Incomplete" if self.incomplete else "Total known only as a range"
+        return f"{kind}: missing {missing}."
+
+    @property
+    def band_text(self) -> str:
+        """The band and its meaning, or why no band can be given."""
+        if self.band_label is None:
+            return "No band: the range of possible totals spans more than one band."
+        meaning = f": {self.band_meaning}" if self.band_meaning else ""
+        where = " (every total in the range lies in this band)" if self.total is None else ""
+        return f"{self.band_label}{meaning}{where}"
+
+
+@dataclass(frozen=True, slots=True)
+class ContributionLine:
+    """One predictor's share of the log-odds against the model's reference patient."""
+
+    label: str
+    value: str
+    reference: str
+    log_odds: float
+
+    @property
+    def log_odds_text(self) -> str:
+        return f"{self.log_odds:+.2f}"
+
+
+@dataclass(frozen=True, slots=True)
+class CaseReport:
+    """Everything a case report says, as plain text and numbers (format-independent)."""
+
+    title: str
+    label: str | None
+    generated: date
+    app_version: str
+    model_version: str
+    intended_use: str
+    inputs: tuple[InputLine, ...]
+    not_recorded: tuple[str, ...]
+    input_errors: tuple[str, ...]
+    scores: tuple[ScoreSection, ...]
+    outcome: str
+    model_name: str
+    probability: float | None
+    ci_low: float | None
+    ci_high: float | None
+    no_probability_reason: str | None
+    contributions: tuple[ContributionLine, ...]
+    reference: str
+    warnings: tuple[str, ...]
+    provenance: str
+    source_study: str
+    model_details: tuple[str, ...]
+
+    @property
+    def has_probability(self) -> bool:
+        return self.probability is not None and self.ci_low is not None and self.ci_high is not None
+
+    @property
+    def probability_text(self) -> str:
+        """The probability with its interval, always together; or why there is none."""
+        if self.probability is None or self.ci_low is None or self.ci_high is None:
+            return self.no_probability_reason or NO_MODEL_REASON
+        return (
+            f"{percent(self.probability)} (95% CI {percent(self.ci_low, unit=False)}–"
+            f"{percent(self.ci_high)})"
+        )
+
+    @property
+    def versions_text(self) -> str:
+        return f"App version {self.app_version}; model version {self.model_version}"
+
+    @property
+    def generated_text(self) -> str:
+        return self.generated.isoformat()
+
+    def score(self, key: str) -> ScoreSection:
+        for section in self.scores:
+            if section.key == key:
+                return section
+        raise KeyError(key)
+
+
+def percent(p: float, *, unit: bool = True) -> str:
+    """A probability as a percentage with one decimal (``0.234`` → ``"23.4 %"``)."""
+    text = f"{100.0 * p:.1f}"
+    return f"{text} %" if unit else text
+
+
+def _range(obj: ItemLine | ScoreSection) -> str:
+    low = obj.points_min if isinstance(obj, ItemLine) else obj.total_min
+    high = obj.points_max if isinstance(obj, ItemLine) else obj.total_max
+    return f"{low}–{high}"
+
+
+def clean_label(label: str | None) -> str | None:
+    """The user's case label as one line of at most :data:`LABEL_MAX_CHARS` characters.
+
+    Control characters and line breaks become spaces so the label cannot forge extra
+    lines in a report; an empty label is no label.
+    """
+    if label is None:
+        return None
+    text = " ".join(_CONTROL.sub(" ", label).split())
+    if len(text) > LABEL_MAX_CHARS:
+        text = text[: LABEL_MAX_CHARS - 1].rstrip() + "…"
+    return text or None
+
+
+def value_text(value: object) -> str:
+    """How a case value reads in a report: vocabulary labels, lab values with units."""
+    if value is None:
+        return NOT_RECORDED
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, LabValue):
+        return f"{_decimal(value.value)} {value.unit.label}"
+    if isinstance(value, Enum):
+        label = getattr(value, "label", None)
+        return label if isinstance(label, str) and label else str(value.value)
+    if isinstance(value, Decimal):
+        return _decimal(value)
+    return str(value)
+
+
+def _decimal(value: Decimal) -> str:
+    return format(value, "f")
+
+
+@cache
+def app_version() -> str:
+    """The calculator's version from ``pyproject.toml`` (the app is not pip-installed)."""
+    try:
+        data = tomllib.loads(_PYPROJECT.read_text(encoding="utf-8"))
+        return str(data["project"]["version"])
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        return "unknown"
+
+
+def model_version(manifest: Mapping[str, Any] | None) -> str:
+    """A model's version: its name and the first 12 hex digits of the artifact's SHA-256.
+
+    The manifest carries no version number; the artifact's hash identifies the fitted
+    model exactly, and it is what the loader verified before predicting.
+    """
+    if not manifest:
+        return "none (no model loaded)"
+    name = str(manifest.get("model", "model"))
+    artifact = manifest.get("artifact")
+    sha = str(artifact.get("sha256", "")) if isinstance(artifact, Mapping) else ""
+    return f"{name} (artifact SHA-256 {sha[:12]})" if sha else name
+
+
+def _inputs(case: PatientCase) -> tuple[tuple[InputLine, ...], tuple[str, ...]]:
+    recorded: list[InputLine] = []
+    empty: list[str] = []
+    for name in PatientCase.model_fields:
+        value = getattr(case, name)
+        if value is None:
+            empty.append(field_title(name))
+        else:
+            recorded.append(InputLine(name, field_title(name), value_text(value)))
+    return tuple(recorded), tuple(empty)
+
+
+def _item_finding(option_label: str | None, detail: str, missing: tuple[str, ...]) -> str:
+    if missing:
+        return "missing: " + ", ".join(field_title(m) for m in missing)
+    parts = [p for p in (option_label, detail) if p]
+    if len(parts) == 2 and parts[1] != parts[0]:
+        return f"{parts[0]} ({parts[1]})"
+    return parts[0] if parts else ""
+
+
+def _score_section(score: ScoreResult) -> ScoreSection:
+    band = score.band
+    items = tuple(
+        ItemLine(
+            label=item.label,
+            finding=_item_finding(
+                item.option.label if item.option is not None else None, item.detail, item.missing
+            ),
+            points_min=item.points_min,
+            points_max=item.points_max,
+            missing=tuple(field_title(m) for m in item.missing),
+            source=item.source.key,
+        )
+        for item in score.items
+    )
+    return ScoreSection(
+        key=score.key,
+        name=score.name,
+        total=score.total,
+        total_min=score.total_min,
+        total_max=score.total_max,
+        max_points=max(b.high for b in score.bands),
+        incomplete=score.incomplete,
+        band_label=band.label if band is not None else None,
+        band_meaning=band.meaning if band is not None else None,
+        survival=tuple(str(s) for s in band.survival) if band is not None else (),
+        missing=tuple(field_title(m) for m in score.missing),
+        items=items,
+        source=score.source.key,
+    )
+
+
+def _model_details(manifest: Mapping[str, Any] | None) -> tuple[str, ...]:
+    """A few facts from the manifest that let a reader identify and weigh the model."""
+    if not manifest:
+        return ()
+    lines: list[str] = []
+    estimator = manifest.get("estimator")
+    if estimator:
+        lines.append(f"Estimator: {estimator}")
+    training = manifest.get("training_data")
+    if isinstance(training, Mapping):
+        rows, events = training.get("rows"), training.get("events")
+        if rows is not None and events is not None:
+            lines.append(f"Training data: {rows} rows, {events} poor outcomes")
+        if training.get("sha256"):
+            lines.append(f"Training data SHA-256: {training['sha256']}")
+    artifact = manifest.get("artifact")
+    if isinstance(artifact, Mapping) and artifact.get("sha256"):
+        lines.append(f"Artifact SHA-256: {artifact['sha256']}")
+    metrics = manifest.get("metrics")
+    if isinstance(metrics, Mapping):
+        shown = []
+        for key, text in (
+            ("apparent_auc", "apparent AUC"),
+            ("optimism_corrected_auc", "optimism-corrected AUC"),
+            ("events_per_variable", "events per variable"),
+        ):
+            value = metrics.get(key)
+            if isinstance(value, int | float):
+                digits = 1 if key == "events_per_variable" else 2
+                shown.append(f"{text} {value:.{digits}f}")
+        if shown:
+            lines.append("Internal metrics: " + "; ".join(shown))
+    versions = manifest.get("versions")
+    if isinstance(versions, Mapping) and versions:
+        lines.append("Fitted with " + ", ".join(f"{k} {v}" for k, v in versions.items()))
+    return tuple(lines)
+
+
+def build_report(
+    case: PatientCase,
+    scores: CaseScores,
+    prediction: Prediction | None,
+    manifest: Mapping[str, Any] | None,
+    *,
+    generated: date,
+    app_version: str,
+    model_version: str,
+    label: str | None = None,
+    input_errors: Sequence[str] = (),
+) -> CaseReport:
+    """The report of one case; ``prediction`` None (no model) still gives a full report.
+
+    ``input_errors`` are the problems of values the page could not accept (and so left
+    out of ``case``); the report lists them so that a left-out value is never mistaken
+    for one that was not recorded.
+    """
+    recorded, empty = _inputs(case)
+    probability = ci_low = ci_high = None
+    reason: str | None = NO_MODEL_REASON
+    contributions: tuple[ContributionLine, ...] = ()
+    reference, provenance = "", PROVENANCE
+    warnings: tuple[str, ...] = ()
+    if prediction is not None:
+        provenance = prediction.provenance or PROVENANCE
+        reference = prediction.reference
+        warnings = tuple(prediction.warnings)
+        if prediction.probability is not None:
+            if prediction.ci_low is None or prediction.ci_high is None:
+                raise ValueError("a probability without its 95% interval cannot be reported")
+            probability, ci_low, ci_high = (
+                prediction.probability,
+                prediction.ci_low,
+                prediction.ci_high,
+            )
+            reason = None
+            contributions = tuple(
+                ContributionLine(c.label, c.value_text, c.reference_text, c.log_odds)
+                for c in prediction.contributions
+            )
+        else:
+            why = prediction.reason or "the model does not apply to this case"
+            reason = f"No probability is reported. {why}"
+    return CaseReport(
+        title=TITLE,
+        label=clean_label(label),
+        generated=generated,
+        app_version=app_version,
+        model_version=model_version,
+        intended_use=INTENDED_USE,
+        inputs=recorded,
+        not_recorded=empty,
+        input_errors=tuple(input_errors),
+        scores=tuple(_score_section(s) for s in scores.scores),
+        outcome=OUTCOME_TEXT,
+        model_name=MODEL_NAME,
+        probability=probability,
+        ci_low=ci_low,
+        ci_high=ci_high,
+        no_probability_reason=reason,
+        contributions=contributions,
+        reference=reference,
+        warnings=warnings,
+        provenance=provenance,
+        source_study=SOURCE_STUDY,
+        model_details=_model_details(manifest),
+    )
+
+
+def file_stem(report: CaseReport) -> str:
+    """A download file name without extension: date only, never the label (it may be a name)."""
+    return f"case-report-{report.generated.isoformat()}"

@@ -1,0 +1,140 @@
+"""The case report as one self-contained, print-ready HTML page.
+
+Why self-contained: the file is saved beside a patient record and opened later, perhaps
+offline or on a hospital machine that blocks outside hosts. So the page has inline CSS
+only: no script, no web font, no image, no link to any outside address (the tests check
+that no ``http://`` or ``https://`` appears). Citations are plain text (``doi:…``).
+Every value comes from the same :class:`~models.report.CaseReport` as the PDF and the
+FHIR resource, and every piece of text is HTML-escaped, the user's case label included.
+``@page`` sets A4 so the browser's print gives a page like the PDF.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Final
+
+from models.report import INPUT_ERRORS_HEADING, CaseReport, ScoreSection
+
+CSS: Final = """
+@page { size: A4; margin: 12mm; }
+* { box-sizing: border-box; }
+body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; font-size: 10pt;
+  line-height: 1.35; color: #111; max-width: 190mm; margin: 0 auto; padding: 8mm 0; }
+h1 { font-size: 16pt; margin: 0 0 2mm; }
+h2 { font-size: 11.5pt; margin: 5mm 0 1.5mm; border-bottom: 1px solid #aaa; }
+h3 { font-size: 10.5pt; margin: 3mm 0 1mm; display: flex; justify-content: space-between; }
+p { margin: 0.8mm 0; }
+.label { font-size: 12pt; font-weight: bold; }
+.meta, .muted { color: #555; }
+.columns { display: flex; gap: 6mm; align-items: flex-start; }
+.columns > section:first-child { flex: 0 0 40%; }
+.columns > section:last-child { flex: 1 1 auto; }
+table { border-collapse: collapse; width: 100%; font-size: 9pt; }
+th, td { text-align: left; padding: 0.4mm 1.5mm 0.4mm 0; vertical-align: top; }
+td.pts, th.pts { text-align: right; white-space: nowrap; font-weight: bold; }
+dl.inputs { display: grid; grid-template-columns: auto 1fr; gap: 0.3mm 3mm; margin: 0;
+  font-size: 9pt; }
+dl.inputs dt { color: #333; }
+dl.inputs dd { margin: 0; }
+.status { font-weight: bold; }
+.probability { font-size: 14pt; font-weight: bold; margin: 1.5mm 0; }
+.provenance { font-weight: bold; }
+.small { font-size: 8pt; }
+@media print { body { padding: 0; } h2 { break-after: avoid; } section { break-inside: avoid; } }
+"""
+
+
+def _e(text: str) -> str:
+    return escape(text, quote=True)
+
+
+def _score(section: ScoreSection) -> str:
+    rows = "".join(
+        f"<tr><td>{_e(item.label)}</td><td>{_e(item.finding)}</td>"
+        f'<td class="pts">{_e(item.points_text)}</td></tr>'
+        for item in section.items
+    )
+    status = f'<p class="status">{_e(section.status_text)}</p>' if section.status_text else ""
+    survival = (
+        f'<p class="muted">Published survival: {_e("; ".join(section.survival))}</p>'
+        if section.survival
+        else ""
+    )
+    return (
+        f'<section class="score" id="score-{_e(section.key)}">'
+        f"<h3><span>{_e(section.name)}</span><span>{_e(section.total_text)}</span></h3>"
+        f"{status}<p>Band: {_e(section.band_text)}</p>{survival}"
+        f'<table><thead><tr><th>Item</th><th>Finding</th><th class="pts">Points</th></tr>'
+        f"</thead><tbody>{rows}</tbody></table></section>"
+    )
+
+
+def _model(report: CaseReport) -> str:
+    parts = [
+        "<h2>Poor-outcome probability</h2>",
+        f"<p>Outcome: {_e(report.outcome)}</p>",
+        f'<p class="probability">{_e(report.probability_text)}</p>',
+        f'<p class="provenance">{_e(report.provenance)}</p>',
+    ]
+    if report.contributions:
+        rows = "".join(
+            f"<tr><td>{_e(c.label)}</td><td>{_e(c.value)}</td><td>{_e(c.reference)}</td>"
+            f'<td class="pts">{_e(c.log_odds_text)}</td></tr>'
+            for c in report.contributions
+        )
+        parts.append(
+            "<h3>Contributions (log-odds against the reference patient)</h3>"
+            "<table><thead><tr><th>Predictor</th><th>This case</th><th>Reference</th>"
+            f'<th class="pts">Log-odds</th></tr></thead><tbody>{rows}</tbody></table>'
+        )
+    if report.reference:
+        parts.append(f'<p class="muted small">Reference patient: {_e(report.reference)}</p>')
+    if report.warnings:
+        items = "".join(f"<li>{_e(w)}</li>" for w in report.warnings)
+        parts.append(f'<h3>Warnings</h3><ul class="warnings">{items}</ul>')
+    return "".join(parts)
+
+
+def _provenance(report: CaseReport) -> str:
+    lines = [f"Model: {report.model_name}; version {report.model_version}"]
+    lines += list(report.model_details)
+    lines.append(f"Source study: {report.source_study}")
+    lines.append("Score sources: " + "; ".join(f"{s.name}: {s.source}" for s in report.scores))
+    body = "".join(f'<p class="small muted">{_e(line)}</p>' for line in lines)
+    return f"<h2>Provenance</h2>{body}"
+
+
+def render_html(report: CaseReport) -> str:
+    """The report as a complete HTML document (UTF-8, inline CSS, no script)."""
+    label = f'<p class="label">Case label: {_e(report.label)}</p>' if report.label else ""
+    inputs = "".join(f"<dt>{_e(i.title)}</dt><dd>{_e(i.value)}</dd>" for i in report.inputs)
+    errors = (
+        f'<p class="status">{_e(INPUT_ERRORS_HEADING)}</p><ul>'
+        + "".join(f"<li>{_e(e)}</li>" for e in report.input_errors)
+        + "</ul>"
+        if report.input_errors
+        else ""
+    )
+    not_recorded = (
+        f'<p class="muted small">Not recorded: {_e("; ".join(report.not_recorded))}</p>'
+        if report.not_recorded
+        else ""
+    )
+    scores = "".join(_score(s) for s in report.scores)
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_e(report.title)} {_e(report.generated_text)}</title>"
+        f"<style>{CSS}</style></head><body>"
+        f"<header><h1>{_e(report.title)}</h1>{label}"
+        f'<p class="meta">Generated {_e(report.generated_text)} · {_e(report.versions_text)}</p>'
+        f'<p class="meta intended-use">{_e(report.intended_use)}</p></header>'
+        '<div class="columns">'
+        f'<section><h2>Inputs</h2><dl class="inputs">{inputs}</dl>{errors}{not_recorded}</section>'
+        f"<section><h2>Scores</h2>{scores}</section></div>"
+        f"<section>{_model(report)}</section>"
+        f"<section>{_provenance(report)}</section>"
+        "</body></html>\n"
+    )
