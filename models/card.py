@@ -1,0 +1,714 @@
+"""The model card's content, assembled from the manifest and the published tables.
+
+Why a module apart from the page: every number on the card must come from the model's
+manifest (``models/artifacts/poor_outcome.json``), the transcribed tables
+(:mod:`models.published`), the outcome definitions (:mod:`models.outcome`) or the
+reconstruction's JSON summaries (``models/data/*.json``), never be retyped into the page.
+Assembling the content here, without Streamlit, lets the tests compare it with those
+sources directly and lets the page only choose layout.
+
+The card follows the items TRIPOD asks a prediction-model report to state (Collins GS et
+al., BMJ 2015;350:g7594, :data:`TRIPOD_CITATION`): intended use and users, source of data
+and participants, outcome, predictors and their coding, sample size (events per
+variable), the full model equation, performance (apparent and optimism-corrected),
+calibration, and limitations.
+
+Nothing here is phrased as an instruction to operate or not to operate.
+
+:func:`validate_upload` is the own-cohort validation the page runs on an uploaded CSV:
+bytes in, a :class:`~models.validate.ValidationResult` or a plain-language error out,
+entirely in memory (nothing is written, cached or logged).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from models import published as pub
+
+if TYPE_CHECKING:
+    from models.predict import PoorOutcomeModel
+    from models.validate import ValidationResult
+
+Manifest = Mapping[str, Any]
+
+DATA_DIR: Final = Path(__file__).resolve().parent / "data"
+PSEUDO_COHORT_CSV: Final = DATA_DIR / "pseudo_cohort.csv"
+CODING_EVIDENCE_JSON: Final = DATA_DIR / "coding_evidence.json"
+ENSEMBLE_SUMMARY_JSON: Final = DATA_DIR / "ensemble_summary.json"
+
+TRIPOD_CITATION: Final = (
+    "Collins GS, Reitsma JB, Altman DG, Moons KGM. Transparent reporting of a multivariable "
+    "prediction model for individual prognosis or diagnosis (TRIPOD): the TRIPOD statement. "
+    "BMJ. 2015;350:g7594. doi:10.1136/bmj.g7594"
+)
+PEDUZZI_CITATION: Final = (
+    "Peduzzi P, Concato J, Kemper E, Holford TR, Feinstein AR. A simulation study of the "
+    "number of events per variable in logistic regression analysis. J Clin Epidemiol. "
+    "1996;49(12):1373-1379. doi:10.1016/S0895-4356(96)00236-3"
+)
+RILEY_CITATION: Final = (
+    "Riley RD, Ensor J, Snell KIE, et al. Calculating the sample size required for "
+    "developing a clinical prediction model. BMJ. 2020;368:m441. doi:10.1136/bmj.m441"
+)
+#: The rule of thumb against which the events per variable are read (Peduzzi 1996).
+EPV_RULE_OF_THUMB: Final = 10
+
+#: Largest upload accepted (bytes). A department cohort of a few thousand rows is well
+#: below it; the limit keeps a wrong file (an export of a whole database) from tying up
+#: the server for every other user.
+MAX_UPLOAD_BYTES: Final = 5_000_000
+
+# --------------------------------------------------------------------------------------
+# Intended use, source study, limitations (words; the numbers come from the sources)
+# --------------------------------------------------------------------------------------
+
+INTENDED_USE: Final[tuple[str, ...]] = (
+    "Estimates the probability of a poor outcome after palliative posterior decompression "
+    "and stabilisation for a metastasis of the cervical spine (main lesion C1–T1), as the "
+    "source study defined that outcome (see Outcome).",
+    "It is decision support: it informs a discussion of the case, beside the published "
+    "scores and the team's judgment. It does not decide whether to operate.",
+    "It applies to adults like the study's patients: a symptomatic cervical spine "
+    "metastasis considered for surgery because of neurological deficit, instability or "
+    "intractable pain.",
+)
+INTENDED_USERS: Final[tuple[str, ...]] = (
+    "Spine surgeons and tumor boards reviewing palliative surgery for cervical spine metastasis.",
+    "Trainees learning how the revised Tokuhashi and new Katagiri scores, lesion level and "
+    "Frankel grade relate to outcome.",
+    "Departments checking, with their own cohort, how far the model's estimates hold for "
+    "their patients (the upload on this page).",
+)
+
+#: The source study's design, as stated in its Methods and Results. :mod:`models.published`
+#: holds the tables (n, events, counts); these descriptive facts are not part of any
+#: table, so they are transcribed here, each with the passage it comes from.
+STUDY_DESIGN: Final[tuple[tuple[str, str], ...]] = (
+    ("Design", "Prospective cohort study (Methods: 'We prospectively analyzed …')."),
+    ("Setting", "One institution (Methods: 'consecutive patients … in our institution')."),
+    ("Enrolment period", "January 2013 to December 2018."),
+    (
+        "Participants",
+        "Consecutive patients with surgical indications for symptomatic cervical spine "
+        "metastasis (progressive neurological deficit, SINS ≥ 13, or intractable pain "
+        "resistant to conservative care); 50 enrolled, 4 excluded (3 contraindications, 1 "
+        "primary osteosarcoma); no loss to follow-up.",
+    ),
+    (
+        "Surgery",
+        "Single-stage posterior decompression with partial tumour removal and posterior "
+        "fixation in every patient; no anterior or combined approach.",
+    ),
+    (
+        "Analysis",
+        "Variables with P < 0.10 in the univariate analysis entered a multivariable "
+        "backward logistic regression (SPSS 23.0); Table 4 reports its five predictors.",
+    ),
+)
+
+#: The paper's own wording of the outcome (Methods), before any reading of it.
+PAPER_OUTCOME_WORDING: Final = (
+    "'a poor surgical outcome was defined as no improvement or deterioration after "
+    "improvement of the ECOGPS or EQ5D score within 3 months'; improvement and "
+    "deterioration were 'a ≥ 1-level change in the PS and a ≥ 10% change in the EQ5D "
+    "score, respectively'."
+)
+
+PSEUDO_COHORT_MADE: Final[tuple[str, ...]] = (
+    "The study published aggregates only (Tables 1, 3 and 4), not patient rows. A "
+    "deterministic, seeded search (simulated annealing with restarts, models/cohort.py) "
+    "built 46 integer-valued pseudo-patients that reproduce, to the printed digit, every "
+    "count, mean and SD of Tables 1 and 3, every reproducible Table 3 P value, and Table "
+    "4's odds ratios, intervals and P values when the model below is fitted to them.",
+    "Clinical coherence is enforced: each pseudo-patient's revised Tokuhashi contains the "
+    "palsy points of their Frankel group, and each new Katagiri the ECOG 3–4 point and "
+    "the previous-chemotherapy point.",
+)
+PSEUDO_COHORT_CAN: Final = (
+    "It can stand for the published aggregates: what the tables print, the model's "
+    "coefficients and their Wald intervals (because Table 4 was part of the target), and "
+    "the coding evidence below."
+)
+PSEUDO_COHORT_CANNOT: Final = (
+    "It cannot stand for the patients. Joint distributions beyond the printed margins "
+    "(which Tokuhashi goes with which level in which patient) are not identified by the "
+    "paper: many different cohorts reproduce every printed number. The intercept, the "
+    "apparent AUC and the Brier score depend on that unidentified part, so they are "
+    "reported below as a range over independent pseudo-cohorts, and the ROC curve and "
+    "calibration plot on this page describe one such cohort, not the study."
+)
+
+LIMITATIONS: Final[tuple[str, ...]] = (
+    "Single centre: one institution's patients, indications and surgeons.",
+    "Posterior approach only: no patient had an anterior or combined approach, so the "
+    "estimates say nothing about those operations.",
+    "Small sample: {events} poor outcomes in {n} patients for {predictors} predictors "
+    "({epv} events per variable). The coefficients are unstable and the apparent "
+    "performance is optimistic.",
+    "No external validation: the model has not been tested on patients from another "
+    "centre or period. The upload below lets a department do that with its own cohort.",
+    "Pseudo-data: the model is fitted to a reconstructed pseudo-cohort, not to the study's "
+    "patient rows; only the published aggregates are reproduced.",
+    "Outcome horizon of 3 months and a composite of ECOG PS and EQ-5D: survival, pain, "
+    "neurological recovery and complications are not predicted.",
+    "Lesion level is coded C1–T1 only; a main lesion outside the cervical spine and "
+    "cervicothoracic junction gets no probability.",
+)
+
+
+# --------------------------------------------------------------------------------------
+# Formatting
+# --------------------------------------------------------------------------------------
+
+
+def fmt(value: float | None, digits: int = 2) -> str:
+    """A number for the card, or "not estimable" (a missing value is never shown as 0)."""
+    if value is None or not math.isfinite(value):
+        return "not estimable"
+    if round(value, digits) == 0:
+        value = 0.0  # no "−0.00"
+    return f"{value:.{digits}f}".replace("-", "−")
+
+
+def fmt_p(value: float | None) -> str:
+    """A P value as Table 4 prints it (three decimals; "< 0.001" below that)."""
+    if value is None or not math.isfinite(value):
+        return "not estimable"
+    return "< 0.001" if value < 0.0005 else f"{value:.3f}"
+
+
+def fmt_signed(value: float, digits: int = 4) -> str:
+    """A coefficient with its sign as an operator: "+ 1.2345" or "− 0.2744"."""
+    return f"{'−' if value < 0 else '+'} {abs(value):.{digits}f}"
+
+
+# --------------------------------------------------------------------------------------
+# Source study and outcome
+# --------------------------------------------------------------------------------------
+
+
+def study_rows() -> list[tuple[str, str]]:
+    """The source study as (item, statement) rows, counts read from :mod:`models.published`."""
+    percent = pub.TEXT_COUNTS["poor_outcome"].percent
+    return [
+        ("Source", pub.CITATION),
+        *STUDY_DESIGN,
+        ("Patients analysed", f"n = {pub.N_PATIENTS}"),
+        (
+            "Poor outcomes",
+            f"{pub.N_POOR} of {pub.N_PATIENTS} ({percent:.1f} %); {pub.N_GOOD} good outcomes",
+        ),
+    ]
+
+
+def outcome_rows() -> list[tuple[str, str]]:
+    """The outcome: the paper's wording and the readings :mod:`models.outcome` makes."""
+    from models.outcome import EQ5D_READING, POOR_OUTCOME_DEFINITION, PS_READING
+
+    return [
+        ("Paper's definition", PAPER_OUTCOME_WORDING),
+        ("As used here", POOR_OUTCOME_DEFINITION),
+        ("Reading of '≥ 10% EQ-5D change'", EQ5D_READING),
+        ("Reading of the PS change", PS_READING),
+    ]
+
+
+# --------------------------------------------------------------------------------------
+# Predictors, equation, odds ratios
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Predictor:
+    """One predictor as the model codes it."""
+
+    name: str
+    label: str
+    coding: str
+
+
+def predictors(manifest: Manifest | None) -> list[Predictor]:
+    """Each predictor with its coding: the manifest's when a model is loaded, otherwise the
+    published coding (the same source the manifest was written from)."""
+    if manifest is not None:
+        return [Predictor(f["name"], f["label"], f["coding"]) for f in manifest["features"]]
+    labels = {row.feature: row.label for row in pub.TABLE4}
+    return [Predictor(n, labels[n], pub.FEATURE_CODING[n]) for n in pub.FEATURES]
+
+
+#: The symbol each predictor has in the equation (names, not codes, so it reads aloud).
+EQUATION_SYMBOLS: Final[Mapping[str, str]] = {
+    "male": "male",
+    "revised_tokuhashi": "Tokuhashi",
+    "new_katagiri": "Katagiri",
+    "lesion_level": "level",
+    "frankel_grade": "Frankel",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Equation:
+    """The full model equation: intercept and one coefficient per predictor."""
+
+    intercept: float
+    coefficients: tuple[tuple[str, float], ...]
+    linear_predictor: str
+    probability: str
+
+
+def equation(manifest: Manifest, digits: int = 4) -> Equation:
+    """The equation in plain text, with every coefficient as the manifest stores it."""
+    names = list(manifest["feature_names"])
+    coefficients = tuple((n, float(manifest["coefficients"][n])) for n in names)
+    intercept = float(manifest["intercept"])
+    terms = " ".join(
+        f"{fmt_signed(b, digits)} × {EQUATION_SYMBOLS.get(n, n)}" for n, b in coefficients
+    )
+    lp = f"log-odds(poor outcome) = {fmt(intercept, digits)} {terms}"
+    return Equation(
+        intercept, coefficients, lp, "probability = 1 / (1 + exp(−log-odds(poor outcome)))"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class OddsRatioRow:
+    """The model's odds ratio for one predictor beside Table 4's printed one."""
+
+    feature: str
+    label: str
+    coding: str
+    coefficient: float
+    model_or: float
+    model_ci_low: float
+    model_ci_high: float
+    model_p: float
+    paper_or: float
+    paper_ci_low: float
+    paper_ci_high: float
+    paper_p: float
+
+    @property
+    def or_matches(self) -> bool:
+        """The model's OR rounds half up to Table 4's printed two decimals."""
+        return pub.matches_printed(self.model_or, self.paper_or, pub.TABLE4_OR_DECIMALS)
+
+    @property
+    def ci_matches(self) -> bool:
+        """Both interval bounds lie within Table 4's tolerance of the printed bounds."""
+        return abs(self.model_ci_low - self.paper_ci_low) <= pub.ci_tolerance(
+            self.paper_ci_low
+        ) and abs(self.model_ci_high - self.paper_ci_high) <= pub.ci_tolerance(self.paper_ci_high)
+
+    @property
+    def p_matches(self) -> bool:
+        """The Wald P lies within Table 4's P tolerance of the printed P."""
+        return abs(self.model_p - self.paper_p) <= pub.TABLE4_P_TOLERANCE
+
+    @property
+    def reproduces(self) -> bool:
+        """OR, interval and P all reproduce Table 4."""
+        return self.or_matches and self.ci_matches and self.p_matches
+
+
+def odds_ratio_rows(manifest: Manifest) -> list[OddsRatioRow]:
+    """One row per predictor, in Table 4's order: the manifest's OR, 95% CI and P beside
+    the paper's."""
+    coding = {p.name: p for p in predictors(manifest)}
+    rows = []
+    for printed in pub.TABLE4:
+        model = manifest["odds_ratios"][printed.feature]
+        rows.append(
+            OddsRatioRow(
+                feature=printed.feature,
+                label=printed.label,
+                coding=coding[printed.feature].coding,
+                coefficient=float(manifest["coefficients"][printed.feature]),
+                model_or=float(model["odds_ratio"]),
+                model_ci_low=float(model["ci_low"]),
+                model_ci_high=float(model["ci_high"]),
+                model_p=float(model["p_value"]),
+                paper_or=printed.odds_ratio,
+                paper_ci_low=printed.ci_low,
+                paper_ci_high=printed.ci_high,
+                paper_p=printed.p_value,
+            )
+        )
+    return rows
+
+
+def table4_tolerance_text() -> str:
+    """How "reproduces Table 4" is judged, in words, from the published tolerances."""
+    return (
+        f"An odds ratio reproduces Table 4 when it rounds half up to the printed "
+        f"{pub.TABLE4_OR_DECIMALS} decimals; each interval bound when it lies within the "
+        f"larger of {pub.TABLE4_CI_RELATIVE:.0%} and the printed rounding "
+        f"({pub.TABLE4_CI_ROUNDING}); each P when within {pub.TABLE4_P_TOLERANCE}."
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Sample size and performance
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EventsPerVariable:
+    """Events per candidate predictor, and what that number implies."""
+
+    events: int
+    non_events: int
+    predictors: int
+    value: float
+    implications: tuple[str, ...]
+
+
+def events_per_variable(manifest: Manifest) -> EventsPerVariable:
+    """EPV = the smaller outcome group / predictors, from the manifest's training data.
+
+    The smaller group limits the information a logistic model has (here the 18 poor
+    outcomes against 28 good ones), which is why it, not n, is the numerator.
+    """
+    rows = int(manifest["training_data"]["rows"])
+    events = int(manifest["training_data"]["events"])
+    k = len(manifest["feature_names"])
+    value = min(events, rows - events) / k
+    metrics = manifest["metrics"]
+    slope = metrics.get("optimism_corrected_calibration_slope")
+    intervals = {
+        name: (float(v["ci_low"]), float(v["ci_high"]))
+        for name, v in manifest["odds_ratios"].items()
+    }
+    wide_name = max(intervals, key=lambda n: intervals[n][1] / intervals[n][0])
+    low, high = intervals[wide_name]
+    labels = {p.name: p.label for p in predictors(manifest)}
+    widest = f"{labels.get(wide_name, wide_name)}, {fmt(low)}–{fmt(high)}"
+    spread = high / low
+    implications = [
+        f"{value:.1f} events per variable is well below the rule of thumb of "
+        f"{EPV_RULE_OF_THUMB} (Peduzzi 1996) and far below what current sample-size criteria "
+        "for a prediction model ask (Riley 2020).",
+        "Overfitting: the model fits the noise of 46 patients as well as the signal, so its "
+        "estimates are too extreme for new patients (high risks too high, low too low).",
+        "Unstable coefficients: the wide Wald intervals mean a few patients more or less "
+        f"could change the odds ratios markedly (the widest here, {widest}, spans a factor "
+        f"of {spread:.0f} from its lower to its upper bound).",
+        "Optimism: the apparent AUC, measured on the patients the model was fitted to, "
+        "overstates discrimination; the optimism-corrected AUC below estimates the loss.",
+    ]
+    if slope is not None and math.isfinite(float(slope)):
+        implications.append(
+            f"The bootstrap estimate of the calibration slope in new patients is "
+            f"{fmt(float(slope))} (1 is ideal): predictions would need shrinking toward the "
+            "average by about that factor on the log-odds scale."
+        )
+    return EventsPerVariable(events, rows - events, k, value, tuple(implications))
+
+
+@dataclass(frozen=True, slots=True)
+class Performance:
+    """Apparent and optimism-corrected performance from the manifest."""
+
+    apparent_auc: float
+    corrected_auc: float
+    optimism_auc: float
+    apparent_brier: float
+    corrected_brier: float | None
+    corrected_slope: float | None
+    bootstrap_reps: int
+    usable_reps: int
+    seed: int | None
+    method: str
+
+
+def performance(manifest: Manifest) -> Performance:
+    """The manifest's performance block, typed; fields absent from it stay None."""
+    m = manifest["metrics"]
+    boot = m.get("bootstrap", {})
+
+    def opt(key: str) -> float | None:
+        value = m.get(key)
+        return None if value is None else float(value)
+
+    return Performance(
+        apparent_auc=float(m["apparent_auc"]),
+        corrected_auc=float(m["optimism_corrected_auc"]),
+        optimism_auc=float(m.get("optimism_auc", m["apparent_auc"] - m["optimism_corrected_auc"])),
+        apparent_brier=float(m["apparent_brier"]),
+        corrected_brier=opt("optimism_corrected_brier"),
+        corrected_slope=opt("optimism_corrected_calibration_slope"),
+        bootstrap_reps=int(boot.get("reps", 0)),
+        usable_reps=int(boot.get("usable_reps", boot.get("reps", 0))),
+        seed=None if boot.get("seed") is None else int(boot["seed"]),
+        method=str(boot.get("method", "bootstrap optimism correction")),
+    )
+
+
+def provenance_rows(manifest: Manifest) -> list[tuple[str, str]]:
+    """Where the model comes from: file hashes, estimator and library versions."""
+    training = manifest["training_data"]
+    versions = ", ".join(f"{k} {v}" for k, v in sorted(manifest.get("versions", {}).items()))
+    return [
+        ("Provenance", str(manifest.get("provenance", ""))),
+        ("Training data", f"{training['file']}: {training.get('description', '')}"),
+        ("Training data SHA-256", str(training["sha256"])),
+        ("Patients / poor outcomes", f"{training['rows']} / {training['events']}"),
+        ("Estimator", str(manifest.get("estimator", ""))),
+        ("Covariance", str(manifest.get("covariance", {}).get("method", ""))),
+        ("Artifact SHA-256", str(manifest["artifact"]["sha256"])),
+        ("Library versions", versions),
+    ]
+
+
+def limitations(manifest: Manifest | None) -> list[str]:
+    """The limitations, with the sample-size numbers from the manifest (or the paper)."""
+    if manifest is not None:
+        epv = events_per_variable(manifest)
+        events, n, k = epv.events, epv.events + epv.non_events, epv.predictors
+        value = epv.value
+    else:
+        events, n, k = pub.N_POOR, pub.N_PATIENTS, len(pub.FEATURES)
+        value = min(events, n - events) / k
+    return [
+        text.format(events=events, n=n, predictors=k, epv=f"{value:.1f}") for text in LIMITATIONS
+    ]
+
+
+# --------------------------------------------------------------------------------------
+# Reconstruction summaries (models/data/*.json)
+# --------------------------------------------------------------------------------------
+
+
+def read_json(path: Path) -> Any:
+    """A committed JSON summary, or None when it is not there (yet)."""
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Hex SHA-256 of bytes (to recognise the training file among uploads)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+# --------------------------------------------------------------------------------------
+# Own-cohort validation of an upload, in memory
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class UploadOutcome:
+    """The validation of one uploaded file, or the message saying why there is none."""
+
+    result: ValidationResult | None
+    error: str | None
+    rows_read: int = 0
+
+
+def _problem(message: str) -> UploadOutcome:
+    return UploadOutcome(None, message)
+
+
+def required_columns() -> tuple[str, ...]:
+    """The columns an uploaded cohort needs (the pseudo-cohort's model columns)."""
+    from models.features import COHORT_COLUMNS
+
+    return tuple(COHORT_COLUMNS)
+
+
+def template_csv() -> str:
+    """A header-only CSV with the required columns, for a department to fill in."""
+    return ",".join(required_columns()) + "\n"
+
+
+def validate_upload(
+    data: bytes,
+    model: PoorOutcomeModel,
+    *,
+    reps: int | None = None,
+    seed: int | None = None,
+) -> UploadOutcome:
+    """Validate ``model`` on an uploaded CSV (bytes), in memory; never raises for a bad file.
+
+    Why bytes in and a message out: the page must show a clear sentence naming what is
+    wrong with a file (empty, not CSV, not UTF-8, a missing column, a value outside its
+    coding) instead of a traceback, and the same function must be testable without a
+    browser. The bytes are parsed from memory and dropped; nothing is written anywhere.
+    """
+    import pandas as pd
+
+    from models.features import CohortError
+    from models.validate import AUC_BOOTSTRAP_REPS, BOOTSTRAP_SEED, validate_frame
+
+    if not data or not data.strip():
+        return _problem("The file is empty.")
+    if len(data) > MAX_UPLOAD_BYTES:
+        return _problem(
+            f"The file is {len(data) / 1e6:.1f} MB; files up to "
+            f"{MAX_UPLOAD_BYTES / 1e6:.0f} MB are accepted here. The command line "
+            "(`python cli.py validate --cohort FILE.csv`) has no such limit."
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return _problem(
+            "The file is not UTF-8 text (the first undecodable byte is at position "
+            f"{exc.start}). Save it as 'CSV UTF-8' and upload it again."
+        )
+    if "\x00" in text:
+        return _problem("The file contains binary data; a comma-separated text file is needed.")
+    try:
+        frame = pd.read_csv(io.StringIO(text))
+    except pd.errors.EmptyDataError:
+        return _problem("The file has no header row: it needs the columns listed above.")
+    except (pd.errors.ParserError, ValueError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return _problem(f"The file could not be read as CSV: {first}.")
+    frame.columns = [str(c).strip() for c in frame.columns]
+    needed = required_columns()
+    absent = [c for c in needed if c not in frame.columns]
+    if absent:
+        hint = ""
+        if len(frame.columns) == 1 and ";" in str(frame.columns[0]):
+            hint = " The header looks semicolon-separated; this page reads commas."
+        return _problem(
+            f"Missing column(s): {', '.join(absent)}. The file needs {', '.join(needed)} "
+            f"(the pseudo-cohort's columns; others are ignored).{hint}"
+        )
+    if len(frame) == 0:
+        return _problem("The file has a header but no patient rows.")
+    try:
+        result = validate_frame(
+            model,
+            frame,
+            reps=AUC_BOOTSTRAP_REPS if reps is None else reps,
+            seed=BOOTSTRAP_SEED if seed is None else seed,
+            training_sha256=sha256_bytes(data),
+        )
+    except CohortError as exc:
+        text = str(exc).rstrip(". ")
+        end = "" if text.endswith("…") else "."
+        return UploadOutcome(None, f"Bad values: {text}{end}", len(frame))
+    return UploadOutcome(result, None, len(frame))
+
+
+# --------------------------------------------------------------------------------------
+# Published tables for display (as data; the page only lays them out)
+# --------------------------------------------------------------------------------------
+
+
+def table1_rows() -> list[dict[str, str]]:
+    """Table 1 rows the model card shows: continuous as mean ± SD, categories as n (%)."""
+    rows = [
+        {"Variable": name, "Value": f"{m.mean:.{m.decimals}f} ± {m.sd:.{m.decimals}f}"}
+        for name, m in pub.TABLE1_MEANS.items()
+    ]
+    for name, counts in pub.TABLE1_COUNTS.items():
+        for category, count in counts.items():
+            rows.append(
+                {"Variable": f"{name}: {category}", "Value": f"{count.n} ({count.percent:.1f} %)"}
+            )
+    return rows
+
+
+def table3_rows(*, printed: bool = False) -> list[dict[str, str]]:
+    """Table 3 as the pseudo-cohort reproduces it (corrected) or exactly as printed."""
+    source = pub.TABLE3_COUNTS_PRINTED if printed else pub.TABLE3_COUNTS
+    rows = []
+    for name, counts in source.items():
+        p = pub.TABLE3_P.get(name)
+        for category, count in counts.items():
+            rows.append(
+                {
+                    "Variable": f"{name}: {category}",
+                    "Good outcome": str(count.good),
+                    "Poor outcome": str(count.poor),
+                    "P (printed)": "" if p is None else f"{p.value:.{p.decimals}f}",
+                    "Test": "" if p is None else pub.TEST_DESCRIPTIONS[p.test],
+                }
+            )
+    for name, means in pub.TABLE3_MEANS.items():
+        p = pub.TABLE3_P[name]
+        rows.append(
+            {
+                "Variable": name,
+                "Good outcome": f"{means.good.mean:.1f} ± {means.good.sd:.1f}",
+                "Poor outcome": f"{means.poor.mean:.1f} ± {means.poor.sd:.1f}",
+                "P (printed)": f"{p.value:.{p.decimals}f}",
+                "Test": pub.TEST_DESCRIPTIONS[p.test],
+            }
+        )
+    return rows
+
+
+def table4_rows() -> list[dict[str, str]]:
+    """Table 4 as printed (shown alone when no verified model is available)."""
+    return [
+        {
+            "Predictor": row.label,
+            "Coding": pub.FEATURE_CODING[row.feature],
+            "OR (paper)": f"{row.odds_ratio:.2f}",
+            "95% CI (paper)": f"{row.ci_low:.2f}–{row.ci_high:.2f}",
+            "P (paper)": f"{row.p_value:.3f}",
+        }
+        for row in pub.TABLE4
+    ]
+
+
+def odds_ratio_display(rows: Sequence[OddsRatioRow]) -> list[dict[str, str]]:
+    """The OR comparison as display strings (two decimals, as Table 4 prints)."""
+    return [
+        {
+            "Predictor": r.label,
+            "Coding": r.coding,
+            "Coefficient": fmt(r.coefficient, 4),
+            "OR (model)": fmt(r.model_or),
+            "95% CI (model)": f"{fmt(r.model_ci_low)}–{fmt(r.model_ci_high)}",
+            "P (model)": fmt_p(r.model_p),
+            "OR (paper)": f"{r.paper_or:.2f}",
+            "95% CI (paper)": f"{r.paper_ci_low:.2f}–{r.paper_ci_high:.2f}",
+            "P (paper)": f"{r.paper_p:.3f}",
+            "Reproduces Table 4": "yes" if r.reproduces else "no",
+        }
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class JsonSummary:
+    """A committed JSON summary as one sentence and display rows."""
+
+    sentence: str
+    rows: list[dict[str, str]]
+
+
+def _flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:
+    if isinstance(value, Mapping):
+        out: list[tuple[str, str]] = []
+        for k, v in value.items():
+            out.extend(_flatten(v, f"{prefix}.{k}" if prefix else str(k)))
+        return out
+    if isinstance(value, float):
+        return [(prefix, f"{value:.4g}")]
+    if isinstance(value, list) and len(value) > 8:
+        return [(prefix, f"{len(value)} values")]
+    return [(prefix, str(value))]
+
+
+def ensemble_ranges(summary: Any) -> JsonSummary:
+    """The range of intercept, apparent AUC and Brier over independent pseudo-cohorts."""
+    rows = [{"Quantity": k, "Value": v} for k, v in _flatten(summary)]
+    return JsonSummary("Summary of independent pseudo-cohorts:", rows)
+
+
+def coding_evidence(evidence: Any) -> JsonSummary:
+    """The fit of each candidate coding of lesion level (and Frankel) against Table 4."""
+    rows = [{"Quantity": k, "Value": v} for k, v in _flatten(evidence)]
+    return JsonSummary("Coding evidence:", rows)
