@@ -89,7 +89,8 @@ def test_katagiri_known_only_as_a_range_gives_no_row_and_names_the_labs():
     low, high = result.katagiri_range
     assert low < high
     assert "crp" in result.missing
-    assert "range" in result.reason and "crp" in result.reason
+    assert "range" in result.reason
+    assert "crp" in result.reason
 
 
 def test_incomplete_scores_name_their_fields():

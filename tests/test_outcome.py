@@ -16,19 +16,19 @@ from models.outcome import (
     ps_course,
 )
 
-I, N, D, R = Course.IMPROVEMENT, Course.NO_CHANGE, Course.DETERIORATION, Course.RE_DETERIORATION
+IMP, N, D, R = Course.IMPROVEMENT, Course.NO_CHANGE, Course.DETERIORATION, Course.RE_DETERIORATION
 
 
 @pytest.mark.parametrize(
     ("values", "course", "poor"),
     [
-        ((3, 2, 2), I, False),
-        ((3, 1, 1), I, False),
-        ((3, 3, 2), I, False),  # improvement at 3 months still counts
+        ((3, 2, 2), IMP, False),
+        ((3, 1, 1), IMP, False),
+        ((3, 3, 2), IMP, False),  # improvement at 3 months still counts
         ((3, 3, 3), N, True),
         ((2, 3, 3), D, True),
         ((2, 3, 2), D, True),  # worse, then back to baseline: deteriorated, never improved
-        ((2, 3, 1), I, False),  # worse first, then better: improved
+        ((2, 3, 1), IMP, False),  # worse first, then better: improved
         ((3, 2, 3), R, True),
         ((3, 1, 2), R, True),  # one level down from the best reached
         ((4, 3, 5), R, True),  # ECOG 5 (dead) at 3 months
@@ -44,15 +44,15 @@ def test_ps_trajectories(values, course, poor):
 @pytest.mark.parametrize(
     ("values", "course", "poor"),
     [
-        ((0.1, 0.2, 0.2), I, False),  # exactly 0.1 counts
-        ((0.5, 0.6, 0.6), I, False),  # exactly 0.1, float noise included
+        ((0.1, 0.2, 0.2), IMP, False),  # exactly 0.1 counts
+        ((0.5, 0.6, 0.6), IMP, False),  # exactly 0.1, float noise included
         ((0.1, 0.19, 0.19), N, True),
-        ((-0.2, -0.1, -0.05), I, False),  # absolute reading works below 0
+        ((-0.2, -0.1, -0.05), IMP, False),  # absolute reading works below 0
         ((-0.3, -0.25, -0.22), N, True),  # relative to |baseline| this would be +27%
         ((0.02, 0.05, 0.06), N, True),  # relative to baseline this would be +200%
         ((0.5, 0.39, 0.4), D, True),
         ((0.5, 0.8, 0.69), R, True),  # 0.11 below the peak
-        ((0.5, 0.8, 0.71), I, False),  # 0.09 below the peak
+        ((0.5, 0.8, 0.71), IMP, False),  # 0.09 below the peak
     ],
 )
 def test_eq5d_trajectories(values, course, poor):
@@ -69,25 +69,31 @@ def test_reading_is_stated_and_matches_the_threshold():
 
 def test_re_deterioration_is_measured_from_the_peak_over_six_months():
     label = classify((3, 2, 2, 2), (0.2, 0.6, 0.55, 0.49))
-    assert label.eq5d.course is I and label.poor_outcome is False
-    assert label.eq5d_6m is not None and label.eq5d_6m.course is R
+    assert label.eq5d.course is IMP
+    assert label.poor_outcome is False
+    assert label.eq5d_6m is not None
+    assert label.eq5d_6m.course is R
     assert label.eq5d_6m.re_deteriorated_at == "6 months"
-    assert label.ps_6m is not None and label.ps_6m.course is I
+    assert label.ps_6m is not None
+    assert label.ps_6m.course is IMP
 
 
 def test_poor_outcome_is_the_union_of_ps_and_eq5d():
     assert classify((3, 2, 1), (0.1, 0.5, 0.7)).poor_outcome is False
     ps_only = classify((3, 3, 3), (0.1, 0.5, 0.7))
-    assert ps_only.poor_outcome is True and "ECOG PS" in ps_only.reason
+    assert ps_only.poor_outcome is True
+    assert "ECOG PS" in ps_only.reason
     eq_only = classify((3, 2, 1), (0.1, 0.5, 0.3))
-    assert eq_only.poor_outcome is True and "EQ-5D" in eq_only.reason
+    assert eq_only.poor_outcome is True
+    assert "EQ-5D" in eq_only.reason
     assert classify((3, 3, 3), (0.1, 0.1, 0.1)).poor_outcome is True
 
 
 def test_six_month_values_do_not_change_the_three_month_label():
     label = classify((3, 2, 1, 4), (0.1, 0.5, 0.7, 0.0))
     assert label.poor_outcome is False
-    assert label.ps_6m.course is R and label.eq5d_6m.course is R
+    assert label.ps_6m.course is R
+    assert label.eq5d_6m.course is R
 
 
 def test_missing_visits_are_not_filled_in():

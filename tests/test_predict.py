@@ -85,15 +85,15 @@ def test_interval_contains_the_estimate(model):
 
 def test_interval_widens_away_from_the_cohort_centre(model_dir, model):
     cohort = next(model_dir.parent.glob("synthetic_*.csv"))
-    from models.features import encode_cohort
-
     import pandas as pd
+
+    from models.features import encode_cohort
 
     x, _, _ = encode_cohort(pd.read_csv(cohort))
     centre = x.to_numpy().mean(axis=0)
     direction = np.array([0.5, -3.0, 2.0, 1.0, -1.0])
     rows = np.array([centre + t * direction for t in (0.0, 0.5, 1.0, 1.5, 2.0)])
-    p, lo, hi = model.predict_rows(rows)
+    _p, lo, hi = model.predict_rows(rows)
     logit = lambda v: np.log(v / (1 - v))  # noqa: E731
     width = logit(hi) - logit(lo)
     assert np.all(np.diff(width) > 0)
@@ -118,7 +118,8 @@ def test_level_outside_c1_t1_gets_no_probability_and_a_reason(model):
     prediction = model.predict(case, score_case(case))
     assert isinstance(prediction, Prediction)
     assert not prediction.applicable
-    assert prediction.probability is None and prediction.ci_low is None
+    assert prediction.probability is None
+    assert prediction.ci_low is None
     assert "C1–T1" in prediction.reason
 
 
@@ -126,7 +127,8 @@ def test_katagiri_range_gets_no_probability_and_names_the_labs(model):
     case = make_case(crp=None, ldh=None)
     prediction = model.predict(case, score_case(case))
     assert not prediction.applicable
-    assert "crp" in prediction.reason and "laboratory" in prediction.reason
+    assert "crp" in prediction.reason
+    assert "laboratory" in prediction.reason
     assert "crp" in prediction.missing
 
 

@@ -79,7 +79,7 @@ def test_coefficients_and_covariance_equal_an_independent_newton_fit(model_dir):
 
 def test_estimator_is_unpenalized(model_dir):
     model = load_model(model_dir)
-    assert model.estimator.C == math.inf
+    assert math.inf == model.estimator.C
     assert list(model.estimator.feature_names_in_) == list(FEATURES)
 
 
@@ -154,7 +154,9 @@ def test_separated_cohort_is_refused():
     frame = synthetic_cohort(60, 2)
     frame["poor_outcome"] = (frame["lesion_group"] == "ctj").astype(int)
     with pytest.raises(FitError, match="separated"):
-        fit_model(frame, reps=2, source_file="x", source_sha256="0", provenance="p", description="d")
+        fit_model(
+            frame, reps=2, source_file="x", source_sha256="0", provenance="p", description="d"
+        )
 
 
 def test_fit_cli_writes_elsewhere_and_refuses_the_shipped_directory(tmp_path, capsys):
