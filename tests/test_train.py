@@ -177,3 +177,51 @@ def test_train_cli_reports_a_missing_cohort(tmp_path, capsys):
     code = cli.main(["train", "--cohort", str(tmp_path / "none.csv"), "--out", str(tmp_path)])
     assert code == 2
     assert "reconstruct" in capsys.readouterr().err
+
+
+# -- the shipped model (fitted by `python cli.py train` on the committed pseudo-cohort) ------
+SHIPPED_MANIFEST = artifact.SHIPPED_DIR / artifact.MANIFEST_NAME
+shipped_only = pytest.mark.skipif(
+    not SHIPPED_MANIFEST.is_file(), reason="shipped model not trained yet (python cli.py train)"
+)
+
+
+@shipped_only
+def test_shipped_model_loads_and_was_trained_on_the_committed_pseudo_cohort():
+    from models.train import DEFAULT_COHORT
+
+    model = load_model()
+    training = model.manifest["training_data"]
+    assert training["file"] == "models/data/pseudo_cohort.csv"
+    assert training["sha256"] == sha256_file(DEFAULT_COHORT), "retrain: python cli.py train"
+    assert training["rows"] == 46
+    assert training["events"] == 18
+    assert model.manifest["metrics"]["bootstrap"]["reps"] >= 200
+
+
+@shipped_only
+def test_shipped_odds_ratios_round_to_table_4():
+    from models.published import TABLE4, ci_tolerance, matches_printed
+
+    ors = load_model().manifest["odds_ratios"]
+    assert {row.feature for row in TABLE4} == set(FEATURES)
+    for row in TABLE4:
+        fitted = ors[row.feature]
+        assert matches_printed(fitted["odds_ratio"], row.odds_ratio, 2), row
+        assert abs(fitted["ci_low"] - row.ci_low) <= ci_tolerance(row.ci_low), row
+        assert abs(fitted["ci_high"] - row.ci_high) <= ci_tolerance(row.ci_high), row
+        assert abs(fitted["p_value"] - row.p_value) <= 0.002, row
+    printed = {"revised_tokuhashi": 0.67, "new_katagiri": 1.13, "lesion_level": 5.00}
+    printed |= {"male": 2.83, "frankel_grade": 0.54}
+    for name, value in printed.items():
+        assert matches_printed(ors[name]["odds_ratio"], value, 2), name
+
+
+@shipped_only
+def test_shipped_directions_match_table_4():
+    coefficients = load_model().manifest["coefficients"]
+    assert coefficients["male"] > 0
+    assert coefficients["revised_tokuhashi"] < 0
+    assert coefficients["new_katagiri"] > 0
+    assert coefficients["lesion_level"] > 0
+    assert coefficients["frankel_grade"] < 0
