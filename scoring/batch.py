@@ -9,8 +9,8 @@ multiple-skeletal rule) and never retyped. ``tests/test_batch_property.py`` chec
 random valid and invalid rows that both paths agree on every output column.
 
 Input: the columns of ``COLUMNS`` (names exact, order free; ``REQUIRED`` must be in the
-header; unknown columns pass through unchanged). A cell is text; surrounding whitespace
-is ignored and an empty cell means *not recorded*.
+header; unknown columns pass through unchanged). A cell is text; spaces and tabs around a
+value are ignored and an empty cell means *not recorded*.
 
 - Coded columns take exactly the codes of their vocabulary (case-sensitive, as the
   single-case model does); ``previous_chemotherapy`` takes ``yes`` or ``no``.
@@ -70,6 +70,8 @@ import annotated_types
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 from scoring import katagiri, sins, tokuhashi
 from scoring.batch_io import (
@@ -274,8 +276,27 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
 
 # ------------------------------------------------------------------------- parsing
 
-_WHOLE_RE = r"[+-]?[0-9]+"
-_DECIMAL_RE = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
+#: Ignored around a value: what people type in a spreadsheet. Not Unicode spaces: a
+#: no-break space pasted from a document is reported rather than silently dropped.
+SPACE = " \t"
+_WHOLE_RE = r"^[+-]?[0-9]+$"
+_DECIMAL_RE = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$"
+
+
+def arrow_text(column: pd.Series) -> pa.Array:
+    """A chunk's column as one Arrow string array (zero-copy for pandas' ``str`` dtype).
+
+    Parsing runs on Arrow compute kernels (trim, regex, float cast, dictionary encoding)
+    rather than per-element Python: the whole chunk is handled in a few C++ passes.
+    """
+    array = pa.array(column, type=pa.large_string(), from_pandas=True)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return array.fill_null("")
+
+
+def _mask(array: pa.Array) -> Bools:
+    return typing.cast(Bools, array.to_numpy(zero_copy_only=False).astype(bool))
 
 
 @dataclass(slots=True)
@@ -283,10 +304,11 @@ class ParsedChunk:
     """The cells of one chunk turned into arrays, and why any row is rejected.
 
     ``codes[f]`` is the index of the member in ``list(vocabulary)`` or -1 when empty;
-    ``whole[f]`` the number or -1 when empty; ``lab_value/lab_unit[f]`` the float value and
-    the index of its ``LabColumn`` (-1 when unmeasured), ``lab_flagged[f]`` the exact
-    answer to "does the value meet the analyte's criterion"; ``valid`` False marks a
-    rejected row and ``errors`` says why.
+    ``whole[f]`` the number or -1 when empty; ``yes_no[f]`` 1 yes, 0 no, -1 empty;
+    ``lab_value[f]`` the float value and ``lab_column[f]`` the index of its ``LabColumn``
+    in ``LAB_COLUMNS`` (-1 when unmeasured), ``lab_flagged[f]`` the exact answer to "does
+    the value meet the analyte's criterion"; ``errors`` is "" for a valid row, else why
+    it is rejected.
     """
 
     n: int
@@ -302,74 +324,93 @@ class ParsedChunk:
     def valid(self) -> Bools:
         return typing.cast(Bools, self.errors == "")
 
-    def reject(self, mask: Bools, messages: pd.Series | str) -> None:
-        """Add a message to the rows of ``mask`` (``messages`` aligned to those rows)."""
+    def reject(self, mask: Bools, column: str, text: pa.Array | None, reason: str) -> None:
+        """Reject the rows of ``mask``: "column: 'cell' reason" (the cell quoted if given).
+
+        The message is assembled with Arrow kernels over the rejected rows only.
+        """
         if not mask.any():
             return
-        new = (
-            np.full(int(mask.sum()), messages, dtype=object)
-            if isinstance(messages, str)
-            else messages.to_numpy(dtype=object)
-        )
+        if text is None:
+            new = np.full(int(mask.sum()), f"{column}: {reason}", dtype=object)
+        else:
+            cells = pc.utf8_slice_codeunits(text.filter(pa.array(mask)), 0, 40)
+            joined = pc.binary_join_element_wise(
+                _scalar(f"{column}: '"), cells, _scalar(f"' {reason}"), _scalar("")
+            )
+            new = joined.to_numpy(zero_copy_only=False).astype(object)
         old = self.errors[mask]
         self.errors[mask] = np.where(old == "", new, old + "; " + new)
 
 
-def _quoted(values: pd.Series) -> pd.Series:
-    """The offending text as the user wrote it, shortened, for an error message."""
-    return "'" + values.str.slice(0, 40) + "'"
+def _scalar(text: str) -> pa.Scalar:
+    return pa.scalar(text, type=pa.large_string())
 
 
-def _parse_coded(col: CodedColumn | YesNoColumn, text: pd.Series, out: ParsedChunk) -> Ints:
-    """Look each *distinct* cell up once (``factorize``), then index: no loop per row."""
+def _parse_coded(col: CodedColumn | YesNoColumn, text: pa.Array, out: ParsedChunk) -> Ints:
+    """Look each *distinct* cell up once (dictionary encoding), then index: no loop per row."""
     if isinstance(col, YesNoColumn):
         index = {"no": 0, "yes": 1}
     else:
         index = {str(m.value): i for i, m in enumerate(col.vocabulary)}
-    row_codes, uniques = pd.factorize(text)
+    encoded = text.dictionary_encode()
     lut = np.array(
-        [-1 if not u.strip() else index.get(u.strip(), -2) for u in uniques] + [-1],
+        [-1 if not u.strip() else index.get(u.strip(), -2) for u in encoded.dictionary.to_pylist()]
+        + [-1],
         dtype=np.int64,
     )
-    codes = lut[row_codes]
+    codes = lut[encoded.indices.to_numpy(zero_copy_only=False)]
     bad = codes == -2
-    if bad.any():
-        out.reject(
-            bad,
-            f"{col.name}: " + _quoted(text[bad]) + f" is not an allowed value. Allowed: "
-            f"{col.allowed}; empty = not recorded",
-        )
-        codes[bad] = -1
+    out.reject(
+        bad,
+        col.name,
+        text,
+        f"is not an allowed value. Allowed: {col.allowed}; empty = not recorded",
+    )
+    codes[bad] = -1
     return typing.cast(Ints, codes)
 
 
-def _parse_whole(col: WholeColumn, text: pd.Series, out: ParsedChunk) -> Ints:
-    trimmed = text.str.strip()
-    empty = (trimmed == "").to_numpy(dtype=bool)
-    ok = trimmed.str.fullmatch(_WHOLE_RE).to_numpy(dtype=bool)
+def _numbers(text: pa.Array, pattern: str) -> tuple[pa.Array, Bools, Bools, Floats]:
+    """(trimmed text, present, well-formed, float value or 0.0) of a numeric column."""
+    trimmed = pc.utf8_trim(text, characters=SPACE)
+    present = _mask(pc.greater(pc.binary_length(trimmed), 0))
+    ok_array = pc.match_substring_regex(trimmed, pattern)
+    values = pc.cast(pc.if_else(ok_array, trimmed, _scalar("0")), pa.float64())
+    return trimmed, present, _mask(ok_array), values.to_numpy(zero_copy_only=False)
+
+
+def _parse_whole(col: WholeColumn, text: pa.Array, out: ParsedChunk) -> Ints:
     # Parsed as float: a 30-digit number becomes a large float (out of range), not an
     # overflow; every accepted value is a small whole number, exact in binary.
-    values = trimmed.where(ok, "0").astype("float64").to_numpy(dtype=np.float64)
-    in_range = (values >= col.low) & (values <= col.high) & (np.fmod(values, col.step) == 0)
-    not_whole = ~empty & ~ok
+    _, present, ok, values = _numbers(text, _WHOLE_RE)
+    in_range = (values >= col.low) & (values <= col.high)
+    in_range &= np.fmod(np.where(in_range, values, 0), col.step) == 0
     out.reject(
-        not_whole,
-        f"{col.name}: "
-        + _quoted(text[not_whole])
-        + f" is not a whole number (write it without a decimal point). Allowed: "
-        f"{col.allowed}; empty = not recorded",
+        present & ~ok,
+        col.name,
+        text,
+        "is not a whole number (written without a decimal point). "
+        f"Allowed: {col.allowed}; empty = not recorded",
     )
-    out_of_range = ok & ~in_range
     out.reject(
-        out_of_range,
-        f"{col.name}: "
-        + _quoted(text[out_of_range])
-        + f" is outside the allowed values. Allowed: {col.allowed}; empty = not recorded",
+        ok & ~in_range,
+        col.name,
+        text,
+        f"is outside the allowed values. Allowed: {col.allowed}; empty = not recorded",
     )
     return np.where(ok & in_range, values, -1).astype(np.int64)
 
 
-def _exact_sign(trimmed: pd.Series, x: Floats, bound: Fraction, rows: Bools) -> Ints:
+def _tie_texts(trimmed: pa.Array, tie: Bools) -> tuple[list[str], Ints]:
+    """The distinct texts of the tied rows and, per tied row, the index of its text."""
+    sub = trimmed.filter(pa.array(tie))
+    distinct = pc.unique(sub)
+    positions = pc.index_in(sub, value_set=distinct).to_numpy(zero_copy_only=False)
+    return distinct.to_pylist(), positions.astype(np.int64)
+
+
+def _exact_sign(trimmed: pa.Array, x: Floats, bound: Fraction, rows: Bools) -> Ints:
     """sign(v − bound) for the decimal texts of ``rows``, exact (see the module docstring).
 
     Decided in floating point except where ``float(v) == float(bound)``; those distinct
@@ -379,36 +420,35 @@ def _exact_sign(trimmed: pd.Series, x: Floats, bound: Fraction, rows: Bools) -> 
     sign = np.sign(x - limit).astype(np.int64)
     tie = rows & (x == limit)
     if tie.any():
-        tie_codes, tie_texts = pd.factorize(trimmed[tie])
+        texts, positions = _tie_texts(trimmed, tie)
         exact = np.array(
-            [(Fraction(Decimal(t)) > bound) - (Fraction(Decimal(t)) < bound) for t in tie_texts],
+            [(Fraction(Decimal(t)) > bound) - (Fraction(Decimal(t)) < bound) for t in texts],
             dtype=np.int64,
         )
-        sign[tie] = exact[tie_codes]
+        sign[tie] = exact[positions]
     return sign
 
 
 def _exact_flagged(
-    col: LabColumn, trimmed: pd.Series, x: Floats, rows: Bools
+    col: LabColumn, trimmed: pa.Array, x: Floats, rows: Bools
 ) -> tuple[Bools, Bools]:
     """(flagged, accepted) for the measured rows: the criterion and the accepted range."""
-    cutoff = col.spec.cutoff_in(col.rule.unit)
-    limit = float(cutoff)
+    limit = float(col.spec.cutoff_in(col.rule.unit))
     flagged = x >= limit if col.spec.direction is Direction.AT_OR_ABOVE else x < limit
     tie = rows & (x == limit)
     if tie.any():
         # The single-case rule itself decides the few distinct texts at the cut-off.
-        tie_codes, tie_texts = pd.factorize(trimmed[tie])
+        texts, positions = _tie_texts(trimmed, tie)
         exact = np.array(
-            [col.spec.is_flagged(Decimal(t), col.rule.unit) for t in tie_texts], dtype=bool
+            [col.spec.is_flagged(Decimal(t), col.rule.unit) for t in texts], dtype=bool
         )
-        flagged[tie] = exact[tie_codes]
+        flagged[tie] = exact[positions]
     low = _exact_sign(trimmed, x, Fraction(col.rule.low), rows)
     high = _exact_sign(trimmed, x, Fraction(col.rule.high), rows)
     return flagged & rows, rows & (low >= 0) & (high <= 0)
 
 
-def _parse_labs(frame: pd.DataFrame, out: ParsedChunk) -> None:
+def _parse_labs(columns: Mapping[str, pa.Array], out: ParsedChunk) -> None:
     """Each analyte: at most one of its columns per row, a number, in range, flagged exactly."""
     n = out.n
     for analyte in dict.fromkeys(c.field for c in LAB_COLUMNS):
@@ -417,30 +457,25 @@ def _parse_labs(frame: pd.DataFrame, out: ParsedChunk) -> None:
         flagged = np.zeros(n, dtype=bool)
         given: dict[str, Bools] = {}
         for index, col in enumerate(LAB_COLUMNS):
-            if col.field != analyte or col.name not in frame.columns:
+            if col.field != analyte or col.name not in columns:
                 continue
-            text = frame[col.name]
-            trimmed = text.str.strip()
-            present = (trimmed != "").to_numpy(dtype=bool)
+            text = columns[col.name]
+            trimmed, present, ok, x = _numbers(text, _DECIMAL_RE)
             given[col.name] = present
-            ok = present & trimmed.str.fullmatch(_DECIMAL_RE).to_numpy(dtype=bool)
-            x = trimmed.where(ok, "0").astype("float64").to_numpy(dtype=np.float64)
+            ok &= present
             col_flagged, accepted = _exact_flagged(col, trimmed, x, ok)
-            not_number = present & ~ok
             out.reject(
-                not_number,
-                f"{col.name}: "
-                + _quoted(text[not_number])
-                + f" is not a number (plain decimals with '.', e.g. 0.4). Allowed: "
-                f"{col.allowed}; empty = not measured",
+                present & ~ok,
+                col.name,
+                text,
+                "is not a number (plain decimal notation with '.', e.g. 0.4). "
+                f"Allowed: {col.allowed}; empty = not measured",
             )
-            out_of_range = ok & ~accepted
             out.reject(
-                out_of_range,
-                f"{col.name}: "
-                + _quoted(text[out_of_range])
-                + f" is outside the accepted range. Allowed: {col.allowed}; "
-                "empty = not measured",
+                ok & ~accepted,
+                col.name,
+                text,
+                f"is outside the accepted range. Allowed: {col.allowed}; empty = not measured",
             )
             use = ok & accepted
             value[use] = x[use]
@@ -448,35 +483,38 @@ def _parse_labs(frame: pd.DataFrame, out: ParsedChunk) -> None:
             flagged |= col_flagged & use
         if len(given) == 2:
             first, second = given
-            both = given[first] & given[second]
             out.reject(
-                both,
-                f"{first} and {second}: both given for one patient; give "
-                f"{ANALYTE_BY_FIELD[analyte].label} in one unit only",
+                given[first] & given[second],
+                f"{first} and {second}",
+                None,
+                f"both given; give {ANALYTE_BY_FIELD[analyte].label} in one unit only",
             )
         out.lab_value[analyte] = value
         out.lab_column[analyte] = which
         out.lab_flagged[analyte] = flagged
 
 
-def parse_chunk(frame: pd.DataFrame) -> ParsedChunk:
-    """Validate and convert one chunk of text cells; rows with a bad value are rejected."""
-    n = len(frame)
+def parse_chunk(columns: Mapping[str, pa.Array], n: int) -> ParsedChunk:
+    """Validate and convert one chunk of text cells; rows with a bad value are rejected.
+
+    ``columns`` maps header names to Arrow string arrays of ``n`` cells (see
+    ``arrow_text``); columns this module does not know are ignored.
+    """
     out = ParsedChunk(n, errors=np.full(n, "", dtype=object))
     for col in COLUMNS:
         if isinstance(col, LabColumn):
             continue
-        if col.name not in frame.columns:  # only optional columns can be absent
+        if col.name not in columns:  # only optional columns can be absent
             out.whole[col.field] = np.full(n, -1, dtype=np.int64)
             continue
-        text = frame[col.name]
+        text = columns[col.name]
         if isinstance(col, CodedColumn):
             out.codes[col.field] = _parse_coded(col, text, out)
         elif isinstance(col, YesNoColumn):
             out.yes_no[col.field] = _parse_coded(col, text, out)
         else:
             out.whole[col.field] = _parse_whole(col, text, out)
-    _parse_labs(frame, out)
+    _parse_labs(columns, out)
     return out
 
 
@@ -500,8 +538,16 @@ class ScoreArrays:
     total_min: Ints
     total_max: Ints
     incomplete: Bools
-    band: Objects  # band code, or "" when the range straddles bands or the score is incomplete
+    band_index: Ints  # into band_codes; -1 when the range straddles bands or is incomplete
+    band_codes: tuple[str, ...]
     missing: tuple[tuple[str, Bools], ...]
+
+    @property
+    def band(self) -> Objects:
+        """The band code per row, or None."""
+        return typing.cast(
+            Objects, np.array([*self.band_codes, None], dtype=object)[self.band_index]
+        )
 
     @property
     def total(self) -> Ints:
@@ -548,13 +594,9 @@ def _ranged_item(values: Ints, table: type[RangedOption], needs: str) -> ItemArr
     )
 
 
-def _band_codes(bands: tuple[Band, ...], max_total: int) -> tuple[Ints, Objects]:
-    """Band index per possible total, and band codes (read with ``result.band_for``)."""
-    codes = [b.code for b in bands]
-    index = np.array(
-        [codes.index(band_for(bands, t).code) for t in range(max_total + 1)], dtype=np.int64
-    )
-    return index, np.array(codes, dtype=object)
+def _band_index(bands: tuple[Band, ...], max_total: int) -> Ints:
+    """Index into ``bands`` per possible total (each looked up with ``result.band_for``)."""
+    return np.array([bands.index(band_for(bands, t)) for t in range(max_total + 1)], dtype=np.int64)
 
 
 def _score(items: Sequence[ItemArrays], bands: tuple[Band, ...]) -> ScoreArrays:
@@ -570,10 +612,11 @@ def _score(items: Sequence[ItemArrays], bands: tuple[Band, ...]) -> ScoreArrays:
             missing[name] = missing[name] | mask if name in missing else mask
             if not item.range_tolerant:
                 incomplete |= mask
-    index, codes = _band_codes(bands, int(max(b.high for b in bands)))
+    index = _band_index(bands, int(max(b.high for b in bands)))
     same = index[total_min] == index[total_max]
-    band = np.where(~incomplete & same, codes[index[total_min]], "")
-    return ScoreArrays(total_min, total_max, incomplete, band, tuple(missing.items()))
+    band = np.where(~incomplete & same, index[total_min], -1)
+    codes = tuple(b.code for b in bands)
+    return ScoreArrays(total_min, total_max, incomplete, band, codes, tuple(missing.items()))
 
 
 @cache
@@ -732,49 +775,49 @@ def _missing_order() -> tuple[str, ...]:
     return tuple(dict.fromkeys(name for s in empty.scores for name in s.missing))
 
 
-def _missing_text(scores: Sequence[ScoreArrays], n: int) -> Objects:
+def _missing_text(scores: Sequence[ScoreArrays], valid: Bools) -> pa.Array:
     """``;``-joined names per row, built from a bit pattern per row: only the distinct
     patterns (a few dozen in practice) are turned into text."""
     order = _missing_order()
-    bits = np.zeros(n, dtype=np.int64)
+    bits = np.zeros(len(valid), dtype=np.int64)
     for score in scores:
         for name, mask in score.missing:
             bits |= mask.astype(np.int64) << order.index(name)
+    bits[~valid] = 0
     patterns, inverse = np.unique(bits, return_inverse=True)
-    texts = np.array(
-        [";".join(name for i, name in enumerate(order) if int(p) >> i & 1) for p in patterns],
-        dtype=object,
-    )
-    return typing.cast(Objects, texts[inverse.reshape(-1)])
+    texts = [";".join(name for i, name in enumerate(order) if int(p) >> i & 1) for p in patterns]
+    return _take(texts, inverse.reshape(-1))
 
 
-_NUMBER_TEXT = np.array([str(i) for i in range(64)] + [""], dtype=object)  # index -1 → ""
+_NUMBERS = tuple(str(i) for i in range(64))
 
 
-def _number_text(values: Ints) -> Objects:
-    return typing.cast(Objects, _NUMBER_TEXT[values])
+def _take(texts: Sequence[str], index: Ints) -> pa.Array:
+    """``texts[index]`` as an Arrow string array, with index -1 giving an empty cell."""
+    table = pa.array([*texts, ""], type=pa.large_string())
+    return table.take(pa.array(np.where(index < 0, len(texts), index)))
 
 
 def format_scores(
     parsed: ParsedChunk, toku: ScoreArrays, kata: ScoreArrays, sins_score: ScoreArrays
-) -> dict[str, Objects]:
+) -> dict[str, pa.Array]:
     """The ``OUTPUT_COLUMNS`` of one chunk as text; a rejected row gets only its error."""
     valid = parsed.valid
     kata_range = valid & ~kata.incomplete
-    columns = {
-        "tokuhashi_total": np.where(valid, toku.total, -1),
-        "tokuhashi_band": np.where(valid, toku.band, ""),
-        "katagiri_min": np.where(kata_range, kata.total_min, -1),
-        "katagiri_max": np.where(kata_range, kata.total_max, -1),
-        "katagiri_group": np.where(valid, kata.band, ""),
-        "sins_total": np.where(valid, sins_score.total, -1),
-        "sins_category": np.where(valid, sins_score.band, ""),
-        "missing": np.where(valid, _missing_text((toku, kata, sins_score), parsed.n), ""),
-        "error": parsed.errors,
-    }
+
+    def band(score: ScoreArrays) -> pa.Array:
+        return _take(score.band_codes, np.where(valid, score.band_index, -1))
+
     return {
-        name: _number_text(values) if values.dtype.kind == "i" else values.astype(object)
-        for name, values in columns.items()
+        "tokuhashi_total": _take(_NUMBERS, np.where(valid, toku.total, -1)),
+        "tokuhashi_band": band(toku),
+        "katagiri_min": _take(_NUMBERS, np.where(kata_range, kata.total_min, -1)),
+        "katagiri_max": _take(_NUMBERS, np.where(kata_range, kata.total_max, -1)),
+        "katagiri_group": band(kata),
+        "sins_total": _take(_NUMBERS, np.where(valid, sins_score.total, -1)),
+        "sins_category": band(sins_score),
+        "missing": _missing_text((toku, kata, sins_score), valid),
+        "error": pa.array(parsed.errors, type=pa.large_string()),
     }
 
 
@@ -812,7 +855,7 @@ class ExtraColumns(Protocol):
 
 
 def _scored_chunk(
-    frame: pd.DataFrame, parsed: ParsedChunk, scores: Sequence[ScoreArrays], missing: Objects
+    frame: pd.DataFrame, parsed: ParsedChunk, scores: Sequence[ScoreArrays], missing: pa.Array
 ) -> ScoredChunk:
     """Typed views of a chunk for an ``ExtraColumns`` hook (built only when one is given)."""
     valid = parsed.valid
@@ -842,7 +885,7 @@ def _scored_chunk(
         "katagiri_group": _codes_or_none(kata.band, valid),
         "sins_total": _nullable(sins_score.total, valid),
         "sins_category": _codes_or_none(sins_score.band, valid),
-        "missing": missing,
+        "missing": missing.to_numpy(zero_copy_only=False),
     }
     return ScoredChunk(
         frame, valid, pd.DataFrame(cases, index=frame.index), pd.DataFrame(table, index=frame.index)
@@ -855,16 +898,17 @@ def _nullable(values: Ints, show: Bools) -> Any:
 
 def _codes_or_none(codes: Objects, show: Bools) -> Objects:
     out = codes.copy()
-    out[~show | (codes == "")] = None
+    out[~show] = None
     return out
 
 
-def _extra_text(values: Any, n: int, valid: Bools, name: str) -> Objects:
-    series = pd.Series(list(values) if not isinstance(values, pd.Series) else values.to_list())
+def _extra_text(values: Any, n: int, valid: Bools, name: str) -> pa.Array:
+    """An extra column as text: None/NaN → empty, rejected rows → empty."""
+    series = pd.Series(values.to_numpy() if isinstance(values, pd.Series) else list(values))
     if len(series) != n:
         raise ValueError(f"extra column {name!r}: {len(series)} values for {n} rows")
     text = series.astype(object).where(series.notna(), "").astype(str).to_numpy(dtype=object)
-    return typing.cast(Objects, np.where(valid, text, ""))
+    return pa.array(np.where(valid, text, ""), type=pa.large_string())
 
 
 # ----------------------------------------------------------------------------- run
@@ -922,18 +966,21 @@ def run_batch(
     progress = Progress(quiet=quiet)
     rows = scored = rejected = incomplete = 0
     first_errors: list[tuple[int, str]] = []
-    with AtomicCsvWriter(target) as writer:
+    with AtomicCsvWriter(target, [*header, *OUTPUT_COLUMNS, *extra_names]) as writer:
         for frame, fraction in iter_chunks(source, chunk_size):
             frame.index = pd.RangeIndex(rows, rows + len(frame))
-            parsed = parse_chunk(frame)
+            cells = {name: arrow_text(frame[name]) for name in frame.columns}
+            parsed = parse_chunk(cells, len(frame))
             toku, kata, sins_score = score_chunk(parsed)
             text = format_scores(parsed, toku, kata, sins_score)
-            out = frame.assign(**text)
+            out = [*cells.values(), *text.values()]
             if extra_columns is not None:
                 chunk = _scored_chunk(frame, parsed, (toku, kata, sins_score), text["missing"])
                 produced = extra_columns(chunk)
-                for name in extra_names:
-                    out[name] = _extra_text(produced[name], len(frame), parsed.valid, name)
+                out += [
+                    _extra_text(produced[name], len(frame), parsed.valid, name)
+                    for name in extra_names
+                ]
             writer.write(out)
             valid = parsed.valid
             bad = np.flatnonzero(~valid)
@@ -942,9 +989,10 @@ def run_batch(
             rows += len(frame)
             scored += int(valid.sum())
             rejected += len(bad)
-            incomplete += int((valid & (text["missing"] != "")).sum())
+            incomplete += (
+                int(valid.sum()) - pc.sum(pc.equal(text["missing"], "")).as_py() + (len(bad))
+            )
             progress.update(rows, fraction)
-        writer.write_header([*header, *OUTPUT_COLUMNS, *extra_names])
         writer.commit()
     progress.close()
     return BatchSummary(

@@ -32,7 +32,10 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 ENCODING = "utf-8-sig"  # UTF-8, with or without a byte-order mark
 
@@ -119,30 +122,44 @@ def iter_chunks(path: Path, chunk_size: int) -> Iterator[tuple[pd.DataFrame, flo
 
 
 class AtomicCsvWriter:
-    """Writes chunks to ``<output>.<pid>.part`` and renames it to ``output`` on commit."""
+    """CSV out: to ``.<output>.<pid>.part``, renamed to ``output`` on ``commit`` only.
 
-    def __init__(self, output: Path) -> None:
+    Rows are assembled with Arrow string kernels rather than ``DataFrame.to_csv`` (which
+    formats cell by cell in Python-level loops and dominated the run time): each column is
+    quoted where the csv module's QUOTE_MINIMAL would quote it (a comma, a double quote, CR
+    or LF; quotes doubled), the columns are joined with commas and a newline, and the
+    joined array's data buffer is written as is. The output is the same text ``to_csv``
+    would write (tested), only faster.
+    """
+
+    def __init__(self, output: Path, header: Sequence[str]) -> None:
         self.output = output
+        self.header = list(header)
         self.partial = output.with_name(f".{output.name}.{os.getpid()}.part")
-        self._handle: IO[str] | None = None
-        self._header_written = False
+        self._handle: IO[bytes] | None = None
 
     def __enter__(self) -> AtomicCsvWriter:
-        self._handle = self.partial.open("x", encoding="utf-8", newline="")
+        self._handle = self.partial.open("xb")
+        line = io.StringIO()
+        csv.writer(line, lineterminator="\n").writerow(self.header)
+        self._handle.write(line.getvalue().encode("utf-8"))
         return self
 
-    def write(self, frame: pd.DataFrame) -> None:
-        """Append a chunk; the first call also writes the header."""
+    def write(self, columns: Sequence[pa.Array]) -> None:
+        """Append rows given as one Arrow string array per header column."""
         assert self._handle is not None, "use AtomicCsvWriter as a context manager"
-        frame.to_csv(
-            self._handle, index=False, header=not self._header_written, lineterminator="\n"
-        )
-        self._header_written = True
-
-    def write_header(self, columns: Sequence[str]) -> None:
-        """For an input with a header and no rows: the output still has its header."""
-        if not self._header_written:
-            self.write(pd.DataFrame(columns=list(columns)))
+        if len(columns) != len(self.header):
+            raise ValueError(f"{len(columns)} columns for a header of {len(self.header)}")
+        if not columns or len(columns[0]) == 0:
+            return
+        fields = [_csv_field(column) for column in columns]
+        lines = pc.binary_join_element_wise(*fields, _COMMA)
+        lines = pc.binary_join_element_wise(lines, _NEWLINE, _EMPTY)
+        offsets, data = lines.buffers()[1:3]
+        first, last = np.frombuffer(offsets, dtype=np.int64)[
+            [lines.offset, lines.offset + len(lines)]
+        ]
+        self._handle.write(memoryview(data)[int(first) : int(last)])
 
     def commit(self) -> None:
         assert self._handle is not None
@@ -154,6 +171,24 @@ class AtomicCsvWriter:
             self._handle.close()
         if self.partial.exists():
             self.partial.unlink()
+
+
+_COMMA = pa.scalar(",", type=pa.large_string())
+_NEWLINE = pa.scalar("\n", type=pa.large_string())
+_EMPTY = pa.scalar("", type=pa.large_string())
+_QUOTE = pa.scalar('"', type=pa.large_string())
+
+
+def _csv_field(column: pa.Array) -> pa.Array:
+    """One column as CSV fields: quoted (quotes doubled) only where a cell needs it."""
+    column = column.cast(pa.large_string()).fill_null("")
+    needs = pc.match_substring_regex(column, '[",\r\n]')
+    if not pc.any(needs).as_py():
+        return column
+    quoted = pc.binary_join_element_wise(
+        _QUOTE, pc.replace_substring(column, '"', '""'), _QUOTE, _EMPTY
+    )
+    return pc.if_else(needs, quoted, column)
 
 
 class Progress:
