@@ -1,0 +1,293 @@
+"""Model card: what the poor-outcome model is, where every number comes from, how far it goes.
+
+Why this page: a surgeon who sees a probability on the calculator must be able to check
+exactly what produced it. The card states what TRIPOD (Collins GS et al., BMJ
+2015;350:g7594) asks a prediction-model report to state, reading every number from the
+manifest, the transcribed tables (:mod:`models.published`), the outcome definitions and
+the committed reconstruction files; :mod:`models.card` assembles that content without
+Streamlit. A department can upload its own cohort and see the same measures on it; the
+file is validated in memory and dropped (no cache, no session copy, no log).
+
+If the model artifact is refused (its SHA-256 does not match the manifest, or it was
+written by another scikit-learn), the page says so and still shows the published tables.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from app_pages.ui import model_card_parts as parts
+from app_pages.ui.model import model_status
+from models import card
+from models import published as pub
+
+if TYPE_CHECKING:
+    from models.predict import PoorOutcomeModel
+    from models.validate import ValidationResult
+
+
+@st.cache_data(show_spinner="Validating the model on the pseudo-cohort…", max_entries=4)
+def _pseudo_cohort_validation(
+    csv_sha256: str, artifact_sha256: str, _model: PoorOutcomeModel
+) -> ValidationResult:
+    """The model on its committed pseudo-cohort (apparent performance), once per file pair.
+
+    Keyed by both SHA-256 values, so a retrained model or a new cohort file is never
+    served an old result. Only the committed file is cached here, never an upload.
+    """
+    import pandas as pd
+
+    from models.validate import validate_frame
+
+    del artifact_sha256  # part of the cache key only
+    frame = pd.read_csv(card.PSEUDO_COHORT_CSV)
+    return validate_frame(_model, frame, training_sha256=csv_sha256)
+
+
+def _section_intended_use() -> None:
+    st.header("Intended use and users")
+    st.markdown("\n".join(f"- {line}" for line in card.INTENDED_USE))
+    st.markdown("**Users**")
+    st.markdown("\n".join(f"- {line}" for line in card.INTENDED_USERS))
+
+
+def _section_source_study() -> None:
+    st.header("Source study")
+    parts.pairs_table(card.study_rows(), ("Item", "Source study"))
+    st.subheader("Outcome")
+    parts.pairs_table(card.outcome_rows(), ("Item", "Outcome definition"))
+
+
+def _section_pseudo_cohort() -> None:
+    st.header("The pseudo-cohort: how it was made, what it can and cannot stand for")
+    for paragraph in card.PSEUDO_COHORT_MADE:
+        st.markdown(paragraph)
+    st.markdown(f"**What it can stand for.** {card.PSEUDO_COHORT_CAN}")
+    st.markdown(f"**What it cannot stand for.** {card.PSEUDO_COHORT_CANNOT}")
+    summary = card.read_json(card.ENSEMBLE_SUMMARY_JSON)
+    st.subheader("Across independent pseudo-cohorts")
+    if summary is None:
+        st.info(
+            "The ensemble summary (models/data/ensemble_summary.json) is not in this "
+            "installation, so the range of the intercept, AUC and Brier score over "
+            "independent pseudo-cohorts cannot be shown."
+        )
+    else:
+        ensemble = card.ensemble_ranges(summary)
+        st.markdown(ensemble.sentence)
+        parts.rows_table(ensemble.rows)
+
+
+def _section_equation(manifest: card.Manifest | None) -> None:
+    st.header("Predictors and equation")
+    parts.rows_table(
+        [
+            {"Predictor": p.label, "Column": p.name, "Coding": p.coding}
+            for p in card.predictors(manifest)
+        ]
+    )
+    if manifest is None:
+        return
+    eq = card.equation(manifest)
+    st.markdown("The full model, with every coefficient as stored in the manifest:")
+    st.code(f"{eq.linear_predictor}\n{eq.probability}", language=None, wrap_lines=True)
+    st.caption(
+        "Each ordinal predictor has one coefficient per step: one step of lesion level "
+        "(upper → middle → CTJ) or of Frankel group (A/B → C/D → E) multiplies the odds "
+        "by the same odds ratio. Scores enter as points."
+    )
+
+
+def _section_odds_ratios(manifest: card.Manifest | None) -> None:
+    st.header("Odds ratios beside the paper's Table 4")
+    if manifest is None:
+        st.markdown("Table 4 as printed (no verified model to compare with):")
+        parts.rows_table(card.table4_rows())
+        return
+    rows = card.odds_ratio_rows(manifest)
+    parts.rows_table(card.odds_ratio_display(rows))
+    reproduced = sum(r.reproduces for r in rows)
+    st.caption(
+        f"{reproduced} of {len(rows)} rows reproduce Table 4. {card.table4_tolerance_text()} "
+        "Model intervals are Wald intervals from the manifest's covariance matrix (inverse "
+        "Fisher information), as the paper's SPSS output is."
+    )
+
+
+def _section_coding_evidence() -> None:
+    st.header("Why this coding: the evidence")
+    evidence = card.read_json(card.CODING_EVIDENCE_JSON)
+    if evidence is None:
+        st.info(
+            "The coding evidence (models/data/coding_evidence.json) is not in this "
+            "installation; the conclusion is stated in the last correction below."
+        )
+        return
+    summary = card.coding_evidence(evidence)
+    st.markdown(summary.sentence)
+    parts.rows_table(summary.rows)
+
+
+def _section_sample_size(manifest: card.Manifest | None) -> None:
+    st.header("Sample size: events per variable")
+    if manifest is None:
+        events, k = pub.N_POOR, len(pub.FEATURES)
+        st.metric("Events per variable (paper)", f"{events / k:.1f}")
+        return
+    epv = card.events_per_variable(manifest)
+    st.metric(
+        "Events per variable",
+        f"{epv.value:.1f}",
+        help=f"{min(epv.events, epv.non_events)} in the smaller outcome group / "
+        f"{epv.predictors} predictors",
+    )
+    st.markdown(
+        f"{epv.events} poor outcomes and {epv.non_events} good outcomes for "
+        f"{epv.predictors} predictors: {min(epv.events, epv.non_events)} / {epv.predictors} "
+        f"= {epv.value:.1f}. What that implies:"
+    )
+    st.markdown("\n".join(f"- {line}" for line in epv.implications))
+
+
+def _section_performance(model: PoorOutcomeModel | None) -> None:
+    st.header("Performance")
+    if model is None:
+        st.info("Performance needs a verified model (see the message at the top).")
+        return
+    perf = card.performance(model.manifest)
+    a, b, c, d = st.columns(4)
+    a.metric("Apparent AUC", card.fmt(perf.apparent_auc))
+    b.metric(
+        "Optimism-corrected AUC",
+        card.fmt(perf.corrected_auc),
+        delta=f"optimism {card.fmt(-perf.optimism_auc)}",
+        delta_color="off",
+    )
+    c.metric("Apparent Brier score", card.fmt(perf.apparent_brier, 3))
+    d.metric("Optimism-corrected Brier score", card.fmt(perf.corrected_brier, 3))
+    st.caption(
+        f"Optimism correction: {perf.method}, {perf.usable_reps} of {perf.bootstrap_reps} "
+        f"bootstrap refits usable, seed {perf.seed}. Apparent values are measured on the "
+        "pseudo-cohort the model was fitted to."
+    )
+    st.subheader("On the pseudo-cohort (apparent performance)")
+    if not card.PSEUDO_COHORT_CSV.is_file():
+        st.info("The pseudo-cohort file is not in this installation; no plots can be drawn.")
+        return
+    data = card.PSEUDO_COHORT_CSV.read_bytes()
+    csv_sha = hashlib.sha256(data).hexdigest()
+    if csv_sha != model.manifest["training_data"]["sha256"]:
+        st.warning(
+            "The pseudo-cohort file in this installation is not the file the model was "
+            "trained on (their SHA-256 differ); the plots below describe that file."
+        )
+    result = _pseudo_cohort_validation(csv_sha, model.manifest["artifact"]["sha256"], model)
+    st.caption(
+        "These plots describe one pseudo-cohort, the one the model was fitted to: they "
+        "show how the fitted equation behaves on it, not how it would do on new patients."
+    )
+    parts.validation_summary(result, key="card_pseudo")
+
+
+def _section_corrections() -> None:
+    st.header("Corrections made to the printed tables")
+    st.markdown("\n".join(f"{i}. {text}" for i, text in enumerate(pub.CORRECTIONS, start=1)))
+
+
+def _section_published_tables() -> None:
+    st.header("The published tables")
+    with st.expander("Table 1: patients at surgery (as printed)"):
+        parts.rows_table(card.table1_rows())
+    with st.expander("Table 3: univariate analysis, as reproduced (sex rows corrected)"):
+        parts.rows_table(card.table3_rows())
+    with st.expander("Table 3 exactly as printed"):
+        parts.rows_table(card.table3_rows(printed=True))
+    with st.expander("Table 4: multivariable logistic regression (as printed)"):
+        parts.rows_table(card.table4_rows())
+
+
+def _section_limitations(manifest: card.Manifest | None) -> None:
+    st.header("Limitations")
+    st.markdown("\n".join(f"- {line}" for line in card.limitations(manifest)))
+
+
+def _section_upload(model: PoorOutcomeModel | None) -> None:
+    st.header("Validate on your own cohort")
+    st.markdown(
+        "Upload a CSV of your department's patients with the pseudo-cohort's columns "
+        f"(needed: {', '.join(f'`{c}`' for c in card.required_columns())}; other columns "
+        "are ignored). The model is validated on it in this session's memory: AUC with a "
+        "bootstrap 95% interval, calibration intercept and slope, Brier score and a "
+        "calibration plot. The file is not stored, cached or logged, and it is gone when "
+        "you remove it or close the page."
+    )
+    st.download_button(
+        "Column template (CSV header)",
+        card.template_csv(),
+        file_name="cohort_template.csv",
+        mime="text/csv",
+        key="card_template",
+    )
+    if model is None:
+        st.info("Validation needs a verified model (see the message at the top).")
+        return
+    upload = st.file_uploader("Cohort CSV", type=["csv"], key="card_upload")
+    if upload is None:
+        return
+    try:
+        with st.spinner("Validating…"):
+            outcome = card.validate_upload(upload.getvalue(), model)
+    except Exception as exc:  # a bad file must never show a traceback
+        st.error(
+            f"The file could not be validated ({type(exc).__name__}). Check that it is a "
+            "comma-separated file with the columns above."
+        )
+        return
+    if outcome.error is not None or outcome.result is None:
+        st.error(f"{upload.name}: {outcome.error}")
+        return
+    st.success(f"{upload.name}: {outcome.rows_read} rows read.")
+    parts.validation_summary(outcome.result, key="card_upload_result")
+
+
+def _section_references(manifest: card.Manifest | None) -> None:
+    st.header("References")
+    refs = [pub.CITATION, card.TRIPOD_CITATION, card.PEDUZZI_CITATION, card.RILEY_CITATION]
+    if manifest is not None:
+        refs.extend(v for k, v in manifest.get("citations", {}).items() if k != "source_study")
+    st.markdown("\n".join(f"- {ref}" for ref in refs))
+
+
+st.title("Model card: poor-outcome model")
+status = model_status()
+model = status.model
+manifest = None if model is None else model.manifest
+NO_PROVENANCE = "not available: the model module could not be imported."
+st.markdown(f"**Provenance.** {status.provenance or NO_PROVENANCE}")
+st.caption(f"Reported following TRIPOD: {card.TRIPOD_CITATION}")
+if status.message is not None:
+    st.error(status.message)
+    st.markdown(
+        "The published tables, the study description and the corrections are shown "
+        "below; sections that need the fitted model say so."
+    )
+elif manifest is not None:
+    with st.expander("Model files and versions"):
+        parts.pairs_table(card.provenance_rows(manifest), ("Item", "Value"))
+
+_section_intended_use()
+_section_source_study()
+_section_pseudo_cohort()
+_section_equation(manifest)
+_section_odds_ratios(manifest)
+_section_coding_evidence()
+_section_sample_size(manifest)
+_section_performance(model)
+_section_corrections()
+_section_published_tables()
+_section_limitations(manifest)
+_section_upload(model)
+_section_references(manifest)

@@ -1,0 +1,185 @@
+"""Rendering helpers of the model card: tables, validation summaries, ROC and calibration.
+
+Why separate from the page: the page reads top to bottom as the card's outline; the
+details of laying out a table or drawing a chart live here. Nothing here computes a
+model number: the content comes from :mod:`models.card`, the manifest and
+:func:`models.validate.validate_frame`; these helpers choose words and layout.
+
+Plotly and scikit-learn are imported inside the functions that draw, so opening another
+page never pays for them. Charts are static (no zoom or pan), like the calculator's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final
+
+import streamlit as st
+
+from models.card import fmt
+
+if TYPE_CHECKING:
+    from models.validate import ValidationResult
+
+INK: Final = "#14202b"
+MODEL_COLOUR: Final = "#1f5f8b"
+IDEAL_COLOUR: Final = "#7a8894"
+STATIC: Final = {"staticPlot": True, "displayModeBar": False, "responsive": True}
+
+
+def rows_table(rows: Sequence[Mapping[str, str]]) -> None:
+    """A small static table of display strings (every cell already formatted)."""
+    import pandas as pd
+
+    st.table(pd.DataFrame(list(rows)).set_index(next(iter(rows[0]))))
+
+
+def pairs_table(pairs: Sequence[tuple[str, str]], header: tuple[str, str] = ("", "")) -> None:
+    """Two-column (item, statement) rows as a static table."""
+    rows_table([{header[0] or "Item": k, header[1] or "Statement": v} for k, v in pairs])
+
+
+def _layout(title: str, x_title: str, y_title: str) -> dict[str, Any]:
+    return {
+        "title": {"text": title},
+        "height": 420,
+        "margin": {"l": 60, "r": 20, "t": 50, "b": 60},
+        "font": {"size": 14, "color": INK},
+        "plot_bgcolor": "#ffffff",
+        "paper_bgcolor": "#ffffff",
+        "xaxis": {"title": {"text": x_title}, "range": [0, 1], "gridcolor": "#d5dde5"},
+        "yaxis": {"title": {"text": y_title}, "range": [0, 1.02], "gridcolor": "#d5dde5"},
+        "legend": {"orientation": "h", "y": -0.25},
+    }
+
+
+def roc_chart(result: ValidationResult, *, key: str, title: str) -> None:
+    """The ROC curve of one validation (sensitivity against 1 − specificity)."""
+    import plotly.graph_objects as go
+    from sklearn.metrics import roc_curve
+
+    if len(set(result.observed)) < 2:
+        st.info("Only one outcome class: no ROC curve can be drawn.")
+        return
+    fpr, tpr, _ = roc_curve(list(result.observed), list(result.predicted))
+    figure = go.Figure()
+    figure.add_trace(
+        go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="No discrimination", line={"dash": "dot"})
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=[float(v) for v in fpr],
+            y=[float(v) for v in tpr],
+            mode="lines+markers",
+            name=f"Model (AUC {fmt(result.auc)})",
+            line={"shape": "hv", "color": MODEL_COLOUR},
+        )
+    )
+    figure.update_layout(**_layout(title, "1 − specificity", "Sensitivity"))
+    st.plotly_chart(
+        figure,
+        key=key,
+        config=STATIC,
+        alt=f"{title}: ROC curve with AUC {fmt(result.auc)} on {result.n} patients",
+    )
+
+
+def calibration_chart(result: ValidationResult, *, key: str, title: str) -> None:
+    """Observed proportion against mean predicted probability per risk group (deciles)."""
+    import plotly.graph_objects as go
+
+    table = result.calibration_table
+    figure = go.Figure()
+    figure.add_trace(
+        go.Scatter(
+            x=[0, 1],
+            y=[0, 1],
+            mode="lines",
+            name="Ideal calibration",
+            line={"dash": "dot", "color": IDEAL_COLOUR},
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=[b.predicted_mean for b in table],
+            y=[b.observed_rate for b in table],
+            mode="markers+lines",
+            name="Risk groups (observed / predicted)",
+            marker={"size": [8 + 2 * b.n**0.5 for b in table], "color": MODEL_COLOUR},
+            text=[f"group {b.group}: {b.observed_events} of {b.n}" for b in table],
+        )
+    )
+    figure.update_layout(
+        **_layout(title, "Mean predicted probability", "Observed proportion with a poor outcome")
+    )
+    st.plotly_chart(
+        figure,
+        key=key,
+        config=STATIC,
+        alt=f"{title}: "
+        + "; ".join(
+            f"group {b.group} predicted {b.predicted_mean:.2f}, observed {b.observed_rate:.2f}"
+            for b in table
+        ),
+    )
+
+
+def calibration_rows(result: ValidationResult) -> list[dict[str, str]]:
+    """The calibration table by risk group, as display strings."""
+    return [
+        {
+            "Risk group": str(b.group),
+            "Patients": str(b.n),
+            "Predicted range": f"{b.predicted_min:.2f}–{b.predicted_max:.2f}",
+            "Mean predicted": f"{b.predicted_mean:.2f}",
+            "Poor outcomes": str(b.observed_events),
+            "Observed proportion": f"{b.observed_rate:.2f}",
+        }
+        for b in result.calibration_table
+    ]
+
+
+def auc_text(result: ValidationResult) -> str:
+    """AUC with its bootstrap interval, e.g. "0.81 (95% CI 0.68–0.93)"."""
+    if result.auc_ci_low is None or result.auc_ci_high is None:
+        return f"{fmt(result.auc)} (95% CI not estimable)"
+    return f"{fmt(result.auc)} (95% CI {fmt(result.auc_ci_low)}–{fmt(result.auc_ci_high)})"
+
+
+def validation_summary(result: ValidationResult, *, key: str) -> None:
+    """The four measures of one validation as metrics, with what each means, and notes."""
+    st.markdown(
+        f"**{result.n} patients, {result.events} poor outcomes** "
+        f"(AUC interval: {result.auc_bootstrap_reps} bootstrap samples, seed "
+        f"{result.bootstrap_seed})."
+    )
+    auc_col, cil_col, slope_col, brier_col = st.columns(4)
+    auc_col.metric("AUC (95% CI)", auc_text(result), help="Discrimination; 0.5 is chance.")
+    cil_col.metric(
+        "Calibration intercept",
+        fmt(result.calibration_intercept),
+        help="Calibration-in-the-large; 0 is ideal, above 0 means risks underestimated.",
+    )
+    slope_col.metric(
+        "Calibration slope",
+        fmt(result.calibration_slope),
+        help="1 is ideal; below 1 means predictions too extreme (usual after overfitting).",
+    )
+    brier_col.metric(
+        "Brier score",
+        fmt(result.brier, 3),
+        help=f"Mean squared error of the probabilities; 0 is perfect. A model predicting "
+        f"the cohort's own prevalence for everyone scores {fmt(result.brier_noninformative, 3)}.",
+    )
+    for note in result.notes:
+        st.warning(note)
+    if result.excluded:
+        with st.expander(f"{len(result.excluded)} row(s) excluded (empty values)"):
+            st.markdown("\n".join(f"- {line}" for line in result.excluded))
+    left, right = st.columns(2)
+    with left:
+        calibration_chart(result, key=f"{key}_calibration", title="Calibration by risk group")
+    with right:
+        roc_chart(result, key=f"{key}_roc", title="ROC curve")
+    with st.expander("Calibration table by risk group"):
+        rows_table(calibration_rows(result))
