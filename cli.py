@@ -15,7 +15,7 @@ import sys
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "schema": ("scoring.schema_cli", "print the JSON Schema of a patient case"),
-    "score": ("scoring.batch", "score a CSV of cases (Tokuhashi, Katagiri, SINS, model)"),
+    "score": ("models.batch", "score a CSV of cases (Tokuhashi, Katagiri, SINS, model)"),
     "reconstruct": ("models.cohort", "search a pseudo-cohort that reproduces the paper's tables"),
     "train": ("models.train", "fit the shipped model on the committed pseudo-cohort"),
     "fit": ("models.fit_cli", "refit the model on a department's own cohort"),

@@ -1,0 +1,132 @@
+"""``cli.py score`` with the model columns: same numbers as the single-case path."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+
+import pandas as pd
+import pytest
+
+import cli
+from models.artifact import ARTIFACT_NAME
+from models.batch import MODEL_COLUMNS
+from models.predict import load_model
+from scoring import score_case
+from tests.conftest import COMPLETE, make_case
+from tests.model_helpers import train_synthetic
+
+LAB_COLUMN = {
+    "crp": "crp_mg_dl",
+    "ldh": "ldh_u_l",
+    "albumin": "albumin_g_dl",
+    "platelets": "platelets_10e9_l",
+    "calcium": "calcium_mg_dl",
+    "bilirubin": "bilirubin_mg_dl",
+}
+VARIANTS = [
+    {},
+    {"sex": "female", "lesion_level": "C7", "frankel": "E"},
+    {"lesion_level": "C1", "frankel": "A", "ecog": 4},
+    {"lesion_level": "T1", "kps": 30, "primary_tumor": "lung_untargeted"},
+    {"lesion_level": "L3"},
+    {"crp": None},
+    {"sex": None},
+]
+
+
+def csv_row(changes):
+    data = {**COMPLETE, **changes}
+    row = {}
+    for key, value in data.items():
+        if key in LAB_COLUMN:
+            row[LAB_COLUMN[key]] = "" if value is None else value["value"]
+        elif isinstance(value, bool):
+            row[key] = "yes" if value else "no"
+        else:
+            row[key] = "" if value is None else value
+    return row
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    return train_synthetic(tmp_path_factory.mktemp("batch"))
+
+
+def write_input(path, variants, extra_rows=()):
+    rows = [csv_row(v) for v in variants] + list(extra_rows)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_score_route_adds_the_model_columns_matching_the_single_case_path(model_dir, tmp_path):
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    bad = csv_row({}) | {"sex": "unknown"}
+    write_input(source, VARIANTS, [bad])
+    args = ["score", str(source), "-o", str(target), "--model-dir", str(model_dir), "--quiet"]
+    assert cli.main(args) == 0
+    out = pd.read_csv(target, dtype=str, keep_default_na=False)
+    assert list(out.columns[-4:]) == list(MODEL_COLUMNS)
+    model = load_model(model_dir)
+    for i, changes in enumerate(VARIANTS):
+        case = make_case(**changes)
+        prediction = model.predict(case, score_case(case))
+        cells = out.iloc[i]
+        if prediction.applicable:
+            assert float(cells["poor_outcome_probability"]) == round(prediction.probability, 4)
+            assert float(cells["poor_outcome_ci_low"]) == round(prediction.ci_low, 4)
+            assert float(cells["poor_outcome_ci_high"]) == round(prediction.ci_high, 4)
+            assert cells["model_warnings"] == " | ".join(prediction.warnings)
+        else:
+            assert cells["poor_outcome_probability"] == ""
+            assert cells["model_warnings"].startswith("no probability")
+    assert "C1–T1" in out.iloc[4]["model_warnings"]
+    assert "range" in out.iloc[5]["model_warnings"]
+    rejected = out.iloc[len(VARIANTS)]
+    assert rejected["error"] != ""
+    assert all(rejected[c] == "" for c in MODEL_COLUMNS)
+
+
+def test_score_refuses_a_tampered_model_and_writes_nothing(model_dir, tmp_path, capsys):
+    copy = tmp_path / "m"
+    shutil.copytree(model_dir, copy)
+    (copy / ARTIFACT_NAME).write_bytes(b"x" + (copy / ARTIFACT_NAME).read_bytes()[1:])
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    write_input(source, VARIANTS[:1])
+    args = ["score", str(source), "-o", str(target), "--model-dir", str(copy), "--quiet"]
+    assert cli.main(args) == 2
+    assert not target.exists()
+    assert "SHA-256" in capsys.readouterr().err
+
+
+def test_many_rows_are_vectorized(model_dir, tmp_path):
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    write_input(source, VARIANTS * 300)
+    args = ["score", str(source), "-o", str(target), "--model-dir", str(model_dir), "--quiet"]
+    assert cli.main([*args, "--chunk-size", "500"]) == 0
+    out = pd.read_csv(target, dtype=str, keep_default_na=False)
+    assert len(out) == len(VARIANTS) * 300
+    first = out["poor_outcome_probability"].iloc[0]
+    assert (out["poor_outcome_probability"].iloc[:: len(VARIANTS)] == first).all()
+
+
+def test_without_model_files_the_columns_say_why():
+    from models.batch import NO_MODEL, ModelColumns
+
+    cases = pd.DataFrame({"sex": [None], "lesion_level": [None], "frankel": [None]})
+    scores = pd.DataFrame(
+        {"tokuhashi_total": [None], "katagiri_min": [None], "katagiri_max": [None]}
+    )
+    columns = ModelColumns(None).columns(cases, scores)
+    assert list(columns["model_warnings"]) == [NO_MODEL]
+    assert pd.isna(columns["poor_outcome_probability"][0])
+
+
+def test_a_model_dir_without_files_is_refused(tmp_path, capsys):
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    write_input(source, VARIANTS[:1])
+    args = ["score", str(source), "-o", str(target), "--model-dir", str(tmp_path / "none")]
+    assert cli.main([*args, "--quiet"]) == 2
+    assert "No model files" in capsys.readouterr().err
