@@ -120,6 +120,12 @@ class ItemSpec:
         return "; ".join(f"{m.label} → {m.points}" for m in self.table)
 
 
+def option_text(option: ScoredOption) -> str:
+    """How an answer option reads on screen: its label and its points."""
+    unit = "point" if option.points == 1 else "points"
+    return f"{option.label} · {option.points} {unit}"
+
+
 def answer_key(score: str, item: str) -> str:
     """``<score>_<item>``: the quiz answer's name (the page prefixes ``learn_quiz_``)."""
     return f"{score}_{item}"

@@ -1,0 +1,293 @@
+"""Learn: the three scores item by item, their traps, clinical context, and a quiz.
+
+Why everything here is read from ``scoring``: the reference tables, bands, traps and the
+quiz's expected answers come from the same tables and the same ``score_case`` the
+calculator uses, so what a trainee learns cannot drift from what the calculator computes.
+The only prose written for this page is the clinical context (``assets/learn``), which
+names its source. The quiz keeps its seed, answers and tally in this browser session only.
+
+Widget keys: ``learn_quiz_score`` (which score), ``learn_quiz_new`` (new case),
+``learn_quiz_check`` (check), and one ``learn_quiz_<score>_<item>`` per item.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import streamlit as st
+
+from scoring import katagiri, sins, tokuhashi
+from scoring.bilsky import BilskyGrade
+from scoring.case import PatientCase
+from scoring.frankel import FrankelGrade
+from scoring.labs import ANALYTES
+from scoring.levels import VertebralLevel
+from scoring.performance import ECOG_DEFINITIONS, KPS_DEFINITIONS
+from scoring.primary_tumor import PrimaryTumor
+from scoring.quiz import ItemSpec, Marking, QuizChoice, Tally, generate, items_for, mark
+from scoring.quiz import option_text as _option_text
+from scoring.result import Band
+from scoring.sources import BILSKY_2010, REVIEW, SPEC, Source
+from scoring.traps import Trap, traps_for
+
+CONTEXT_FILE = Path(__file__).resolve().parents[1] / "assets" / "learn" / "clinical_context.md"
+PREFIX = "learn_quiz_"
+SEED_KEY = PREFIX + "seed"
+TALLY_KEY = PREFIX + "tally"
+MARKING_KEY = PREFIX + "marking"
+COUNTED_KEY = PREFIX + "counted"
+SCORE_KEY = PREFIX + "score"
+SCORES = (
+    ("tokuhashi", "Revised Tokuhashi", tokuhashi.BANDS, tokuhashi.SOURCE),
+    ("katagiri", "New Katagiri", katagiri.BANDS, katagiri.SOURCE),
+    ("sins", "SINS", sins.BANDS, sins.SOURCE),
+)
+
+
+def widget_key(spec: ItemSpec) -> str:
+    return PREFIX + spec.answer_key
+
+
+# --------------------------------------------------------------------------- reference
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    st.markdown("\n".join(lines))
+
+
+def _field_definition(name: str) -> str:
+    """A case field's description without its 'Allowed' suffix (the options show that)."""
+    info = PatientCase.model_fields[name]
+    text = info.description or ""
+    return re.split(r" Allowed: ", text)[0]
+
+
+def _scale_tables(spec: ItemSpec) -> None:
+    """The published scale or vocabulary behind an item, where one exists."""
+    key = (spec.score, spec.key)
+    if key == ("tokuhashi", "general_condition"):
+        rows = [
+            (f"{k} %", text, tokuhashi.GeneralCondition.classify(k).label)
+            for k, text in KPS_DEFINITIONS.items()
+        ]
+        _table(("Karnofsky", "Definition (Karnofsky 1949)", "Category"), rows)
+    elif key == ("tokuhashi", "palsy"):
+        rows = [
+            (g.value, g.grade_name, g.definition, tokuhashi.PALSY_BY_FRANKEL[g].label)
+            for g in FrankelGrade
+        ]
+        _table(("Frankel", "Name", "Definition (Frankel 1969)", "Palsy"), rows)
+    elif spec.key == "primary":
+        rows = [
+            (
+                t.label,
+                f"{t.tokuhashi.label} ({t.tokuhashi.points})",
+                f"{t.katagiri.label} ({t.katagiri.points})"
+                + ("" if t.katagiri_verified else " — unverified"),
+                t.reading,
+            )
+            for t in PrimaryTumor
+        ]
+        _table(("Primary tumor", "Tokuhashi (organ)", "Katagiri (growth)", "Reading"), rows)
+    elif key == ("katagiri", "ecog"):
+        rows = [
+            (e, text, katagiri.EcogPoint.classify(e).points) for e, text in ECOG_DEFINITIONS.items()
+        ]
+        _table(("ECOG", "Definition (Oken 1982)", "Points"), rows)
+    elif key == ("katagiri", "laboratory"):
+        rows = [
+            (
+                a.label,
+                f"{a.tier.label.split(' (')[0]} ({a.tier.points})",
+                " or ".join(a.criterion_text(r.unit) for r in a.units),
+            )
+            for a in ANALYTES
+        ]
+        _table(("Analyte", "Tier", "Cut-off in each accepted unit (exact)"), rows)
+    elif key == ("sins", "location"):
+        rows = [
+            (lv.value, lv.sins_location.label, lv.sins_location.points) for lv in VertebralLevel
+        ]
+        with st.expander("Every level and its location"):
+            _table(("Level", "Location", "Points"), rows)
+
+
+def _item(spec: ItemSpec) -> None:
+    st.markdown(f"**{spec.label}**")
+    definition = " ".join(_field_definition(f) for f in spec.fields[:2])
+    if spec.key == "laboratory":
+        definition = "Any one value meeting a cut-off; critical outranks abnormal."
+    st.caption(definition)
+    _table(
+        ("Option", "Points", "Source"),
+        ((m.label, m.points, m.source.key) for m in spec.table),
+    )
+    _scale_tables(spec)
+
+
+def _bands(bands: Sequence[Band]) -> None:
+    rows = []
+    for band in bands:
+        survival = "; ".join(str(s) for s in band.survival)
+        rows.append((band.label, f"{band.low}–{band.high}", band.meaning, survival or "—"))
+    _table(("Band", "Total", "Published meaning", "Published survival"), rows)
+
+
+def _traps(traps: Sequence[Trap]) -> None:
+    for trap in traps:
+        sources = "; ".join(s.key for s in trap.sources)
+        st.markdown(
+            f"**{trap.title}** ({trap.spec_id}). {trap.statement}  \n"
+            f"*Reading used here:* {trap.reading} *Sources:* {sources}."
+        )
+
+
+def _score_tab(key: str, name: str, bands: Sequence[Band], source: Source) -> None:
+    st.caption(f"Source: {source}")
+    st.subheader("Items")
+    for spec in items_for(QuizChoice.parse(key)):
+        _item(spec)
+    st.subheader("Bands")
+    _bands(bands)
+    if key == "tokuhashi":
+        for band in bands:
+            st.caption(f"{band.label}: {tokuhashi.GUIDANCE[band.code]} (spec S2, not scored)")
+    elif key == "katagiri":
+        st.caption(katagiri.SURVIVAL_NOTE)
+    else:
+        st.caption(sins.CONSULTATION_NOTE)
+    st.subheader("Traps users fall into")
+    st.caption(f"From {SPEC.citation}, section 7.")
+    _traps(traps_for(key))
+
+
+def _context_tab() -> None:
+    text = CONTEXT_FILE.read_text(encoding="utf-8")
+    st.markdown(re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL).strip())
+    st.caption(f"Source: {REVIEW}. Summarised and attributed; not a recommendation.")
+    st.markdown("### Bilsky epidural spinal cord compression grades")
+    st.caption(f"Read on axial T2-weighted MRI; recorded for the case, not scored. {BILSKY_2010}")
+    _table(("Grade", "Definition"), ((g.value, g.definition) for g in BilskyGrade))
+
+
+# --------------------------------------------------------------------------- quiz
+
+
+def _choice() -> QuizChoice:
+    return QuizChoice.parse(st.session_state.get(SCORE_KEY) or QuizChoice.TOKUHASHI.value)
+
+
+def _clear_answers() -> None:
+    for spec in items_for(QuizChoice.ALL):
+        st.session_state.pop(widget_key(spec), None)
+    st.session_state[MARKING_KEY] = None
+
+
+def _new_case() -> None:
+    """Draw a new seed; the answers and the feedback of the last case go with it."""
+    st.session_state[SEED_KEY] = random.SystemRandom().randrange(1, 1_000_000)
+    _clear_answers()
+
+
+def _check() -> None:
+    """Mark the answers; a case and score counts once in the tally, at its first check."""
+    seed, choice = int(st.session_state[SEED_KEY]), _choice()
+    answers = {s.answer_key: st.session_state.get(widget_key(s)) for s in items_for(choice)}
+    marking = mark(generate(seed), choice, answers)
+    st.session_state[MARKING_KEY] = marking
+    counted: set[tuple[int, str]] = st.session_state.setdefault(COUNTED_KEY, set())
+    if (seed, choice.value) not in counted:
+        counted.add((seed, choice.value))
+        st.session_state[TALLY_KEY] = st.session_state.get(TALLY_KEY, Tally()).add(marking)
+
+
+def _feedback(marking: Marking) -> None:
+    with st.container(key=PREFIX + "feedback"):
+        st.subheader(f"Feedback: {marking.correct} of {marking.asked} items right")
+        for m in marking.marks:
+            right = _option_text(m.expected)
+            if m.correct:
+                st.success(f"✓ **{m.spec.label}**: {right}. {m.why}")
+                continue
+            given = _option_text(m.given) if m.given is not None else "no answer"
+            traps = "".join(f"  \nTrap ({t.spec_id}): {t.statement}" for t in m.traps)
+            st.error(
+                f"✗ **{m.spec.label}** is wrong: you chose {given}; the answer is {right}. "
+                f"Why: {m.why}{traps}"
+            )
+        for result in marking.results:
+            band = result.band
+            meaning = f", {band.label}: {band.meaning}" if band is not None else ""
+            st.info(f"{result.name} of this case: {result.total}{meaning} ({result.source.key}).")
+
+
+def _tally() -> None:
+    tally: Tally = st.session_state.get(TALLY_KEY, Tally())
+    with st.container(key=PREFIX + "tally"):
+        st.markdown(
+            f"**Session tally:** {tally.rounds} rounds checked, {tally.full_rounds} with full "
+            f"marks; {tally.items_correct} of {tally.items_asked} items right."
+        )
+
+
+def _quiz_tab() -> None:
+    if SEED_KEY not in st.session_state:
+        _new_case()
+    seed = int(st.session_state[SEED_KEY])
+    vignette = generate(seed)
+    top = st.columns([3, 1], vertical_alignment="bottom")
+    top[0].radio(
+        "Score to practise",
+        [c.value for c in QuizChoice],
+        format_func=lambda code: QuizChoice.parse(code).label,
+        key=SCORE_KEY,
+        horizontal=True,
+        on_change=lambda: st.session_state.update({MARKING_KEY: None}),
+    )
+    top[1].button("New case", key=PREFIX + "new", on_click=_new_case, width="stretch")
+    _tally()
+    choice = _choice()
+    with st.container(border=True, key=PREFIX + "vignette"):
+        st.caption(
+            f"Case {seed}" + (" · laboratory values in SI units" if vignette.si_units else "")
+        )
+        for paragraph in vignette.paragraphs:
+            st.markdown(paragraph)
+    with st.form(PREFIX + "form", border=False):
+        for score in choice.scores:
+            if choice is QuizChoice.ALL:
+                st.markdown(f"**{QuizChoice.parse(score).label}**")
+            for spec in items_for(QuizChoice.parse(score)):
+                table = spec.table
+                st.selectbox(
+                    spec.label,
+                    [m.value for m in table],
+                    index=None,
+                    format_func=lambda code, t=table: _option_text(t.parse(code)),
+                    key=widget_key(spec),
+                    placeholder="Choose the category",
+                )
+        st.form_submit_button("Check", key=PREFIX + "check", on_click=_check, type="primary")
+    marking: Marking | None = st.session_state.get(MARKING_KEY)
+    if marking is not None and marking.seed == seed and marking.choice is choice:
+        _feedback(marking)
+
+
+st.header("Learn the scores")
+tabs = st.tabs(["Revised Tokuhashi", "New Katagiri", "SINS", "Clinical context", "Quiz"])
+for tab, (key, name, bands, source) in zip(tabs, SCORES, strict=False):
+    with tab:
+        _score_tab(key, name, bands, source)
+with tabs[3]:
+    _context_tab()
+with tabs[4]:
+    _quiz_tab()
