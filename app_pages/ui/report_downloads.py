@@ -1,0 +1,141 @@
+"""Case report downloads (PDF, HTML, FHIR) for the calculator and the tumor board.
+
+Why the files are built only on a click: ``st.download_button`` accepts a callable for its
+data, which Streamlit runs when the button is pressed. So a page run costs nothing for
+the report, and fpdf2 (with fontTools) is imported only when someone asks for a PDF, not
+on the app's cold start. ``on_click="ignore"`` keeps a download from rerunning the page.
+
+Why the case label is handled this way: it is free text the user may use to recognise
+the file later. Its value is read from its widget on each run and passed straight into
+the report builder; this module never writes it to disk, to a log or to the shared case
+dict (``case_state``), and it is not part of any file name (names carry the date only).
+Everything else in the files comes from :func:`models.report.build_report`, the single
+source of the three formats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any, Final
+
+import streamlit as st
+
+if TYPE_CHECKING:
+    from models.predict import Prediction
+    from models.report import CaseReport
+    from scoring import CaseScores, PatientCase
+
+LABEL_TEXT: Final = "Case label for the report (optional)"
+LABEL_HELP: Final = (
+    "Free text to recognise the file later, e.g. 'Tumor board, case 2'. It appears only in "
+    "the downloaded files; the app does not save or log it. The reports add no other "
+    "identifier."
+)
+PDF_MIME: Final = "application/pdf"
+HTML_MIME: Final = "text/html"
+FHIR_MIME: Final = "application/fhir+json"
+
+
+def render_report_downloads(
+    case: PatientCase,
+    scores: CaseScores,
+    prediction: Prediction | None,
+    manifest: Mapping[str, Any] | None,
+    key_prefix: str,
+    *,
+    input_errors: Sequence[str] = (),
+) -> None:
+    """A case-label input and three download buttons (PDF, HTML, FHIR) for this case.
+
+    ``prediction`` None (no model, or the model refused) still gives all three files,
+    which then say why there is no probability. ``input_errors`` (optional) are the
+    page's messages for values it could not accept, listed in the report so a rejected
+    value is not read as "not recorded".
+    """
+    from models.report import LABEL_MAX_CHARS, app_version, build_report, file_stem, model_version
+    from models.report_pdf import pdf_available
+
+    with st.container(key=f"{key_prefix}_report"):
+        st.markdown("**Case report**")
+        label = st.text_input(
+            LABEL_TEXT,
+            key=f"{key_prefix}_report_label",
+            max_chars=LABEL_MAX_CHARS,
+            placeholder="e.g. Tumor board, case 2",
+            help=LABEL_HELP,
+        )
+        generated = date.today()
+        errors = tuple(input_errors)
+
+        def report() -> CaseReport:
+            return build_report(
+                case,
+                scores,
+                prediction,
+                manifest,
+                generated=generated,
+                app_version=app_version(),
+                model_version=model_version(manifest),
+                label=label,
+                input_errors=errors,
+            )
+
+        def pdf_bytes() -> bytes:
+            from models.report_pdf import render_pdf
+
+            return render_pdf(report())
+
+        def html_bytes() -> bytes:
+            from models.report_html import render_html
+
+            return render_html(report()).encode("utf-8")
+
+        def fhir_bytes() -> bytes:
+            from models.report_fhir import render_fhir
+
+            return render_fhir(report()).encode("utf-8")
+
+        stem = file_stem(generated)
+        has_pdf = pdf_available()
+        pdf_column, html_column, fhir_column = st.columns(3)
+        with pdf_column:
+            st.download_button(
+                "PDF",
+                data=pdf_bytes,
+                file_name=f"{stem}.pdf",
+                mime=PDF_MIME,
+                key=f"{key_prefix}_download_pdf",
+                on_click="ignore",
+                icon=":material/picture_as_pdf:",
+                disabled=not has_pdf,
+                help="One A4 page: inputs, scores, probability with its interval, provenance."
+                if has_pdf
+                else "The PDF needs the DejaVu Sans font (fonts-dejavu-core), which is not "
+                "installed here; the HTML report prints the same content.",
+                width="stretch",
+            )
+        with html_column:
+            st.download_button(
+                "HTML",
+                data=html_bytes,
+                file_name=f"{stem}.html",
+                mime=HTML_MIME,
+                key=f"{key_prefix}_download_html",
+                on_click="ignore",
+                icon=":material/description:",
+                help="A self-contained page that prints like the PDF.",
+                width="stretch",
+            )
+        with fhir_column:
+            st.download_button(
+                "FHIR",
+                data=fhir_bytes,
+                file_name=f"{stem}.fhir.json",
+                mime=FHIR_MIME,
+                key=f"{key_prefix}_download_fhir",
+                on_click="ignore",
+                icon=":material/data_object:",
+                help="A FHIR R4 RiskAssessment with the three scores as contained Observations.",
+                width="stretch",
+            )

@@ -1,0 +1,380 @@
+"""The case report's content (``models.report``), independent of its three formats.
+
+The builders here (a prediction, a manifest, full, worst-case and bare reports) are
+imported by the PDF, HTML and FHIR tests so that all formats are checked on the same
+reports. The prediction is built by hand from the fixed ``models.predict`` interface, so
+these tests do not depend on the shipped artifact; one test also runs the real model
+when it is present.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from models.predict import PROVENANCE, Contribution, Prediction
+from models.report import (
+    INTENDED_USE,
+    LABEL_MAX_CHARS,
+    NO_MODEL_REASON,
+    OUTCOME_TEXT,
+    CaseReport,
+    app_version,
+    build_report,
+    clean_label,
+    file_stem,
+    model_version,
+    percent,
+)
+from scoring import PatientCase, score_case
+from tests.conftest import make_case
+
+GENERATED = date(2026, 3, 14)
+LABEL = "Tumor board µ≥×– case 2"
+SHA_ARTIFACT = "ab" * 32
+SHA_TRAINING = "cd" * 32
+MANIFEST: dict[str, Any] = {
+    "model": "poor_outcome",
+    "artifact": {"file": "poor_outcome.joblib", "sha256": SHA_ARTIFACT},
+    "estimator": "LogisticRegression, unpenalized",
+    "training_data": {"rows": 46, "events": 18, "sha256": SHA_TRAINING},
+    "metrics": {"apparent_auc": 0.812, "optimism_corrected_auc": 0.741, "events_per_variable": 3.6},
+    "versions": {"python": "3.11.2", "scikit-learn": "1.9.1"},
+}
+MODEL_VERSION = model_version(MANIFEST)
+WARNING = (
+    "Frankel grade at baseline: Frankel A–B was seen in 2 of 46 training patients; the "
+    "estimate for it rests on the model's coding, not on patients like this one."
+)
+
+
+def make_prediction(
+    probability: float = 0.234, low: float = 0.081, high: float = 0.512, warnings: int = 1
+) -> Prediction:
+    contributions = (
+        Contribution("male", "Sex (male)", "male", "female", 0.41),
+        Contribution("revised_tokuhashi", "Revised Tokuhashi score", "13", "9", -0.63),
+        Contribution("new_katagiri", "New Katagiri score", "1", "3", -0.2),
+        Contribution(
+            "lesion_level", "Level of the main lesion", "middle cervical (C3–C6)", "same", 0.0
+        ),
+        Contribution("frankel_grade", "Frankel grade at baseline", "Frankel C–D", "same", 0.0),
+    )
+    return Prediction(
+        probability,
+        low,
+        high,
+        contributions,
+        "female, Tokuhashi 9, Katagiri 3, middle cervical, Frankel C–D",
+        tuple(f"{WARNING} ({i + 1})" for i in range(warnings)),
+        None,
+        PROVENANCE,
+    )
+
+
+def not_applicable() -> Prediction:
+    return Prediction(
+        None,
+        None,
+        None,
+        (),
+        "",
+        (),
+        "The revised Tokuhashi score is incomplete (missing: kps).",
+        PROVENANCE,
+        ("kps",),
+    )
+
+
+def full_report(label: str | None = LABEL) -> CaseReport:
+    """A complete case with a probability, one warning and a label."""
+    case = make_case()
+    return build_report(
+        case,
+        score_case(case),
+        make_prediction(),
+        MANIFEST,
+        generated=GENERATED,
+        app_version="0.1.0",
+        model_version=MODEL_VERSION,
+        label=label,
+    )
+
+
+def incomplete_case() -> PatientCase:
+    return make_case(kps=None, crp=None, ldh=None, albumin=None, sins_pain=None)
+
+
+def bare_report() -> CaseReport:
+    """No model at all (prediction and manifest None) on an incomplete case, no label."""
+    case = incomplete_case()
+    return build_report(
+        case,
+        score_case(case),
+        None,
+        None,
+        generated=GENERATED,
+        app_version="0.1.0",
+        model_version=model_version(None),
+    )
+
+
+def worst_report() -> CaseReport:
+    """The longest report a case can give: every field, many warnings, errors, long label."""
+    case = make_case(
+        escc_grade="1c",
+        progressive_neurological_deficit=True,
+        intractable_pain=True,
+        impaired_consciousness_cerebral_mets=False,
+        primary_tumor="breast_hormone_independent",
+        major_organ_mets="removable",
+        visceral_mets="nodular",
+    )
+    return build_report(
+        case,
+        score_case(case),
+        make_prediction(warnings=5),
+        MANIFEST,
+        generated=GENERATED,
+        app_version="0.1.0",
+        model_version=MODEL_VERSION,
+        label="W" * 200,
+        input_errors=(
+            "Calcium (calcium): Calcium 40 mg/dL is outside the accepted range 2–25 mg/dL.",
+            "Albumin (albumin): Albumin 35 g/dL is outside the accepted range 0.5–7 g/dL.",
+        ),
+    )
+
+
+def report_text(report: CaseReport) -> str:
+    """Every sentence the report holds, for content checks that do not depend on format."""
+    parts: list[str] = [report.title, report.intended_use, report.probability_text]
+    parts += [report.provenance, report.reference, *report.warnings, *report.model_details]
+    for section in report.scores:
+        parts += [section.total_text, section.status_text, section.band_text]
+        parts += [f"{i.label}: {i.finding}" for i in section.items]
+    return "\n".join(parts)
+
+
+# ------------------------------------------------------------------- probability
+
+
+def test_probability_always_with_its_interval():
+    report = full_report()
+    assert report.has_probability
+    assert report.probability_text == "23.4 % (95% CI 8.1–51.2 %)"
+    assert report.provenance == PROVENANCE
+    assert report.outcome == OUTCOME_TEXT
+    assert [c.log_odds_text for c in report.contributions][:2] == ["+0.41", "-0.63"]
+    assert report.warnings == (f"{WARNING} (1)",)
+
+
+def test_probability_without_interval_is_refused():
+    case = make_case()
+    broken = Prediction(0.2, None, None, (), "", (), None, PROVENANCE)
+    with pytest.raises(ValueError, match="interval"):
+        build_report(
+            case,
+            score_case(case),
+            broken,
+            MANIFEST,
+            generated=GENERATED,
+            app_version="0.1.0",
+            model_version=MODEL_VERSION,
+        )
+
+
+def test_no_model_still_reports_why_and_provenance():
+    report = bare_report()
+    assert not report.has_probability
+    assert report.probability_text == NO_MODEL_REASON
+    assert report.provenance == PROVENANCE
+    assert report.contributions == ()
+    assert report.model_details == ()
+    assert report.model_version == "none (no model loaded)"
+
+
+def test_model_not_applicable_gives_its_reason():
+    case = incomplete_case()
+    report = build_report(
+        case,
+        score_case(case),
+        not_applicable(),
+        MANIFEST,
+        generated=GENERATED,
+        app_version="0.1.0",
+        model_version=MODEL_VERSION,
+    )
+    assert report.probability is None
+    assert report.probability_text.startswith("No probability is reported.")
+    assert "Tokuhashi score is incomplete" in report.probability_text
+    assert report.provenance == PROVENANCE
+
+
+def test_percent_formatting():
+    assert percent(0.0) == "0.0 %"
+    assert percent(0.9999) == "100.0 %"
+    assert percent(0.081, unit=False) == "8.1"
+
+
+# ------------------------------------------------------------------- scores
+
+
+def test_complete_scores_with_items_and_band_meaning():
+    report = full_report()
+    scores = score_case(make_case())
+    assert [s.key for s in report.scores] == ["tokuhashi", "katagiri", "sins"]
+    for section, result in zip(report.scores, scores.scores, strict=True):
+        assert section.total == result.total
+        assert section.total_text == f"{result.total} / {section.max_points}"
+        assert section.status_text == ""
+        assert result.band is not None
+        assert section.band_text.startswith(f"{result.band.label}: {result.band.meaning}")
+        assert len(section.items) == len(result.items)
+        assert sum(i.points or 0 for i in section.items) == result.total
+    assert report.score("tokuhashi").max_points == 15
+    assert report.score("katagiri").max_points == 10
+    assert report.score("sins").max_points == 18
+
+
+def test_incomplete_score_is_a_range_naming_what_is_missing():
+    report = bare_report()
+    tokuhashi = report.score("tokuhashi")
+    assert tokuhashi.total is None
+    assert tokuhashi.incomplete
+    assert tokuhashi.total_text == f"{tokuhashi.total_min}–{tokuhashi.total_max} / 15 (range)"
+    assert tokuhashi.status_text == "Incomplete: missing Karnofsky performance status (%)."
+    item = next(i for i in tokuhashi.items if i.missing)
+    assert item.points is None
+    assert item.points_text == f"{item.points_min}–{item.points_max}"
+    assert item.finding == "missing: Karnofsky performance status (%)"
+    katagiri = report.score("katagiri")
+    assert not katagiri.incomplete
+    assert katagiri.status_text == "Total known only as a range: missing CRP, LDH, Albumin."
+    assert report.score("sins").status_text == "Incomplete: missing SINS pain."
+
+
+def test_band_spanning_range_says_no_band():
+    case = make_case(kps=None, primary_tumor=None)
+    report = build_report(
+        case,
+        score_case(case),
+        None,
+        None,
+        generated=GENERATED,
+        app_version="x",
+        model_version="y",
+    )
+    section = report.score("tokuhashi")
+    assert section.band_label is None
+    assert section.band_text.startswith("No band")
+
+
+# ------------------------------------------------------------------- inputs, label, ids
+
+
+def test_inputs_read_as_labels_with_units():
+    report = full_report()
+    values = {line.name: line.value for line in report.inputs}
+    assert values["primary_tumor"] == "Thyroid cancer"
+    assert values["platelets"] == "220 × 10⁹/L"
+    assert values["crp"] == "0.1 mg/dL"
+    assert values["previous_chemotherapy"] == "no"
+    assert values["lesion_level"] == "C5"
+    assert "Bilsky ESCC grade" in report.not_recorded
+    assert len(report.inputs) + len(report.not_recorded) == len(PatientCase.model_fields)
+
+
+def test_input_errors_are_listed():
+    report = worst_report()
+    assert len(report.input_errors) == 2
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (None, None),
+        ("", None),
+        ("   \n\t ", None),
+        ("Bed 4\nline two\r\x00x", "Bed 4 line two x"),
+        ("  µ ≥ × –  ", "µ ≥ × –"),
+        ("a" * 200, "a" * (LABEL_MAX_CHARS - 1) + "…"),
+    ],
+)
+def test_clean_label(raw, expected):
+    assert clean_label(raw) == expected
+
+
+def test_label_only_where_typed_and_never_in_file_name():
+    assert full_report().label == LABEL
+    assert full_report(label=None).label is None
+    assert file_stem(GENERATED) == "case-report-2026-03-14"
+
+
+def test_versions_and_date():
+    report = full_report()
+    assert report.generated_text == "2026-03-14"
+    assert report.versions_text == (
+        f"App version 0.1.0; model version poor_outcome (artifact SHA-256 {SHA_ARTIFACT[:12]})"
+    )
+    pyproject = tomllib.loads(
+        (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text("utf-8")
+    )
+    assert app_version() == pyproject["project"]["version"]
+    assert model_version({"model": "m"}) == "m"
+    details = "\n".join(report.model_details)
+    assert SHA_TRAINING in details
+    assert SHA_ARTIFACT in details
+    assert "optimism-corrected AUC 0.74" in details
+    assert "events per variable 3.6" in details
+
+
+# ------------------------------------------------------------------- wording
+
+
+INSTRUCTION = re.compile(
+    r"\b(should|must|recommend\w*|advis\w*|indicated for|do not operate|operate on)\b", re.I
+)
+
+
+def test_intended_use_and_no_instruction_to_operate():
+    assert "decision support" in INTENDED_USE
+    assert "not a decision" in INTENDED_USE
+    for report in (full_report(), bare_report(), worst_report()):
+        assert report.intended_use == INTENDED_USE
+        assert not INSTRUCTION.search(report_text(report)), INSTRUCTION.findall(report_text(report))
+
+
+# ------------------------------------------------------------------- the real model
+
+
+def test_real_model_report_when_shipped():
+    manifest_file = Path(__file__).resolve().parents[1] / "models/artifacts/poor_outcome.json"
+    if not manifest_file.exists():
+        pytest.skip("the shipped model has not been trained into models/artifacts yet")
+    from models.predict import load_model
+
+    model = load_model()
+    case = make_case()
+    scores = score_case(case)
+    prediction = model.predict(case, scores)
+    report = build_report(
+        case,
+        scores,
+        prediction,
+        model.manifest,
+        generated=GENERATED,
+        app_version=app_version(),
+        model_version=model_version(model.manifest),
+    )
+    assert report.has_probability
+    assert report.ci_low is not None
+    assert report.ci_high is not None
+    assert report.ci_low <= (report.probability or 0) <= report.ci_high
+    assert model.manifest["artifact"]["sha256"][:12] in report.model_version
+    assert len(report.contributions) == 5
