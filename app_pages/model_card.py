@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from app_pages.ui import model_card_parts as parts
-from app_pages.ui.model import model_status
 from models import card
 from models import published as pub
 
@@ -94,6 +93,14 @@ def _section_equation(manifest: card.Manifest | None) -> None:
     eq = card.equation(manifest)
     st.markdown("The full model, with every coefficient as stored in the manifest:")
     st.code(f"{eq.linear_predictor}\n{eq.probability}", language=None, wrap_lines=True)
+    st.markdown(
+        "where "
+        + "; ".join(
+            f"**{card.EQUATION_SYMBOLS.get(p.name, p.name)}** = {p.label} ({p.coding})"
+            for p in card.predictors(manifest)
+        )
+        + "."
+    )
     st.caption(
         "Each ordinal predictor has one coefficient per step: one step of lesion level "
         "(upper → middle → CTJ) or of Frankel group (A/B → C/D → E) multiplies the odds "
@@ -163,12 +170,12 @@ def _section_performance(model: PoorOutcomeModel | None) -> None:
     b.metric(
         "Optimism-corrected AUC",
         card.fmt(perf.corrected_auc),
-        delta=f"optimism {card.fmt(-perf.optimism_auc)}",
-        delta_color="off",
+        help=f"Apparent AUC minus the bootstrap optimism ({card.fmt(perf.optimism_auc, 3)}).",
     )
     c.metric("Apparent Brier score", card.fmt(perf.apparent_brier, 3))
     d.metric("Optimism-corrected Brier score", card.fmt(perf.corrected_brier, 3))
     st.caption(
+        f"Optimism of the AUC: {card.fmt(perf.optimism_auc, 3)}. "
         f"Optimism correction: {perf.method}, {perf.usable_reps} of {perf.bootstrap_reps} "
         f"bootstrap refits usable, seed {perf.seed}. Apparent values are measured on the "
         "pseudo-cohort the model was fitted to."
@@ -234,7 +241,9 @@ def _section_upload(model: PoorOutcomeModel | None) -> None:
     if model is None:
         st.info("Validation needs a verified model (see the message at the top).")
         return
-    upload = st.file_uploader("Cohort CSV", type=["csv"], key="card_upload")
+    upload = st.file_uploader(
+        "Cohort CSV", type=["csv"], key="card_upload", max_upload_size=card.MAX_UPLOAD_MB
+    )
     if upload is None:
         return
     try:
@@ -262,7 +271,7 @@ def _section_references(manifest: card.Manifest | None) -> None:
 
 
 st.title("Model card: poor-outcome model")
-status = model_status()
+status = parts.card_model()
 model = status.model
 manifest = None if model is None else model.manifest
 NO_PROVENANCE = "not available: the model module could not be imported."

@@ -61,10 +61,11 @@ RILEY_CITATION: Final = (
 #: The rule of thumb against which the events per variable are read (Peduzzi 1996).
 EPV_RULE_OF_THUMB: Final = 10
 
-#: Largest upload accepted (bytes). A department cohort of a few thousand rows is well
-#: below it; the limit keeps a wrong file (an export of a whole database) from tying up
-#: the server for every other user.
-MAX_UPLOAD_BYTES: Final = 5_000_000
+#: Largest upload accepted, in MiB (Streamlit's own unit for ``max_upload_size``). A
+#: department cohort of a few thousand rows is far below it; the limit keeps a wrong file
+#: (an export of a whole database) from tying up the server for every other user.
+MAX_UPLOAD_MB: Final = 5
+MAX_UPLOAD_BYTES: Final = MAX_UPLOAD_MB * 1024 * 1024
 
 # --------------------------------------------------------------------------------------
 # Intended use, source study, limitations (words; the numbers come from the sources)
@@ -551,8 +552,8 @@ def validate_upload(
         return _problem("The file is empty.")
     if len(data) > MAX_UPLOAD_BYTES:
         return _problem(
-            f"The file is {len(data) / 1e6:.1f} MB; files up to "
-            f"{MAX_UPLOAD_BYTES / 1e6:.0f} MB are accepted here. The command line "
+            f"The file is {len(data) / 1024**2:.1f} MB; files up to {MAX_UPLOAD_MB} MB are "
+            "accepted here. The command line "
             "(`python cli.py validate --cohort FILE.csv`) has no such limit."
         )
     try:
