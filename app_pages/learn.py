@@ -226,16 +226,21 @@ def _feedback(marking: Marking) -> None:
             )
         for result in marking.results:
             band = result.band
-            meaning = f", {band.label}: {band.meaning}" if band is not None else ""
-            st.info(f"{result.name} of this case: {result.total}{meaning} ({result.source.key}).")
+            meaning = f": {band.meaning} (band {band.label})" if band is not None else ""
+            survival = "; ".join(str(f) for f in band.survival) if band is not None else ""
+            st.info(
+                f"{result.name} of this case: {result.total}{meaning}"
+                + (f"; published survival {survival}" if survival else "")
+                + f" ({result.source.key})."
+            )
 
 
 def _tally() -> None:
     tally: Tally = st.session_state.get(TALLY_KEY, Tally())
     with st.container(key=PREFIX + "tally"):
         st.markdown(
-            f"**Session tally:** {tally.rounds} rounds checked, {tally.full_rounds} with full "
-            f"marks; {tally.items_correct} of {tally.items_asked} items right."
+            f"**Session tally:** rounds checked {tally.rounds} (full marks {tally.full_rounds});"
+            f" items right {tally.items_correct} of {tally.items_asked}."
         )
 
 

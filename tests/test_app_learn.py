@@ -82,7 +82,7 @@ def test_right_answers_get_full_marks_and_the_tally_increments(
     n = len(codes)
     assert f"Feedback: {n} of {n} items right" in page_text(app)
     assert not app.error
-    assert f"1 rounds checked, 1 with full marks; {n} of {n} items right" in page_text(app)
+    assert f"rounds checked 1 (full marks 1); items right {n} of {n}" in page_text(app)
     tally = app.session_state["learn_quiz_tally"]
     assert (tally.rounds, tally.items_correct) == (1, n)
     # checking the same case again does not count it twice
@@ -104,7 +104,7 @@ def test_a_wrong_answer_is_named_with_the_right_one(app: AppTest) -> None:
     assert spec.table.parse(right).label in message
     assert "A-T6" in message
     assert "Feedback: 5 of 6 items right" in page_text(app)
-    assert "1 rounds checked, 0 with full marks; 5 of 6 items right" in page_text(app)
+    assert "rounds checked 1 (full marks 0); items right 5 of 6" in page_text(app)
 
 
 def test_new_case_draws_a_new_seed_and_clears_answers(app: AppTest) -> None:
