@@ -355,7 +355,10 @@ def _parse_coded(col: CodedColumn | YesNoColumn, text: pa.Array, out: ParsedChun
         index = {str(m.value): i for i, m in enumerate(col.vocabulary)}
     encoded = text.dictionary_encode()
     lut = np.array(
-        [-1 if not u.strip() else index.get(u.strip(), -2) for u in encoded.dictionary.to_pylist()]
+        [
+            -1 if not u.strip(SPACE) else index.get(u.strip(SPACE), -2)
+            for u in encoded.dictionary.to_pylist()
+        ]
         + [-1],
         dtype=np.int64,
     )
@@ -863,7 +866,9 @@ def _scored_chunk(
     for col in COLUMNS:
         if isinstance(col, CodedColumn):
             members = np.array([*col.vocabulary, None], dtype=object)
-            cases[col.field] = members[parsed.codes[col.field]]
+            cases[col.field] = pd.Series(
+                members[parsed.codes[col.field]], index=frame.index, dtype=object
+            )
         elif isinstance(col, YesNoColumn):
             codes = parsed.yes_no[col.field]
             cases[col.field] = pd.arrays.BooleanArray(codes == 1, codes < 0)
@@ -887,27 +892,43 @@ def _scored_chunk(
         "sins_category": _codes_or_none(sins_score.band, valid),
         "missing": missing.to_numpy(zero_copy_only=False),
     }
+    index = frame.index
     return ScoredChunk(
-        frame, valid, pd.DataFrame(cases, index=frame.index), pd.DataFrame(table, index=frame.index)
+        frame,
+        valid,
+        pd.DataFrame({k: _indexed(v, index) for k, v in cases.items()}),
+        pd.DataFrame({k: _indexed(v, index) for k, v in table.items()}),
     )
+
+
+def _indexed(values: Any, index: pd.Index) -> pd.Series:
+    """A Series on the chunk's index; object arrays stay object (Enum members stay Enums:
+    pandas would otherwise infer its ``str`` dtype from these ``StrEnum`` members)."""
+    if isinstance(values, pd.Series):
+        return values.set_axis(index)
+    dtype = object if isinstance(values, np.ndarray) and values.dtype == object else None
+    return pd.Series(values, index=index, dtype=dtype)
 
 
 def _nullable(values: Ints, show: Bools) -> Any:
     return pd.arrays.IntegerArray(values.copy(), ~show | (values < 0))
 
 
-def _codes_or_none(codes: Objects, show: Bools) -> Objects:
+def _codes_or_none(codes: Objects, show: Bools) -> pd.Series:
     out = codes.copy()
     out[~show] = None
-    return out
+    return pd.Series(out, dtype=object)
 
 
 def _extra_text(values: Any, n: int, valid: Bools, name: str) -> pa.Array:
-    """An extra column as text: None/NaN → empty, rejected rows → empty."""
-    series = pd.Series(values.to_numpy() if isinstance(values, pd.Series) else list(values))
+    """An extra column as text: None/NA/NaN → empty, rejected rows → empty.
+
+    Values keep their type until ``str`` (a nullable ``Int64`` 120 is "120", not "120.0").
+    """
+    series = pd.Series(values).reset_index(drop=True).astype(object)
     if len(series) != n:
         raise ValueError(f"extra column {name!r}: {len(series)} values for {n} rows")
-    text = series.astype(object).where(series.notna(), "").astype(str).to_numpy(dtype=object)
+    text = series.where(series.notna(), "").astype(str).to_numpy(dtype=object)
     return pa.array(np.where(valid, text, ""), type=pa.large_string())
 
 
@@ -989,9 +1010,7 @@ def run_batch(
             rows += len(frame)
             scored += int(valid.sum())
             rejected += len(bad)
-            incomplete += (
-                int(valid.sum()) - pc.sum(pc.equal(text["missing"], "")).as_py() + (len(bad))
-            )
+            incomplete += pc.sum(pc.not_equal(text["missing"], "")).as_py() or 0
             progress.update(rows, fraction)
         writer.commit()
     progress.close()

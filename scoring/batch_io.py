@@ -69,6 +69,16 @@ def check_header(
     header name so that a typo is fixed in one go.
     """
     seen = set(header)
+    if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
+        raise MalformedFileError(
+            "the file does not look comma-separated (one column, with ';', tab or '|' in it); "
+            "save it as CSV with commas"
+        )
+    if not any(name in seen for name in required):
+        raise MalformedFileError(
+            "none of the required columns is in the first line, which does not look like a "
+            f"header (names are exact; required: {', '.join(required)})"
+        )
     duplicates = sorted(name for name, count in Counter(header).items() if count > 1)
     if duplicates:
         raise MalformedFileError(f"duplicate column name(s) in the header: {', '.join(duplicates)}")
@@ -79,18 +89,20 @@ def check_header(
             "same name; rename or remove them"
         )
     absent = [name for name in required if name not in seen]
-    if not absent:
-        return
-    hints = []
-    for name in absent:
-        close = difflib.get_close_matches(name, header, n=1, cutoff=0.75)
-        hints.append(f"{name} (found {close[0]!r}?)" if close else name)
-    message = f"required column(s) absent from the header: {', '.join(hints)}"
-    if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
-        message += "; the file does not look comma-separated"
-    elif not any(name in seen for name in required):
-        message += "; the first line does not look like a header (names are exact, see --help)"
-    raise MalformedFileError(message)
+    if absent:
+        raise MalformedFileError(
+            "required column(s) absent from the header: "
+            + ", ".join(_with_hint(name, header) for name in absent)
+        )
+
+
+def _with_hint(name: str, header: Sequence[str]) -> str:
+    """``kps (found 'KPS'?)`` when a header name differs only in case, spaces or a typo."""
+    folded = {h.strip().lower(): h for h in header}
+    close = folded.get(name.lower()) or next(
+        iter(difflib.get_close_matches(name, header, n=1, cutoff=0.75)), None
+    )
+    return f"{name} (found {close!r}?)" if close else name
 
 
 def iter_chunks(path: Path, chunk_size: int) -> Iterator[tuple[pd.DataFrame, float]]:
