@@ -25,6 +25,9 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +43,13 @@ from playwright.sync_api import (
     expect,
     sync_playwright,
 )
+
+from scoring import PatientCase, ScoreResult, score_case
+from scoring.bilsky import BilskyGrade
+from scoring.case import FIELD_NAMES
+from scoring.frankel import FrankelGrade
+from scoring.labs import ANALYTE_BY_FIELD, LabValue
+from scoring.performance import ECOG_DEFINITIONS, KPS_DEFINITIONS
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "browser"
@@ -260,8 +270,15 @@ class AppPage:
         return container
 
     def widget_kind(self, key: str) -> str:
-        """What Streamlit rendered for ``key``: selectbox, number, radio, buttons, toggle, text."""
-        kind = self.widget(key).evaluate(
+        """What Streamlit rendered for ``key``: selectbox, number, radio, buttons, toggle, text.
+
+        Widget components load lazily: the keyed container can exist a moment before its
+        control does, so wait for a control first.
+        """
+        container = self.widget(key)
+        controls = "[role=combobox], input, textarea, [role=radiogroup], button"
+        expect(container.locator(controls).first).to_be_attached()
+        kind = container.evaluate(
             """(el) => {
                 if (el.querySelector('[role=combobox]')) return 'selectbox';
                 if (el.querySelector('input[type=number]')) return 'number';
@@ -275,37 +292,46 @@ class AppPage:
         )
         return str(kind)
 
-    def type_number(self, key: str, value: float | int | str) -> None:
-        """Tap the number input, type the value and confirm it as the on-screen keyboard would."""
+    def type_number(self, key: str, value: float | int | str, settle: bool = True) -> None:
+        """Tap the number input, type the value and confirm it as a tablet's keyboard would."""
         box = self.widget(key).locator("input")
         box.tap()
         box.fill(str(value))
         box.press("Enter")
         expect(box).to_have_value(re.compile(rf"^{re.escape(str(value))}(\.0+)?$"))
-        self.wait_for_app()
+        if settle:
+            self.wait_for_app()
 
-    def pick_option(self, key: str, option: str) -> None:
-        """Choose ``option`` (exact visible text) in the selectbox, radio or buttons of ``key``."""
+    def pick_option(self, key: str, option: str, settle: bool = True) -> None:
+        """Choose ``option`` (its exact visible text) in the selectbox, radio or buttons of ``key``.
+
+        A selectbox is tapped open and the option tapped; a long list is virtualised (only
+        the options near the top are in the DOM), so when the option is not there the
+        option's text is typed into the box first, as a user would to filter it.
+        """
         kind = self.widget_kind(key)
         container = self.widget(key)
         if kind == "selectbox":
             combo = container.get_by_role("combobox")
             combo.tap()
-            # Long lists are virtualised: type to filter so the option is in the DOM.
-            combo.fill(option)
-            self.page.get_by_role("option", name=option, exact=True).first.tap()
-            expect(container).to_contain_text(option)
+            listbox = self.page.get_by_role("listbox")
+            expect(listbox).to_be_visible()
+            choice = listbox.get_by_role("option", name=option, exact=True)
+            if choice.count() == 0:
+                combo.fill(option)
+            choice.tap()
+            expect(combo).to_have_value(option)
         elif kind == "radio":
             container.locator("label").filter(
                 has_text=re.compile(rf"^\s*{re.escape(option)}\s*$")
             ).tap()
             expect(container.get_by_role("radio", name=option, exact=True)).to_be_checked()
         elif kind == "buttons":
-            button = container.get_by_role("button", name=option, exact=True)
-            button.tap()
+            container.get_by_role("button", name=option, exact=True).tap()
         else:
             raise AssertionError(f"{key} is a {kind}, not a choice widget")
-        self.wait_for_app()
+        if settle:
+            self.wait_for_app()
 
     def set_toggle(self, key: str, on: bool) -> None:
         """Set a checkbox or toggle to ``on`` by tapping its label when it differs."""
@@ -404,6 +430,18 @@ def attach(context: BrowserContext, app: AppPage) -> None:
     app.page.on("pageerror", lambda error: app.page_errors.append(str(error)))
 
 
+def open_session(
+    browser: Browser, server: AppServer, viewport: tuple[int, int] = TABLET, path: str = ""
+) -> tuple[BrowserContext, AppPage]:
+    """A new browser session on the app: its own context, hence its own Streamlit session."""
+    server.assert_alive()
+    context = new_context(browser, viewport)
+    app = AppPage(context.new_page(), server)
+    attach(context, app)
+    app.open(path)
+    return context, app
+
+
 OpenApp = Callable[..., AppPage]
 
 
@@ -411,19 +449,15 @@ OpenApp = Callable[..., AppPage]
 def open_app(
     browser: Browser, app_server: AppServer, request: pytest.FixtureRequest
 ) -> Iterator[OpenApp]:
-    """Factory: a new browser session on the app (own context, so own Streamlit session).
+    """Factory of sessions on the app, closed after the test.
 
     On a failing test each page's screenshot is saved under test-artifacts/browser/failures.
     """
     opened: list[tuple[BrowserContext, AppPage]] = []
 
     def _open(viewport: tuple[int, int] = TABLET, path: str = "") -> AppPage:
-        app_server.assert_alive()
-        context = new_context(browser, viewport)
-        app = AppPage(context.new_page(), app_server)
-        attach(context, app)
+        context, app = open_session(browser, app_server, viewport, path)
         opened.append((context, app))
-        app.open(path)
         return app
 
     yield _open
@@ -431,8 +465,278 @@ def open_app(
     report = getattr(request.node, "report_call", None)
     for index, (context, app) in enumerate(opened):
         if report is not None and report.failed:
-            target = ARTIFACTS / "failures" / f"{request.node.name}-{index}.png"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with contextlib.suppress(Exception):
-                app.page.screenshot(path=str(target))
+            save_failure_screenshot(app, f"{request.node.name}-{index}")
         context.close()
+
+
+def save_failure_screenshot(app: AppPage, name: str) -> None:
+    """Best effort: a failing test's page as it was, for the person reading the failure."""
+    target = ARTIFACTS / "failures" / f"{name}.png"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(Exception):
+        app.page.screenshot(path=str(target))
+
+
+# --------------------------------------------------------------------------- cases
+
+#: A complete case in conventional units: every field of the calculator has a value.
+FULL_CASE = PatientCase.model_validate(
+    {
+        "sex": "male",
+        "age_years": 67,
+        "lesion_level": "C5",
+        "escc_grade": "1b",
+        "frankel": "D",
+        "kps": 70,
+        "ecog": 2,
+        "primary_tumor": "breast_hormone_independent",
+        "previous_chemotherapy": True,
+        "extraspinal_bone_mets": 2,
+        "vertebral_body_mets": 3,
+        "major_organ_mets": "removable",
+        "visceral_mets": "nodular",
+        "crp": {"value": "0.3", "unit": "mg/dL"},
+        "ldh": {"value": "262", "unit": "U/L"},
+        "albumin": {"value": "3.9", "unit": "g/dL"},
+        "platelets": {"value": "210", "unit": "10^9/L"},
+        "calcium": {"value": "9.4", "unit": "mg/dL"},
+        "bilirubin": {"value": "0.7", "unit": "mg/dL"},
+        "sins_pain": "mechanical",
+        "sins_bone_lesion": "lytic",
+        "sins_alignment": "deformity",
+        "sins_collapse": "lt50",
+        "sins_posterolateral": "unilateral",
+        "progressive_neurological_deficit": True,
+        "intractable_pain": False,
+        "impaired_consciousness_cerebral_mets": False,
+    }
+)
+#: The case the benchmarks enter before timing changes.
+BENCH_CASE = FULL_CASE
+
+
+def _brief(**values: Any) -> PatientCase:
+    """A case with just enough for all three scores and the model (one decisive lab value)."""
+    return PatientCase.model_validate(values)
+
+
+#: Five different cases for five concurrent sessions (pairwise different results).
+SESSION_CASES: tuple[PatientCase, ...] = (
+    _brief(
+        sex="female",
+        lesion_level="C3",
+        frankel="E",
+        kps=90,
+        ecog=0,
+        primary_tumor="thyroid",
+        previous_chemotherapy=False,
+        extraspinal_bone_mets=0,
+        vertebral_body_mets=1,
+        major_organ_mets="none",
+        visceral_mets="none",
+        platelets={"value": "80", "unit": "10^9/L"},
+        sins_pain="none",
+        sins_bone_lesion="blastic",
+        sins_alignment="normal",
+        sins_collapse="none",
+        sins_posterolateral="none",
+    ),
+    _brief(
+        sex="male",
+        lesion_level="C7",
+        frankel="C",
+        kps=50,
+        ecog=3,
+        primary_tumor="liver",
+        previous_chemotherapy=True,
+        extraspinal_bone_mets=5,
+        vertebral_body_mets=4,
+        major_organ_mets="unremovable",
+        visceral_mets="disseminated",
+        platelets={"value": "80", "unit": "10^9/L"},
+        sins_pain="mechanical",
+        sins_bone_lesion="lytic",
+        sins_alignment="subluxation",
+        sins_collapse="gt50",
+        sins_posterolateral="bilateral",
+    ),
+    _brief(
+        sex="male",
+        lesion_level="C2",
+        frankel="D",
+        kps=70,
+        ecog=1,
+        primary_tumor="kidney",
+        previous_chemotherapy=False,
+        extraspinal_bone_mets=1,
+        vertebral_body_mets=1,
+        major_organ_mets="removable",
+        visceral_mets="nodular",
+        calcium={"value": "2.7", "unit": "mmol/L"},
+        sins_pain="occasional",
+        sins_bone_lesion="mixed",
+        sins_alignment="normal",
+        sins_collapse="lt50",
+        sins_posterolateral="unilateral",
+    ),
+    _brief(
+        sex="female",
+        lesion_level="T1",
+        frankel="B",
+        kps=30,
+        ecog=4,
+        primary_tumor="lung_untargeted",
+        previous_chemotherapy=True,
+        extraspinal_bone_mets=3,
+        vertebral_body_mets=2,
+        major_organ_mets="none",
+        visceral_mets="none",
+        platelets={"value": "80", "unit": "10^9/L"},
+        sins_pain="mechanical",
+        sins_bone_lesion="lytic",
+        sins_alignment="deformity",
+        sins_collapse="none_gt50_involved",
+        sins_posterolateral="none",
+    ),
+    _brief(
+        sex="male",
+        lesion_level="C5",
+        frankel="E",
+        kps=80,
+        ecog=1,
+        primary_tumor="prostate_hormone_dependent",
+        previous_chemotherapy=False,
+        extraspinal_bone_mets=0,
+        vertebral_body_mets=2,
+        major_organ_mets="none",
+        visceral_mets="none",
+        platelets={"value": "80", "unit": "10^9/L"},
+        sins_pain="occasional",
+        sins_bone_lesion="blastic",
+        sins_alignment="normal",
+        sins_collapse="none",
+        sins_posterolateral="unilateral",
+    ),
+)
+
+LAB_FIELDS: tuple[str, ...] = tuple(ANALYTE_BY_FIELD)
+WHOLE_NUMBER_FIELDS = frozenset({"age_years", "extraspinal_bone_mets", "vertebral_body_mets"})
+# The visible option text of the choices whose text is not simply the vocabulary's label.
+_OPTION_TEXT: dict[str, Callable[[Any], str]] = {
+    "sex": lambda v: {"male": "Male", "female": "Female"}[v.value],
+    "lesion_level": lambda v: str(v.value),
+    "escc_grade": lambda v: f"{v.value}: {BilskyGrade(v).definition}",
+    "frankel": lambda v: f"{v.value}: {FrankelGrade(v).grade_name}",
+    "kps": lambda v: f"{v} %: {KPS_DEFINITIONS[v]}",
+    "ecog": lambda v: f"{v}: {ECOG_DEFINITIONS[v]}",
+}
+
+
+def option_text(name: str, value: Any) -> str:
+    """The text the calculator shows for ``value`` of the choice ``name``."""
+    if name in _OPTION_TEXT:
+        return _OPTION_TEXT[name](value)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value.label)
+
+
+def unit_system(case: PatientCase) -> str:
+    """'si' when a lab value of ``case`` is in a unit other than its conventional one."""
+    for name in LAB_FIELDS:
+        lab: LabValue | None = getattr(case, name)
+        if lab is not None and lab.unit is not ANALYTE_BY_FIELD[name].conventional:
+            return "si"
+    return "conventional"
+
+
+def number_text(value: Decimal | int) -> str:
+    """A number as typed: no trailing zeros, no exponent."""
+    return str(value) if isinstance(value, int) else format(value.normalize(), "f")
+
+
+def _lab_widget_value(lab: LabValue) -> float:
+    return float(lab.value)
+
+
+def case_widget_state(case: PatientCase) -> dict[str, Any]:
+    """The calculator's widget values for ``case`` by key (codes, whole numbers, booleans)."""
+    state: dict[str, Any] = {"calc_lab_units": unit_system(case)}
+    for name in FIELD_NAMES:
+        value = getattr(case, name)
+        if value is None:
+            continue
+        if isinstance(value, LabValue):
+            state[f"calc_{name}"] = _lab_widget_value(value)
+        elif isinstance(value, Enum):
+            state[f"calc_{name}"] = value.value
+        else:
+            state[f"calc_{name}"] = value
+    return state
+
+
+def fill_case(app: AppPage, case: PatientCase, settle: bool = True) -> None:
+    """Enter every recorded field of ``case`` on the calculator by taps and typing.
+
+    Laboratory values are typed after choosing the case's unit system, and each lab input
+    must show the case's unit in its label: a number is never typed into another unit.
+    """
+    system = unit_system(case)
+    if system == "si":
+        app.pick_option("calc_lab_units", "SI", settle=settle)
+    for name in FIELD_NAMES:
+        value = getattr(case, name)
+        if value is None:
+            continue
+        key = f"calc_{name}"
+        if isinstance(value, LabValue):
+            expect(app.widget(key)).to_contain_text(f"({value.unit.label})")
+            app.type_number(key, number_text(value.value), settle=settle)
+        elif name in WHOLE_NUMBER_FIELDS:
+            app.type_number(key, number_text(value), settle=settle)
+        else:
+            app.pick_option(key, option_text(name, value), settle=settle)
+
+
+def score_text(result: ScoreResult) -> str:
+    """The metric text of a complete score: its total (the test cases are complete)."""
+    assert result.total is not None, f"{result.name} incomplete: {result.missing}"
+    return str(result.total)
+
+
+def percent_text(probability: float) -> str:
+    """A probability as the screen shows it: a whole percentage, e.g. "34 %"."""
+    return f"{probability * 100:.0f} %"
+
+
+@cache
+def poor_outcome_model() -> Any:
+    """The shipped model through the domain API, or None while it has not landed yet."""
+    manifest = REPO / "models" / "artifacts" / "poor_outcome.json"
+    if not (REPO / "models" / "predict.py").exists() or not manifest.exists():
+        return None
+    from models.predict import load_model
+
+    return load_model()
+
+
+def expected_results(case: PatientCase) -> dict[str, str]:
+    """Metric label → text the screen must show for ``case``, from the domain API alone."""
+    scores = score_case(case)
+    expected = {
+        TOKUHASHI: score_text(scores.tokuhashi),
+        KATAGIRI: score_text(scores.katagiri),
+        SINS: score_text(scores.sins),
+    }
+    model = poor_outcome_model()
+    if model is not None:
+        prediction = model.predict(case, scores)
+        assert prediction.probability is not None, prediction.reason
+        expected[PROBABILITY] = percent_text(prediction.probability)
+    return expected
+
+
+def expect_results(app: AppPage, expected: dict[str, str]) -> None:
+    """Every expected metric shows exactly its expected text (polling until it does)."""
+    for label, text in expected.items():
+        expect(app.metric_value(label), f"{label} on {app.page.url}").to_have_text(text)

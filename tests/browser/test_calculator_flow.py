@@ -1,0 +1,184 @@
+"""A full case entered on a tablet, read back, projected on the tumor board, and back.
+
+One session per module: the case is entered once by taps and typing (the slow part), and
+the tests that follow read that same session as a user would keep using it: results
+against the domain API, the tumor board and back, layout at the tablet's size,
+screenshots at tablet and projector size, and finally every request the session made.
+The tests therefore run in file order and share the session on purpose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from enum import Enum
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from scoring import PatientCase
+from scoring.case import FIELD_NAMES
+from scoring.labs import LabValue
+from tests.browser.conftest import (
+    FULL_CASE,
+    PROJECTOR,
+    TABLET,
+    WHOLE_NUMBER_FIELDS,
+    AppPage,
+    AppServer,
+    expect_results,
+    expected_results,
+    fill_case,
+    number_text,
+    open_session,
+    option_text,
+    poor_outcome_model,
+    save_failure_screenshot,
+)
+
+pytestmark = pytest.mark.browser
+
+CALCULATOR = "Calculator"
+TUMOR_BOARD = "Tumor board"
+
+
+@pytest.fixture(scope="module")
+def session(browser: Browser, app_server: AppServer) -> Iterator[AppPage]:
+    """One tablet session with FULL_CASE entered on the calculator."""
+    context, app = open_session(browser, app_server, TABLET)
+    try:
+        fill_case(app, FULL_CASE)
+        yield app
+    except BaseException:
+        save_failure_screenshot(app, "calculator-flow-fill")
+        raise
+    finally:
+        context.close()
+
+
+def expect_case_in_widgets(app: AppPage, case: PatientCase) -> None:
+    """Every recorded field of ``case`` is still shown in its calculator widget."""
+    for name in FIELD_NAMES:
+        value = getattr(case, name)
+        if value is None:
+            continue
+        widget = app.widget(f"calc_{name}")
+        if isinstance(value, LabValue):
+            expect(widget.locator("input")).to_have_value(number_text(value.value))
+        elif name in WHOLE_NUMBER_FIELDS:
+            expect(widget.locator("input")).to_have_value(number_text(value))
+        else:
+            label = value.value if isinstance(value, Enum) else value
+            expect(widget.get_by_role("combobox"), f"{name} = {label}").to_have_value(
+                option_text(name, value)
+            )
+
+
+def wait_for_charts(app: AppPage) -> None:
+    """With a model, the calculator draws Plotly charts: wait for them before a screenshot."""
+    if poor_outcome_model() is not None and app.page.locator(".js-plotly-plot").count():
+        expect(app.page.locator(".js-plotly-plot .main-svg").first).to_be_attached()
+
+
+def test_full_case_results_match_domain_api(session: AppPage) -> None:
+    expect_results(session, expected_results(FULL_CASE))
+    expect_case_in_widgets(session, FULL_CASE)
+
+
+def test_tumor_board_shows_the_same_case_and_back(session: AppPage) -> None:
+    expected = expected_results(FULL_CASE)
+    session.go_to_page(TUMOR_BOARD)
+    expect_results(session, expected)
+    # A projection screen: no input widget of the calculator, no input at all.
+    expect(session.page.locator("[class*='st-key-calc_']")).to_have_count(0)
+    expect(session.main_container().locator("input, textarea, [role=combobox]")).to_have_count(0)
+
+    session.go_to_page(CALCULATOR)
+    expect_results(session, expected)
+    expect_case_in_widgets(session, FULL_CASE)
+
+
+@pytest.mark.parametrize("page_name", [CALCULATOR, TUMOR_BOARD])
+def test_no_horizontal_scroll_on_tablet(session: AppPage, page_name: str) -> None:
+    session.go_to_page(page_name)
+    size = session.scroll_size()
+    assert size["scrollWidth"] <= size["clientWidth"], f"{page_name} at 1024×768: {size}"
+    assert size["docScrollWidth"] <= size["docClientWidth"], f"{page_name} at 1024×768: {size}"
+
+
+# Key numbers and the metric labels naming them must be shown whole: an input that shows
+# "26" of an LDH of 262 or a label cut to "Revised Tokuh…" can be misread.
+# An input's scrollWidth does not grow with its text in Chromium, so an input's text is
+# measured with a canvas in the input's own font against its inner width.
+CLIPPED_JS = """
+(root) => {
+  const canvas = document.createElement('canvas').getContext('2d');
+  const key = (el) => {
+    const keyed = el.closest('[class*="st-key-"]');
+    return keyed ? (keyed.className.match(/st-key-(\\S+)/) || [])[1] : '?';
+  };
+  const metric = (el) => {
+    const m = el.closest('[data-testid="stMetric"]');
+    const label = m && m.querySelector('[data-testid="stMetricLabel"]');
+    return label ? label.innerText.trim() : '?';
+  };
+  const out = [];
+  for (const input of root.querySelectorAll('input[type=number]')) {
+    const style = getComputedStyle(input);
+    canvas.font = style.font;
+    const inner = input.clientWidth - parseFloat(style.paddingLeft)
+      - parseFloat(style.paddingRight);
+    const text = canvas.measureText(input.value).width;
+    if (input.value && text > inner + 1) {
+      out.push(`${key(input)} shows "${input.value}" (${Math.ceil(text)} px) in ${inner} px`);
+    }
+  }
+  const parts = '[data-testid="stMetricLabel"], [data-testid="stMetricValue"]';
+  for (const el of root.querySelectorAll(parts)) {
+    for (const part of [el, ...el.querySelectorAll('*')]) {
+      if (part.clientWidth > 0 && part.scrollWidth > part.clientWidth + 1) {
+        out.push(`metric "${metric(el)}" ${el.dataset.testid}: "${el.innerText.trim()}" `
+          + `needs ${part.scrollWidth} px, has ${part.clientWidth} px`);
+        break;
+      }
+    }
+  }
+  return out;
+}
+"""
+
+
+@pytest.mark.parametrize("page_name", [CALCULATOR, TUMOR_BOARD])
+def test_numbers_and_metric_labels_not_clipped_on_tablet(session: AppPage, page_name: str) -> None:
+    session.go_to_page(page_name)
+    expect_results(session, expected_results(FULL_CASE))
+    clipped = session.main_container().evaluate(CLIPPED_JS)
+    assert clipped == [], f"{page_name} at 1024×768 clips:\n" + "\n".join(clipped)
+
+
+@pytest.mark.parametrize("viewport", [TABLET, PROJECTOR], ids=["1024x768", "1920x1080"])
+@pytest.mark.parametrize("page_name", [CALCULATOR, TUMOR_BOARD])
+def test_screenshots(session: AppPage, page_name: str, viewport: tuple[int, int]) -> None:
+    """Full-page screenshots kept under test-artifacts/browser/screenshots/ for review."""
+    session.page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
+    try:
+        session.go_to_page(page_name)
+        expect_results(session, expected_results(FULL_CASE))
+        if page_name == CALCULATOR:
+            wait_for_charts(session)
+        slug = page_name.lower().replace(" ", "-")
+        path = session.full_page_screenshot(f"{slug}-{viewport[0]}x{viewport[1]}")
+        assert path.stat().st_size > 10_000, f"{path} looks empty"
+    finally:
+        session.page.set_viewport_size({"width": TABLET[0], "height": TABLET[1]})
+
+
+def test_no_request_left_the_machine(session: AppPage) -> None:
+    """Everything the session loaded, on both pages, came from localhost (or data:/blob:)."""
+    assert session.requests, "no request was recorded: the recorder is not attached"
+    assert session.websockets, "no websocket was recorded"
+    outside = sorted(set(session.outside_requests()))
+    assert outside == [], "requests left the machine:\n" + "\n".join(outside)
+
+
+def test_no_uncaught_page_error(session: AppPage) -> None:
+    assert session.page_errors == []
