@@ -42,6 +42,27 @@ NO_MODEL: Final = (
 )
 
 
+def _distinct_rows(x: Any) -> tuple[Any, Any]:
+    """Distinct rows and, per row, the index of its distinct row.
+
+    Predictors are small whole numbers, so each row packs into one integer key and a 1-D
+    ``np.unique`` suffices (several times faster than ``np.unique(axis=0)``); anything
+    else falls back to the general form.
+    """
+    codes = x.astype(np.int64)
+    if np.array_equal(codes, x) and codes.min() >= 0 and codes.max() < 64:
+        key = codes @ (64 ** np.arange(codes.shape[1] - 1, -1, -1, dtype=np.int64))
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        return x[first], inverse.reshape(-1)
+    unique, inverse = np.unique(x, axis=0, return_inverse=True)
+    return unique, inverse.reshape(-1)
+
+
+def _text(values: Any) -> Any:
+    """Probabilities as fixed-decimal text (object array)."""
+    return np.array([f"{v:.{DECIMALS}f}" for v in values], dtype=object)
+
+
 class ModelColumns:
     """The ``extra_columns`` hook of :func:`scoring.batch.run_batch`.
 
@@ -72,32 +93,28 @@ class ModelColumns:
             cases["frankel"],
         )
         n = len(x)
+        by_status = np.array([ROW_STATUS_TEXT[code] for code in range(len(ROW_STATUS_TEXT))])
+        warnings = by_status.astype(object)[status]
+        probability = np.full(n, "", dtype=object)
+        ci_low = np.full(n, "", dtype=object)
+        ci_high = np.full(n, "", dtype=object)
         if self.model is None:
-            empty = np.full(n, np.nan)
-            return {
-                "poor_outcome_probability": empty,
-                "poor_outcome_ci_low": empty,
-                "poor_outcome_ci_high": empty,
-                "model_warnings": np.full(n, NO_MODEL, dtype=object),
-            }
-        p = np.full(n, np.nan)
-        lo = np.full(n, np.nan)
-        hi = np.full(n, np.nan)
-        warnings = np.array([ROW_STATUS_TEXT[int(s)] for s in status], dtype=object)
-        ok = status == ROW_OK
-        if ok.any():
-            rows = x[ok]
-            p[ok], lo[ok], hi[ok] = self.model.predict_rows(rows)
-            unique, inverse = np.unique(rows, axis=0, return_inverse=True)
-            texts = np.array(
-                [WARNING_SEPARATOR.join(w) for w in self.model.warnings_rows(unique)],
-                dtype=object,
-            )
-            warnings[ok] = texts[inverse.reshape(-1)]
+            warnings[:] = NO_MODEL
+        else:
+            ok = status == ROW_OK
+            if ok.any():
+                # a cohort has few distinct predictor rows: compute and format each once
+                unique, inverse = _distinct_rows(x[ok])
+                p, lo, hi = self.model.predict_rows(unique)
+                probability[ok] = _text(p)[inverse]
+                ci_low[ok] = _text(lo)[inverse]
+                ci_high[ok] = _text(hi)[inverse]
+                texts = [WARNING_SEPARATOR.join(w) for w in self.model.warnings_rows(unique)]
+                warnings[ok] = np.array(texts, dtype=object)[inverse]
         return {
-            "poor_outcome_probability": np.round(p, DECIMALS),
-            "poor_outcome_ci_low": np.round(lo, DECIMALS),
-            "poor_outcome_ci_high": np.round(hi, DECIMALS),
+            "poor_outcome_probability": probability,
+            "poor_outcome_ci_low": ci_low,
+            "poor_outcome_ci_high": ci_high,
             "model_warnings": warnings,
         }
 

@@ -232,13 +232,14 @@ def feature_arrays(
     frankel_code = {g: float(FRANKEL_CODES[g.group.value]) for g in FrankelGrade}
 
     def mapped(values: Any, table: Mapping[Any, float]) -> Any:
-        series = pd.Series(np.asarray(values, dtype=object))
-        return series.map(lambda v: table.get(v, np.nan)).to_numpy(dtype=np.float64)
+        series = pd.Series(np.asarray(values, dtype=object), dtype=object)
+        return series.map(dict(table)).to_numpy(dtype=np.float64, na_value=np.nan)
 
     def numbers(values: Any) -> Any:
-        return pd.to_numeric(pd.Series(list(values), dtype=object), errors="coerce").to_numpy(
-            dtype=np.float64
-        )
+        series = values if isinstance(values, pd.Series) else pd.Series(values)
+        if series.dtype == object:
+            series = pd.to_numeric(series, errors="coerce")
+        return series.to_numpy(dtype=np.float64, na_value=np.nan)
 
     lesion = mapped(level, level_code)
     k_low, k_high = numbers(katagiri_min), numbers(katagiri_max)

@@ -121,7 +121,7 @@ def test_without_model_files_the_columns_say_why():
     )
     columns = ModelColumns(None).columns(cases, scores)
     assert list(columns["model_warnings"]) == [NO_MODEL]
-    assert pd.isna(columns["poor_outcome_probability"][0])
+    assert columns["poor_outcome_probability"][0] == ""
 
 
 def test_a_model_dir_without_files_is_refused(tmp_path, capsys):
