@@ -17,7 +17,7 @@ from typing import Final
 from models.report import INPUT_ERRORS_HEADING, CaseReport, ScoreSection
 
 CSS: Final = """
-@page { size: A4; margin: 12mm; }
+@page { size: A4; margin: 10mm; }
 * { box-sizing: border-box; }
 body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; font-size: 10pt;
   line-height: 1.35; color: #111; max-width: 190mm; margin: 0 auto; padding: 8mm 0; }
@@ -41,7 +41,13 @@ dl.inputs dd { margin: 0; }
 .probability { font-size: 14pt; font-weight: bold; margin: 1.5mm 0; }
 .provenance { font-weight: bold; }
 .small { font-size: 8pt; }
-@media print { body { padding: 0; } h2 { break-after: avoid; } section { break-inside: avoid; } }
+@media print {
+  body { padding: 0; font-size: 8pt; line-height: 1.2; }
+  table, dl.inputs { font-size: 7pt; } th, td { padding-top: 0; padding-bottom: 0; }
+  h1 { font-size: 13pt; } h2 { font-size: 9.5pt; margin-top: 2mm; } h3 { font-size: 8.5pt; }
+  .probability { font-size: 11pt; } .small { font-size: 6.5pt; }
+  h2, h3 { break-after: avoid; } .score, table { break-inside: avoid; }
+}
 """
 
 

@@ -378,3 +378,29 @@ def test_real_model_report_when_shipped():
     assert report.ci_low <= (report.probability or 0) <= report.ci_high
     assert model.manifest["artifact"]["sha256"][:12] in report.model_version
     assert len(report.contributions) == 5
+
+
+# ------------------------------------------------------------------- the Streamlit helper
+
+
+def _helper_page() -> None:
+    from app_pages.ui.report_downloads import render_report_downloads
+    from scoring import PatientCase, score_case
+
+    case = PatientCase(sex="male", age_years=67, lesion_level="C5")
+    render_report_downloads(case, score_case(case), None, None, key_prefix="t")
+
+
+def test_download_helper_widgets_and_keys():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_helper_page, default_timeout=30)
+    at.run()
+    assert not at.exception
+    (label,) = at.text_input
+    assert label.key == "t_report_label"
+    buttons = at.get("download_button")
+    assert len(buttons) == 3
+    label.input("Board µ case 2").run()
+    assert not at.exception
+    assert at.text_input(key="t_report_label").value == "Board µ case 2"
