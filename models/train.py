@@ -378,13 +378,21 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     shipped = cohort.resolve() == DEFAULT_COHORT
+    out: Path = args.out
+    if not shipped and out.resolve() == SHIPPED_DIR:
+        print(
+            f"train: only the committed pseudo-cohort is trained into {SHIPPED_DIR}; "
+            "for another file use `python cli.py fit --cohort FILE.csv --out DIR`.",
+            file=sys.stderr,
+        )
+        return 2
     try:
         manifest = train_file(
             cohort,
-            args.out,
+            out,
             reps=args.reps,
             seed=args.seed,
-            provenance=PROVENANCE,
+            provenance=PROVENANCE if shipped else f"Fitted to the cohort file {cohort.name}.",
             description=(
                 "pseudo-cohort reconstructed from the published aggregates of Kanda 2021 "
                 "(Tables 1, 3, 4); not patient data"
@@ -396,5 +404,5 @@ def run(args: argparse.Namespace) -> int:
     except (CohortError, FitError) as exc:
         print(f"train: {exc}", file=sys.stderr)
         return 2
-    print(summary_text(manifest, args.out))
+    print(summary_text(manifest, out))
     return 0

@@ -225,3 +225,10 @@ def test_shipped_directions_match_table_4():
     assert coefficients["new_katagiri"] > 0
     assert coefficients["lesion_level"] > 0
     assert coefficients["frankel_grade"] < 0
+
+
+def test_train_refuses_another_file_into_the_shipped_directory(tmp_path, capsys):
+    cohort = tmp_path / "other.csv"
+    synthetic_cohort(40, 1).to_csv(cohort, index=False)
+    assert cli.main(["train", "--cohort", str(cohort)]) == 2
+    assert "cli.py fit" in capsys.readouterr().err
