@@ -444,6 +444,7 @@ def build_report(
     )
 
 
-def file_stem(report: CaseReport) -> str:
-    """A download file name without extension: date only, never the label (it may be a name)."""
-    return f"case-report-{report.generated.isoformat()}"
+def file_stem(generated: date) -> str:
+    """A download file name without extension: the date only, never the label (which a
+    user may fill with something identifying; file names end up in download histories)."""
+    return f"case-report-{generated.isoformat()}"
