@@ -194,3 +194,28 @@ def test_predict_imports_neither_plotly_nor_sklearn_until_load(model_dir):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+SHIPPED = artifact.SHIPPED_DIR / artifact.MANIFEST_NAME
+
+
+@pytest.mark.skipif(not SHIPPED.is_file(), reason="shipped model not trained yet")
+@pytest.mark.parametrize(
+    ("changes", "direction"),
+    [
+        ({"sex": "male"}, +1),  # against female
+        ({"kps": 90}, -1),  # Tokuhashi general condition +1 point (KPS only feeds Tokuhashi)
+        ({"visceral_mets": "nodular"}, +1),  # Katagiri +1 (visceral only feeds Katagiri)
+        ({"lesion_level": "C7"}, +1),  # middle → cervicothoracic junction
+        ({"lesion_level": "C2"}, -1),  # middle → upper cervical
+        ({"frankel": "E"}, -1),  # better Frankel (and Tokuhashi palsy +1)
+    ],
+)
+def test_shipped_model_moves_with_table_4(changes, direction):
+    model = load_model()
+    base = make_case(sex="female")
+    varied = make_case(**({"sex": "female"} | changes))
+    p0 = model.predict(base, score_case(base)).probability
+    p1 = model.predict(varied, score_case(varied)).probability
+    assert (p1 - p0) * direction > 0
+    assert model.predict(base, score_case(base)).provenance == PROVENANCE
