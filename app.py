@@ -1,10 +1,43 @@
-"""Router only: page config, intended-use notice and navigation (pages live in app_pages/)."""
+"""Router only: page config, intended-use notice, stylesheet and navigation.
+
+Pages live in ``app_pages/`` (not ``pages/``, which Streamlit would auto-discover). The
+case is kept in session state by the pages themselves, so this file holds no state.
+"""
+
+from pathlib import Path
 
 import streamlit as st
 
-st.set_page_config(page_title="Cervical spine metastasis calculator", layout="wide")
-st.title("Cervical spine metastasis: preoperative scores")
-st.info(
-    "Decision support for surgeons reviewing palliative surgery for cervical spine metastasis. "
-    "It computes published scores and a reconstructed model; it does not make the decision."
+HERE = Path(__file__).resolve().parent
+PAGES = HERE / "app_pages"
+
+st.set_page_config(
+    page_title="Cervical spine metastasis calculator",
+    page_icon=":material/monitor_heart:",
+    layout="wide",
 )
+st.html(HERE / "assets" / "style.css")
+
+pages = [
+    st.Page(
+        "app_pages/calculator.py", title="Calculator", icon=":material/calculate:", default=True
+    ),
+    st.Page("app_pages/tumor_board.py", title="Tumor board", icon=":material/co_present:"),
+]
+# Pages other engineers add later: listed here once their file exists, so adding one
+# needs no edit of this router.
+OPTIONAL_PAGES = (
+    ("learn.py", "Learn", ":material/menu_book:"),
+    ("model_card.py", "Model card", ":material/fact_check:"),
+)
+for filename, title, icon in OPTIONAL_PAGES:
+    if (PAGES / filename).exists():
+        pages.append(st.Page(f"app_pages/{filename}", title=title, icon=icon))
+
+page = st.navigation(pages, position="top")
+st.caption(
+    "Decision support for reviewing palliative surgery of a cervical spine metastasis: "
+    "published scores and a reconstructed model. It informs the team's judgment; it does "
+    "not decide whether to operate. Patient values stay in this browser session."
+)
+page.run()

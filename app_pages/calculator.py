@@ -1,0 +1,95 @@
+"""Calculator: the case entered as it is presented, results beside it, updated on every change.
+
+Left, the inputs in the order a case is presented (patient, lesion, neurology and
+performance, tumor and systemic disease, labs, the yes/no facts of the indications).
+Right, the three scores with their bands, the poor-outcome probability with its interval
+and provenance, the breakdowns, and the papers' checklist. There is no submit button:
+every change reruns the page. Above both: load an example case, or reset.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages.ui import case_state, inputs, model, results
+from app_pages.ui.evaluate import prediction_for, scored_case
+from app_pages.ui.examples import EXAMPLE_BY_CODE, EXAMPLES
+
+
+def _load_example() -> None:
+    """Replace the case with the chosen example, then clear the chooser for the next use."""
+    code = st.session_state.get("calc_example")
+    if code in EXAMPLE_BY_CODE:
+        example = EXAMPLE_BY_CODE[code]
+        case_state.replace_case(example.values, note=example.note)
+    st.session_state["calc_example"] = None
+
+
+def _reset() -> None:
+    """Clear every field (nothing recorded, conventional units)."""
+    case_state.replace_case({})
+
+
+case_state.seed_widgets()
+
+example_column, reset_column = st.columns([3, 1], vertical_alignment="bottom")
+with example_column:
+    st.selectbox(
+        "Load an example case",
+        [e.code for e in EXAMPLES],
+        index=None,
+        format_func=lambda code: EXAMPLE_BY_CODE[code].title,
+        key="calc_example",
+        placeholder="Choose an example case from the cohort paper",
+        on_change=_load_example,
+        help="The two patients of the cohort paper's Figures 6 and 7, as far as its text "
+        "describes them. Loading one replaces the current case.",
+    )
+with reset_column:
+    st.button("Reset case", key="calc_reset", on_click=_reset, width="stretch")
+if note := st.session_state.get(case_state.EXAMPLE_NOTE_KEY):
+    st.info(note)
+
+inputs_column, results_column = st.columns([1.1, 1], gap="medium")
+
+with inputs_column, st.container(key="inputs_panel"):
+    with st.container(border=True):
+        st.subheader("Patient")
+        inputs.patient()
+    with st.container(border=True):
+        st.subheader("Lesion")
+        inputs.lesion()
+    with st.container(border=True):
+        st.subheader("Neurology and performance")
+        inputs.neurology_and_performance()
+    with st.container(border=True):
+        st.subheader("Tumor and systemic disease")
+        inputs.tumor_and_systemic_disease()
+    with st.container(border=True, key="labs_panel"):
+        st.subheader("Laboratory values")
+        if notice := st.session_state.get(case_state.UNITS_NOTICE_KEY):
+            st.warning(notice)
+        inputs.labs()
+    with st.container(border=True):
+        st.subheader("Indications and contraindication")
+        inputs.indications()
+
+case_state.sync_from_widgets()
+scored = scored_case()
+
+with results_column, st.container(key="results_panel"):
+    results.errors_box(scored.build.errors)
+    for column, result in zip(st.columns(3), scored.scores.scores, strict=True):
+        with column:
+            results.score_metric(result)
+    status, prediction = prediction_for(scored)
+    with st.container(key="probability_panel"):
+        results.probability_metric(status, prediction)
+        results.model_quality(status)
+        results.model_warnings(prediction)
+        results.probability_details(prediction, key_prefix="calc_chart")
+    results.score_tabs(scored.scores)
+    st.subheader("Surgical indications checklist")
+    results.criteria_checklist(scored.scores.criteria)
+
+model.warm_up(status)

@@ -1,0 +1,44 @@
+"""Tumor board: this session's case on one projector screen, read-only.
+
+Large type and high contrast for the back of the room: the case in one line, the three
+scores with their bands, the poor-outcome probability with its interval and provenance,
+the three predictors that move it most, and the model's warnings. No input widgets: the
+case is edited on the Calculator page, and switching back keeps it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages.ui import board, model, results
+from app_pages.ui.evaluate import prediction_for, scored_case
+
+scored = scored_case()
+
+if scored.build.is_empty:
+    st.info(
+        "No case has been entered in this session yet. Enter one on the Calculator page "
+        "(or load an example there); it appears here as soon as it has a value.",
+        icon=":material/info:",
+    )
+else:
+    with st.container(key="board_case"):
+        st.markdown(f"### {board.case_summary(scored.build.case)}")
+        results.errors_box(scored.build.errors)
+    with st.container(key="board_scores"):
+        columns = st.columns(4)
+        for column, result in zip(columns[:3], scored.scores.scores, strict=True):
+            with column:
+                results.score_metric(result)
+        status, prediction = prediction_for(scored)
+        with columns[3]:
+            results.probability_metric(status, prediction)
+    with st.container(key="board_detail"):
+        left, right = st.columns([1, 1], gap="large")
+        with left:
+            board.interval(prediction)
+            results.model_quality(status)
+        with right:
+            board.top_factors(prediction)
+            results.model_warnings(prediction)
+    model.warm_up(status)

@@ -1,0 +1,130 @@
+"""The poor-outcome model as the pages see it: loaded once per server, or a clear refusal.
+
+Why imported lazily: loading the artifact imports scikit-learn and pandas (about three
+seconds here). The scores are rendered before anything in this module runs, and the
+artifact is only loaded once the case has all five predictors: until then no probability
+is possible, and a first paint or a half-filled case must not wait for those imports.
+Before that, a cheap check (manifest readable, artifact's SHA-256 equal to the
+manifest's, no unpickling) reports a refused artifact as early as possible; the full
+verification in ``models.predict.load_model`` still runs before any probability.
+
+Why only successes are cached: ``st.cache_resource`` does not cache an exception, so a
+refused artifact is re-checked on the next run and a repaired one is picked up without a
+restart; a verified model is loaded once per server and never mutated. The directory can
+be pointed elsewhere with the ``CALC_MODEL_DIR`` environment variable (a department's own
+fitted model, or a test's corrupted copy); it is part of the cache key.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+import streamlit as st
+
+if TYPE_CHECKING:
+    from models.predict import PoorOutcomeModel
+
+MODEL_DIR_ENV: Final = "CALC_MODEL_DIR"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelStatus:
+    """A usable model, or the message that replaces the probability, and the provenance.
+
+    ``model`` None with ``message`` None means the model was not needed yet (the case
+    lacks a predictor), not that it failed.
+    """
+
+    model: PoorOutcomeModel | None
+    message: str | None
+    provenance: str | None
+
+
+def model_directory() -> Path | None:
+    """The artifact directory from ``CALC_MODEL_DIR``, or None for the shipped model."""
+    configured = os.environ.get(MODEL_DIR_ENV)
+    return Path(configured) if configured else None
+
+
+@st.cache_resource(show_spinner="Loading and verifying the poor-outcome model…")
+def _load(directory: str | None) -> PoorOutcomeModel:
+    from models.predict import load_model
+
+    return load_model(None if directory is None else Path(directory))
+
+
+def _refused(exc: Exception, provenance: str | None) -> ModelStatus:
+    from models.predict import ModelIntegrityError
+
+    if isinstance(exc, ModelIntegrityError):
+        text = f"The poor-outcome model was refused, so no probability is shown. {exc}"
+    else:
+        text = (
+            "The poor-outcome model could not be loaded, so no probability is shown "
+            f"({type(exc).__name__}: {exc}). Ask whoever maintains this installation to "
+            "restore the model files."
+        )
+    return ModelStatus(None, text + " The scores are unaffected.", provenance)
+
+
+def precheck() -> ModelStatus:
+    """Whether the artifact on disk can be trusted, without unpickling it (no sklearn)."""
+    from models.artifact import ARTIFACT_NAME, SHIPPED_DIR, read_manifest, sha256_file
+    from models.predict import PROVENANCE, ModelIntegrityError
+
+    where = model_directory() or SHIPPED_DIR
+    try:
+        manifest = read_manifest(where)
+        artifact = where / ARTIFACT_NAME
+        expected = str(manifest.get("artifact", {}).get("sha256", ""))
+        if not artifact.is_file() or sha256_file(artifact) != expected:
+            raise ModelIntegrityError(
+                f"The model artifact {artifact} is missing or does not match its manifest's "
+                "SHA-256; it is not loaded. Restore both files from version control or "
+                "regenerate them with `python cli.py train`."
+            )
+    except Exception as exc:  # any failure here must leave the scores on screen
+        return _refused(exc, PROVENANCE)
+    return ModelStatus(None, None, str(manifest.get("provenance", PROVENANCE)))
+
+
+def loaded() -> ModelStatus:
+    """The verified model for this server (loaded once), or why there is none; never raises."""
+    try:
+        from models.predict import PROVENANCE
+    except ImportError as exc:
+        return ModelStatus(None, f"The poor-outcome model is not installed ({exc}).", None)
+    directory = model_directory()
+    try:
+        model = _load(None if directory is None else str(directory))
+    except Exception as exc:  # a refused or broken artifact must not take the scores down
+        return _refused(exc, PROVENANCE)
+    return ModelStatus(model, None, model.provenance)
+
+
+def _import_heavy() -> None:
+    import joblib  # noqa: F401  (imported for its side effect: warm the module cache)
+    import sklearn.linear_model  # noqa: F401
+
+
+@st.cache_resource(show_spinner=False)
+def _warm_up_thread() -> threading.Thread:
+    thread = threading.Thread(target=_import_heavy, name="model-import-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def warm_up(status: ModelStatus) -> None:
+    """Import scikit-learn in the background, once per server, after the page is drawn.
+
+    Call it last in a page: the first paint never waits for it, and by the time a case has
+    all five predictors the model loads in a fraction of a second instead of about three.
+    It imports modules only (no Streamlit call, no case data); nothing when the artifact
+    was refused or the model is already loaded.
+    """
+    if status.model is None and status.message is None:
+        _warm_up_thread()

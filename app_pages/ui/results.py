@@ -1,0 +1,257 @@
+"""Rendering the domain API's answers: score metrics, breakdowns, probability, checklist.
+
+Every number shown here comes from ``scoring.score_case`` or ``models.predict``; these
+helpers only choose words and layout. The metric labels are fixed strings shared by the
+calculator, the tumor board and the browser tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Final
+
+import streamlit as st
+
+from app_pages.ui import charts
+from scoring.case import field_title
+from scoring.indications import Criterion, Kind, Status
+from scoring.katagiri import SURVIVAL_NOTE
+from scoring.result import ScoreResult, band_for
+
+if TYPE_CHECKING:
+    from app_pages.ui.model import ModelStatus
+    from models.predict import Contribution, Prediction
+    from scoring import CaseScores
+
+SCORE_LABELS: Final = {"tokuhashi": "Revised Tokuhashi", "katagiri": "New Katagiri", "sins": "SINS"}
+PROBABILITY_LABEL: Final = "Poor-outcome probability"
+NOTHING: Final = "—"
+INTENDED_USE: Final = (
+    "Decision support for reviewing palliative surgery of a cervical spine metastasis: "
+    "published scores and a reconstructed model. It informs the team's judgment; it does "
+    "not decide whether to operate."
+)
+_STATUS_TEXT: Final = {
+    Status.MET: "✓ Met",
+    Status.NOT_MET: "✗ Not met",
+    Status.UNKNOWN: "? Unknown",
+}
+_KIND_HEADINGS: Final = {
+    Kind.INDICATION: "Indications stated in the papers",
+    Kind.CONTRAINDICATION: "Contraindication stated in the cohort study",
+    Kind.RADICAL_RESECTION: "Conditions the review states for considering radical resection",
+}
+
+
+# -- words for numbers -------------------------------------------------------------------
+def score_value(result: ScoreResult) -> str:
+    """The metric value: the total, a range "5–6", or "—" when no item is known."""
+    if all(item.missing and item.option is None for item in result.items):
+        return NOTHING
+    if result.total is not None:
+        return str(result.total)
+    low, high = result.total_min, result.total_max
+    return str(low) if low == high else f"{low}–{high}"
+
+
+def percent(probability: float) -> str:
+    """A probability as a whole percentage, e.g. "34 %" (more digits would claim precision
+    the model does not have)."""
+    return f"{probability * 100:.0f} %"
+
+
+def interval_text(low: float, high: float) -> str:
+    """The 95% interval in the words the screen uses, e.g. "95% CI 12–61 %"."""
+    return f"95% CI {low * 100:.0f}–{high * 100:.0f} %"
+
+
+def missing_text(result: ScoreResult) -> str:
+    """The fields a score still needs, by their on-screen titles."""
+    return ", ".join(field_title(name) for name in result.missing)
+
+
+def band_text(result: ScoreResult) -> str:
+    """The band and its published meaning, or why there is no band yet."""
+    if score_value(result) == NOTHING:
+        return "Nothing recorded for this score yet."
+    band = result.band
+    if band is not None:
+        return f"{band.meaning} ({band.low}–{band.high})"
+    low = band_for(result.bands, result.total_min).label
+    high = band_for(result.bands, result.total_max).label
+    return f"Band not determined: the range spans {low} to {high}."
+
+
+def top_contributions(prediction: Prediction, count: int = 3) -> tuple[Contribution, ...]:
+    """The predictors that move this patient's log-odds most, largest first."""
+    ranked = sorted(prediction.contributions, key=lambda c: abs(c.log_odds), reverse=True)
+    return tuple(ranked[:count])
+
+
+def contribution_sentence(contribution: Contribution) -> str:
+    """One contribution in words, direction explicit (colour alone must not carry it)."""
+    direction = "raises" if contribution.log_odds > 0 else "lowers"
+    if contribution.log_odds == 0:
+        direction = "does not change"
+    return (
+        f"{contribution.label}: {contribution.value_text} (reference "
+        f"{contribution.reference_text}) {direction} the log-odds by "
+        f"{abs(contribution.log_odds):.2f}"
+    )
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+# -- scores ------------------------------------------------------------------------------
+def score_metric(result: ScoreResult) -> None:
+    """The score's metric with its band, or the fields it is missing, right under it."""
+    st.metric(SCORE_LABELS[result.key], score_value(result), border=True)
+    st.markdown(f"**{_cell(band_text(result))}**")
+    if result.missing:
+        st.caption(f"Missing: {missing_text(result)}")
+
+
+def score_breakdown(result: ScoreResult) -> None:
+    """Item table (item, answer, points, source), the band's published meaning, notes."""
+    rows = ["| Item | Answer | Points | Source |", "|---|---|---|---|"]
+    for item in result.items:
+        if item.option is not None:
+            answer = item.option.label
+            if item.detail and item.detail not in answer:
+                answer = f"{answer} ({item.detail})"
+        else:
+            answer = "Not recorded: " + ", ".join(field_title(n) for n in item.missing)
+            if item.detail:
+                answer = f"{item.detail}; {answer}"
+        points = (
+            str(item.points)
+            if item.points is not None
+            else (f"{item.points_min}–{item.points_max}")
+        )
+        rows.append(f"| {_cell(item.label)} | {_cell(answer)} | {points} | {item.source.key} |")
+    total = score_value(result)
+    rows.append(f"| **Total** | | **{total}** | |")
+    st.markdown("\n".join(rows))
+    st.markdown(band_text(result))
+    band = result.band
+    if band is not None and band.survival:
+        figures = "; ".join(str(figure) for figure in band.survival)
+        st.markdown(f"Published survival in this band: {figures}.")
+        st.caption(SURVIVAL_NOTE)
+    for note in result.notes:
+        st.caption(f"Published note: {note}")
+    sources = {item.source for item in result.items} | {result.source}
+    st.caption("Sources: " + " · ".join(sorted(str(s) for s in sources)))
+
+
+def score_tabs(scores: CaseScores) -> None:
+    """Each score's breakdown one tap away, in the order the metrics show them."""
+    tabs = st.tabs([f"{SCORE_LABELS[s.key]} breakdown" for s in scores.scores])
+    for tab, result in zip(tabs, scores.scores, strict=True):
+        with tab:
+            score_breakdown(result)
+
+
+# -- probability -------------------------------------------------------------------------
+def probability_metric(status: ModelStatus, prediction: Prediction | None) -> None:
+    """The probability with its interval text, or "—" with the reason beside it."""
+    if status.message is not None or prediction is None:
+        st.metric(PROBABILITY_LABEL, NOTHING, border=True)
+        st.error(status.message or "The poor-outcome model is not available.")
+    elif prediction.probability is None:
+        st.metric(PROBABILITY_LABEL, NOTHING, border=True)
+        st.info(f"No probability: {prediction.reason}")
+        if prediction.missing:
+            st.caption("Still needed: " + ", ".join(field_title(n) for n in prediction.missing))
+    else:
+        st.metric(PROBABILITY_LABEL, percent(prediction.probability), border=True)
+        if prediction.ci_low is not None and prediction.ci_high is not None:
+            st.markdown(f"**{interval_text(prediction.ci_low, prediction.ci_high)}**")
+    if status.provenance:
+        st.caption(f"Model: {status.provenance}")
+
+
+def model_quality(status: ModelStatus) -> None:
+    """How sure the model can be, from its manifest, at the point of use."""
+    if status.model is None:
+        return
+    manifest = status.model.manifest
+    metrics = manifest.get("metrics", {})
+    names = (
+        ("optimism_corrected_auc", "optimism-corrected AUC"),
+        ("optimism_corrected_calibration_slope", "calibration slope"),
+        ("optimism_corrected_brier", "Brier score"),
+        ("events_per_variable", "events per variable"),
+    )
+    parts = [
+        f"{text} {metrics[key]:.{1 if key == 'events_per_variable' else 2}f}"
+        for key, text in names
+        if isinstance(metrics.get(key), int | float)
+    ]
+    data = manifest.get("training_data", {})
+    if isinstance(data.get("rows"), int) and isinstance(data.get("events"), int):
+        parts.insert(0, f"{data['rows']} patients, {data['events']} poor outcomes")
+    if parts:
+        st.caption("How sure (internal validation only): " + ", ".join(parts) + ".")
+
+
+def model_warnings(prediction: Prediction | None) -> None:
+    """Where this patient lies outside the cohort the model was fitted on."""
+    for warning in prediction.warnings if prediction is not None else ():
+        st.warning(warning)
+
+
+def probability_details(prediction: Prediction | None, key_prefix: str) -> None:
+    """The interval bar and the contribution chart, with the reference patient in words."""
+    if prediction is None or prediction.probability is None:
+        return
+    if prediction.ci_low is not None and prediction.ci_high is not None:
+        charts.interval_bar(
+            prediction.probability,
+            prediction.ci_low,
+            prediction.ci_high,
+            key=f"{key_prefix}_interval",
+        )
+    if prediction.contributions:
+        st.markdown("**What moves this estimate**")
+        charts.contribution_bars(prediction.contributions, key=f"{key_prefix}_contributions")
+        st.caption(
+            f"{prediction.reference} Each bar is the predictor's share of the log-odds of a "
+            "poor outcome relative to that patient."
+        )
+
+
+# -- indications -------------------------------------------------------------------------
+def criteria_checklist(criteria: Sequence[Criterion]) -> None:
+    """The papers' indications and cautions as met / not met / unknown, with sources."""
+    st.caption(
+        "What the two papers state, checked against this case: a checklist for the "
+        "discussion, not a recommendation."
+    )
+    for kind, heading in _KIND_HEADINGS.items():
+        group = [c for c in criteria if c.kind is kind]
+        if not group:
+            continue
+        st.markdown(f"**{heading}**")
+        st.markdown("\n".join(_criterion_line(c) for c in group))
+
+
+def _criterion_line(criterion: Criterion) -> str:
+    sources = ", ".join(s.key for s in criterion.sources)
+    why = f" {criterion.explanation}" if criterion.explanation else ""
+    return (
+        f"- **{_STATUS_TEXT[criterion.status]}**: {_cell(criterion.label)}.{_cell(why)} "
+        f"*({sources})*"
+    )
+
+
+def errors_box(errors: Iterable[str]) -> None:
+    """Validation problems, above the results, with what was done about them."""
+    lines = list(errors)
+    if lines:
+        st.error(
+            "Some values could not be used and are treated as not recorded until corrected:\n"
+            + "\n".join(f"- {line}" for line in lines)
+        )
