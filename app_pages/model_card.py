@@ -88,6 +88,7 @@ def _section_equation(manifest: card.Manifest | None) -> None:
             for p in card.predictors(manifest)
         ]
     )
+    st.caption(card.MISSING_DATA)
     if manifest is None:
         return
     eq = card.equation(manifest)

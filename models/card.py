@@ -147,6 +147,13 @@ PSEUDO_COHORT_CANNOT: Final = (
     "calibration plot on this page describe one such cohort, not the study."
 )
 
+MISSING_DATA: Final = (
+    "Missing data: the study reports no loss to follow-up and the pseudo-cohort has no "
+    "empty values. In an uploaded cohort, a row with an empty predictor or outcome is "
+    "excluded and listed by row number, never imputed; in the calculator, a predictor that "
+    "is not recorded gives no probability rather than an assumed value."
+)
+
 LIMITATIONS: Final[tuple[str, ...]] = (
     "Single centre: one institution's patients, indications and surgeons.",
     "Posterior approach only: no patient had an anterior or combined approach, so the "
