@@ -282,8 +282,8 @@ class AppPage:
             """(el) => {
                 if (el.querySelector('[role=combobox]')) return 'selectbox';
                 if (el.querySelector('input[type=number]')) return 'number';
-                if (el.querySelector('[role=radiogroup]')) return 'radio';
                 if (el.querySelector('[data-testid=stButtonGroup]')) return 'buttons';
+                if (el.querySelector('[role=radiogroup]')) return 'radio';
                 if (el.querySelector('input[type=checkbox]')) return 'toggle';
                 if (el.querySelector('input[type=text], textarea')) return 'text';
                 if (el.querySelector('button')) return 'button';
@@ -327,7 +327,13 @@ class AppPage:
             ).tap()
             expect(container.get_by_role("radio", name=option, exact=True)).to_be_checked()
         elif kind == "buttons":
-            container.get_by_role("button", name=option, exact=True).tap()
+            # Segmented control: buttons with the radio role; pills: plain buttons.
+            segment = container.get_by_role("radio", name=option, exact=True)
+            if segment.count():
+                segment.tap()
+                expect(segment).to_have_attribute("aria-checked", "true")
+            else:
+                container.get_by_role("button", name=option, exact=True).tap()
         else:
             raise AssertionError(f"{key} is a {kind}, not a choice widget")
         if settle:
@@ -675,27 +681,55 @@ def case_widget_state(case: PatientCase) -> dict[str, Any]:
     return state
 
 
-def fill_case(app: AppPage, case: PatientCase, settle: bool = True) -> None:
-    """Enter every recorded field of ``case`` on the calculator by taps and typing.
+Step = Callable[[AppPage, bool], None]
 
+
+def case_steps(case: PatientCase) -> list[Step]:
+    """The interactions that enter ``case``, in the calculator's order, one per field.
+
+    Each step takes the session and whether to wait for the rerun it causes, so the same
+    steps can fill one session (waiting) or be interleaved across several (not waiting).
     Laboratory values are typed after choosing the case's unit system, and each lab input
     must show the case's unit in its label: a number is never typed into another unit.
     """
-    system = unit_system(case)
-    if system == "si":
-        app.pick_option("calc_lab_units", "SI", settle=settle)
+    steps: list[Step] = []
+    if unit_system(case) == "si":
+        steps.append(lambda app, settle: app.pick_option("calc_lab_units", "SI", settle=settle))
     for name in FIELD_NAMES:
         value = getattr(case, name)
         if value is None:
             continue
         key = f"calc_{name}"
         if isinstance(value, LabValue):
-            expect(app.widget(key)).to_contain_text(f"({value.unit.label})")
-            app.type_number(key, number_text(value.value), settle=settle)
+            steps.append(_lab_step(key, value))
         elif name in WHOLE_NUMBER_FIELDS:
-            app.type_number(key, number_text(value), settle=settle)
+            steps.append(_number_step(key, number_text(value)))
         else:
-            app.pick_option(key, option_text(name, value), settle=settle)
+            steps.append(_option_step(key, option_text(name, value)))
+    return steps
+
+
+def _lab_step(key: str, lab: LabValue) -> Step:
+    def step(app: AppPage, settle: bool) -> None:
+        expect(app.widget(key)).to_contain_text(f"({lab.unit.label})")
+        app.type_number(key, number_text(lab.value), settle=settle)
+
+    return step
+
+
+def _number_step(key: str, text: str) -> Step:
+    return lambda app, settle: app.type_number(key, text, settle=settle)
+
+
+def _option_step(key: str, text: str) -> Step:
+    return lambda app, settle: app.pick_option(key, text, settle=settle)
+
+
+def fill_case(app: AppPage, case: PatientCase, settle: bool = True) -> None:
+    """Enter every recorded field of ``case`` on the calculator by taps and typing."""
+    for step in case_steps(case):
+        step(app, settle)
+    app.wait_for_app()
 
 
 def score_text(result: ScoreResult) -> str:
