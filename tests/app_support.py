@@ -1,0 +1,184 @@
+"""Shared helpers of the AppTest page tests: a test model, cases, and expectations.
+
+Expectations are computed through the domain API (``scoring.score_case`` and
+``models.predict``), never retyped, and formatted by the conventions the browser tests
+also rely on: a total "13", a range "5–6", nothing known "—", a probability "34 %".
+
+The model used here is fitted at test time on the SYNTHETIC cohort of
+``models.synthetic`` into a temporary directory that the app reads through
+``CALC_MODEL_DIR``: the page tests must not depend on whether the shipped artifact has
+been trained, and they must never write into ``models/artifacts``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from streamlit.testing.v1 import AppTest
+
+from scoring import CaseScores, PatientCase, ScoreResult, score_case
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+BOARD = "app_pages/tumor_board.py"
+CALCULATOR = "app_pages/calculator.py"
+LABELS = {"tokuhashi": "Revised Tokuhashi", "katagiri": "New Katagiri", "sins": "SINS"}
+PROBABILITY = "Poor-outcome probability"
+NUMBER_FIELDS = frozenset(
+    {
+        "age_years",
+        "extraspinal_bone_mets",
+        "vertebral_body_mets",
+        "crp",
+        "ldh",
+        "albumin",
+        "platelets",
+        "calcium",
+        "bilirubin",
+    }
+)
+CONVENTIONAL_UNITS = {
+    "crp": "mg/dL",
+    "ldh": "U/L",
+    "albumin": "g/dL",
+    "platelets": "10^9/L",
+    "calcium": "mg/dL",
+    "bilirubin": "mg/dL",
+}
+SI_UNITS = {
+    "crp": "mg/L",
+    "ldh": "U/L",
+    "albumin": "g/L",
+    "platelets": "10^9/L",
+    "calcium": "mmol/L",
+    "bilirubin": "umol/L",
+}
+
+#: A complete case as the widgets hold it (codes, whole numbers, booleans, lab numbers).
+FULL: dict[str, Any] = {
+    "sex": "male",
+    "age_years": 67,
+    "lesion_level": "C5",
+    "escc_grade": "2",
+    "frankel": "D",
+    "kps": 60,
+    "ecog": 3,
+    "primary_tumor": "thyroid",
+    "previous_chemotherapy": False,
+    "extraspinal_bone_mets": 0,
+    "vertebral_body_mets": 1,
+    "major_organ_mets": "none",
+    "visceral_mets": "none",
+    "crp": 0.1,
+    "ldh": 180.0,
+    "albumin": 4.0,
+    "platelets": 220.0,
+    "calcium": 9.2,
+    "bilirubin": 0.6,
+    "sins_pain": "mechanical",
+    "sins_bone_lesion": "lytic",
+    "sins_alignment": "normal",
+    "sins_collapse": "lt50",
+    "sins_posterolateral": "unilateral",
+    "progressive_neurological_deficit": True,
+    "intractable_pain": False,
+    "impaired_consciousness_cerebral_mets": False,
+}
+#: A second complete case that differs in every model predictor but sex.
+OTHER: dict[str, Any] = FULL | {
+    "lesion_level": "C7",
+    "primary_tumor": "liver",
+    "frankel": "C",
+    "kps": 40,
+    "ecog": 4,
+    "extraspinal_bone_mets": 2,
+    "vertebral_body_mets": 2,
+    "major_organ_mets": "unremovable",
+    "visceral_mets": "nodular",
+    "crp": 1.2,
+}
+
+
+def write_synthetic_model(directory: Path) -> Path:
+    """Fit the SYNTHETIC test model into ``directory`` (artifact + manifest)."""
+    from models.artifact import save
+    from models.synthetic import synthetic_cohort
+    from models.train import fit_model
+
+    estimator, manifest = fit_model(
+        synthetic_cohort(n=200, seed=1),
+        reps=10,
+        seed=0,
+        source_file="synthetic.csv",
+        source_sha256="0" * 64,
+        provenance="SYNTHETIC test model fitted by the page tests; not for use.",
+        description="page tests",
+    )
+    save(estimator, manifest, directory)
+    return directory
+
+
+def new_app() -> AppTest:
+    """The app from its entry point, with a timeout a cold first run fits in."""
+    return AppTest.from_file(str(APP), default_timeout=30)
+
+
+def fill(at: AppTest, values: dict[str, Any]) -> AppTest:
+    """Set calculator widgets by key (``calc_`` + field) and rerun once."""
+    for name, value in values.items():
+        key = f"calc_{name}"
+        widget = at.number_input(key=key) if name in NUMBER_FIELDS else at.selectbox(key=key)
+        widget.set_value(value)
+    return at.run()
+
+
+def expected_case(values: dict[str, Any], units: dict[str, str] | None = None) -> PatientCase:
+    """The PatientCase those widget values mean, each lab number with its unit stated here."""
+    units = units or CONVENTIONAL_UNITS
+    data: dict[str, Any] = {}
+    for name, value in values.items():
+        if value is None:
+            continue
+        if name in units:
+            data[name] = {"value": Decimal(str(value)), "unit": units[name]}
+        else:
+            data[name] = value
+    return PatientCase.model_validate(data)
+
+
+def metric_value(result: ScoreResult) -> str:
+    """The metric text the convention prescribes for a score result."""
+    if all(item.option is None and item.missing for item in result.items):
+        return "—"
+    if result.total is not None:
+        return str(result.total)
+    return f"{result.total_min}–{result.total_max}"
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    """Displayed metrics by label (each label must appear once)."""
+    shown = [(m.label, m.value) for m in at.metric]
+    labels = [label for label, _ in shown]
+    assert len(labels) == len(set(labels)), labels
+    return dict(shown)
+
+
+def expected_score_metrics(case: PatientCase) -> tuple[dict[str, str], CaseScores]:
+    """The three score metrics the domain API gives for ``case``."""
+    scores = score_case(case)
+    return {LABELS[r.key]: metric_value(r) for r in scores.scores}, scores
+
+
+def texts(at: AppTest) -> str:
+    """All visible text of markdown, captions and alerts, for "is it said" checks."""
+    parts = [e.value for e in at.markdown]
+    parts += [e.value for e in at.caption]
+    for alerts in (at.info, at.warning, at.error, at.success):
+        parts += [e.value for e in alerts]
+    return "\n".join(str(p) for p in parts)
+
+
+def plotly_charts(at: AppTest) -> list[Any]:
+    """The Plotly charts on the page (AppTest shows them as unknown elements)."""
+    return list(at.get("plotly_chart"))

@@ -1,0 +1,298 @@
+"""AppTest: the calculator page renders, and shows exactly what the domain API computes.
+
+Widgets are found by key (``calc_`` + PatientCase field); expected values come from
+``scoring.score_case`` and ``models.predict`` on the case the test builds itself.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app_pages.ui import evaluate
+from app_pages.ui.case_state import build_case
+from models.predict import PROVENANCE, load_model
+from scoring.case import FIELD_NAMES, field_title
+from tests.app_support import (
+    BOARD,
+    CALCULATOR,
+    CONVENTIONAL_UNITS,
+    FULL,
+    OTHER,
+    PROBABILITY,
+    SI_UNITS,
+    expected_case,
+    expected_score_metrics,
+    fill,
+    metrics,
+    new_app,
+    plotly_charts,
+    texts,
+    write_synthetic_model,
+)
+
+LAB_LABELS_CONVENTIONAL = {
+    "crp": "CRP (mg/dL)",
+    "ldh": "LDH (U/L)",
+    "albumin": "Albumin (g/dL)",
+    "platelets": "Platelets (× 10⁹/L)",
+    "calcium": "Calcium (mg/dL)",
+    "bilirubin": "Total bilirubin (mg/dL)",
+}
+LAB_LABELS_SI = {
+    "crp": "CRP (mg/L)",
+    "ldh": "LDH (U/L)",
+    "albumin": "Albumin (g/L)",
+    "platelets": "Platelets (× 10⁹/L)",
+    "calcium": "Calcium (mmol/L)",
+    "bilirubin": "Total bilirubin (µmol/L)",
+}
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_synthetic_model(tmp_path_factory.mktemp("model"))
+
+
+@pytest.fixture
+def app(model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("CALC_MODEL_DIR", str(model_dir))
+    at = new_app().run()
+    assert not at.exception
+    return at
+
+
+def _percent(p: float) -> str:
+    return f"{p * 100:.0f} %"
+
+
+def _expected_probability(model_dir: Path, values: dict) -> tuple[str, str, object]:
+    case = expected_case(values)
+    _, scores = expected_score_metrics(case)
+    prediction = load_model(model_dir).predict(case, scores)
+    assert prediction.probability is not None
+    assert prediction.ci_low is not None
+    assert prediction.ci_high is not None
+    interval = f"95% CI {prediction.ci_low * 100:.0f}–{prediction.ci_high * 100:.0f} %"
+    return _percent(prediction.probability), interval, prediction
+
+
+def test_empty_page_renders_four_metrics_with_nothing_known(app: AppTest) -> None:
+    assert metrics(app) == {
+        "Revised Tokuhashi": "—",
+        "New Katagiri": "—",
+        "SINS": "—",
+        PROBABILITY: "—",
+    }
+    assert "No probability" in texts(app)
+    assert not app.get("form"), "results update live: no form, no submit button"
+
+
+def test_every_case_field_has_its_widget_key_and_title(app: AppTest) -> None:
+    for name in FIELD_NAMES:
+        key = f"calc_{name}"
+        widgets = [w for w in (*app.selectbox, *app.number_input) if w.key == key]
+        assert len(widgets) == 1, key
+        label = widgets[0].label
+        if name in LAB_LABELS_CONVENTIONAL:
+            assert label == LAB_LABELS_CONVENTIONAL[name]
+        else:
+            assert label == field_title(name)
+        assert widgets[0].value is None, f"{key} must start as not recorded"
+    assert app.button(key="calc_reset")
+    assert app.selectbox(key="calc_example").value is None
+    assert app.button_group(key="calc_lab_units").value == "conventional"
+
+
+def test_full_case_shows_the_domain_api_scores_and_probability(
+    app: AppTest, model_dir: Path
+) -> None:
+    fill(app, FULL)
+    assert not app.exception
+    expected, scores = expected_score_metrics(expected_case(FULL))
+    probability, interval, prediction = _expected_probability(model_dir, FULL)
+    assert metrics(app) == expected | {PROBABILITY: probability}
+    said = texts(app)
+    assert interval in said
+    assert PROVENANCE in said or prediction.provenance in said
+    for warning in prediction.warnings:
+        assert warning in said
+    assert len(plotly_charts(app)) == 2, "interval bar and contribution chart"
+    for criterion in scores.criteria:
+        assert criterion.label in said
+
+
+def test_a_different_case_changes_every_number_to_its_own(app: AppTest, model_dir: Path) -> None:
+    fill(app, FULL)
+    first = metrics(app)
+    fill(app, {k: v for k, v in OTHER.items() if FULL[k] != v})
+    expected, _ = expected_score_metrics(expected_case(OTHER))
+    probability, interval, _ = _expected_probability(model_dir, OTHER)
+    assert metrics(app) == expected | {PROBABILITY: probability}
+    assert interval in texts(app)
+    assert metrics(app) != first
+
+
+def test_incomplete_case_shows_ranges_and_names_what_is_missing(app: AppTest) -> None:
+    partial = {"sex": "female", "lesion_level": "C3", "primary_tumor": "kidney", "kps": 80}
+    fill(app, partial)
+    expected, scores = expected_score_metrics(expected_case(partial))
+    shown = metrics(app)
+    assert {k: shown[k] for k in expected} == expected
+    assert "–" in shown["Revised Tokuhashi"]
+    said = texts(app)
+    for result in scores.scores:
+        for name in result.missing:
+            assert field_title(name) in said
+    assert shown[PROBABILITY] == "—"
+    assert "Still needed" in said
+
+
+def test_si_units_relabel_the_lab_inputs_and_score_in_the_unit_entered(app: AppTest) -> None:
+    app.button_group(key="calc_lab_units").set_value("si").run()
+    labels = {n: app.number_input(key=f"calc_{n}").label for n in SI_UNITS}
+    assert labels == LAB_LABELS_SI
+    # 2.57 mmol/L of calcium is critical (cut-off 10.3 mg/dL = 2.5698… mmol/L, exactly)
+    si_values = FULL | {"crp": 1.0, "albumin": 40.0, "calcium": 2.57, "bilirubin": 10.0}
+    fill(app, si_values)
+    expected, scores = expected_score_metrics(expected_case(si_values, SI_UNITS))
+    assert scores.katagiri.items[2].points == 2
+    assert {k: metrics(app)[k] for k in expected} == expected
+
+
+def test_switching_units_clears_lab_values_instead_of_converting(app: AppTest) -> None:
+    fill(app, {"albumin": 3.5, "crp": 0.3})
+    app.button_group(key="calc_lab_units").set_value("si").run()
+    assert app.number_input(key="calc_albumin").value is None
+    assert app.number_input(key="calc_crp").value is None
+    notice = " ".join(w.value for w in app.warning)
+    assert "Albumin 3.5 g/dL" in notice
+    assert "not converted" in notice
+    assert app.session_state["case_inputs"]["albumin"] is None
+
+
+@pytest.mark.parametrize(
+    ("code", "values"),
+    [
+        (
+            "fig6",
+            {"sex": "male", "age_years": 67, "primary_tumor": "thyroid", "lesion_level": "C5"},
+        ),
+        ("fig7", {"sex": "male", "age_years": 69, "primary_tumor": "liver", "lesion_level": "C7"}),
+    ],
+)
+def test_example_cases_fill_only_what_the_paper_states(
+    app: AppTest, code: str, values: dict
+) -> None:
+    fill(app, {"kps": 90})  # loading an example replaces the whole case
+    app.selectbox(key="calc_example").set_value(code).run()
+    assert not app.exception
+    for name in FIELD_NAMES:
+        widget_value = (
+            app.number_input(key=f"calc_{name}").value
+            if name in {"age_years", "extraspinal_bone_mets", "vertebral_body_mets"}
+            or name in CONVENTIONAL_UNITS
+            else app.selectbox(key=f"calc_{name}").value
+        )
+        assert widget_value == values.get(name), name
+    expected, _ = expected_score_metrics(expected_case(values))
+    assert {k: metrics(app)[k] for k in expected} == expected
+    said = texts(app)
+    assert "not recorded" in said
+    assert "Fig. 6" in said if code == "fig6" else "Fig. 7" in said
+    assert app.selectbox(key="calc_example").value is None, "chooser is ready for another use"
+
+
+def test_reset_clears_every_field(app: AppTest) -> None:
+    fill(app, FULL)
+    app.button(key="calc_reset").click().run()
+    assert all(v is None for k, v in app.session_state["case_inputs"].items() if k != "lab_units")
+    assert app.selectbox(key="calc_sex").value is None
+    assert app.number_input(key="calc_crp").value is None
+    assert set(metrics(app).values()) == {"—"}
+
+
+def test_case_survives_a_visit_to_the_tumor_board(app: AppTest) -> None:
+    fill(app, FULL)
+    before = metrics(app)
+    app.switch_page(BOARD).run()
+    assert not app.exception
+    app.switch_page(CALCULATOR).run()
+    assert not app.exception
+    assert app.selectbox(key="calc_primary_tumor").value == "thyroid"
+    assert app.number_input(key="calc_calcium").value == pytest.approx(9.2)
+    assert metrics(app) == before
+
+
+def test_sessions_do_not_share_a_case(model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CALC_MODEL_DIR", str(model_dir))
+    first, second = new_app().run(), new_app().run()
+    fill(first, FULL)
+    fill(second, OTHER)
+    first.run()
+    assert first.selectbox(key="calc_primary_tumor").value == "thyroid"
+    assert second.selectbox(key="calc_primary_tumor").value == "liver"
+    assert metrics(first) != metrics(second)
+
+
+def test_widget_limits_drop_an_out_of_range_value(app: AppTest) -> None:
+    # a crafted request outside the widget's limits never reaches the case
+    app.number_input(key="calc_age_years").set_value(5).run()
+    assert not app.exception
+    assert app.session_state["case_inputs"]["age_years"] is None
+
+
+def test_invalid_values_are_named_and_left_out_not_guessed() -> None:
+    build = build_case({"sex": "male", "age_years": 5, "kps": 55, "lab_units": "si"})
+    assert build.case.sex is not None
+    assert build.case.age_years is None
+    assert build.case.kps is None
+    assert set(build.rejected) == {"age_years", "kps"}
+    joined = " ".join(build.errors)
+    assert "Age (years) (age_years)" in joined
+    assert "Karnofsky performance status (%) (kps)" in joined
+
+
+def test_validation_errors_are_shown_above_the_scores(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    invalid = {"sex": "male", "kps": 55, "primary_tumor": "thyroid"}
+    monkeypatch.setattr(evaluate, "current_case", lambda: build_case(invalid))
+    app.run()
+    assert not app.exception
+    errors = " ".join(e.value for e in app.error)
+    assert "Karnofsky performance status (%) (kps)" in errors
+    assert "treated as not recorded" in errors
+    expected, _ = expected_score_metrics(expected_case({"sex": "male", "primary_tumor": "thyroid"}))
+    assert {k: metrics(app)[k] for k in expected} == expected
+
+
+def test_refused_model_keeps_the_scores_and_says_why(
+    model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(model_dir, broken)
+    artifact = broken / "poor_outcome.joblib"
+    artifact.write_bytes(artifact.read_bytes() + b"tampered")
+    monkeypatch.setenv("CALC_MODEL_DIR", str(broken))
+    at = fill(new_app().run(), FULL)
+    assert not at.exception
+    expected, _ = expected_score_metrics(expected_case(FULL))
+    assert metrics(at) == expected | {PROBABILITY: "—"}
+    errors = " ".join(e.value for e in at.error)
+    assert "refused" in errors
+    assert "SHA-256" in errors
+    assert not plotly_charts(at)
+
+
+def test_missing_model_is_reported_before_the_case_is_complete(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CALC_MODEL_DIR", str(tmp_path / "nowhere"))
+    at = new_app().run()
+    assert not at.exception
+    assert metrics(at)[PROBABILITY] == "—"
+    assert "No model manifest" in " ".join(e.value for e in at.error)
