@@ -3,8 +3,9 @@
 Left, the inputs in the order a case is presented (patient, lesion, neurology and
 performance, tumor and systemic disease, labs, the yes/no facts of the indications).
 Right, the three scores with their bands, the poor-outcome probability with its interval
-and provenance, the breakdowns, and the papers' checklist. There is no submit button:
-every change reruns the page. Above both: load an example case, or reset.
+and provenance, the breakdowns, the papers' checklist and the case report downloads.
+There is no submit button: every change reruns the page. Above both: load an example
+case, or reset.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import streamlit as st
 from app_pages.ui import case_state, inputs, model, results
 from app_pages.ui.evaluate import prediction_for, scored_case
 from app_pages.ui.examples import EXAMPLE_BY_CODE, EXAMPLES
+from app_pages.ui.report_downloads import render_report_downloads
 
 
 def _load_example() -> None:
@@ -91,5 +93,13 @@ with results_column, st.container(key="results_panel"):
     results.score_tabs(scored.scores)
     st.subheader("Surgical indications checklist")
     results.criteria_checklist(scored.scores.criteria)
+    render_report_downloads(
+        scored.build.case,
+        scored.scores,
+        prediction,
+        None if status.model is None else status.model.manifest,
+        "calc",
+        input_errors=scored.build.errors,
+    )
 
 model.warm_up(status)
