@@ -17,73 +17,85 @@ import streamlit as st
 
 GRADES = ("A", "B", "C", "D", "E")
 LEVELS = tuple(f"C{i}" for i in range(1, 8)) + tuple(f"T{i}" for i in range(1, 13))
+YES_NO = ("Yes", "No")
+# Every choice of the calculator is a selectbox (Karnofsky and ECOG included).
 CHOICES = {
     "calc_sex": ("Sex", ("Male", "Female")),
     "calc_lesion_level": ("Vertebral level", LEVELS),
     "calc_escc_grade": ("Bilsky ESCC grade", ("0", "1a", "1b", "1c", "2", "3")),
-    "calc_frankel": ("Frankel grade", GRADES),
-    "calc_primary_tumor": ("Primary tumor", tuple(f"Tumor {i}" for i in range(1, 30))),
-    "calc_previous_chemotherapy": ("Previous chemotherapy", ("No", "Yes")),
-    "calc_major_organ_mets": ("Major organ metastases", ("None", "Removable", "Unremovable")),
-    "calc_visceral_mets": ("Visceral metastases", ("None", "Nodular", "Disseminated")),
     "calc_sins_pain": ("SINS pain", ("Mechanical", "Occasional", "None")),
     "calc_sins_bone_lesion": ("SINS bone lesion", ("Lytic", "Mixed", "Blastic")),
     "calc_sins_alignment": ("SINS alignment", ("Subluxation", "Deformity", "Normal")),
     "calc_sins_collapse": ("SINS collapse", ("> 50 %", "< 50 %", "> 50 % involved", "None")),
     "calc_sins_posterolateral": ("SINS posterolateral", ("Bilateral", "Unilateral", "None")),
-    "calc_progressive_neurological_deficit": ("Progressive deficit", ("No", "Yes")),
-    "calc_intractable_pain": ("Intractable pain", ("No", "Yes")),
-    "calc_impaired_consciousness_cerebral_mets": ("Impaired consciousness", ("No", "Yes")),
+    "calc_frankel": ("Frankel grade", GRADES),
+    "calc_kps": ("Karnofsky (%)", tuple(range(100, 0, -10))),
+    "calc_ecog": ("ECOG", (0, 1, 2, 3, 4)),
+    "calc_primary_tumor": ("Primary tumor", tuple(f"Tumor {i}" for i in range(1, 30))),
+    "calc_previous_chemotherapy": ("Previous chemotherapy", YES_NO),
+    "calc_major_organ_mets": ("Major organ metastases", ("None", "Removable", "Unremovable")),
+    "calc_visceral_mets": ("Visceral metastases", ("None", "Nodular", "Disseminated")),
+    "calc_progressive_neurological_deficit": ("Progressive deficit", YES_NO),
+    "calc_intractable_pain": ("Intractable pain", YES_NO),
+    "calc_impaired_consciousness_cerebral_mets": ("Impaired consciousness", YES_NO),
 }
-NUMBERS = {
+WHOLE_NUMBERS = {
     "calc_age_years": ("Age (years)", 18, 120),
-    "calc_kps": ("Karnofsky (%)", 10, 100),
-    "calc_ecog": ("ECOG", 0, 4),
     "calc_extraspinal_bone_mets": ("Extraspinal bone foci", 0, 999),
     "calc_vertebral_body_mets": ("Vertebral bodies", 1, 29),
-    "calc_crp": ("CRP", 0, 1000),
-    "calc_ldh": ("LDH", 0, 50000),
-    "calc_albumin": ("Albumin", 0, 70),
-    "calc_platelets": ("Platelets", 0, 2000),
-    "calc_calcium": ("Calcium", 0, 25),
-    "calc_bilirubin": ("Bilirubin", 0, 855),
+}
+LABS = {
+    "calc_crp": "CRP (mg/dL)",
+    "calc_ldh": "LDH (U/L)",
+    "calc_albumin": "Albumin (g/dL)",
+    "calc_platelets": "Platelets (× 10⁹/L)",
+    "calc_calcium": "Calcium (mg/dL)",
+    "calc_bilirubin": "Total bilirubin (mg/dL)",
 }
 
 st.set_page_config(page_title="Bare page", layout="wide")
 st.title("Bare page of the calculator's size")
-st.info("The benchmarks' floor: Streamlit alone, no domain code.")
+st.caption("The benchmarks' floor: Streamlit alone, no domain code.")
 
-inputs, results = st.columns([3, 2])
+top, reset = st.columns([3, 1])
+top.selectbox("Load an example case", ("Example 1", "Example 2"), index=None, key="calc_example")
+reset.button("Reset case", key="calc_reset")
+inputs, results = st.columns([1.1, 1])
 values: dict[str, object] = {}
 with inputs:
-    st.segmented_control(
-        "Lab units", ("Conventional", "SI"), default="Conventional", key="calc_lab_units"
-    )
     left, right = st.columns(2)
     for index, (key, (label, options)) in enumerate(CHOICES.items()):
         with left if index % 2 == 0 else right:
             values[key] = st.selectbox(label, options, index=None, key=key)
-            st.caption(f"Definition of {label.lower()} with its source.")
-    for index, (key, (label, low, high)) in enumerate(NUMBERS.items()):
+    for index, (key, (label, low, high)) in enumerate(WHOLE_NUMBERS.items()):
         with left if index % 2 == 0 else right:
             values[key] = st.number_input(
                 label, min_value=low, max_value=high, value=None, step=1, key=key
             )
-    st.button("Load example case", key="calc_example")
-    st.button("Reset", key="calc_reset")
+    st.segmented_control(
+        "Laboratory units", ("Conventional", "SI"), default="Conventional", key="calc_lab_units"
+    )
+    for column, (key, label) in zip(st.columns(3) * 2, LABS.items(), strict=True):
+        with column:
+            values[key] = st.number_input(label, min_value=0.0, value=None, key=key)
 
 kps = values["calc_kps"]
 frankel = values["calc_frankel"]
 known = [v for v in values.values() if v is not None]
 with results:
-    st.metric("Revised Tokuhashi", f"{len(known)}")
-    st.metric("New Katagiri", f"{len(known) % 11}")
-    st.metric("SINS", f"{len(known) % 19}")
+    for column, (label, total) in zip(
+        st.columns(3),
+        (("Revised Tokuhashi", len(known)), ("New Katagiri", len(known) % 11), ("SINS", 3)),
+        strict=True,
+    ):
+        with column:
+            st.metric(label, str(total), border=True)
+            st.caption("Band and its published meaning.")
     if isinstance(kps, int) and isinstance(frankel, str):
         probability = (100 - kps) * 0.8 + GRADES.index(frankel) * 3
-        st.metric("Poor-outcome probability", f"{probability:.0f} %")
+        st.metric("Poor-outcome probability", f"{probability:.0f} %", border=True)
     else:
-        st.metric("Poor-outcome probability", "–")
+        st.metric("Poor-outcome probability", "—", border=True)
     st.caption("Fitted to a pseudo-cohort; not externally validated (bare page).")
     for item in range(12):
         st.write(f"Item {item + 1}: points and the published meaning of its band.")

@@ -138,7 +138,9 @@ def server_env() -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def run_streamlit(script: str, log_path: Path) -> Iterator[AppServer]:
+def run_streamlit(
+    script: str, log_path: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[AppServer]:
     """Serve ``script`` with ``streamlit run`` on a free port until the block ends.
 
     The server's output goes to a file, not a pipe: an unread pipe can fill and stall the
@@ -164,7 +166,11 @@ def run_streamlit(script: str, log_path: Path) -> Iterator[AppServer]:
     ]
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            command, cwd=REPO, env=server_env(), stdout=log, stderr=subprocess.STDOUT
+            command,
+            cwd=REPO,
+            env=server_env() | (extra_env or {}),
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         server = AppServer(url, process, log_path)
         try:
