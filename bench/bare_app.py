@@ -97,5 +97,5 @@ with results:
     else:
         st.metric("Poor-outcome probability", "—", border=True)
     st.caption("Fitted to a pseudo-cohort; not externally validated (bare page).")
-    for item in range(12):
+    for item in range(36):
         st.write(f"Item {item + 1}: points and the published meaning of its band.")
