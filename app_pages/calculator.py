@@ -86,7 +86,7 @@ with results_column, st.container(key="results_panel"):
             results.score_metric(result)
     status, prediction = prediction_for(scored)
     with st.container(key="probability_panel"):
-        results.probability_metric(status, prediction)
+        results.probability_metric(status, prediction, scored.build.case)
         results.model_quality(status)
         results.model_warnings(prediction)
         results.probability_details(prediction, key_prefix="calc_chart")

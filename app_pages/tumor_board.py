@@ -32,7 +32,7 @@ else:
                 results.score_metric(result)
         status, prediction = prediction_for(scored)
         with columns[3]:
-            results.probability_metric(status, prediction)
+            results.probability_metric(status, prediction, scored.build.case)
     with st.container(key="board_detail"):
         left, right = st.columns([1, 1], gap="large")
         with left:

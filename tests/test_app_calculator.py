@@ -296,3 +296,11 @@ def test_missing_model_is_reported_before_the_case_is_complete(
     assert not at.exception
     assert metrics(at)[PROBABILITY] == "—"
     assert "No model manifest" in " ".join(e.value for e in at.error)
+
+
+def test_level_outside_the_cohort_keeps_scores_and_says_why_no_probability(app: AppTest) -> None:
+    values = FULL | {"lesion_level": "T5"}
+    fill(app, values)
+    expected, _ = expected_score_metrics(expected_case(values))
+    assert metrics(app) == expected | {PROBABILITY: "—"}
+    assert "outside C1–T1" in texts(app)

@@ -21,7 +21,7 @@ from scoring.result import ScoreResult, band_for
 if TYPE_CHECKING:
     from app_pages.ui.model import ModelStatus
     from models.predict import Contribution, Prediction
-    from scoring import CaseScores
+    from scoring import CaseScores, PatientCase
 
 SCORE_LABELS: Final = {"tokuhashi": "Revised Tokuhashi", "katagiri": "New Katagiri", "sins": "SINS"}
 PROBABILITY_LABEL: Final = "Poor-outcome probability"
@@ -155,16 +155,34 @@ def score_tabs(scores: CaseScores) -> None:
 
 
 # -- probability -------------------------------------------------------------------------
-def probability_metric(status: ModelStatus, prediction: Prediction | None) -> None:
-    """The probability with its interval text, or "—" with the reason beside it."""
+def probability_metric(
+    status: ModelStatus, prediction: Prediction | None, case: PatientCase
+) -> None:
+    """The probability with its interval text, or "—" with the reason beside it.
+
+    The reason is said in field titles; a level outside the cohort's C1–T1 is said
+    separately because completing the case would not give a probability either.
+    """
     if status.message is not None or prediction is None:
         st.metric(PROBABILITY_LABEL, NOTHING, border=True)
         st.error(status.message or "The poor-outcome model is not available.")
     elif prediction.probability is None:
         st.metric(PROBABILITY_LABEL, NOTHING, border=True)
-        st.info(f"No probability: {prediction.reason}")
-        if prediction.missing:
-            st.caption("Still needed: " + ", ".join(field_title(n) for n in prediction.missing))
+        level = case.lesion_level
+        if prediction.missing and level is not None and level.lesion_group is None:
+            from models.features import OUTSIDE_C1_T1
+
+            st.info(f"No probability: {OUTSIDE_C1_T1.format(level=level.value)}")
+        elif prediction.missing:
+            st.info(
+                "No probability yet: the model needs all five of its predictors exactly (sex, "
+                "vertebral level, Frankel grade, and complete revised Tokuhashi and new "
+                "Katagiri totals). Still needed: "
+                + ", ".join(field_title(n) for n in prediction.missing)
+                + "."
+            )
+        else:
+            st.info(f"No probability: {prediction.reason}")
     else:
         st.metric(PROBABILITY_LABEL, percent(prediction.probability), border=True)
         if prediction.ci_low is not None and prediction.ci_high is not None:
