@@ -60,7 +60,7 @@ def _section_source_study() -> None:
     parts.pairs_table(card.outcome_rows(), ("Item", "Outcome definition"))
 
 
-def _section_pseudo_cohort() -> None:
+def _section_pseudo_cohort(manifest: card.Manifest | None) -> None:
     st.header("The pseudo-cohort: how it was made, what it can and cannot stand for")
     for paragraph in card.PSEUDO_COHORT_MADE:
         st.markdown(paragraph)
@@ -75,7 +75,7 @@ def _section_pseudo_cohort() -> None:
             "independent pseudo-cohorts cannot be shown."
         )
     else:
-        ensemble = card.ensemble_ranges(summary)
+        ensemble = card.ensemble_ranges(summary, manifest)
         st.markdown(ensemble.sentence)
         parts.rows_table(ensemble.rows)
 
@@ -290,7 +290,7 @@ elif manifest is not None:
 
 _section_intended_use()
 _section_source_study()
-_section_pseudo_cohort()
+_section_pseudo_cohort(manifest)
 _section_equation(manifest)
 _section_odds_ratios(manifest)
 _section_coding_evidence()

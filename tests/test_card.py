@@ -278,3 +278,105 @@ def test_upload_with_one_outcome_class_reports_not_estimable(model):
 def test_template_lists_the_required_columns():
     header = card.template_csv().strip().split(",")
     assert tuple(header) == card.required_columns()
+
+
+# -- reconstruction summaries --------------------------------------------------------------
+def _evidence(ordinal_ok=True, binary_ok=False):
+    row = pub.TABLE4[3]
+    return {
+        "table4_level_row": {
+            "odds_ratio": row.odds_ratio,
+            "ci_low": row.ci_low,
+            "ci_high": row.ci_high,
+            "p_value": row.p_value,
+        },
+        "tolerances": "as published",
+        "codings": {"ordinal": "upper 1 < middle 2 < CTJ 3", "binary_ctj": "CTJ 1 vs 0"},
+        "method": "Annealing.",
+        "results": {
+            "ordinal": {
+                "reached_table4_level_row": ordinal_ok,
+                "best_level_row": {
+                    "odds_ratio": 5.0,
+                    "ci_low": 1.23,
+                    "ci_high": 20.3,
+                    "p_value": 0.025,
+                },
+            },
+            "binary_ctj": {
+                "reached_table4_level_row": binary_ok,
+                "best_level_row": {
+                    "odds_ratio": 5.0,
+                    "ci_low": 1.13,
+                    "ci_high": 22.2,
+                    "p_value": 0.034,
+                },
+            },
+        },
+    }
+
+
+def test_coding_evidence_names_the_only_coding_that_reaches_table4():
+    summary = card.coding_evidence(_evidence())
+    assert "Only ordinal reached it." in summary.sentence
+    assert f"OR {pub.TABLE4[3].odds_ratio:.2f}" in summary.sentence
+    by_coding = {r["Coding of level"].split(":")[0]: r for r in summary.rows}
+    assert by_coding["ordinal"]["Reaches Table 4's level row"] == "yes"
+    assert by_coding["binary_ctj"]["Reaches Table 4's level row"] == "no"
+    assert by_coding["binary_ctj"]["95% CI"] == "1.13–22.20"
+    assert "None reached it." in card.coding_evidence(_evidence(False)).sentence
+
+
+def test_coding_evidence_with_an_unexpected_layout_is_listed_not_hidden():
+    summary = card.coding_evidence({"something": {"else": 1.5}})
+    assert "unexpected layout" in summary.sentence
+    assert summary.rows == [{"Quantity": "something.else", "Value": "1.5"}]
+
+
+def _ensemble(n):
+    cohorts = [
+        {
+            "seed": i,
+            "intercept": -1.0 - i / 10,
+            "apparent_auc": 0.8 + i / 1000,
+            "brier": 0.18,
+            "coef_lesion_level": math.log(5.0),
+        }
+        for i in range(n)
+    ]
+    stats = {
+        key: {
+            "min": min(c[key] for c in cohorts),
+            "median": sorted(c[key] for c in cohorts)[(n - 1) // 2],
+            "max": max(c[key] for c in cohorts),
+        }
+        for key in ("intercept", "apparent_auc", "brier")
+    }
+    return {"n_requested": n, "n_cohorts": n, "cohorts": cohorts, **stats}
+
+
+def test_ensemble_ranges_from_the_summary_and_the_shipped_values(manifest):
+    summary = card.ensemble_ranges(_ensemble(25), manifest)
+    rows = {r["Quantity"]: r for r in summary.rows}
+    assert rows["Apparent AUC"]["Minimum"] == "0.800"
+    assert rows["Apparent AUC"]["Maximum"] == "0.824"
+    assert rows["Intercept (log-odds)"]["Shipped model's cohort"] == card.fmt(
+        manifest["intercept"], 3
+    )
+    assert rows["Odds ratio: lesion_level"]["Median"] == "5.00"
+    assert "25 independent pseudo-cohorts" in summary.sentence
+    assert "thin" not in summary.sentence
+    assert "thin" in card.ensemble_ranges(_ensemble(3)).sentence
+
+
+@pytest.mark.skipif(not card.CODING_EVIDENCE_JSON.is_file(), reason="not committed yet")
+def test_committed_coding_evidence_only_ordinal_reaches_table4():
+    summary = card.coding_evidence(card.read_json(card.CODING_EVIDENCE_JSON))
+    assert "Only ordinal reached it." in summary.sentence
+
+
+@pytest.mark.skipif(not card.ENSEMBLE_SUMMARY_JSON.is_file(), reason="not committed yet")
+def test_committed_ensemble_has_at_least_20_cohorts():
+    data = card.read_json(card.ENSEMBLE_SUMMARY_JSON)
+    assert data["n_cohorts"] >= card.MIN_ENSEMBLE
+    assert "unexpected layout" not in card.ensemble_ranges(data).sentence
