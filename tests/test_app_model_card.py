@@ -23,6 +23,7 @@ from models.artifact import ARTIFACT_NAME, MANIFEST_NAME, SHIPPED_DIR
 from models.predict import load_model
 from models.synthetic import synthetic_cohort
 from tests.model_helpers import train_synthetic
+from tests.test_card import made_up_ensemble, made_up_evidence
 
 PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "model_card.py")
 TIMEOUT = 30
@@ -34,11 +35,17 @@ def synthetic_dir(tmp_path_factory):
 
 
 @pytest.fixture
-def synthetic_page(synthetic_dir, monkeypatch):
-    """The page on the synthetic model, its training CSV standing in for the pseudo-cohort."""
+def synthetic_page(synthetic_dir, monkeypatch, tmp_path):
+    """The page on the synthetic model, its training CSV standing in for the pseudo-cohort
+    and made-up reconstruction summaries (in models/cohort.py's layout) for the JSON files."""
     monkeypatch.setenv(MODEL_DIR_ENV, str(synthetic_dir))
     cohort = next(synthetic_dir.parent.glob("synthetic_*.csv"))
     monkeypatch.setattr(card, "PSEUDO_COHORT_CSV", cohort)
+    evidence, ensemble = tmp_path / "evidence.json", tmp_path / "ensemble.json"
+    evidence.write_text(json.dumps(made_up_evidence()), encoding="utf-8")
+    ensemble.write_text(json.dumps(made_up_ensemble(24)), encoding="utf-8")
+    monkeypatch.setattr(card, "CODING_EVIDENCE_JSON", evidence)
+    monkeypatch.setattr(card, "ENSEMBLE_SUMMARY_JSON", ensemble)
     at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -203,3 +210,12 @@ def test_shipped_model_card(monkeypatch):
         card.fmt(manifest["odds_ratios"][r.feature]["odds_ratio"]) for r in pub.TABLE4
     ]
     assert manifest["provenance"] in _text(at)
+
+
+def test_coding_evidence_and_ensemble_ranges_are_shown(synthetic_page):
+    evidence = _table_with(synthetic_page, "Reaches Table 4's level row")
+    assert list(evidence["Reaches Table 4's level row"]) == ["yes", "no"]
+    assert "Only ordinal reached it." in _text(synthetic_page)
+    ensemble = _table_with(synthetic_page, "Shipped model's cohort").set_index("Quantity")
+    assert {"Intercept (log-odds)", "Apparent AUC", "Apparent Brier score"} <= set(ensemble.index)
+    assert "24 independent pseudo-cohorts" in _text(synthetic_page)

@@ -281,7 +281,7 @@ def test_template_lists_the_required_columns():
 
 
 # -- reconstruction summaries --------------------------------------------------------------
-def _evidence(ordinal_ok=True, binary_ok=False):
+def made_up_evidence(ordinal_ok=True, binary_ok=False):
     row = pub.TABLE4[3]
     return {
         "table4_level_row": {
@@ -317,14 +317,14 @@ def _evidence(ordinal_ok=True, binary_ok=False):
 
 
 def test_coding_evidence_names_the_only_coding_that_reaches_table4():
-    summary = card.coding_evidence(_evidence())
+    summary = card.coding_evidence(made_up_evidence())
     assert "Only ordinal reached it." in summary.sentence
     assert f"OR {pub.TABLE4[3].odds_ratio:.2f}" in summary.sentence
     by_coding = {r["Coding of level"].split(":")[0]: r for r in summary.rows}
     assert by_coding["ordinal"]["Reaches Table 4's level row"] == "yes"
     assert by_coding["binary_ctj"]["Reaches Table 4's level row"] == "no"
     assert by_coding["binary_ctj"]["95% CI"] == "1.13–22.20"
-    assert "None reached it." in card.coding_evidence(_evidence(False)).sentence
+    assert "None reached it." in card.coding_evidence(made_up_evidence(False)).sentence
 
 
 def test_coding_evidence_with_an_unexpected_layout_is_listed_not_hidden():
@@ -333,7 +333,7 @@ def test_coding_evidence_with_an_unexpected_layout_is_listed_not_hidden():
     assert summary.rows == [{"Quantity": "something.else", "Value": "1.5"}]
 
 
-def _ensemble(n):
+def made_up_ensemble(n):
     cohorts = [
         {
             "seed": i,
@@ -356,7 +356,7 @@ def _ensemble(n):
 
 
 def test_ensemble_ranges_from_the_summary_and_the_shipped_values(manifest):
-    summary = card.ensemble_ranges(_ensemble(25), manifest)
+    summary = card.ensemble_ranges(made_up_ensemble(25), manifest)
     rows = {r["Quantity"]: r for r in summary.rows}
     assert rows["Apparent AUC"]["Minimum"] == "0.800"
     assert rows["Apparent AUC"]["Maximum"] == "0.824"
@@ -366,7 +366,7 @@ def test_ensemble_ranges_from_the_summary_and_the_shipped_values(manifest):
     assert rows["Odds ratio: lesion_level"]["Median"] == "5.00"
     assert "25 independent pseudo-cohorts" in summary.sentence
     assert "thin" not in summary.sentence
-    assert "thin" in card.ensemble_ranges(_ensemble(3)).sentence
+    assert "thin" in card.ensemble_ranges(made_up_ensemble(3)).sentence
 
 
 @pytest.mark.skipif(not card.CODING_EVIDENCE_JSON.is_file(), reason="not committed yet")
