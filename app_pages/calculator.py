@@ -32,7 +32,13 @@ def _reset() -> None:
     case_state.replace_case({})
 
 
+# Widget values of this run are already in session state before the widgets are drawn, so
+# the case is scored first and its metrics are the first results on screen (a cold start
+# shows numbers before seventy inputs have been laid out).
 case_state.seed_widgets()
+case_state.sync_from_widgets()
+scored = scored_case()
+scored_inputs = dict(case_state.inputs())
 
 example_column, reset_column = st.columns([3, 1], vertical_alignment="bottom")
 with example_column:
@@ -53,6 +59,13 @@ if note := st.session_state.get(case_state.EXAMPLE_NOTE_KEY):
     st.info(note)
 
 inputs_column, results_column = st.columns([1.1, 1], gap="medium")
+results_panel = results_column.container(key="results_panel")
+
+with results_panel:
+    results.errors_box(scored.build.errors)
+    for column, result in zip(st.columns(3), scored.scores.scores, strict=True):
+        with column:
+            results.score_metric(result)
 
 with inputs_column, st.container(key="inputs_panel"):
     with st.container(border=True):
@@ -77,13 +90,13 @@ with inputs_column, st.container(key="inputs_panel"):
         inputs.indications()
 
 case_state.sync_from_widgets()
-scored = scored_case()
+if case_state.inputs() != scored_inputs:
+    # A widget refused a value (outside its limits or options) that was scored above:
+    # redraw from what the widgets hold. The widgets now store their own value, so this
+    # converges in one rerun.
+    st.rerun()
 
-with results_column, st.container(key="results_panel"):
-    results.errors_box(scored.build.errors)
-    for column, result in zip(st.columns(3), scored.scores.scores, strict=True):
-        with column:
-            results.score_metric(result)
+with results_panel:
     status, prediction = prediction_for(scored)
     with st.container(key="probability_panel"):
         results.probability_metric(status, prediction, scored.build.case)
