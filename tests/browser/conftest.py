@@ -94,6 +94,8 @@ class AppServer:
     url: str
     process: subprocess.Popen[bytes]
     log_path: Path
+    #: What each widget key rendered as; it never changes while the server runs.
+    widget_kinds: dict[str, str] = field(default_factory=dict)
 
     def log_tail(self, lines: int = 40) -> str:
         text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -245,9 +247,12 @@ class AppPage:
 
     # ---- navigation and waiting
 
-    def open(self, path: str = "") -> None:
-        self.page.goto(f"{self.server.url}/{path}")
-        self.wait_for_app()
+    def open(self, path: str = "", wait: bool = True) -> None:
+        """Load the app; ``wait=False`` returns once the response starts arriving, so
+        several sessions can load at once (call :meth:`wait_for_app` on each after)."""
+        self.page.goto(f"{self.server.url}/{path}", wait_until="load" if wait else "commit")
+        if wait:
+            self.wait_for_app()
 
     def wait_for_app(self) -> None:
         """Wait until the websocket is connected and no script run is in flight.
@@ -279,8 +284,10 @@ class AppPage:
         """What Streamlit rendered for ``key``: selectbox, number, radio, buttons, toggle, text.
 
         Widget components load lazily: the keyed container can exist a moment before its
-        control does, so wait for a control first.
+        control does, so wait for a control first. The answer is kept per server.
         """
+        if key in self.server.widget_kinds:
+            return self.server.widget_kinds[key]
         container = self.widget(key)
         controls = "[role=combobox], input, textarea, [role=radiogroup], button"
         expect(container.locator(controls).first).to_be_attached()
@@ -296,6 +303,7 @@ class AppPage:
                 return 'unknown';
             }"""
         )
+        self.server.widget_kinds[key] = str(kind)
         return str(kind)
 
     def type_number(self, key: str, value: float | int | str, settle: bool = True) -> None:
@@ -443,14 +451,18 @@ def attach(context: BrowserContext, app: AppPage) -> None:
 
 
 def open_session(
-    browser: Browser, server: AppServer, viewport: tuple[int, int] = TABLET, path: str = ""
+    browser: Browser,
+    server: AppServer,
+    viewport: tuple[int, int] = TABLET,
+    path: str = "",
+    wait: bool = True,
 ) -> tuple[BrowserContext, AppPage]:
     """A new browser session on the app: its own context, hence its own Streamlit session."""
     server.assert_alive()
     context = new_context(browser, viewport)
     app = AppPage(context.new_page(), server)
     attach(context, app)
-    app.open(path)
+    app.open(path, wait=wait)
     return context, app
 
 

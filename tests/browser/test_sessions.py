@@ -39,7 +39,9 @@ def sessions(
     opened: list[tuple[BrowserContext, AppPage]] = []
     try:
         for _ in SESSION_CASES:
-            opened.append(open_session(browser, app_server, TABLET))
+            opened.append(open_session(browser, app_server, TABLET, wait=False))
+        for _, app in opened:
+            app.wait_for_app()
         yield [app for _, app in opened]
     finally:
         report = getattr(request.node, "report_call", None)
