@@ -21,8 +21,8 @@ from app_pages.ui.report_downloads import render_report_downloads
 def _load_example() -> None:
     """Replace the case with the chosen example, then clear the chooser for the next use."""
     code = st.session_state.get("calc_example")
-    if code in EXAMPLE_BY_CODE:
-        example = EXAMPLE_BY_CODE[code]
+    example = EXAMPLE_BY_CODE.get(str(code))
+    if example is not None:
         case_state.replace_case(example.values, note=example.note)
     st.session_state["calc_example"] = None
 

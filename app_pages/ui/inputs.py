@@ -221,7 +221,7 @@ def labs() -> None:
     )
     columns = st.columns(2)
     for index, name in enumerate(LAB_FIELDS):
-        unit = lab_unit(name, system)
+        unit = lab_unit(name, system or "conventional")
         rule = ANALYTE_BY_FIELD[name].rule(unit)
         with columns[index % 2]:
             st.number_input(
