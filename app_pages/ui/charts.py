@@ -90,7 +90,7 @@ def contribution_bars(
             y=labels,
             orientation="h",
             marker={"color": [RAISES_COLOUR if v > 0 else LOWERS_COLOUR for v in values]},
-            text=[f"{v:+.2f}" for v in values],
+            text=[f"{v:+.2f}" if abs(v) >= 0.005 else "0.00" for v in values],
             textposition="outside",
             cliponaxis=False,
             hoverinfo="skip",
