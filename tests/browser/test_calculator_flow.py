@@ -155,6 +155,62 @@ def test_numbers_and_metric_labels_not_clipped_on_tablet(session: AppPage, page_
     assert clipped == [], f"{page_name} at 1024×768 clips:\n" + "\n".join(clipped)
 
 
+# Touch-sized controls (issue 4): every control a finger must hit on the ward tablet is at
+# least 44 px tall (the common touch-target guideline; axe checks WCAG's 24 px minimum).
+SMALL_TARGETS_JS = """
+(root) => {
+  const controls = [
+    '[data-testid="stSelectbox"] [role="group"]',
+    '[data-testid="stNumberInputContainer"]',
+    '[data-testid="stTextInputRootElement"]',
+    '[data-testid="stButtonGroup"] button',
+    'button[data-testid^="stBaseButton"]',
+    '[role="tab"]',
+    '[data-testid="stExpander"] summary',
+  ].join(', ');
+  const out = [];
+  for (const el of root.querySelectorAll(controls)) {
+    const box = el.getBoundingClientRect();
+    if (box.height === 0) continue;
+    if (box.height < 44) {
+      const keyed = el.closest('[class*="st-key-"]');
+      const key = keyed ? (keyed.className.match(/st-key-(\\S+)/) || [])[1] : '';
+      const text = (el.innerText || el.getAttribute('aria-label') || '').trim().slice(0, 30);
+      out.push(`${key || el.dataset.testid || el.tagName} "${text}": ${Math.round(box.height)} px`);
+    }
+  }
+  return out;
+}
+"""
+
+
+def test_calculator_controls_are_touch_sized(session: AppPage) -> None:
+    session.go_to_page(CALCULATOR)
+    expect(session.widget("calc_sex").get_by_role("combobox")).to_be_visible()
+    small = session.main_container().evaluate(SMALL_TARGETS_JS)
+    assert small == [], "controls under 44 px tall at 1024×768:\n" + "\n".join(small)
+
+
+def test_tumor_board_numbers_are_large_on_the_projector(session: AppPage) -> None:
+    """Key numbers readable from the back of a room: rendered glyphs at least 48 px tall."""
+    session.page.set_viewport_size({"width": PROJECTOR[0], "height": PROJECTOR[1]})
+    try:
+        session.go_to_page(TUMOR_BOARD)
+        expect_results(session, expected_results(FULL_CASE))
+        heights = session.page.evaluate(
+            """() => [...document.querySelectorAll('[data-testid="stMetricValue"]')].map((el) => {
+                const range = document.createRange();
+                range.selectNodeContents(el);
+                return [el.innerText.trim(), Math.round(range.getBoundingClientRect().height)];
+            })"""
+        )
+        assert len(heights) == 4, heights
+        small = [(text, height) for text, height in heights if height < 48]
+        assert small == [], f"tumor board values under 48 px at 1920×1080: {small}"
+    finally:
+        session.page.set_viewport_size({"width": TABLET[0], "height": TABLET[1]})
+
+
 @pytest.mark.parametrize("viewport", [TABLET, PROJECTOR], ids=["1024x768", "1920x1080"])
 @pytest.mark.parametrize("page_name", [CALCULATOR, TUMOR_BOARD])
 def test_screenshots(session: AppPage, page_name: str, viewport: tuple[int, int]) -> None:
