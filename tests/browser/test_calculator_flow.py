@@ -236,5 +236,18 @@ def test_no_request_left_the_machine(session: AppPage) -> None:
     assert outside == [], "requests left the machine:\n" + "\n".join(outside)
 
 
+def test_server_log_holds_no_patient_value(session: AppPage, app_server: AppServer) -> None:
+    """No patient value in the server's output (issue 4: not on disk, not in logs)."""
+    log = app_server.log_path.read_text(errors="replace")
+    assert FULL_CASE.primary_tumor is not None
+    assert FULL_CASE.sins_alignment is not None
+    for value in (
+        FULL_CASE.primary_tumor.value,
+        FULL_CASE.primary_tumor.label,
+        FULL_CASE.sins_alignment.label,
+    ):
+        assert value not in log, f"{value!r} appears in {app_server.log_path}"
+
+
 def test_no_uncaught_page_error(session: AppPage) -> None:
     assert session.page_errors == []
