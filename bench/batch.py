@@ -49,6 +49,17 @@ with open(dst, "w", encoding="utf-8", newline="") as out:
 """
 
 
+# scoring.batch alone (cli.py score routes through models.batch, which adds the model's
+# columns through the scorer's extra_columns hook): both are timed.
+SCORER = """
+import argparse, sys
+from scoring import batch
+parser = argparse.ArgumentParser()
+batch.add_arguments(parser)
+sys.exit(batch.run(parser.parse_args()))
+"""
+
+
 def generate(path: Path, rows: int, seed: int = 0) -> None:
     """Write ``rows`` synthetic cases (vectorized, in blocks to bound this script's memory)."""
     import numpy as np
@@ -158,8 +169,8 @@ def main() -> int:
     python = sys.executable
     print(f"chunk size {args.chunk_size:,}; {os.cpu_count()} CPUs; python {sys.version.split()[0]}")
     print(
-        f"{'rows':>10} {'MB':>6} | {'floor s':>7} {'cpu s':>6} {'MiB':>5} | "
-        f"{'score s':>7} {'cpu s':>6} {'MiB':>5} | {'wall ×':>6} {'cpu ×':>6}"
+        f"{'rows':>10} {'MB':>5} {'command':<22} {'wall s':>7} {'cpu s':>6} {'peak MiB':>9} "
+        f"{'wall ×':>7} {'cpu ×':>6}"
     )
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
         for rows in args.rows:
@@ -167,28 +178,43 @@ def main() -> int:
             subprocess.run(
                 [python, __file__, "--generate", str(src), "--rows", str(rows)], check=True
             )
-            floor = _timed(
-                [python, "-c", FLOOR, str(src), str(Path(tmp) / "floor.csv"), str(args.chunk_size)]
-            )
-            score = _timed(
-                [
+            size = src.stat().st_size / 1e6
+            chunk = str(args.chunk_size)
+            out = str(Path(tmp) / "out.csv")
+            commands = {
+                "floor (pandas r+w)": [python, "-c", FLOOR, str(src), out, chunk],
+                "scoring.batch": [
+                    python,
+                    "-c",
+                    SCORER,
+                    str(src),
+                    "-o",
+                    out,
+                    "--quiet",
+                    "--chunk-size",
+                    chunk,
+                ],
+                "cli.py score": [
                     python,
                     "cli.py",
                     "score",
                     str(src),
                     "-o",
-                    str(Path(tmp) / "scored.csv"),
+                    out,
                     "--quiet",
                     "--chunk-size",
-                    str(args.chunk_size),
-                ]
-            )
-            size = src.stat().st_size / 1e6
-            print(
-                f"{rows:>10,} {size:>6.0f} | {floor[0]:>7.2f} {floor[1]:>6.2f} {floor[2]:>5.0f} | "
-                f"{score[0]:>7.2f} {score[1]:>6.2f} {score[2]:>5.0f} | "
-                f"{score[0] / floor[0]:>6.2f} {score[1] / floor[1]:>6.2f}"
-            )
+                    chunk,
+                ],
+            }
+            floor = None
+            for name, cmd in commands.items():
+                wall, cpu, peak = _timed(cmd)
+                floor = floor or (wall, cpu)
+                print(
+                    f"{rows:>10,} {size:>5.0f} {name:<22} {wall:>7.2f} {cpu:>6.2f} {peak:>9.0f} "
+                    f"{wall / floor[0]:>7.2f} {cpu / floor[1]:>6.2f}",
+                    flush=True,
+                )
     return 0
 
 

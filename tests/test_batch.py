@@ -637,3 +637,13 @@ def test_extra_columns_in_header_of_empty_input(tmp_path):
     src = write_csv(tmp_path / "in.csv", [])
     run_batch(src, tmp_path / "out.csv", quiet=True, extra_columns=Doubled())
     assert (tmp_path / "out.csv").read_text().rstrip("\n").endswith("error,kps_twice,toku_plus_one")
+
+
+def test_summary_exit_status(tmp_path):
+    src = write_csv(tmp_path / "in.csv", [BASE, {**BASE, "ecog": "9"}])
+    lenient = run_batch(src, tmp_path / "a.csv", quiet=True)
+    strict = run_batch(src, tmp_path / "b.csv", quiet=True, strict=True)
+    assert (lenient.exit_status, strict.exit_status) == (0, 1)
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+    assert strict.first_errors == ((2, strict.first_errors[0][1]),)
+    assert strict.first_errors[0][1].startswith("ecog: '9'")
