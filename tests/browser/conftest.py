@@ -398,6 +398,8 @@ class AppPage:
         """
         viewport = self.page.viewport_size
         assert viewport is not None
+        # The last interaction may have scrolled the main container: start from its top.
+        self.main_container().evaluate("(el) => el.scrollTo(0, 0)")
         height = self.scroll_size()["scrollHeight"]
         if height > viewport["height"]:
             self.page.set_viewport_size({"width": viewport["width"], "height": height})

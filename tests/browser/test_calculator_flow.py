@@ -75,8 +75,8 @@ def expect_case_in_widgets(app: AppPage, case: PatientCase) -> None:
 
 def wait_for_charts(app: AppPage) -> None:
     """With a model, the calculator draws Plotly charts: wait for them before a screenshot."""
-    if poor_outcome_model() is not None and app.page.locator(".js-plotly-plot").count():
-        expect(app.page.locator(".js-plotly-plot .main-svg").first).to_be_attached()
+    if poor_outcome_model() is not None:
+        expect(app.page.locator(".js-plotly-plot .main-svg").first).to_be_visible()
 
 
 def test_full_case_results_match_domain_api(session: AppPage) -> None:
