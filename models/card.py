@@ -810,6 +810,11 @@ def coding_evidence(evidence: Any) -> JsonSummary:
                     "Best OR found": _num(best.get("odds_ratio"), 2),
                     "95% CI": f"{_num(best.get('ci_low'), 2)}–{_num(best.get('ci_high'), 2)}",
                     "P": fmt_p(None if best.get("p_value") is None else float(best["p_value"])),
+                    "Largest error (tolerance units; < 1 reproduces)": _num(
+                        entry.get("worst_error_in_tolerance_units"), 2
+                    ),
+                    "Search": f"{entry.get('search_steps', '?')} steps, "
+                    f"{entry.get('search_seconds', '?')} s",
                     "Reaches Table 4's level row": "yes" if ok else "no",
                 }
             )
