@@ -33,8 +33,9 @@ def _reset() -> None:
 
 
 # Widget values of this run are already in session state before the widgets are drawn, so
-# the case is scored first and its metrics are the first results on screen (a cold start
-# shows numbers before seventy inputs have been laid out).
+# the case is scored first and its metrics and probability are the first results on screen
+# (a cold start shows numbers before seventy inputs are laid out; a change updates the
+# numbers before the browser redraws the inputs and the charts).
 case_state.seed_widgets()
 case_state.sync_from_widgets()
 scored = scored_case()
@@ -66,6 +67,12 @@ with results_panel:
     for column, result in zip(st.columns(3), scored.scores.scores, strict=True):
         with column:
             results.score_metric(result)
+    status, prediction = prediction_for(scored)
+    probability_panel = st.container(key="probability_panel")
+    with probability_panel:
+        results.probability_metric(status, prediction, scored.build.case)
+        results.model_quality(status)
+        results.model_warnings(prediction)
 
 with inputs_column, st.container(key="inputs_panel"):
     with st.container(border=True):
@@ -96,13 +103,9 @@ if case_state.inputs() != scored_inputs:
     # converges in one rerun.
     st.rerun()
 
+with probability_panel:
+    results.probability_details(prediction, key_prefix="calc_chart")
 with results_panel:
-    status, prediction = prediction_for(scored)
-    with st.container(key="probability_panel"):
-        results.probability_metric(status, prediction, scored.build.case)
-        results.model_quality(status)
-        results.model_warnings(prediction)
-        results.probability_details(prediction, key_prefix="calc_chart")
     results.score_tabs(scored.scores)
     st.subheader("Surgical indications checklist")
     results.criteria_checklist(scored.scores.criteria)
