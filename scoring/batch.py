@@ -70,8 +70,8 @@ import annotated_types
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-import pyarrow as pa  # type: ignore[import-untyped]
-import pyarrow.compute as pc  # type: ignore[import-untyped]
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from scoring import katagiri, sins, tokuhashi
 from scoring.batch_io import (

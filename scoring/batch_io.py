@@ -34,8 +34,8 @@ from typing import IO, Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa  # type: ignore[import-untyped]
-import pyarrow.compute as pc  # type: ignore[import-untyped]
+import pyarrow as pa
+import pyarrow.compute as pc
 
 ENCODING = "utf-8-sig"  # UTF-8, with or without a byte-order mark
 
