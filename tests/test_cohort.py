@@ -1,0 +1,212 @@
+"""The committed pseudo-cohort reproduces every printed number; the search machinery works.
+
+The parametrized test below re-derives each number of Tables 1, 3 and 4 from the committed
+CSV on every run, one test per printed number, named by table and row.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import mannwhitneyu
+
+import cli
+from models import cohort
+from models import published as pub
+from models.logit import fit_logit
+
+COMMITTED = pd.read_csv(cohort.DEFAULT_OUT)
+CHECKS = cohort.verify(COMMITTED)
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=[c.name for c in CHECKS])
+def test_committed_cohort_reproduces(check: cohort.Check) -> None:
+    assert check.ok, (
+        f"{check.name}: printed {check.printed}, reproduced {check.reproduced} ({check.rule})"
+    )
+
+
+def test_every_printed_number_has_a_check() -> None:
+    names = {c.name for c in CHECKS}
+    # Table 1: 13 printed category rows plus female (46 − 30), 5 mean ± SD rows.
+    assert sum(n.startswith("Table 1 /") and n.endswith("/ n") for n in names) == 14
+    assert sum(n.startswith("Table 1 /") and n.endswith(("/ mean", "/ SD")) for n in names) == 10
+    # Table 3: 18 category rows × 2 groups, 3 × 2 × (mean, SD), 11 P values.
+    assert sum(n.startswith("Table 3 /") and n.endswith(("/ good", "/ poor")) for n in names) == 36
+    assert sum(n.startswith("Table 3 /") and n.endswith(("mean", "SD")) for n in names) == 12
+    assert sum(n.startswith("Table 3 /") and n.endswith("/ P") for n in names) == 11
+    # Table 4: 5 rows × (OR, CI low, CI high, P).
+    assert sum(n.startswith("Table 4 /") for n in names) == 20
+    exempt = [c for c in CHECKS if c.rule.startswith("exempt")]
+    assert [c.name for c in exempt] == ["Table 3 / Level of the main lesion / P"]
+    assert exempt[0].reproduced == pytest.approx(0.0139, abs=1e-4)
+
+
+def test_committed_cohort_schema() -> None:
+    assert tuple(COMMITTED.columns) == cohort.COLUMNS
+    assert COMMITTED["case_id"].tolist() == list(range(1, 47))
+    for column in (
+        "age_years",
+        "ecog",
+        "revised_tokuhashi",
+        "new_katagiri",
+        "sins",
+        "poor_outcome",
+    ):
+        assert pd.api.types.is_integer_dtype(COMMITTED[column]), column
+    assert COMMITTED["revised_tokuhashi"].between(0, 15).all()
+    assert COMMITTED["new_katagiri"].between(0, 10).all()
+    assert COMMITTED["sins"].between(0, 18).all()
+    assert COMMITTED["eq5d_baseline"].between(pub.EQ5D_VALUE_SET.minimum, 1.0).all()
+    counts = COMMITTED["ecog"].value_counts().to_dict()
+    assert counts == dict(pub.ECOG_COUNTS_USED)
+
+
+def test_table_4_directions() -> None:
+    x, y, names = cohort.model_matrix(COMMITTED)
+    fit = fit_logit(x, y, feature_names=names)
+    signs = dict(zip(names, np.sign(fit.coef), strict=True))
+    assert signs == {
+        "male": 1,
+        "revised_tokuhashi": -1,
+        "new_katagiri": 1,
+        "lesion_level": 1,
+        "frankel_grade": -1,
+    }
+
+
+def test_verifier_catches_a_corrupted_cohort() -> None:
+    bad = cohort.verify(cohort._corrupt(COMMITTED))
+    failed = {c.name for c in bad if not c.ok}
+    assert "Text / poor outcome / n" in failed
+    assert any(n.startswith("Table 4") for n in failed)
+
+
+def test_verifier_catches_a_changed_score() -> None:
+    bad = COMMITTED.copy()
+    bad.loc[0, "revised_tokuhashi"] = int(bad.loc[0, "revised_tokuhashi"]) + 3
+    failed = {c.name for c in cohort.verify(bad) if not c.ok}
+    assert any(n.startswith("Table 3 / Revised Tokuhashi score /") for n in failed)
+
+
+def test_verifier_rejects_a_wrong_schema() -> None:
+    checks = cohort.verify(COMMITTED.drop(columns=["sins"]))
+    assert not all(c.ok for c in checks)
+    assert checks[0].name == "Schema / columns in order"
+    swapped = COMMITTED.copy()
+    swapped.loc[0, "sex"] = "M"
+    assert not all(c.ok for c in cohort.verify(swapped))
+
+
+def test_verifier_flags_incoherent_scores() -> None:
+    bad = COMMITTED.copy()
+    i = int(np.flatnonzero(bad["frankel_group"] == "E")[0])
+    bad.loc[i, "revised_tokuhashi"] = 1  # below the 2 palsy points of Frankel E
+    failed = {c.name for c in cohort.verify(bad) if not c.ok}
+    assert "Coherence / Tokuhashi within palsy and general-condition bounds" in failed
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_fast_mann_whitney_matches_scipy(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    values = rng.integers(0, 16, size=(3, 46))
+    fast = cohort.mwu_p_batch(values)
+    for k in range(3):
+        ref = mannwhitneyu(
+            values[k, :28], values[k, 28:], method="asymptotic", use_continuity=True
+        ).pvalue
+        assert fast[k] == pytest.approx(ref, rel=1e-10)
+
+
+def _random_states(n: int) -> cohort.Core:
+    rng = np.random.default_rng(11)
+    states = [cohort._initial_core(rng) for _ in range(n)]
+    return cohort.Core(
+        *(np.concatenate([getattr(s, f) for s in states]) for f in cohort.CORE_FIELDS)
+    )
+
+
+def test_kernel_statistics_agree_with_the_vectorized_ones() -> None:
+    # The kernel functions are plain Python until numba compiles them: test them as such.
+    states = _random_states(30)
+    rng = np.random.default_rng(3)
+    feasible = cohort._make_feasible(cohort._initial_core(rng), rng)
+    assert feasible is not None
+    spec = cohort._spec_array(cohort.TOKUHASHI)
+    kspec = cohort._spec_array(cohort.KATAGIRI)
+    assert _py(cohort._k_stats_ok)(feasible.tok[0], 28, spec)
+    assert _py(cohort._k_stats_ok)(feasible.kat[0], 28, kspec)
+    for k in range(30):
+        tok_ok = cohort.TOKUHASHI.distance(states.tok[k : k + 1])[0] == 0.0
+        kat_ok = cohort.KATAGIRI.distance(states.kat[k : k + 1])[0] == 0.0
+        assert _py(cohort._k_stats_ok)(states.tok[k], 28, spec) == tok_ok
+        assert _py(cohort._k_stats_ok)(states.kat[k], 28, kspec) == kat_ok
+
+
+def _py(func):
+    """The plain-Python function behind a numba dispatcher (or the function itself)."""
+    return getattr(func, "py_func", func)
+
+
+def test_kernel_fit_matches_the_exact_fit() -> None:
+    state = cohort._initial_core(np.random.default_rng(5))
+    for coding in cohort.CODINGS:
+        x = cohort.design(state, coding)[0]
+        exact = fit_logit(x, cohort.Y)
+        m = x.shape[1] + 1
+        design = np.column_stack([np.ones(46), x])
+        beta, se, work = np.zeros(m), np.zeros(m), np.zeros((2 * m + 4, m))
+        assert _py(cohort._k_fit)(design, cohort.Y, beta, se, work)
+        np.testing.assert_allclose(beta, exact.params, atol=1e-8)
+        np.testing.assert_allclose(se, exact.se, rtol=1e-8)
+
+
+def test_coherence_bounds() -> None:
+    low, high = cohort.tokuhashi_bounds(np.array([0, 1, 2, 2]), np.array([3, 3, 3, 4]))
+    assert low.tolist() == [0, 1, 2, 2]
+    assert high.tolist() == [13, 14, 15, 13]
+    low, high = cohort.katagiri_bounds(np.array([2, 3, 2, 4]), np.array([0, 0, 1, 1]))
+    assert low.tolist() == [0, 1, 1, 2]
+    assert high.tolist() == [8, 9, 9, 10]
+    low, high = cohort.sins_bounds(np.array([1, 2, 3]))
+    assert low.tolist() == [3, 2, 3]
+    assert high.tolist() == [18, 17, 18]
+
+
+def test_eq5d_values_are_coherent_with_ecog() -> None:
+    # ECOG 4 means mobility, self-care and usual activities all at level 3: index ≤ 0.028.
+    ecog4 = COMMITTED.loc[COMMITTED["ecog"] == 4, "eq5d_baseline"]
+    assert (ecog4 <= 0.028 + 1e-9).all()
+
+
+def test_coding_evidence_file() -> None:
+    evidence = json.loads((cohort.DATA_DIR / "coding_evidence.json").read_text(encoding="utf-8"))
+    results = evidence["results"]
+    assert set(results) == set(cohort.CODINGS)
+    assert results["ordinal"]["reached_table4_level_row"] is True
+    assert results["binary_ctj"]["reached_table4_level_row"] is False
+    assert results["two_dummies"]["reached_table4_level_row"] is False
+    for coding in ("binary_ctj", "two_dummies"):
+        row = results[coding]["best_level_row"]
+        assert row["ci_high"] / row["ci_low"] > 20.32 / 1.23  # always wider than printed
+
+
+def test_check_command_prints_the_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["reconstruct", "--check", str(cohort.DEFAULT_OUT)]) == 0
+    out = capsys.readouterr().out
+    assert "Table 4 / Level of the main lesion / CI high" in out
+    assert "0 failed" in out
+
+
+def test_smoke_search() -> None:
+    assert cohort.smoke(steps=5_000) == []
+
+
+@pytest.mark.slow
+def test_full_search_reproduces_the_committed_cohort() -> None:
+    result = cohort.reconstruct(cohort.SearchConfig(time_budget_s=7200))
+    assert result.frame is not None
+    pd.testing.assert_frame_equal(result.frame, COMMITTED, check_dtype=False)
