@@ -195,7 +195,9 @@ def _section_performance(model: PoorOutcomeModel | None) -> None:
     result = _pseudo_cohort_validation(csv_sha, model.manifest["artifact"]["sha256"], model)
     st.caption(
         "These plots describe one pseudo-cohort, the one the model was fitted to: they "
-        "show how the fitted equation behaves on it, not how it would do on new patients."
+        "show how the fitted equation behaves on it, not how it would do on new patients. "
+        "On its own training data a maximum-likelihood logistic model has calibration "
+        "intercept 0 and slope 1 by construction."
     )
     parts.validation_summary(result, key="card_pseudo")
 

@@ -142,9 +142,11 @@ def test_upload_validates_in_memory(synthetic_page):
     assert not at.exception
     assert not at.error
     assert any("mine.csv: 150 rows read" in s.value for s in at.success)
-    auc_values = [m.value for m in at.metric if m.label == "AUC (95% CI)"]
+    auc_values = [m.value for m in at.metric if m.label == "AUC"]
     assert len(auc_values) == 2  # pseudo-cohort and upload
-    assert "95% CI" in auc_values[1]
+    summaries = [m.value for m in at.markdown if m.value.startswith("AUC ")]
+    assert len(summaries) == 2
+    assert summaries[1].startswith(f"AUC {auc_values[1]} (95% CI ")
     labels = {m.label for m in at.metric}
     assert {"Calibration intercept", "Calibration slope", "Brier score"} <= labels
     # nothing but the widgets themselves holds state: no copy of the upload

@@ -160,8 +160,14 @@ def validation_summary(result: ValidationResult, *, key: str) -> None:
         f"(AUC interval: {result.auc_bootstrap_reps} bootstrap samples, seed "
         f"{result.bootstrap_seed})."
     )
+    st.markdown(
+        f"AUC {auc_text(result)}; calibration intercept {fmt(result.calibration_intercept)}, "
+        f"slope {fmt(result.calibration_slope)}; Brier score {fmt(result.brier, 3)}."
+    )
     auc_col, cil_col, slope_col, brier_col = st.columns(4)
-    auc_col.metric("AUC (95% CI)", auc_text(result), help="Discrimination; 0.5 is chance.")
+    auc_col.metric("AUC", fmt(result.auc), help="Discrimination; 0.5 is chance.")
+    if result.auc_ci_low is not None and result.auc_ci_high is not None:
+        auc_col.caption(f"95% CI {fmt(result.auc_ci_low)}–{fmt(result.auc_ci_high)}")
     cil_col.metric(
         "Calibration intercept",
         fmt(result.calibration_intercept),
