@@ -11,28 +11,21 @@ import streamlit as st
 HERE = Path(__file__).resolve().parent
 PAGES = HERE / "app_pages"
 
-st.set_page_config(
-    page_title="Cervical spine metastasis calculator",
-    page_icon=":material/monitor_heart:",
-    layout="wide",
-)
+# No page or navigation icons: Streamlit turns a page's Material icon into the favicon and
+# fetches it from fonts.gstatic.com, and the app makes no request beyond the machine.
+st.set_page_config(page_title="Cervical spine metastasis calculator", layout="wide")
 st.html(HERE / "assets" / "style.css")
 
 pages = [
-    st.Page(
-        "app_pages/calculator.py", title="Calculator", icon=":material/calculate:", default=True
-    ),
-    st.Page("app_pages/tumor_board.py", title="Tumor board", icon=":material/co_present:"),
+    st.Page("app_pages/calculator.py", title="Calculator", default=True),
+    st.Page("app_pages/tumor_board.py", title="Tumor board"),
 ]
 # Pages other engineers add later: listed here once their file exists, so adding one
 # needs no edit of this router.
-OPTIONAL_PAGES = (
-    ("learn.py", "Learn", ":material/menu_book:"),
-    ("model_card.py", "Model card", ":material/fact_check:"),
-)
-for filename, title, icon in OPTIONAL_PAGES:
+OPTIONAL_PAGES = (("learn.py", "Learn"), ("model_card.py", "Model card"))
+for filename, title in OPTIONAL_PAGES:
     if (PAGES / filename).exists():
-        pages.append(st.Page(f"app_pages/{filename}", title=title, icon=icon))
+        pages.append(st.Page(f"app_pages/{filename}", title=title))
 
 page = st.navigation(pages, position="top")
 st.caption(

@@ -18,8 +18,7 @@ scored = scored_case()
 if scored.build.is_empty:
     st.info(
         "No case has been entered in this session yet. Enter one on the Calculator page "
-        "(or load an example there); it appears here as soon as it has a value.",
-        icon=":material/info:",
+        "(or load an example there); it appears here as soon as it has a value."
     )
 else:
     with st.container(key="board_case"):
