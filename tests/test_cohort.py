@@ -164,6 +164,20 @@ def test_kernel_fit_matches_the_exact_fit() -> None:
         np.testing.assert_allclose(se, exact.se, rtol=1e-8)
 
 
+def test_quick_screening_fit_is_close_to_the_exact_fit() -> None:
+    # Warm start from the fit before one move (a Tokuhashi swap), as in the search.
+    state = cohort._initial_core(np.random.default_rng(6))
+    before = fit_logit(cohort.design(state)[0], cohort.Y)
+    i, j = 0, int(np.flatnonzero(state.tok[0, :28] != state.tok[0, 0])[0])
+    state.tok[0, [i, j]] = state.tok[0, [j, i]]
+    x = np.column_stack([np.ones(46), cohort.design(state)[0]])
+    exact = fit_logit(x[:, 1:], cohort.Y)
+    beta, se, work = before.params.copy(), np.zeros(6), np.zeros((2 * 6 + 4, 6))
+    assert _py(cohort._k_fit_quick)(x, cohort.Y, beta, se, work, 2)
+    np.testing.assert_allclose(beta, exact.params, atol=1e-5)
+    np.testing.assert_allclose(se, exact.se, rtol=1e-3)
+
+
 def test_coherence_bounds() -> None:
     low, high = cohort.tokuhashi_bounds(np.array([0, 1, 2, 2]), np.array([3, 3, 3, 4]))
     assert low.tolist() == [0, 1, 2, 2]
