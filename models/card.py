@@ -758,14 +758,16 @@ def ensemble_ranges(summary: Any, manifest: Manifest | None = None) -> JsonSumma
                 }
             )
         cohorts = summary.get("cohorts") or []
-        coef_keys = sorted({k for c in cohorts for k in c if str(k).startswith("coef_")})
-        for key in coef_keys:
+        present = {str(k) for c in cohorts for k in c if str(k).startswith("coef_")}
+        order = [f"coef_{n}" for n in pub.FEATURES if f"coef_{n}" in present]
+        labels_or = {row.feature: row.label for row in pub.TABLE4}
+        for key in order + sorted(present - set(order)):
             values = [math.exp(float(c[key])) for c in cohorts if key in c]
             name = key.removeprefix("coef_")
             shipped = None if manifest is None else manifest["odds_ratios"].get(name, {})
             rows.append(
                 {
-                    "Quantity": f"Odds ratio: {name}",
+                    "Quantity": f"Odds ratio: {labels_or.get(name, name)}",
                     "Minimum": _num(min(values), 2),
                     "Median": _num(sorted(values)[(len(values) - 1) // 2], 2),
                     "Maximum": _num(max(values), 2),
@@ -778,8 +780,9 @@ def ensemble_ranges(summary: Any, manifest: Manifest | None = None) -> JsonSumma
         flat = [{"Quantity": k, "Value": v} for k, v in _flatten(summary)]
         return JsonSummary("The ensemble summary has an unexpected layout; as stored:", flat)
     sentence = (
-        f"{n} independent pseudo-cohorts (of {requested} searched with different seeds), each "
-        "reproducing every printed number of Tables 1, 3 and 4. The odds ratios barely vary "
+        f"{n} independent pseudo-cohort{'s' if n != 1 else ''} (of {requested} searched with "
+        "different seeds), each reproducing every printed number of Tables 1, 3 and 4. The "
+        "odds ratios vary little "
         "because Table 4 was part of the target; the intercept, apparent AUC and Brier score "
         "are not pinned down by the paper, and their range is the honest statement of them."
     )

@@ -363,7 +363,7 @@ def test_ensemble_ranges_from_the_summary_and_the_shipped_values(manifest):
     assert rows["Intercept (log-odds)"]["Shipped model's cohort"] == card.fmt(
         manifest["intercept"], 3
     )
-    assert rows["Odds ratio: lesion_level"]["Median"] == "5.00"
+    assert rows[f"Odds ratio: {pub.TABLE4[3].label}"]["Median"] == "5.00"
     assert "25 independent pseudo-cohorts" in summary.sentence
     assert "thin" not in summary.sentence
     assert "thin" in card.ensemble_ranges(made_up_ensemble(3)).sentence
@@ -378,5 +378,7 @@ def test_committed_coding_evidence_only_ordinal_reaches_table4():
 @pytest.mark.skipif(not card.ENSEMBLE_SUMMARY_JSON.is_file(), reason="not committed yet")
 def test_committed_ensemble_has_at_least_20_cohorts():
     data = card.read_json(card.ENSEMBLE_SUMMARY_JSON)
+    if data["n_cohorts"] + len(data.get("failed_seeds", [])) < data["n_requested"]:
+        pytest.skip("the ensemble run is still writing this file")
     assert data["n_cohorts"] >= card.MIN_ENSEMBLE
     assert "unexpected layout" not in card.ensemble_ranges(data).sentence
