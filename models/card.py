@@ -828,10 +828,16 @@ def coding_evidence(evidence: Any) -> JsonSummary:
         f"OR {_num(printed['odds_ratio'], 2)}, 95% CI {_num(printed['ci_low'], 2)}–"
         f"{_num(printed['ci_high'], 2)}, P {fmt_p(float(printed['p_value']))}"
     )
+    budget = evidence.get("budget_seconds_per_coding")
+    within = "Within the same search budget" + (f" ({budget:g} s per coding)" if budget else "")
     verdict = (
-        f"Only {', '.join(reached)} reached it."
+        f"{within}, only {', '.join(reached)} reached it."
         if len(reached) == 1
-        else ("None reached it." if not reached else f"Reached it: {', '.join(reached)}.")
+        else (
+            f"{within}, none reached it."
+            if not reached
+            else f"{within}, these reached it: {', '.join(reached)}."
+        )
     )
     sentence = (
         f"Table 4's level row is {target}. {evidence.get('method', '')} Tolerances: "

@@ -217,7 +217,7 @@ def test_shipped_model_card(monkeypatch):
 def test_coding_evidence_and_ensemble_ranges_are_shown(synthetic_page):
     evidence = _table_with(synthetic_page, "Reaches Table 4's level row")
     assert list(evidence["Reaches Table 4's level row"]) == ["yes", "no"]
-    assert "Only ordinal reached it." in _text(synthetic_page)
+    assert "only ordinal reached it." in _text(synthetic_page)
     ensemble = _table_with(synthetic_page, "Shipped model's cohort").set_index("Quantity")
     assert {"Intercept (log-odds)", "Apparent AUC", "Apparent Brier score"} <= set(ensemble.index)
     assert "24 independent pseudo-cohorts" in _text(synthetic_page)

@@ -318,13 +318,13 @@ def made_up_evidence(ordinal_ok=True, binary_ok=False):
 
 def test_coding_evidence_names_the_only_coding_that_reaches_table4():
     summary = card.coding_evidence(made_up_evidence())
-    assert "Only ordinal reached it." in summary.sentence
+    assert "only ordinal reached it." in summary.sentence
     assert f"OR {pub.TABLE4[3].odds_ratio:.2f}" in summary.sentence
     by_coding = {r["Coding of level"].split(":")[0]: r for r in summary.rows}
     assert by_coding["ordinal"]["Reaches Table 4's level row"] == "yes"
     assert by_coding["binary_ctj"]["Reaches Table 4's level row"] == "no"
     assert by_coding["binary_ctj"]["95% CI"] == "1.13–22.20"
-    assert "None reached it." in card.coding_evidence(made_up_evidence(False)).sentence
+    assert "none reached it." in card.coding_evidence(made_up_evidence(False)).sentence
 
 
 def test_coding_evidence_with_an_unexpected_layout_is_listed_not_hidden():
@@ -372,7 +372,7 @@ def test_ensemble_ranges_from_the_summary_and_the_shipped_values(manifest):
 @pytest.mark.skipif(not card.CODING_EVIDENCE_JSON.is_file(), reason="not committed yet")
 def test_committed_coding_evidence_only_ordinal_reaches_table4():
     summary = card.coding_evidence(card.read_json(card.CODING_EVIDENCE_JSON))
-    assert "Only ordinal reached it." in summary.sentence
+    assert "only ordinal reached it." in summary.sentence
 
 
 @pytest.mark.skipif(not card.ENSEMBLE_SUMMARY_JSON.is_file(), reason="not committed yet")
