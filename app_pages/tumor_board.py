@@ -3,7 +3,8 @@
 Large type and high contrast for the back of the room: the case in one line, the three
 scores with their bands, the poor-outcome probability with its interval and provenance,
 the three predictors that move it most, and the model's warnings. No input widgets: the
-case is edited on the Calculator page, and switching back keeps it.
+case is edited on the Calculator page, and switching back keeps it. The case report can be
+downloaded here too (without the free-text label, which is typed on the Calculator).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import streamlit as st
 
 from app_pages.ui import board, model, results
 from app_pages.ui.evaluate import prediction_for, scored_case
+from app_pages.ui.report_downloads import render_report_downloads
 
 scored = scored_case()
 
@@ -40,4 +42,13 @@ else:
         with right:
             board.top_factors(prediction)
             results.model_warnings(prediction)
+    render_report_downloads(
+        scored.build.case,
+        scored.scores,
+        prediction,
+        status.model.manifest if status.model is not None else None,
+        key_prefix="board",
+        input_errors=scored.build.errors,
+        with_label=False,
+    )
     model.warm_up(status)

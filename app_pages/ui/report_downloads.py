@@ -45,25 +45,31 @@ def render_report_downloads(
     key_prefix: str,
     *,
     input_errors: Sequence[str] = (),
+    with_label: bool = True,
 ) -> None:
     """A case-label input and three download buttons (PDF, HTML, FHIR) for this case.
 
     ``prediction`` None (no model, or the model refused) still gives all three files,
     which then say why there is no probability. ``input_errors`` (optional) are the
     page's messages for values it could not accept, listed in the report so a rejected
-    value is not read as "not recorded".
+    value is not read as "not recorded". ``with_label`` False leaves out the label input,
+    for the tumor board, which has no input widgets.
     """
     from models.report import LABEL_MAX_CHARS, app_version, build_report, file_stem, model_version
     from models.report_pdf import pdf_available
 
     with st.container(key=f"{key_prefix}_report"):
         st.markdown("**Case report**")
-        label = st.text_input(
-            LABEL_TEXT,
-            key=f"{key_prefix}_report_label",
-            max_chars=LABEL_MAX_CHARS,
-            placeholder="e.g. Tumor board, case 2",
-            help=LABEL_HELP,
+        label = (
+            st.text_input(
+                LABEL_TEXT,
+                key=f"{key_prefix}_report_label",
+                max_chars=LABEL_MAX_CHARS,
+                placeholder="e.g. Tumor board, case 2",
+                help=LABEL_HELP,
+            )
+            if with_label
+            else ""
         )
         generated = date.today()
         errors = tuple(input_errors)
