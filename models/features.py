@@ -115,7 +115,7 @@ def value_text(feature: str, value: float) -> str:
     if texts is not None:
         code = round(value)
         return texts.get(code, f"{value:g}") if code == value else f"{value:g}"
-    return f"{value:g} points"
+    return f"{value:g} point" if value == 1 else f"{value:g} points"
 
 
 def _unique(names: list[str]) -> tuple[str, ...]:
