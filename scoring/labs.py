@@ -26,28 +26,15 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from scoring.options import CodedEnum, ScoredOption
+from scoring.options import LabelledEnum, ScoredOption
 from scoring.sources import KATAGIRI_2014
 
 
-class LabUnit(CodedEnum):
+class LabUnit(LabelledEnum):
     """Units accepted for laboratory values. Codes are ASCII; labels are clinical notation."""
-
-    _label: str
-
-    def __new__(cls, code: str, label: str) -> Self:
-        member = str.__new__(cls, code)
-        member._value_ = code
-        member._label = label
-        return member
-
-    @property
-    def label(self) -> str:
-        return self._label
 
     MG_DL = ("mg/dL", "mg/dL")
     MG_L = ("mg/L", "mg/L")

@@ -38,6 +38,22 @@ class CodedEnum(StrEnum):
             raise ValueError(f"{code!r} is not one of: {allowed}") from None
 
 
+class LabelledEnum(CodedEnum):
+    """A coded vocabulary whose members also carry a human label (units, quiz choices)."""
+
+    _label: str
+
+    def __new__(cls, code: str, label: str) -> Self:
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member._label = label
+        return member
+
+    @property
+    def label(self) -> str:
+        return self._label
+
+
 class ScoredOption(CodedEnum):
     """One row of a score's item table."""
 

@@ -24,7 +24,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import cache
 from types import MappingProxyType
-from typing import Any, Self, TypeVar
+from typing import Any, TypeVar
 
 from scoring import CaseScores, PatientCase, katagiri, score_case, tokuhashi
 from scoring.bilsky import BilskyGrade
@@ -32,7 +32,7 @@ from scoring.frankel import FrankelGrade
 from scoring.labs import ANALYTES, AnalyteSpec, LabTier, LabUnit
 from scoring.levels import SinsLocation, VertebralLevel
 from scoring.metastases import MajorOrganMets, VisceralMets
-from scoring.options import CodedEnum, ScoredOption
+from scoring.options import LabelledEnum, ScoredOption
 from scoring.primary_tumor import KatagiriGrowth, PrimaryTumor, TokuhashiPrimary
 from scoring.result import ItemResult, ScoreResult
 from scoring.sins_findings import (
@@ -45,20 +45,8 @@ from scoring.sins_findings import (
 from scoring.traps import Trap, traps_concerning
 
 
-class QuizChoice(CodedEnum):
+class QuizChoice(LabelledEnum):
     """Which score the trainee answers: one of the three, or all of them."""
-
-    _label: str
-
-    def __new__(cls, code: str, label: str) -> Self:
-        member = str.__new__(cls, code)
-        member._value_ = code
-        member._label = label
-        return member
-
-    @property
-    def label(self) -> str:
-        return self._label
 
     @property
     def scores(self) -> tuple[str, ...]:

@@ -95,22 +95,25 @@ def contribution_bars(
         "orientation": "h",
         "marker": {"color": [RAISES_COLOUR if v > 0 else LOWERS_COLOUR for v in values]},
         "text": [f"{v:+.2f}" if abs(v) >= 0.005 else "0.00" for v in values],
-        "textposition": "outside",
+        "textposition": "auto",
         "cliponaxis": False,
         "hoverinfo": "skip",
     }
-    span = max([abs(v) for v in values] + [0.5]) * 1.35
+    # Room for a value label beside the longest bar, so it never reaches the row labels.
+    span = max([abs(v) for v in values] + [0.5]) * 1.6
     layout = _layout(
         60 + 44 * len(values),
         font_size,
         xaxis={
             "range": [-span, span],
+            "automargin": True,
             "zeroline": True,
             "zerolinecolor": INK,
             "zerolinewidth": 2,
             "gridcolor": GRID,
             "title": {
-                "text": "log-odds vs the reference patient (right: higher odds of a poor outcome)"
+                "text": "log-odds vs the reference patient<br>"
+                "(right: higher odds of a poor outcome)"
             },
         },
         yaxis={"automargin": True},
