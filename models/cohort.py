@@ -26,8 +26,9 @@ How the search is made fast enough:
   proposals per second and found no solution in minutes; the compiled loop runs about
   50,000 proposals per second with a full fit per proposal, and about 150,000 with
   ``quick_iters=2`` (two Newton steps screen a proposal, an accepted one is refitted
-  exactly). Every second restart re-heats the best state so far, which is what turns
-  near-misses into solutions; a solution takes a few to a few tens of millions of steps.
+  exactly). Every second restart re-heats the best state of the restart before it, which
+  is what turns near-misses into solutions; a solution takes a few to a few tens of
+  millions of steps.
 - Determinism: each restart is seeded from (seed, restart), and the time budget only ever
   cuts a run short, so the same seed gives the same cohort however fast the machine is
   (floating-point results can differ across platforms, so a different CPU or library
@@ -36,7 +37,8 @@ How the search is made fast enough:
 Clinical coherence enforced (see ``shared/clinical-spec.md``): Tokuhashi contains the palsy
 points of the Frankel group (A/B 0, C/D 1, E 2), so palsy ≤ Tokuhashi ≤ palsy + 13, and a
 patient with ECOG 4 (Karnofsky ≤ 40 % under every published conversion) scores 0 on
-Tokuhashi's general-condition item, so Tokuhashi ≤ palsy + 11. Katagiri contains the ECOG
+Tokuhashi's general-condition item, so Tokuhashi ≤ palsy + 11. Frankel A/B (complete
+cervical palsy: no motor function below the lesion) means ECOG 4. Katagiri contains the ECOG
 3–4 point and the previous-chemotherapy point, so e + c ≤ Katagiri ≤ 8 + e + c. SINS
 contains the location points of the lesion level (C1–2 and C7–T1 junctional 3, C3–6
 mobile 2). EQ-5D is the UK EQ-5D-3L index of a real health state whose mobility, self-care
@@ -279,6 +281,7 @@ class Core:
         d = TOKUHASHI.distance(self.tok) + KATAGIRI.distance(self.kat)
         d += _bound_violation(self.tok, *tokuhashi_bounds(self.frankel, self.ecog))
         d += _bound_violation(self.kat, *katagiri_bounds(self.ecog, self.chemo))
+        d += ((self.frankel == 0) & (self.ecog != 4)).sum(axis=-1)
         return np.asarray(d, dtype=np.float64)
 
 
@@ -555,6 +558,8 @@ def _k_coherent(
     i: int, frankel: IntArray, ecog: IntArray, chemo: IntArray, tok: IntArray, kat: IntArray
 ) -> bool:
     palsy = frankel[i]  # Frankel code AB 0, CD 1, E 2 equals Tokuhashi's palsy points
+    if palsy == 0 and ecog[i] != 4:
+        return False  # complete (cervical) palsy: totally confined to bed, ECOG 4
     tok_high = palsy + 13 - (2 if ecog[i] == 4 else 0)
     if tok[i] < palsy or tok[i] > tok_high:
         return False
@@ -948,8 +953,8 @@ def _kernels() -> _Kernels:
 
 @dataclass(frozen=True, slots=True)
 class SearchConfig:
-    """Knobs of one search. The defaults made the committed cohort (seed 20210703);
-    ``quick_iters=2`` finds solutions about three times faster (used for the ensemble)."""
+    """Knobs of one search. The defaults made the committed cohort (seed 20210703) and
+    the ensemble; ``quick_iters=0`` (a full fit per proposal) is about three times slower."""
 
     seed: int = DEFAULT_SEED
     coding: Coding = "ordinal"
@@ -959,7 +964,7 @@ class SearchConfig:
     time_budget_s: float = 3600.0
     t_start: float = 100.0
     t_end: float = 0.3
-    #: After each fresh restart, ``reheats`` restarts re-heat the best state so far to
+    #: After each fresh restart, ``reheats`` restarts re-heat the best state of the cycle to
     #: ``reheat_t`` instead of starting afresh (for ``reheat_steps`` steps, 0 = as many as
     #: a fresh restart): near-solutions are rarer than the moves that polish them.
     reheat_t: float = 3.0
@@ -968,7 +973,7 @@ class SearchConfig:
     single_share: float = 0.8
     slack: float = 0.0
     #: Newton steps used to screen a proposal (0: fit every proposal to convergence).
-    quick_iters: int = 0
+    quick_iters: int = 2
     margin: float = 0.95
     progress_every_s: float = 10.0
     label: str = "search"
@@ -1082,16 +1087,22 @@ def search(config: SearchConfig, stop: Callable[[Core], bool] | None = None) -> 
     total_steps = 0
     restart = 0
     chunk = 100_000
+    cycle_best_loss = math.inf
+    cycle_best_arr: IntArray | None = None
     for restart in range(1, config.max_restarts + 1):
         rng = np.random.default_rng([config.seed, restart])
-        reheat = (restart - 1) % (1 + config.reheats) != 0 and best_arr is not None
-        if reheat and best_arr is not None:
-            initial = _unstack(best_arr)
+        # A re-heat starts from the best state of the current cycle (its fresh restart and
+        # the re-heats after it), not the best overall: re-heating one dead end again and
+        # again was the commonest way to waste a run.
+        reheat = (restart - 1) % (1 + config.reheats) != 0 and cycle_best_arr is not None
+        if reheat and cycle_best_arr is not None:
+            initial = _unstack(cycle_best_arr)
         else:
             fresh = _make_feasible(_initial_core(rng), rng)
             if fresh is None:
                 continue
             initial = fresh
+            cycle_best_loss, cycle_best_arr = math.inf, None
         arr = _stack(initial)
         try:
             fitted = fit_logit(design(initial, config.coding)[0], Y)
@@ -1142,6 +1153,8 @@ def search(config: SearchConfig, stop: Callable[[Core], bool] | None = None) -> 
             if run_best[0] < best_loss:
                 best_loss, best_worst = float(run_best[0]), float(run_best[1])
                 best_arr = run_best_arr.copy()
+            if run_best[0] < cycle_best_loss:
+                cycle_best_loss, cycle_best_arr = float(run_best[0]), run_best_arr.copy()
             now = time.monotonic()
             if cur[1] < config.margin:
                 state = _unstack(arr)
@@ -1701,6 +1714,16 @@ def verify(frame: pd.DataFrame) -> list[Check]:
     ):
         bad = int(((values < low) | (values > high)).sum())
         checks.append(Check(f"Coherence / {label}", 0, bad, bad == 0, rule))
+    bad_palsy = int(((frankel == 0) & (ecog != 4)).sum())
+    checks.append(
+        Check(
+            "Coherence / Frankel A/B (complete palsy) has ECOG 4",
+            0,
+            bad_palsy,
+            bad_palsy == 0,
+            "complete cervical palsy means totally confined to bed",
+        )
+    )
     eq5d = frame["eq5d_baseline"].to_numpy(dtype=np.float64)
     off_lattice = int(sum(not np.any(np.abs(EQ5D_INDEX - v) < 5e-4) for v in eq5d))
     checks.append(

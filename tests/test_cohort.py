@@ -109,6 +109,15 @@ def test_verifier_flags_incoherent_scores() -> None:
     assert "Coherence / Tokuhashi within palsy and general-condition bounds" in failed
 
 
+def test_verifier_flags_complete_palsy_in_an_ambulatory_patient() -> None:
+    bad = COMMITTED.copy()
+    i = int(np.flatnonzero(bad["frankel_group"] == "AB")[0])
+    assert bad.loc[i, "ecog"] == 4
+    bad.loc[i, "ecog"] = 2
+    failed = {c.name for c in cohort.verify(bad) if not c.ok}
+    assert "Coherence / Frankel A/B (complete palsy) has ECOG 4" in failed
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_fast_mann_whitney_matches_scipy(seed: int) -> None:
     rng = np.random.default_rng(seed)
