@@ -179,6 +179,14 @@ def texts(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
+def interval_bar_label(prediction: Any) -> str:
+    """The accessible label the HTML interval bar carries (its numbers, in words)."""
+    return (
+        f"Estimate {prediction.probability * 100:.0f} %, 95% interval "
+        f"{prediction.ci_low * 100:.0f} to {prediction.ci_high * 100:.0f} %"
+    )
+
+
 def plotly_charts(at: AppTest) -> list[Any]:
     """The Plotly charts on the page (AppTest shows them as unknown elements)."""
     return list(at.get("plotly_chart"))

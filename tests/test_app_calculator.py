@@ -27,6 +27,7 @@ from tests.app_support import (
     expected_case,
     expected_score_metrics,
     fill,
+    interval_bar_label,
     metrics,
     new_app,
     plotly_charts,
@@ -120,7 +121,8 @@ def test_full_case_shows_the_domain_api_scores_and_probability(
     assert PROVENANCE in said or prediction.provenance in said
     for warning in prediction.warnings:
         assert warning in said
-    assert len(plotly_charts(app)) == 2, "interval bar and contribution chart"
+    assert len(plotly_charts(app)) == 1, "the contribution chart"
+    assert interval_bar_label(prediction) in said, "the interval bar (HTML) with its numbers"
     for criterion in scores.criteria:
         assert criterion.label in said
 

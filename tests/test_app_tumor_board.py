@@ -22,6 +22,7 @@ from tests.app_support import (
     expected_case,
     expected_score_metrics,
     fill,
+    interval_bar_label,
     metrics,
     new_app,
     plotly_charts,
@@ -97,7 +98,8 @@ def test_board_shows_the_domain_api_numbers_for_the_case(
         assert f"{contribution.label}: {contribution.value_text}" in said
     for warning in prediction.warnings:
         assert warning in said
-    assert len(plotly_charts(at)) == 1, "the interval bar"
+    assert interval_bar_label(prediction) in texts(at), "the interval bar (HTML)"
+    assert not plotly_charts(at), "the board draws no Plotly figure"
     _no_inputs(at)
 
 

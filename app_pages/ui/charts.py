@@ -1,6 +1,7 @@
-"""Plotly figures for the probability: its 95% interval and the per-predictor contributions.
+"""The probability's pictures: its 95% interval (HTML) and the per-predictor contributions
+(Plotly).
 
-Each figure is written as one plain dict and validated once by ``go.Figure``, with an
+The Plotly figure is written as one plain dict and validated once by ``go.Figure``, with an
 empty template: building it trace by trace and applying Plotly's default template cost
 about 10 ms per chart on every rerun, a third of the page's rerun time here, for styling
 that is set explicitly below anyway. Plotly is imported inside the functions so the first
@@ -47,38 +48,45 @@ def _show(spec: dict[str, Any], key: str, alt: str) -> None:
 def interval_bar(
     probability: float, low: float, high: float, *, key: str, font_size: int = 14
 ) -> None:
-    """The 95% interval as a bar on a 0–100 % axis, the estimate as a marker on it."""
-    bar = {
-        "type": "bar",
-        "x": [(high - low) * 100],
-        "base": [low * 100],
-        "y": ["95% CI"],
-        "orientation": "h",
-        "marker": {"color": "rgba(31, 95, 139, 0.35)", "line": {"color": LOWERS_COLOUR}},
-        "width": 0.5,
-        "hoverinfo": "skip",
-        "name": "95% confidence interval",
-    }
-    estimate = {
-        "type": "scatter",
-        "x": [probability * 100],
-        "y": ["95% CI"],
-        "mode": "markers",
-        "marker": {"symbol": "line-ns", "size": 30, "line": {"width": 4, "color": INK}},
-        "hoverinfo": "skip",
-        "name": "Estimate",
-    }
-    layout = _layout(
-        110,
-        font_size,
-        xaxis={"range": [0, 100], "ticksuffix": " %", "dtick": 10, "gridcolor": GRID},
-        yaxis={"showticklabels": False},
+    """The 95% interval as a shaded bar on a 0–100 % scale, the estimate as a line on it.
+
+    Plain HTML and CSS, not Plotly: the bar is redrawn on every change of every input, and
+    a browser lays out a few positioned boxes far faster than Plotly redraws a figure (the
+    changed-input benchmark counts that time). It is crisp at any size for the projector
+    and carries its numbers in an ``aria-label`` for screen readers.
+    """
+    # The end labels are anchored inside the scale so "100 %" never wraps or overflows.
+    anchor = {0: "0", 100: "-100%"}
+    ticks = "".join(
+        f'<span style="position:absolute;left:{t}%;white-space:nowrap;'
+        f'transform:translateX({anchor.get(t, "-50%")});">{t} %</span>'
+        for t in range(0, 101, 20)
     )
-    _show(
-        {"data": [bar, estimate], "layout": layout},
-        key,
-        f"Estimate {probability * 100:.0f} %, 95% interval {low * 100:.0f} to {high * 100:.0f} %",
+    grid = "".join(
+        f'<span style="position:absolute;left:{t}%;top:0;bottom:0;width:1px;'
+        f'background:{GRID};"></span>'
+        for t in range(10, 100, 10)
     )
+    p, lo, hi = probability * 100, low * 100, high * 100
+    label = f"Estimate {p:.0f} %, 95% interval {lo:.0f} to {hi:.0f} %"
+    height = round(font_size * 3)
+    html = (
+        f'<div role="img" aria-label="{label}" style="font-size:{font_size}px;color:{INK};'
+        'margin:0.25rem 0.9rem 1.25rem 0.9rem;">'
+        f'<div style="position:relative;height:{height}px;border:1px solid {GRID};'
+        'background:#ffffff;">'
+        f"{grid}"
+        f'<span style="position:absolute;left:{lo:.2f}%;width:{hi - lo:.2f}%;top:25%;'
+        f'height:50%;background:rgba(31,95,139,0.35);border:1px solid {LOWERS_COLOUR};">'
+        "</span>"
+        f'<span style="position:absolute;left:calc({p:.2f}% - 2px);top:8%;height:84%;'
+        f'width:4px;background:{INK};"></span>'
+        "</div>"
+        f'<div aria-hidden="true" style="position:relative;height:1.5em;margin-top:0.2em;">'
+        f"{ticks}</div></div>"
+    )
+    with st.container(key=key):
+        st.markdown(html, unsafe_allow_html=True)
 
 
 def contribution_bars(
@@ -86,7 +94,9 @@ def contribution_bars(
 ) -> None:
     """Log-odds of each predictor against the reference patient, largest at the top."""
     ordered = sorted(contributions, key=lambda c: abs(c.log_odds))
-    labels = [f"{c.label}: {c.value_text}" for c in ordered]
+    # Predictor and value on two lines: on a tablet the labels would otherwise take most
+    # of the width and squeeze the bars and their value labels into the axis text.
+    labels = [f"{c.label}<br>{c.value_text}" for c in ordered]
     values = [c.log_odds for c in ordered]
     bars = {
         "type": "bar",
@@ -102,7 +112,7 @@ def contribution_bars(
     # Room for a value label beside the longest bar, so it never reaches the row labels.
     span = max([abs(v) for v in values] + [0.5]) * 1.6
     layout = _layout(
-        60 + 44 * len(values),
+        70 + 52 * len(values),
         font_size,
         xaxis={
             "range": [-span, span],
@@ -111,10 +121,7 @@ def contribution_bars(
             "zerolinecolor": INK,
             "zerolinewidth": 2,
             "gridcolor": GRID,
-            "title": {
-                "text": "log-odds vs the reference patient<br>"
-                "(right: higher odds of a poor outcome)"
-            },
+            "title": {"text": "log-odds vs the reference patient"},
         },
         yaxis={"automargin": True},
     )
@@ -122,5 +129,8 @@ def contribution_bars(
         {"data": [bars], "layout": layout},
         key,
         "Contributions to the log-odds: "
-        + "; ".join(f"{label} {value:+.2f}" for label, value in zip(labels, values, strict=True)),
+        + "; ".join(
+            f"{c.label}: {c.value_text} {value:+.2f}"
+            for c, value in zip(ordered, values, strict=True)
+        ),
     )

@@ -237,7 +237,8 @@ def probability_details(prediction: Prediction | None, key_prefix: str) -> None:
         charts.contribution_bars(prediction.contributions, key=f"{key_prefix}_contributions")
         st.caption(
             f"{prediction.reference} Each bar is the predictor's share of the log-odds of a "
-            "poor outcome relative to that patient."
+            "poor outcome relative to that patient: to the right (orange) it raises the odds, "
+            "to the left (blue) it lowers them."
         )
 
 
