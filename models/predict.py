@@ -19,7 +19,9 @@ observed range, a category seen in fewer than :data:`RARE_CATEGORY` training pat
 doi:10.1186/s13018-021-02562-8. Nothing here is phrased as advice to operate or not.
 
 Importing this module and calling :func:`load_model` never imports Plotly; scikit-learn
-is imported only inside :func:`load_model` (to unpickle and verify the artifact).
+is imported only inside :func:`load_model` (to unpickle and verify the artifact), and NumPy
+only inside the functions that compute: the app's first paint (an empty case, no model
+needed) asks this module why there is no probability and must not pay ~0.2 s for NumPy.
 """
 
 from __future__ import annotations
@@ -30,17 +32,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-import numpy as np
-import numpy.typing as npt
-
 from models.artifact import SHIPPED_DIR, ModelIntegrityError
 from models.artifact import load as _load_verified
 from models.features import CATEGORY_TEXT, FEATURE_LABELS, FEATURES, features, value_text
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
     from scoring import CaseScores, PatientCase
 
-FloatArray = npt.NDArray[np.float64]
+    FloatArray = npt.NDArray[np.float64]
 
 PROVENANCE: Final = (
     "Fitted to a pseudo-cohort reconstructed from a 46-patient single-centre study; "
@@ -92,6 +94,8 @@ class Prediction:
 
 
 def _expit(x: FloatArray) -> FloatArray:
+    import numpy as np
+
     return np.asarray(0.5 * (1.0 + np.tanh(0.5 * x)), dtype=np.float64)
 
 
@@ -99,6 +103,8 @@ class PoorOutcomeModel:
     """A verified artifact with its manifest; predictions come from the manifest's numbers."""
 
     def __init__(self, estimator: Any, manifest: dict[str, Any], directory: Path) -> None:
+        import numpy as np
+
         self.estimator = estimator
         self.manifest = manifest
         self.directory = directory
@@ -122,10 +128,14 @@ class PoorOutcomeModel:
 
     # -- numbers ---------------------------------------------------------------------------
     def _design(self, values: Mapping[str, float]) -> FloatArray:
+        import numpy as np
+
         return np.array([float(values[n]) for n in FEATURES], dtype=np.float64)
 
     def predict_rows(self, x: npt.ArrayLike) -> tuple[FloatArray, FloatArray, FloatArray]:
         """Vectorized: rows of ``FEATURES`` values → (p, lo, hi) arrays."""
+        import numpy as np
+
         xa = np.atleast_2d(np.asarray(x, dtype=np.float64))
         design = np.column_stack([np.ones(len(xa)), xa])
         eta = design @ np.concatenate([[self.intercept], self.coef])
@@ -184,6 +194,8 @@ class PoorOutcomeModel:
 
     def warnings_rows(self, x: npt.ArrayLike) -> list[tuple[str, ...]]:
         """:meth:`warnings_for` for many rows (the batch scorer's ``model_warnings``)."""
+        import numpy as np
+
         xa = np.atleast_2d(np.asarray(x, dtype=np.float64))
         cache: dict[tuple[float, ...], tuple[str, ...]] = {}
         out = []
