@@ -1904,7 +1904,7 @@ def run_ensemble(
     seed is tried, up to ``max_tries`` seeds (default 2n). The JSON is rewritten after
     every seed, so a partial run still leaves an honest summary of what finished.
     """
-    rows: list[dict[str, object]] = []
+    rows: list[dict[str, float]] = []
     failures: list[int] = []
     t0 = time.monotonic()
     report: dict[str, object] = {}
@@ -1933,29 +1933,76 @@ def run_ensemble(
                 f"{time.monotonic() - t0:.0f} s: AUC {metrics['apparent_auc']:.3f}, "
                 f"Brier {metrics['brier']:.3f}, intercept {metrics['intercept']:.2f}"
             )
-        report = {
-            "description": (
-                "Independent pseudo-cohorts, each reproducing every printed number of Tables "
-                "1, 3 and 4 (same checks as the committed cohort), searched with different "
-                "seeds. Intercept, apparent AUC and Brier score of Table 4's model are not "
-                "pinned down by the paper: these ranges show how much they vary."
-            ),
-            "source": pub.CITATION,
-            "n_requested": n,
-            "n_cohorts": len(rows),
-            "failed_seeds": failures,
-            "search": {
-                k2: v for k2, v in _config_kwargs(base).items() if k2 not in ("seed", "label")
-            },
-            "intercept": _summary([float(r["intercept"]) for r in rows]) if rows else None,  # type: ignore[arg-type]
-            "apparent_auc": _summary([float(r["apparent_auc"]) for r in rows]) if rows else None,  # type: ignore[arg-type]
-            "brier": _summary([float(r["brier"]) for r in rows]) if rows else None,  # type: ignore[arg-type]
-            "cohorts": rows,
+        search_settings = {
+            k2: v for k2, v in _config_kwargs(base).items() if k2 not in ("seed", "label")
         }
-        if committed is not None and committed.exists():
-            report["committed_cohort"] = apparent_metrics(pd.read_csv(committed))
+        report = _ensemble_report(rows, failures, n, search_settings, committed)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return report
+
+
+def _ensemble_report(
+    rows: list[dict[str, float]],
+    failures: list[int],
+    n_requested: int,
+    search_settings: Mapping[str, object],
+    committed: Path | None,
+    parts: list[dict[str, object]] | None = None,
+) -> dict[str, object]:
+    report: dict[str, object] = {
+        "description": (
+            "Independent pseudo-cohorts, each reproducing every printed number of Tables "
+            "1, 3 and 4 (same checks as the committed cohort), searched with different "
+            "seeds. Intercept, apparent AUC and Brier score of Table 4's model are not "
+            "pinned down by the paper: these ranges show how much they vary."
+        ),
+        "source": pub.CITATION,
+        "n_requested": n_requested,
+        "n_cohorts": len(rows),
+        "failed_seeds": failures,
+        "search": dict(search_settings),
+        "intercept": _summary([r["intercept"] for r in rows]) if rows else None,
+        "apparent_auc": _summary([r["apparent_auc"] for r in rows]) if rows else None,
+        "brier": _summary([r["brier"] for r in rows]) if rows else None,
+        "cohorts": rows,
+    }
+    if parts is not None:
+        report["parts"] = parts
+    if committed is not None and committed.exists():
+        report["committed_cohort"] = apparent_metrics(pd.read_csv(committed))
+    return report
+
+
+def merge_ensembles(
+    paths: Sequence[Path], out: Path, committed: Path | None = DEFAULT_OUT
+) -> dict[str, object]:
+    """Combine ensemble runs made with the same search settings and disjoint seeds.
+
+    Lets the ensemble be searched in several sittings (or processes) and summarized once;
+    refuses runs whose settings differ or whose seeds overlap, since either would make the
+    ranges mean something else.
+    """
+    rows: list[dict[str, float]] = []
+    failures: list[int] = []
+    parts: list[dict[str, object]] = []
+    settings: dict[str, object] | None = None
+    for path in paths:
+        part = json.loads(path.read_text(encoding="utf-8"))
+        if settings is None:
+            settings = part["search"]
+        elif part["search"] != settings:
+            raise ValueError(f"{path}: search settings differ from the first run's")
+        rows += part["cohorts"]
+        failures += part["failed_seeds"]
+        seeds = [int(r["seed"]) for r in part["cohorts"]] + list(part["failed_seeds"])
+        parts.append({"file": path.name, "n_cohorts": part["n_cohorts"], "seeds": sorted(seeds)})
+    all_seeds = [int(r["seed"]) for r in rows] + failures
+    if len(set(all_seeds)) != len(all_seeds):
+        raise ValueError("the runs share seeds: their cohorts are not independent")
+    report = _ensemble_report(rows, failures, len(rows), settings or {}, committed, parts)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return report
 
 
@@ -2204,6 +2251,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--ensemble-out", type=Path, default=DEFAULT_ENSEMBLE_OUT)
     parser.add_argument(
+        "--merge-ensembles",
+        type=Path,
+        nargs="+",
+        metavar="JSON",
+        help="combine ensemble runs (same settings, disjoint seeds) into --ensemble-out",
+    )
+    parser.add_argument(
         "--evidence", action="store_true", help="re-establish which level coding fits Table 4"
     )
     parser.add_argument("--evidence-budget", type=float, default=300.0, help="seconds per coding")
@@ -2216,6 +2270,10 @@ def run(args: argparse.Namespace) -> int:
         checks = verify(pd.read_csv(args.check))
         print(format_checks(checks))
         return 0 if all(c.ok for c in checks) else 1
+    if args.merge_ensembles:
+        merged = merge_ensembles(args.merge_ensembles, args.ensemble_out)
+        print(json.dumps({k: merged[k] for k in ("n_cohorts", "failed_seeds")}, indent=2))
+        return 0
     if args.smoke:
         problems = smoke(args.seed)
         for p in problems:
