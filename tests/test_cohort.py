@@ -217,6 +217,26 @@ def test_coding_evidence_file() -> None:
         assert row["ci_high"] / row["ci_low"] > 20.32 / 1.23  # always wider than printed
 
 
+def test_ensemble_summary_file() -> None:
+    summary = json.loads((cohort.DATA_DIR / "ensemble_summary.json").read_text(encoding="utf-8"))
+    rows = summary["cohorts"]
+    assert summary["n_cohorts"] == len(rows) >= 1
+    seeds = [c["seed"] for c in rows] + summary["failed_seeds"]
+    assert len(set(seeds)) == len(seeds)  # every seed tried once
+    assert cohort.DEFAULT_SEED not in seeds  # independent of the committed cohort
+    for key in ("intercept", "apparent_auc", "brier"):
+        values = [c[key] for c in rows]
+        s = summary[key]
+        assert s["min"] == pytest.approx(min(values))
+        assert s["max"] == pytest.approx(max(values))
+        assert s["min"] <= s["median"] <= s["max"]
+    assert 0.5 < summary["apparent_auc"]["min"] <= summary["apparent_auc"]["max"] < 1.0
+    for part in summary["parts"]:
+        assert part["n_cohorts"] <= len(part["seeds"])
+    # The committed cohort's own metrics are recomputed from the CSV, not copied.
+    assert summary["committed_cohort"] == pytest.approx(cohort.apparent_metrics(COMMITTED))
+
+
 def test_check_command_prints_the_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["reconstruct", "--check", str(cohort.DEFAULT_OUT)]) == 0
     out = capsys.readouterr().out
