@@ -209,12 +209,22 @@ def test_coding_evidence_file() -> None:
     evidence = json.loads((cohort.DATA_DIR / "coding_evidence.json").read_text(encoding="utf-8"))
     results = evidence["results"]
     assert set(results) == set(cohort.CODINGS)
+    # Level row alone (the fields the model card reads) and all of Table 4.
     assert results["ordinal"]["reached_table4_level_row"] is True
-    assert results["binary_ctj"]["reached_table4_level_row"] is False
-    assert results["two_dummies"]["reached_table4_level_row"] is False
+    assert results["ordinal"]["full_table4"]["reached"] is True
     for coding in ("binary_ctj", "two_dummies"):
-        row = results[coding]["best_level_row"]
-        assert row["ci_high"] / row["ci_low"] > 20.32 / 1.23  # always wider than printed
+        for entry in (results[coding], results[coding]["full_table4"]):
+            assert entry.get("reached_table4_level_row", entry.get("reached")) is False, coding
+            assert entry["worst_error_in_tolerance_units"] > 1.0
+            row = entry["best_level_row"]
+            assert row["ci_high"] / row["ci_low"] > 20.32 / 1.23  # wider than printed
+    assert evidence["answer"].startswith("Only the ordinal coding")
+    # The context numbers are the Woolf SEs of Table 3's counts.
+    context = evidence["context_unadjusted_se"]
+    assert context["two_dummies_ctj_vs_upper"] == pytest.approx(
+        (1 / 12 + 1 / 7 + 1 / 1 + 1 / 8) ** 0.5, abs=1e-4
+    )
+    assert context["two_dummies_ctj_vs_upper"] > evidence["table4_level_row"]["se_log_or_implied"]
 
 
 def test_ensemble_summary_file() -> None:
