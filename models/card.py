@@ -779,10 +779,17 @@ def ensemble_ranges(summary: Any, manifest: Manifest | None = None) -> JsonSumma
     except (KeyError, TypeError, ValueError):
         flat = [{"Quantity": k, "Value": v} for k, v in _flatten(summary)]
         return JsonSummary("The ensemble summary has an unexpected layout; as stored:", flat)
+    failed = summary.get("failed_seeds") or []
+    budget = (summary.get("search") or {}).get("time_budget_s")
+    within = f"within the search's {float(budget):g} s budget" if budget else "in time"
+    tried = (
+        f"{n + len(failed)} seeds tried, {len(failed)} found none {within}"
+        if failed
+        else f"of {requested} searched with different seeds"
+    )
     sentence = (
-        f"{n} independent pseudo-cohort{'s' if n != 1 else ''} (of {requested} searched with "
-        "different seeds), each reproducing every printed number of Tables 1, 3 and 4. The "
-        "odds ratios vary little "
+        f"{n} independent pseudo-cohort{'s' if n != 1 else ''} ({tried}), each reproducing "
+        "every printed number of Tables 1, 3 and 4. The odds ratios vary little "
         "because Table 4 was part of the target; the intercept, apparent AUC and Brier score "
         "are not pinned down by the paper, and their range is the honest statement of them."
     )

@@ -1995,6 +1995,9 @@ def merge_ensembles(
             raise ValueError(f"{path}: search settings differ from the first run's")
         rows += part["cohorts"]
         failures += part["failed_seeds"]
+        if part.get("parts"):  # an earlier merge: keep the runs it was made of
+            parts += part["parts"]
+            continue
         seeds = [int(r["seed"]) for r in part["cohorts"]] + list(part["failed_seeds"])
         parts.append({"file": path.name, "n_cohorts": part["n_cohorts"], "seeds": sorted(seeds)})
     all_seeds = [int(r["seed"]) for r in rows] + failures

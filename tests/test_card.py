@@ -365,8 +365,21 @@ def test_ensemble_ranges_from_the_summary_and_the_shipped_values(manifest):
     )
     assert rows[f"Odds ratio: {pub.TABLE4[3].label}"]["Median"] == "5.00"
     assert "25 independent pseudo-cohorts" in summary.sentence
-    assert "thin" not in summary.sentence
-    assert "thin" in card.ensemble_ranges(made_up_ensemble(3)).sentence
+    assert "range is thin" not in summary.sentence
+    assert "range is thin" in card.ensemble_ranges(made_up_ensemble(3)).sentence
+
+
+def test_ensemble_sentence_counts_the_seeds_that_found_no_cohort():
+    """A seed that missed its time budget is part of the honest count, not hidden."""
+    summary = made_up_ensemble(20) | {
+        "failed_seeds": [101, 102, 103],
+        "search": {"time_budget_s": 240.0},
+    }
+    sentence = card.ensemble_ranges(summary).sentence
+    assert sentence.startswith(
+        "20 independent pseudo-cohorts (23 seeds tried, 3 found none within the search's "
+        "240 s budget)"
+    )
 
 
 @pytest.mark.skipif(not card.CODING_EVIDENCE_JSON.is_file(), reason="not committed yet")
@@ -388,4 +401,4 @@ def test_committed_ensemble_summary_is_consistent_and_honest_about_its_size():
         assert data[key]["max"] == pytest.approx(max(values))
     sentence = card.ensemble_ranges(data).sentence
     assert "unexpected layout" not in sentence
-    assert ("thin" in sentence) is (data["n_cohorts"] < card.MIN_ENSEMBLE)
+    assert ("range is thin" in sentence) is (data["n_cohorts"] < card.MIN_ENSEMBLE)

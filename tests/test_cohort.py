@@ -7,6 +7,7 @@ CSV on every run, one test per printed number, named by table and row.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -245,6 +246,52 @@ def test_ensemble_summary_file() -> None:
         assert part["n_cohorts"] <= len(part["seeds"])
     # The committed cohort's own metrics are recomputed from the CSV, not copied.
     assert summary["committed_cohort"] == pytest.approx(cohort.apparent_metrics(COMMITTED))
+
+
+def _run_part(seeds: list[int], failed: list[int], budget: float = 240.0) -> dict[str, object]:
+    rows = [
+        {"seed": s, "intercept": -2.0 - s / 100, "apparent_auc": 0.8, "brier": 0.1} for s in seeds
+    ]
+    return {
+        "n_cohorts": len(rows),
+        "cohorts": rows,
+        "failed_seeds": failed,
+        "search": {"time_budget_s": budget},
+    }
+
+
+def _write(path: Path, data: dict[str, object]) -> None:
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_merge_keeps_every_run_and_flattens_an_earlier_merge(tmp_path: Path) -> None:
+    """Merging a merged summary with new runs keeps the original runs as parts, so the
+    committed file always says which seeds were tried in which run."""
+    a, b, c = tmp_path / "a.json", tmp_path / "b.json", tmp_path / "c.json"
+    _write(a, _run_part([1, 2], [3]))
+    _write(b, _run_part([4], [5, 6]))
+    _write(c, _run_part([7, 8], []))
+    first = cohort.merge_ensembles([a, b], tmp_path / "merged.json", committed=None)
+    assert first["n_cohorts"] == 3
+    assert first["failed_seeds"] == [3, 5, 6]
+    again = cohort.merge_ensembles(
+        [tmp_path / "merged.json", c], tmp_path / "merged2.json", committed=None
+    )
+    assert again["n_cohorts"] == 5
+    assert [p["file"] for p in again["parts"]] == ["a.json", "b.json", "c.json"]
+    assert again["intercept"]["min"] == pytest.approx(-2.08)
+
+
+def test_merge_refuses_shared_seeds_and_different_settings(tmp_path: Path) -> None:
+    a, b, c = tmp_path / "a.json", tmp_path / "b.json", tmp_path / "c.json"
+    _write(a, _run_part([1, 2], [3]))
+    _write(b, _run_part([3], []))
+    _write(c, _run_part([9], [], budget=60.0))
+    with pytest.raises(ValueError, match="share seeds"):
+        cohort.merge_ensembles([a, b], tmp_path / "out.json", committed=None)
+    with pytest.raises(ValueError, match="settings differ"):
+        cohort.merge_ensembles([a, c], tmp_path / "out.json", committed=None)
+    assert not (tmp_path / "out.json").exists()
 
 
 def test_check_command_prints_the_table(capsys: pytest.CaptureFixture[str]) -> None:
