@@ -8,6 +8,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from app_pages.ui.notice import INTENDED_USE, PRIVACY
+
 HERE = Path(__file__).resolve().parent
 
 # No page or navigation icons: Streamlit turns a page's Material icon into the favicon and
@@ -24,9 +26,5 @@ page = st.navigation(
     ],
     position="top",
 )
-st.caption(
-    "Decision support for reviewing palliative surgery of a cervical spine metastasis: "
-    "published scores and a reconstructed model. It informs the team's judgment; it does "
-    "not decide whether to operate. Patient values stay in this browser session."
-)
+st.caption(f"{INTENDED_USE} {PRIVACY}")
 page.run()

@@ -41,7 +41,26 @@ case_state.sync_from_widgets()
 scored = scored_case()
 scored_inputs = dict(case_state.inputs())
 
-example_column, reset_column = st.columns([3, 1], vertical_alignment="bottom")
+# The example chooser sits above both columns but is drawn after the metrics: the browser
+# fetches each kind of element's code when it first sees one, a few files at a time, so the
+# metrics go first and a cold start shows numbers before the selectbox's code has arrived.
+chooser_row = st.container(key="chooser_row")
+inputs_column, results_column = st.columns([1.1, 1], gap="medium")
+results_panel = results_column.container(key="results_panel")
+
+with results_panel:
+    results.errors_box(scored.build.errors)
+    for column, result in zip(st.columns(3), scored.scores.scores, strict=True):
+        with column:
+            results.score_metric(result)
+    status, prediction = prediction_for(scored)
+    probability_panel = st.container(key="probability_panel")
+    with probability_panel:
+        results.probability_metric(status, prediction, scored.build.case)
+        results.model_quality(status)
+        results.model_warnings(prediction)
+
+example_column, reset_column = chooser_row.columns([3, 1], vertical_alignment="bottom")
 with example_column:
     st.selectbox(
         "Load an example case",
@@ -57,22 +76,7 @@ with example_column:
 with reset_column:
     st.button("Reset case", key="calc_reset", on_click=_reset, width="stretch")
 if note := st.session_state.get(case_state.EXAMPLE_NOTE_KEY):
-    st.info(note)
-
-inputs_column, results_column = st.columns([1.1, 1], gap="medium")
-results_panel = results_column.container(key="results_panel")
-
-with results_panel:
-    results.errors_box(scored.build.errors)
-    for column, result in zip(st.columns(3), scored.scores.scores, strict=True):
-        with column:
-            results.score_metric(result)
-    status, prediction = prediction_for(scored)
-    probability_panel = st.container(key="probability_panel")
-    with probability_panel:
-        results.probability_metric(status, prediction, scored.build.case)
-        results.model_quality(status)
-        results.model_warnings(prediction)
+    chooser_row.info(note)
 
 with inputs_column, st.container(key="inputs_panel"):
     with st.container(border=True):

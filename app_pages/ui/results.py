@@ -26,11 +26,6 @@ if TYPE_CHECKING:
 SCORE_LABELS: Final = {"tokuhashi": "Revised Tokuhashi", "katagiri": "New Katagiri", "sins": "SINS"}
 PROBABILITY_LABEL: Final = "Poor-outcome probability"
 NOTHING: Final = "—"
-INTENDED_USE: Final = (
-    "Decision support for reviewing palliative surgery of a cervical spine metastasis: "
-    "published scores and a reconstructed model. It informs the team's judgment; it does "
-    "not decide whether to operate."
-)
 _STATUS_TEXT: Final = {
     Status.MET: "✓ Met",
     Status.NOT_MET: "✗ Not met",

@@ -15,6 +15,7 @@ from enum import Enum
 import pytest
 from playwright.sync_api import Browser, expect
 
+from app_pages.ui.notice import INTENDED_USE
 from scoring import PatientCase
 from scoring.case import FIELD_NAMES
 from scoring.labs import LabValue
@@ -103,6 +104,30 @@ def test_no_horizontal_scroll_on_tablet(session: AppPage, page_name: str) -> Non
     size = session.scroll_size()
     assert size["scrollWidth"] <= size["clientWidth"], f"{page_name} at 1024×768: {size}"
     assert size["docScrollWidth"] <= size["docClientWidth"], f"{page_name} at 1024×768: {size}"
+
+
+# What a user sees on arriving at a page: scrolled to the top, the notice's centre is the
+# notice itself, not the fixed header drawn over it.
+UNCOVERED_JS = """
+(el) => {
+  window.scrollTo(0, 0);
+  document.querySelector('[data-testid="stMain"]')?.scrollTo(0, 0);
+  const box = el.getBoundingClientRect();
+  const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+  return {covered: !el.contains(hit), top: box.top, by: hit ? hit.outerHTML.slice(0, 80) : ''};
+}
+"""
+
+
+@pytest.mark.parametrize("page_name", [CALCULATOR, TUMOR_BOARD])
+def test_intended_use_notice_is_not_under_the_header(session: AppPage, page_name: str) -> None:
+    """The app states its intended use as the first line of every page; a header drawn
+    over it would make the statement invisible exactly where it is needed."""
+    session.go_to_page(page_name)
+    notice = session.page.get_by_test_id("stCaptionContainer").filter(has_text=INTENDED_USE)
+    expect(notice).to_have_count(1)
+    seen = notice.evaluate(UNCOVERED_JS)
+    assert not seen["covered"], f"{page_name}: notice at y={seen['top']} is under {seen['by']}"
 
 
 # Key numbers and the metric labels naming them must be shown whole: an input that shows
