@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_pages.ui.model_card_parts import MODEL_DIR_ENV
+from app_pages.ui.model import MODEL_DIR_ENV
 from models import card
 from models import published as pub
 from models.artifact import ARTIFACT_NAME, MANIFEST_NAME, SHIPPED_DIR

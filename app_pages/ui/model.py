@@ -51,7 +51,9 @@ def model_directory() -> Path | None:
 
 
 @st.cache_resource(show_spinner="Loading and verifying the poor-outcome model…")
-def _load(directory: str | None) -> PoorOutcomeModel:
+def cached_model(directory: str | None) -> PoorOutcomeModel:
+    """The verified model for ``directory`` (None: the shipped one), one copy per server
+    shared by every page; raises what ``load_model`` raises (and caches nothing then)."""
     from models.predict import load_model
 
     return load_model(None if directory is None else Path(directory))
@@ -100,7 +102,7 @@ def loaded() -> ModelStatus:
         return ModelStatus(None, f"The poor-outcome model is not installed ({exc}).", None)
     directory = model_directory()
     try:
-        model = _load(None if directory is None else str(directory))
+        model = cached_model(None if directory is None else str(directory))
     except Exception as exc:  # a refused or broken artifact must not take the scores down
         return _refused(exc, PROVENANCE)
     return ModelStatus(model, None, model.provenance)

@@ -11,23 +11,19 @@ page never pays for them. Charts are static (no zoom or pan), like the calculato
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import streamlit as st
 
+from app_pages.ui.model import cached_model, model_directory
 from models.card import fmt
 
 if TYPE_CHECKING:
     from models.predict import PoorOutcomeModel
     from models.validate import ValidationResult
 
-#: The same variable the calculator's model loader reads (a department's own model
-#: directory, or a test's deliberately corrupted copy).
-MODEL_DIR_ENV: Final = "CALC_MODEL_DIR"
 INK: Final = "#14202b"
 MODEL_COLOUR: Final = "#1f5f8b"
 IDEAL_COLOUR: Final = "#7a8894"
@@ -208,28 +204,21 @@ class CardModel:
     provenance: str | None
 
 
-@st.cache_resource(show_spinner="Loading and verifying the poor-outcome model…")
-def _load(directory: str | None) -> PoorOutcomeModel:
-    from models.predict import load_model
-
-    return load_model(None if directory is None else Path(directory))
-
-
 def card_model() -> CardModel:
     """Load and verify the model (once per server and directory); never raises.
 
-    Why the card has its own loader: its refusal message differs from the calculator's
-    (here the published tables stay on screen), and it must not break when the
-    calculator's loading strategy changes. Only successes are cached, so a repaired
-    artifact is picked up on the next run.
+    Why its own messages: a refusal here leaves the published tables on screen, so it is
+    worded for the card. The model itself is the calculator's cached copy (one per server),
+    and only successes are cached, so a repaired artifact is picked up on the next run.
     """
     try:
         from models.predict import PROVENANCE, ModelIntegrityError
     except ImportError as exc:
         return CardModel(None, f"The model code is not installed ({exc}).", None)
-    directory = os.environ.get(MODEL_DIR_ENV) or None
+    where = model_directory()
+    directory = None if where is None else str(where)
     try:
-        model = _load(directory)
+        model = cached_model(directory)
     except ModelIntegrityError as exc:
         return CardModel(None, f"The model artifact was refused: {exc}", PROVENANCE)
     except Exception as exc:  # any other load failure must leave the published card readable
