@@ -181,30 +181,11 @@ def main() -> int:
             size = src.stat().st_size / 1e6
             chunk = str(args.chunk_size)
             out = str(Path(tmp) / "out.csv")
+            scorer_args = [str(src), "-o", out, "--quiet", "--chunk-size", chunk]
             commands = {
                 "floor (pandas r+w)": [python, "-c", FLOOR, str(src), out, chunk],
-                "scoring.batch": [
-                    python,
-                    "-c",
-                    SCORER,
-                    str(src),
-                    "-o",
-                    out,
-                    "--quiet",
-                    "--chunk-size",
-                    chunk,
-                ],
-                "cli.py score": [
-                    python,
-                    "cli.py",
-                    "score",
-                    str(src),
-                    "-o",
-                    out,
-                    "--quiet",
-                    "--chunk-size",
-                    chunk,
-                ],
+                "scoring.batch": [python, "-c", SCORER, *scorer_args],
+                "cli.py score": [python, "cli.py", "score", *scorer_args],
             }
             floor = None
             for name, cmd in commands.items():

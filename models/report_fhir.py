@@ -51,15 +51,16 @@ def _points(value: int) -> dict[str, Any]:
     return {"value": value, "unit": "points"}
 
 
+def _points_value(exact: int | None, low: int, high: int) -> dict[str, Any]:
+    """``value[x]`` of a score or an item: the points when known, else the range they span."""
+    if exact is not None:
+        return {"valueInteger": exact}
+    return {"valueRange": {"low": _points(low), "high": _points(high)}}
+
+
 def _item_component(item: ItemLine) -> dict[str, Any]:
     component: dict[str, Any] = {"code": {"text": item.label}}
-    if item.points is not None:
-        component["valueInteger"] = item.points
-    else:
-        component["valueRange"] = {
-            "low": _points(item.points_min),
-            "high": _points(item.points_max),
-        }
+    component |= _points_value(item.points, item.points_min, item.points_max)
     if item.finding:
         component["interpretation"] = [{"text": item.finding}]
     return component
@@ -74,13 +75,7 @@ def _observation(section: ScoreSection, report: CaseReport) -> dict[str, Any]:
         "subject": {"reference": f"#{PATIENT_ID}"},
         "effectiveDateTime": report.generated_text,
     }
-    if section.total is not None:
-        observation["valueInteger"] = section.total
-    else:
-        observation["valueRange"] = {
-            "low": _points(section.total_min),
-            "high": _points(section.total_max),
-        }
+    observation |= _points_value(section.total, section.total_min, section.total_max)
     observation["interpretation"] = [{"text": f"Band: {section.band_text}"}]
     notes = [f"{section.total_text}"]
     if section.status_text:

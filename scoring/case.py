@@ -59,6 +59,11 @@ def _field(title: str, allowed: str, description: str) -> Any:
     )
 
 
+def _coded(title: str, vocabulary: type[CodedEnum], description: str) -> Any:
+    """A field whose allowed values are its vocabulary's codes, read from the enum itself."""
+    return _field(title, ", ".join(member.value for member in vocabulary), description)
+
+
 def _lab(title: str) -> Any:
     spec = ANALYTE_BY_FIELD[title]
     units = " or ".join(f"{r.unit.value} ({r.low}–{r.high})" for r in spec.units)
@@ -76,7 +81,7 @@ class PatientCase(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
     # Patient
-    sex: Sex | None = _field("Sex", "male, female", "Sex; a predictor of the cohort model.")
+    sex: Sex | None = _coded("Sex", Sex, "Sex; a predictor of the cohort model.")
     age_years: Annotated[StrictInt, Field(ge=18, le=120)] | None = _field(
         "Age (years)", "18–120", "Age at the time of surgery, in whole years."
     )
@@ -87,14 +92,14 @@ class PatientCase(BaseModel):
         "Feeds SINS location and the model's lesion level (C1–C2 upper, C3–C6 middle, "
         "C7–T1 cervicothoracic junction).",
     )
-    escc_grade: BilskyGrade | None = _field(
+    escc_grade: BilskyGrade | None = _coded(
         "Bilsky ESCC grade",
-        "0, 1a, 1b, 1c, 2, 3",
+        BilskyGrade,
         "Epidural spinal cord compression on axial T2 MRI; recorded for the case, not scored.",
     )
     # Neurology and performance
-    frankel: FrankelGrade | None = _field(
-        "Frankel grade", "A, B, C, D, E", "Feeds Tokuhashi's palsy item and the model."
+    frankel: FrankelGrade | None = _coded(
+        "Frankel grade", FrankelGrade, "Feeds Tokuhashi's palsy item and the model."
     )
     kps: Annotated[StrictInt, Field(ge=10, le=100, multiple_of=10)] | None = _field(
         "Karnofsky performance status (%)",
@@ -125,14 +130,14 @@ class PatientCase(BaseModel):
         "1–29",
         "Number of vertebral bodies with metastasis, the main lesion included.",
     )
-    major_organ_mets: MajorOrganMets | None = _field(
+    major_organ_mets: MajorOrganMets | None = _coded(
         "Major internal organ metastases",
-        "none, removable, unremovable",
+        MajorOrganMets,
         "Lungs, liver, kidneys, brain (Tokuhashi).",
     )
-    visceral_mets: VisceralMets | None = _field(
+    visceral_mets: VisceralMets | None = _coded(
         "Visceral metastases",
-        "none, nodular, disseminated",
+        VisceralMets,
         "Katagiri: nodular visceral or brain = nodular; pleural, peritoneal or leptomeningeal "
         "dissemination = disseminated.",
     )
@@ -144,25 +149,25 @@ class PatientCase(BaseModel):
     calcium: LabValue | None = _lab("calcium")
     bilirubin: LabValue | None = _lab("bilirubin")
     # SINS findings (location comes from the level)
-    sins_pain: SinsPain | None = _field(
+    sins_pain: SinsPain | None = _coded(
         "SINS pain",
-        "mechanical, occasional, none",
+        SinsPain,
         "Mechanical: relief when recumbent and/or pain with movement or loading of the spine.",
     )
-    sins_bone_lesion: SinsBoneLesion | None = _field(
-        "SINS bone lesion", "lytic, mixed, blastic", "Lesion quality on CT."
+    sins_bone_lesion: SinsBoneLesion | None = _coded(
+        "SINS bone lesion", SinsBoneLesion, "Lesion quality on CT."
     )
-    sins_alignment: SinsAlignment | None = _field(
-        "SINS alignment", "subluxation, deformity, normal", "Radiographic spinal alignment."
+    sins_alignment: SinsAlignment | None = _coded(
+        "SINS alignment", SinsAlignment, "Radiographic spinal alignment."
     )
-    sins_collapse: SinsCollapse | None = _field(
+    sins_collapse: SinsCollapse | None = _coded(
         "SINS vertebral body collapse",
-        "gt50, lt50, none_gt50_involved, none",
+        SinsCollapse,
         "Exactly 50 % has no category and is not accepted.",
     )
-    sins_posterolateral: SinsPosterolateral | None = _field(
+    sins_posterolateral: SinsPosterolateral | None = _coded(
         "SINS posterolateral involvement",
-        "bilateral, unilateral, none",
+        SinsPosterolateral,
         "Facet, pedicle or costovertebral joint fracture or replacement with tumor.",
     )
     # Indications (seed 000 Methods; seed 004)

@@ -19,6 +19,7 @@ from typing import Any
 from streamlit.testing.v1 import AppTest
 
 from scoring import CaseScores, PatientCase, ScoreResult, score_case
+from tests.conftest import COMPLETE
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 BOARD = "app_pages/tumor_board.py"
@@ -55,32 +56,14 @@ SI_UNITS = {
     "bilirubin": "umol/L",
 }
 
-#: A complete case as the widgets hold it (codes, whole numbers, booleans, lab numbers).
+#: The complete case of the domain tests (``tests.conftest.COMPLETE``) as the widgets hold
+#: it (lab numbers without their unit, which is the page's unit system), plus the fields
+#: only the page asks for.
 FULL: dict[str, Any] = {
-    "sex": "male",
-    "age_years": 67,
-    "lesion_level": "C5",
+    name: float(value["value"]) if isinstance(value, dict) else value
+    for name, value in COMPLETE.items()
+} | {
     "escc_grade": "2",
-    "frankel": "D",
-    "kps": 60,
-    "ecog": 3,
-    "primary_tumor": "thyroid",
-    "previous_chemotherapy": False,
-    "extraspinal_bone_mets": 0,
-    "vertebral_body_mets": 1,
-    "major_organ_mets": "none",
-    "visceral_mets": "none",
-    "crp": 0.1,
-    "ldh": 180.0,
-    "albumin": 4.0,
-    "platelets": 220.0,
-    "calcium": 9.2,
-    "bilirubin": 0.6,
-    "sins_pain": "mechanical",
-    "sins_bone_lesion": "lytic",
-    "sins_alignment": "normal",
-    "sins_collapse": "lt50",
-    "sins_posterolateral": "unilateral",
     "progressive_neurological_deficit": True,
     "intractable_pain": False,
     "impaired_consciousness_cerebral_mets": False,

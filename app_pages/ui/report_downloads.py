@@ -16,6 +16,7 @@ source of the three formats.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Final
 
@@ -32,9 +33,48 @@ LABEL_HELP: Final = (
     "the downloaded files; the app does not save or log it. The reports add no other "
     "identifier."
 )
-PDF_MIME: Final = "application/pdf"
-HTML_MIME: Final = "text/html"
-FHIR_MIME: Final = "application/fhir+json"
+
+
+@dataclass(frozen=True, slots=True)
+class ReportFormat:
+    """One download button: what it is called, how its file is named and typed."""
+
+    code: str
+    label: str
+    suffix: str
+    mime: str
+    icon: str
+    help: str
+
+
+PDF: Final = ReportFormat(
+    "pdf",
+    "PDF",
+    ".pdf",
+    "application/pdf",
+    ":material/picture_as_pdf:",
+    "One A4 page: inputs, scores, probability with its interval, provenance.",
+)
+HTML: Final = ReportFormat(
+    "html",
+    "HTML",
+    ".html",
+    "text/html",
+    ":material/description:",
+    "A self-contained page that prints like the PDF.",
+)
+FHIR: Final = ReportFormat(
+    "fhir",
+    "FHIR",
+    ".fhir.json",
+    "application/fhir+json",
+    ":material/data_object:",
+    "A FHIR R4 RiskAssessment with the three scores as contained Observations.",
+)
+NO_PDF_HELP: Final = (
+    "The PDF needs the DejaVu Sans font (fonts-dejavu-core), which is not installed here; "
+    "the HTML report prints the same content."
+)
 
 
 def render_report_downloads(
@@ -104,44 +144,18 @@ def render_report_downloads(
 
         stem = file_stem(generated)
         has_pdf = pdf_available()
-        pdf_column, html_column, fhir_column = st.columns(3)
-        with pdf_column:
-            st.download_button(
-                "PDF",
-                data=pdf_bytes,
-                file_name=f"{stem}.pdf",
-                mime=PDF_MIME,
-                key=f"{key_prefix}_download_pdf",
-                on_click="ignore",
-                icon=":material/picture_as_pdf:",
-                disabled=not has_pdf,
-                help="One A4 page: inputs, scores, probability with its interval, provenance."
-                if has_pdf
-                else "The PDF needs the DejaVu Sans font (fonts-dejavu-core), which is not "
-                "installed here; the HTML report prints the same content.",
-                width="stretch",
-            )
-        with html_column:
-            st.download_button(
-                "HTML",
-                data=html_bytes,
-                file_name=f"{stem}.html",
-                mime=HTML_MIME,
-                key=f"{key_prefix}_download_html",
-                on_click="ignore",
-                icon=":material/description:",
-                help="A self-contained page that prints like the PDF.",
-                width="stretch",
-            )
-        with fhir_column:
-            st.download_button(
-                "FHIR",
-                data=fhir_bytes,
-                file_name=f"{stem}.fhir.json",
-                mime=FHIR_MIME,
-                key=f"{key_prefix}_download_fhir",
-                on_click="ignore",
-                icon=":material/data_object:",
-                help="A FHIR R4 RiskAssessment with the three scores as contained Observations.",
-                width="stretch",
-            )
+        files = ((PDF, pdf_bytes, has_pdf), (HTML, html_bytes, True), (FHIR, fhir_bytes, True))
+        for column, (fmt, data, available) in zip(st.columns(3), files, strict=True):
+            with column:
+                st.download_button(
+                    fmt.label,
+                    data=data,
+                    file_name=f"{stem}{fmt.suffix}",
+                    mime=fmt.mime,
+                    key=f"{key_prefix}_download_{fmt.code}",
+                    on_click="ignore",
+                    icon=fmt.icon,
+                    disabled=not available,
+                    help=fmt.help if available else NO_PDF_HELP,
+                    width="stretch",
+                )
