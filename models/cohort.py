@@ -68,6 +68,7 @@ from scipy.stats import chi2_contingency, mannwhitneyu
 
 from models import published as pub
 from models.logit import Z_95, FloatArray, LogitError, fit_logit
+from models.validate import auc, brier
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -1862,15 +1863,10 @@ def apparent_metrics(frame: pd.DataFrame) -> dict[str, float]:
     fitted = fit_logit(x, y, feature_names=names)
     eta = fitted.intercept + x @ fitted.coef
     prob = 1.0 / (1.0 + np.exp(-eta))
-    pos, neg = prob[y == 1], prob[y == 0]
-    auc = float(
-        ((pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum())
-        / (pos.size * neg.size)
-    )
     out = {
         "intercept": fitted.intercept,
-        "apparent_auc": auc,
-        "brier": float(np.mean((prob - y) ** 2)),
+        "apparent_auc": auc(y, prob),
+        "brier": brier(y, prob),
     }
     for name, b in zip(names, fitted.coef, strict=True):
         out[f"coef_{name}"] = float(b)

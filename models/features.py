@@ -30,28 +30,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
-from models.published import FEATURE_CODING, FRANKEL_CODE, LESION_LEVEL_CODE
+from models.published import FEATURE_CODING, FRANKEL_CODE, LESION_LEVEL_CODE, TABLE4
+from models.published import FEATURES as PUBLISHED_FEATURES
 from scoring.case import PatientCase, Sex
 
 if TYPE_CHECKING:
     from scoring import CaseScores
 
 #: Predictors in Table 4 order; the manifest, the artifact and every row use this order.
-FEATURES: Final[tuple[str, ...]] = (
-    "male",
-    "revised_tokuhashi",
-    "new_katagiri",
-    "lesion_level",
-    "frankel_grade",
-)
+FEATURES: Final[tuple[str, ...]] = tuple(PUBLISHED_FEATURES)
 #: Short labels as Table 4 prints them.
-FEATURE_LABELS: Final[Mapping[str, str]] = {
-    "male": "Sex (male)",
-    "revised_tokuhashi": "Revised Tokuhashi score",
-    "new_katagiri": "New Katagiri score",
-    "lesion_level": "Level of the main lesion",
-    "frankel_grade": "Frankel grade at baseline",
-}
+FEATURE_LABELS: Final[Mapping[str, str]] = {row.feature: row.label for row in TABLE4}
 #: How each predictor is coded (the published transcription, one source of truth).
 CODING: Final[Mapping[str, str]] = dict(FEATURE_CODING)
 #: Cohort-file codes of the two ordinal predictors.

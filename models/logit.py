@@ -36,7 +36,7 @@ BoolArray = npt.NDArray[np.bool_]
 Z_95 = 1.959963984540054
 #: |linear predictor| beyond which a fitted probability is 0 or 1 to double precision
 #: (expit(30) = 1 − 9e−14): coefficients that push observations there signal separation.
-_ETA_SEPARATION = 30.0
+ETA_SEPARATION = 30.0
 
 
 class LogitError(RuntimeError):
@@ -190,10 +190,10 @@ def fit_logit(
                 break
             scale *= 0.5
         beta, eta, loglik = candidate, eta_c, loglik_c
-        if np.max(np.abs(eta)) > _ETA_SEPARATION:
+        if np.max(np.abs(eta)) > ETA_SEPARATION:
             raise SeparationError(
                 "a fitted probability reached 0 or 1 (|linear predictor| > "
-                f"{_ETA_SEPARATION:g}): the data are separated and some odds ratio is "
+                f"{ETA_SEPARATION:g}): the data are separated and some odds ratio is "
                 "infinite; drop or merge the offending category or use a penalized fit"
             )
         if float(np.max(np.abs(scale * step))) < tol:
@@ -275,5 +275,5 @@ def fit_logit_batch(
         cov = _solve_each(safe_info, np.broadcast_to(identity, safe_info.shape).copy())
         se = np.sqrt(np.einsum("kii->ki", cov))
         max_eta = np.max(np.abs(np.nan_to_num(eta, nan=np.inf)), axis=1)
-    ok = converged & finite & np.isfinite(se).all(axis=1) & (max_eta <= _ETA_SEPARATION)
+    ok = converged & finite & np.isfinite(se).all(axis=1) & (max_eta <= ETA_SEPARATION)
     return BatchFit(beta, se, ok)

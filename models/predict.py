@@ -93,7 +93,8 @@ class Prediction:
         return self.probability is not None
 
 
-def _expit(x: FloatArray) -> FloatArray:
+def logistic(x: FloatArray) -> FloatArray:
+    """The inverse logit, written with tanh so it neither overflows nor warns at ±large x."""
     import numpy as np
 
     return np.asarray(0.5 * (1.0 + np.tanh(0.5 * x)), dtype=np.float64)
@@ -141,7 +142,7 @@ class PoorOutcomeModel:
         eta = design @ np.concatenate([[self.intercept], self.coef])
         var = np.einsum("ij,jk,ik->i", design, self.covariance, design)
         se = np.sqrt(np.maximum(var, 0.0))
-        return _expit(eta), _expit(eta - Z_95 * se), _expit(eta + Z_95 * se)
+        return logistic(eta), logistic(eta - Z_95 * se), logistic(eta + Z_95 * se)
 
     def predict_row(self, values: Mapping[str, float]) -> tuple[float, float, float]:
         """Probability and 95% interval for one row of predictor values."""

@@ -46,6 +46,8 @@ from models.features import (
     SCORE_LIMITS,
     encode_cohort,
 )
+from models.logit import ETA_SEPARATION, LogitFit
+from models.predict import logistic
 from models.validate import auc, brier, calibration
 
 FloatArray = npt.NDArray[np.float64]
@@ -54,9 +56,6 @@ DEFAULT_COHORT: Final = Path(__file__).resolve().parent / "data" / "pseudo_cohor
 #: Bootstrap repetitions for the optimism correction (Harrell 1996 used 100–200).
 OPTIMISM_REPS: Final = 200
 SEED: Final = 20210423
-Z_95: Final = 1.959963984540054
-#: |log-odds| beyond which a fitted probability is 0 or 1 in practice: separation.
-SEPARATION_ETA: Final = 30.0
 
 SOURCE_STUDY: Final = (
     "Kanda Y, et al. Surgical outcomes and risk factors for poor outcomes in patients with "
@@ -90,10 +89,6 @@ def _linear_predictor(estimator: Any, x: FloatArray) -> FloatArray:
     return np.asarray(x @ estimator.coef_.ravel() + estimator.intercept_[0], dtype=np.float64)
 
 
-def _expit(x: FloatArray) -> FloatArray:
-    return np.asarray(0.5 * (1.0 + np.tanh(0.5 * x)), dtype=np.float64)
-
-
 def fit_estimator(x: Any, y: npt.ArrayLike) -> Any:
     """Fit on a named-column DataFrame; refuse separated or non-converged fits."""
     from sklearn.exceptions import ConvergenceWarning
@@ -111,7 +106,7 @@ def fit_estimator(x: Any, y: npt.ArrayLike) -> Any:
                 f"the logistic fit did not converge ({exc}); the data are probably separated"
             ) from exc
     eta = _linear_predictor(estimator, np.asarray(x, dtype=np.float64))
-    if float(np.max(np.abs(eta))) > SEPARATION_ETA:
+    if float(np.max(np.abs(eta))) > ETA_SEPARATION:
         raise FitError(
             "the outcome is (quasi-)separated by the predictors: some odds ratio is infinite "
             "and its interval meaningless. Merge the offending category or collect more cases."
@@ -122,7 +117,7 @@ def fit_estimator(x: Any, y: npt.ArrayLike) -> Any:
 def covariance(estimator: Any, x: FloatArray) -> FloatArray:
     """Inverse Fisher information (X'WX)⁻¹ at the fit, intercept first."""
     design = np.column_stack([np.ones(len(x)), x])
-    prob = _expit(_linear_predictor(estimator, x))
+    prob = logistic(_linear_predictor(estimator, x))
     info = design.T @ (design * (prob * (1.0 - prob))[:, None])
     return np.asarray(np.linalg.inv(info), dtype=np.float64)
 
@@ -164,8 +159,8 @@ def optimism_bootstrap(x: FloatArray, y: npt.ArrayLike, reps: int, seed: int) ->
             warnings.simplefilter("always")
             estimator.fit(pd.DataFrame(x[idx], columns=list(FEATURES)), yb)
         flagged += bool(caught)
-        p_boot = _expit(_linear_predictor(estimator, x[idx]))
-        p_orig = _expit(_linear_predictor(estimator, x))
+        p_boot = logistic(_linear_predictor(estimator, x[idx]))
+        p_orig = logistic(_linear_predictor(estimator, x))
         d_auc.append(auc(yb, p_boot) - auc(ya, p_orig))
         d_brier.append(brier(yb, p_boot) - brier(ya, p_orig))
         _, slope_orig = calibration(ya, p_orig)
@@ -219,18 +214,18 @@ def describe_cohort(x: FloatArray) -> tuple[dict[str, Any], dict[str, Any]]:
 
 def wald_table(params: FloatArray, cov: FloatArray) -> dict[str, dict[str, float]]:
     """Odds ratio, Wald 95% interval and two-sided P per predictor (as Table 4 prints)."""
-    se = np.sqrt(np.diag(cov))
-    out = {}
-    for i, name in enumerate(FEATURES, start=1):
-        b, s = float(params[i]), float(se[i])
-        out[name] = {
-            "odds_ratio": math.exp(b),
-            "ci_low": math.exp(b - Z_95 * s),
-            "ci_high": math.exp(b + Z_95 * s),
-            "p_value": math.erfc(abs(b / s) / math.sqrt(2.0)),
-            "se": s,
+    fit = LogitFit(FEATURES, params, cov, math.nan, 0)
+    se = fit.se[1:]
+    return {
+        str(row["feature"]): {
+            "odds_ratio": float(row["odds_ratio"]),
+            "ci_low": float(row["ci_low"]),
+            "ci_high": float(row["ci_high"]),
+            "p_value": float(row["p_value"]),
+            "se": float(se[i]),
         }
-    return out
+        for i, row in enumerate(fit.table())
+    }
 
 
 def fit_model(
@@ -251,14 +246,14 @@ def fit_model(
     estimator = fit_estimator(x_frame, y)
     params = np.concatenate([estimator.intercept_, estimator.coef_.ravel()]).astype(np.float64)
     cov = covariance(estimator, x)
-    p = _expit(_linear_predictor(estimator, x))
+    p = logistic(_linear_predictor(estimator, x))
     events = int(np.sum(y))
     optimism = optimism_bootstrap(x, y, reps, seed)
     apparent_auc, apparent_brier = auc(y, p), brier(y, p)
     observed, reference = describe_cohort(x)
     ref_eta = float(params[0] + params[1:] @ np.array([reference["values"][n] for n in FEATURES]))
     reference["log_odds"] = ref_eta
-    reference["probability"] = float(_expit(np.array([ref_eta]))[0])
+    reference["probability"] = float(logistic(np.array([ref_eta]))[0])
     manifest: dict[str, Any] = {
         "model": "poor_outcome",
         "outcome": POOR_OUTCOME_DEFINITION,
