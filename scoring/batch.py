@@ -66,7 +66,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
-import annotated_types
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -82,12 +81,12 @@ from scoring.batch_io import (
     iter_chunks,
     read_header,
 )
-from scoring.case import PatientCase, field_allowed
+from scoring.case import PatientCase, field_allowed, field_bounds
 from scoring.frankel import FrankelGrade
-from scoring.labs import ANALYTE_BY_FIELD, AnalyteSpec, Direction, LabUnit, UnitRule
+from scoring.labs import ANALYTE_BY_FIELD, ANALYTES, AnalyteSpec, Direction, LabUnit, UnitRule
 from scoring.levels import SinsLocation, VertebralLevel
 from scoring.metastases import MajorOrganMets, VisceralMets
-from scoring.options import RangedOption, ScoredOption
+from scoring.options import CodedEnum, RangedOption, ScoredOption
 from scoring.primary_tumor import KatagiriGrowth, PrimaryTumor, TokuhashiPrimary
 from scoring.result import Band, band_for
 from scoring.sins_findings import (
@@ -161,47 +160,24 @@ class LabColumn:
 Column = CodedColumn | YesNoColumn | WholeColumn | LabColumn
 
 
-def _vocabulary_of(name: str) -> type[Enum]:
-    """The Enum a ``PatientCase`` field is declared with (``X | None``)."""
+def _vocabulary_of(name: str) -> type[CodedEnum]:
+    """The vocabulary a ``PatientCase`` field is declared with (``X | None``)."""
     for arg in typing.get_args(PatientCase.model_fields[name].annotation):
-        if isinstance(arg, type) and issubclass(arg, Enum):
+        if isinstance(arg, type) and issubclass(arg, CodedEnum):
             return arg
     raise TypeError(f"PatientCase.{name} is not a coded field")
 
 
 def _coded(name: str) -> CodedColumn:
     vocabulary = _vocabulary_of(name)
-    codes = [str(member.value) for member in vocabulary]
-    allowed = field_allowed(name)
-    # Use the case's own wording when it names the codes (sex, SINS) or summarises a run
-    # of them (levels: "C1–C7, …"); list the codes where it only points elsewhere.
-    if vocabulary is not VertebralLevel and not all(code in allowed for code in codes):
-        allowed = ", ".join(codes)
+    # The case's own wording where it summarises a run of codes (levels: "C1–C7, …");
+    # elsewhere the codes themselves (the primary tumor's wording only points to them).
+    allowed = field_allowed(name) if vocabulary is VertebralLevel else ", ".join(vocabulary.codes())
     return CodedColumn(name, name, vocabulary, allowed)
 
 
 def _whole(name: str) -> WholeColumn:
-    """Bounds from the field's ``Annotated[StrictInt, Field(ge=…, le=…, multiple_of=…)]``.
-
-    Unknown constraint kinds raise at import: a new constraint on ``PatientCase`` must not
-    be silently ignored by the batch path.
-    """
-    low: int | None = None
-    high: int | None = None
-    step = 1
-    for arg in typing.get_args(PatientCase.model_fields[name].annotation):
-        for meta in typing.get_args(arg)[1:]:
-            for constraint in getattr(meta, "metadata", [meta]):
-                if isinstance(constraint, annotated_types.Ge):
-                    low = int(typing.cast(int, constraint.ge))
-                elif isinstance(constraint, annotated_types.Le):
-                    high = int(typing.cast(int, constraint.le))
-                elif isinstance(constraint, annotated_types.MultipleOf):
-                    step = int(typing.cast(int, constraint.multiple_of))
-                elif type(constraint).__name__ != "Strict":
-                    raise TypeError(f"PatientCase.{name}: unhandled constraint {constraint!r}")
-    if low is None or high is None:
-        raise TypeError(f"PatientCase.{name} has no bounds")
+    low, high, step = field_bounds(name)
     return WholeColumn(name, name, low, high, step, field_allowed(name))
 
 
@@ -216,21 +192,14 @@ def _labs() -> tuple[LabColumn, ...]:
     ``10e9_l``); platelets in 10⁴/µL, which ``PatientCase`` also accepts, has no column in
     the issue's file format.
     """
-    wanted = {
-        "crp": ("mg/dL", "mg/L"),
-        "ldh": ("U/L",),
-        "albumin": ("g/dL", "g/L"),
-        "platelets": ("10^9/L",),
-        "calcium": ("mg/dL", "mmol/L"),
-        "bilirubin": ("mg/dL", "umol/L"),
-    }
     out = []
-    for analyte, units in wanted.items():
-        spec = ANALYTE_BY_FIELD[analyte]
-        names = [f"{analyte}_{_unit_suffix(LabUnit.parse(u))}" for u in units]
+    for spec in ANALYTES:
+        analyte = spec.field
+        units = dict.fromkeys((spec.conventional, spec.si_unit))
+        names = [f"{analyte}_{_unit_suffix(u)}" for u in units]
         for unit, name in zip(units, names, strict=True):
             twin = next((n for n in names if n != name), None)
-            out.append(LabColumn(name, spec, spec.rule(LabUnit.parse(unit)), twin))
+            out.append(LabColumn(name, spec, spec.rule(unit), twin))
     return tuple(out)
 
 

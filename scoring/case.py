@@ -16,8 +16,10 @@ never converted into each other.
 
 from __future__ import annotations
 
+import typing
 from typing import Annotated, Any
 
+import annotated_types
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -213,6 +215,32 @@ def field_allowed(name: str) -> str:
     info = PatientCase.model_fields.get(name)
     extra = info.json_schema_extra if info is not None else None
     return str(extra.get("allowed", "")) if isinstance(extra, dict) else ""
+
+
+def field_bounds(name: str) -> tuple[int, int, int]:
+    """``(low, high, step)`` of a whole-number field, read from its declaration.
+
+    The batch reader and the page's number inputs take their limits from here, so neither
+    can drift from what validation accepts. An unknown kind of constraint raises at import:
+    a new constraint on ``PatientCase`` must not be silently ignored.
+    """
+    low: int | None = None
+    high: int | None = None
+    step = 1
+    for arg in typing.get_args(PatientCase.model_fields[name].annotation):
+        for meta in typing.get_args(arg)[1:]:
+            for constraint in getattr(meta, "metadata", [meta]):
+                if isinstance(constraint, annotated_types.Ge):
+                    low = int(typing.cast(int, constraint.ge))
+                elif isinstance(constraint, annotated_types.Le):
+                    high = int(typing.cast(int, constraint.le))
+                elif isinstance(constraint, annotated_types.MultipleOf):
+                    step = int(typing.cast(int, constraint.multiple_of))
+                elif type(constraint).__name__ != "Strict":
+                    raise TypeError(f"PatientCase.{name}: unhandled constraint {constraint!r}")
+    if low is None or high is None:
+        raise TypeError(f"PatientCase.{name} has no bounds")
+    return low, high, step
 
 
 def describe_errors(error: ValidationError) -> list[str]:

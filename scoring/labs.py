@@ -47,6 +47,13 @@ class LabUnit(LabelledEnum):
     E4_PER_UL = ("10^4/uL", "× 10⁴/µL")
 
 
+#: The SI units among them; LDH (U/L) and platelets (× 10⁹/L) share theirs with the
+#: conventional system.
+SI_UNITS: frozenset[LabUnit] = frozenset(
+    {LabUnit.MG_L, LabUnit.G_L, LabUnit.MMOL_L, LabUnit.UMOL_L, LabUnit.E9_PER_L, LabUnit.U_L}
+)
+
+
 class LabTier(ScoredOption):
     """New Katagiri factor 3, laboratory data."""
 
@@ -97,6 +104,14 @@ class AnalyteSpec:
     @property
     def conventional(self) -> LabUnit:
         return self.units[0].unit
+
+    @property
+    def si_unit(self) -> LabUnit:
+        """The unit of this analyte in the SI system (the conventional one if they share it)."""
+        for rule in self.units:
+            if rule.unit in SI_UNITS:
+                return rule.unit
+        return self.conventional
 
     def rule(self, unit: LabUnit) -> UnitRule:
         for rule in self.units:

@@ -348,7 +348,6 @@ _SPANS: Mapping[str, tuple[float, float, float, float]] = MappingProxyType(
         "bilirubin": (0.2, 0.85, 1.2, 5.0),
     }
 )
-_SI_UNITS = frozenset({LabUnit.MG_L, LabUnit.G_L, LabUnit.MMOL_L, LabUnit.UMOL_L})
 
 
 # --------------------------------------------------------------------------- vignette
@@ -543,9 +542,7 @@ def _labs(rng: random.Random, d: _Draft, si: bool) -> str:
     """
     values: dict[str, tuple[Decimal, LabUnit]] = {}
     for spec in ANALYTES:
-        units = [r.unit for r in spec.units]
-        si_units = [u for u in units if u in _SI_UNITS] or units[:1]
-        unit = si_units[0] if si else units[0]
+        unit = spec.si_unit if si else spec.conventional
         if spec.field == "platelets" and not si and rng.random() < 0.3:
             unit = LabUnit.E4_PER_UL  # as reported in Japan, where the cohort was
         values[spec.field] = (_lab_value(rng, spec, unit), unit)

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from scoring import PatientCase, describe_errors
-from scoring.case import FIELD_NAMES
-from scoring.labs import LabUnit
+from scoring.case import FIELD_NAMES, field_bounds
+from scoring.labs import ANALYTE_BY_FIELD, LabUnit
 from tests.conftest import COMPLETE, make_case
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -155,3 +155,47 @@ def test_cli_schema_prints_json_schema() -> None:
     assert kps["allowed"] == "10–100 in steps of 10"
     assert "Karnofsky" in kps["title"]
     assert all(p.get("description") for p in schema["properties"].values())
+
+
+@pytest.mark.parametrize(
+    ("field", "bounds"),
+    [
+        ("age_years", (18, 120, 1)),
+        ("kps", (10, 100, 10)),
+        ("ecog", (0, 4, 1)),
+        ("extraspinal_bone_mets", (0, 999, 1)),
+        ("vertebral_body_mets", (1, 29, 1)),
+    ],
+)
+def test_field_bounds_are_the_declared_limits(field: str, bounds: tuple[int, int, int]) -> None:
+    """The limits the page's number inputs and the batch reader use are the ones validation
+    enforces: the low and high bounds are accepted, one step beyond each is refused."""
+    assert field_bounds(field) == bounds
+    low, high, step = bounds
+    assert getattr(make_case(**{field: low}), field) == low
+    assert getattr(make_case(**{field: high}), field) == high
+    for outside in (low - step, high + step):
+        with pytest.raises(ValidationError):
+            make_case(**{field: outside})
+
+
+def test_field_bounds_refuses_a_field_without_bounds() -> None:
+    with pytest.raises(TypeError, match="no bounds"):
+        field_bounds("sex")
+
+
+@pytest.mark.parametrize(
+    ("field", "si"),
+    [
+        ("crp", LabUnit.MG_L),
+        ("ldh", LabUnit.U_L),
+        ("albumin", LabUnit.G_L),
+        ("platelets", LabUnit.E9_PER_L),
+        ("calcium", LabUnit.MMOL_L),
+        ("bilirubin", LabUnit.UMOL_L),
+    ],
+)
+def test_si_unit_of_each_analyte(field: str, si: LabUnit) -> None:
+    """Spec §2.3's conversions: LDH (U/L) and platelets (× 10⁹/L) are the same in both
+    systems; the other four change unit."""
+    assert ANALYTE_BY_FIELD[field].si_unit is si

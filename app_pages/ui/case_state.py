@@ -37,9 +37,6 @@ UnitSystem = Literal["conventional", "si"]
 UNIT_SYSTEMS: Final[tuple[UnitSystem, ...]] = ("conventional", "si")
 UNIT_SYSTEM_LABELS: Final[Mapping[str, str]] = {"conventional": "Conventional", "si": "SI"}
 LAB_FIELDS: Final[tuple[str, ...]] = tuple(a.field for a in ANALYTES)
-_SI_UNITS: Final = frozenset(
-    {LabUnit.MG_L, LabUnit.G_L, LabUnit.MMOL_L, LabUnit.UMOL_L, LabUnit.E9_PER_L, LabUnit.U_L}
-)
 #: Every key of the case dict: the PatientCase fields, then the lab unit system.
 INPUT_NAMES: Final[tuple[str, ...]] = (*FIELD_NAMES, UNITS_FIELD)
 
@@ -52,11 +49,7 @@ def widget_key(name: str) -> str:
 def lab_unit(field: str, system: str) -> LabUnit:
     """The unit a lab field is entered in under ``system`` (the analyte's own units only)."""
     spec = ANALYTE_BY_FIELD[field]
-    if system == "si":
-        for rule in spec.units:
-            if rule.unit in _SI_UNITS:
-                return rule.unit
-    return spec.conventional
+    return spec.si_unit if system == "si" else spec.conventional
 
 
 def empty_inputs() -> dict[str, Any]:

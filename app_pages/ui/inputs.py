@@ -28,7 +28,7 @@ from app_pages.ui.case_state import (
     widget_key,
 )
 from scoring.bilsky import BilskyGrade
-from scoring.case import PatientCase, Sex, field_title
+from scoring.case import PatientCase, Sex, field_bounds, field_title
 from scoring.frankel import FrankelGrade
 from scoring.labs import ANALYTE_BY_FIELD
 from scoring.levels import VertebralLevel
@@ -71,8 +71,9 @@ def choice(
     )
 
 
-def whole_number(name: str, low: int, high: int) -> int | None:
+def whole_number(name: str) -> int | None:
     """A count or an age: whole numbers within the case model's own limits."""
+    low, high, _ = field_bounds(name)
     value = st.number_input(
         field_title(name),
         min_value=low,
@@ -84,10 +85,6 @@ def whole_number(name: str, low: int, high: int) -> int | None:
         help=_description(name),
     )
     return None if value is None else int(value)
-
-
-def _codes(vocabulary: type[Any]) -> list[str]:
-    return [member.value for member in vocabulary]
 
 
 def _labels(vocabulary: type[Any]) -> dict[str, str]:
@@ -104,16 +101,16 @@ def patient() -> None:
     """Sex and age."""
     left, right = st.columns(2)
     with left:
-        choice("sex", _codes(Sex), {"male": "Male", "female": "Female"})
+        choice("sex", Sex.codes(), {"male": "Male", "female": "Female"})
     with right:
-        whole_number("age_years", 18, 120)
+        whole_number("age_years")
 
 
 def lesion() -> None:
     """Level of the main lesion, the five SINS findings, and Bilsky grade for the record."""
     left, right = st.columns(2)
     with left:
-        level = choice("lesion_level", _codes(VertebralLevel), lambda code: code)
+        level = choice("lesion_level", VertebralLevel.codes(), lambda code: code)
     with right:
         bilsky = {g.value: f"{g.value}: {g.definition}" for g in BilskyGrade}
         choice(
@@ -132,12 +129,12 @@ def lesion() -> None:
         st.caption(f"SINS location: {parsed.sins_location.label}. Cohort lesion level: {where}.")
     left, right = st.columns(2)
     with left:
-        choice("sins_pain", _codes(SinsPain), _labels(SinsPain))
-        choice("sins_alignment", _codes(SinsAlignment), _labels(SinsAlignment))
-        choice("sins_posterolateral", _codes(SinsPosterolateral), _labels(SinsPosterolateral))
+        choice("sins_pain", SinsPain.codes(), _labels(SinsPain))
+        choice("sins_alignment", SinsAlignment.codes(), _labels(SinsAlignment))
+        choice("sins_posterolateral", SinsPosterolateral.codes(), _labels(SinsPosterolateral))
     with right:
-        choice("sins_bone_lesion", _codes(SinsBoneLesion), _labels(SinsBoneLesion))
-        choice("sins_collapse", _codes(SinsCollapse), _labels(SinsCollapse))
+        choice("sins_bone_lesion", SinsBoneLesion.codes(), _labels(SinsBoneLesion))
+        choice("sins_collapse", SinsCollapse.codes(), _labels(SinsCollapse))
 
 
 def neurology_and_performance() -> None:
@@ -186,7 +183,7 @@ def neurology_and_performance() -> None:
 
 def tumor_and_systemic_disease() -> None:
     """Primary tumor (one choice feeds both scores), chemotherapy, spread of disease."""
-    primary = choice("primary_tumor", _codes(PrimaryTumor), _labels(PrimaryTumor))
+    primary = choice("primary_tumor", PrimaryTumor.codes(), _labels(PrimaryTumor))
     if primary is not None:
         tumor = PrimaryTumor.parse(primary)
         st.caption(
@@ -200,11 +197,11 @@ def tumor_and_systemic_disease() -> None:
     left, right = st.columns(2)
     with left:
         choice("previous_chemotherapy", [True, False], _YES_NO)
-        whole_number("extraspinal_bone_mets", 0, 999)
-        choice("major_organ_mets", _codes(MajorOrganMets), _labels(MajorOrganMets))
+        whole_number("extraspinal_bone_mets")
+        choice("major_organ_mets", MajorOrganMets.codes(), _labels(MajorOrganMets))
     with right:
-        whole_number("vertebral_body_mets", 1, 29)
-        choice("visceral_mets", _codes(VisceralMets), _labels(VisceralMets))
+        whole_number("vertebral_body_mets")
+        choice("visceral_mets", VisceralMets.codes(), _labels(VisceralMets))
 
 
 def labs() -> None:
