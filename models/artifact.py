@@ -97,12 +97,12 @@ def read_manifest(directory: Path) -> dict[str, Any]:
     return data
 
 
-def load(directory: Path) -> tuple[Any, dict[str, Any]]:
-    """Verify, then load: ``(estimator, manifest)``.
+def verify_files(directory: Path) -> dict[str, Any]:
+    """The manifest, once the artifact beside it is present and its SHA-256 is the
+    manifest's; raises :class:`ModelIntegrityError` saying what to do otherwise.
 
-    Order matters: manifest present → artifact hash equals the manifest's → scikit-learn
-    version equals the one that wrote it → unpickle (version warnings are errors) →
-    the estimator's coefficients equal the manifest's.
+    Cheap (no unpickling, no scikit-learn): the app runs it before a model is needed, and
+    :func:`load` runs it first.
     """
     manifest = read_manifest(directory)
     artifact = directory / ARTIFACT_NAME
@@ -120,6 +120,18 @@ def load(directory: Path) -> tuple[Any, dict[str, Any]]:
             "or replaced after training and is not loaded. Restore both files from version "
             "control, or regenerate them with `python cli.py train`."
         )
+    return manifest
+
+
+def load(directory: Path) -> tuple[Any, dict[str, Any]]:
+    """Verify, then load: ``(estimator, manifest)``.
+
+    Order matters: manifest present → artifact hash equals the manifest's → scikit-learn
+    version equals the one that wrote it → unpickle (version warnings are errors) →
+    the estimator's coefficients equal the manifest's.
+    """
+    manifest = verify_files(directory)
+    artifact = directory / ARTIFACT_NAME
     import sklearn
 
     wrote = str(manifest.get("versions", {}).get("scikit-learn", "unknown"))

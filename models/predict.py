@@ -34,7 +34,14 @@ from typing import TYPE_CHECKING, Any, Final
 
 from models.artifact import SHIPPED_DIR, ModelIntegrityError
 from models.artifact import load as _load_verified
-from models.features import CATEGORY_TEXT, FEATURE_LABELS, FEATURES, features, value_text
+from models.features import (
+    CATEGORY_TEXT,
+    FEATURE_LABELS,
+    FEATURES,
+    FeatureRow,
+    features,
+    value_text,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -91,6 +98,11 @@ class Prediction:
     @property
     def applicable(self) -> bool:
         return self.probability is not None
+
+    @classmethod
+    def none(cls, row: FeatureRow, reference: str, provenance: str) -> Prediction:
+        """No probability for a case whose model row could not be built, and why."""
+        return cls(None, None, None, (), reference, (), row.reason, provenance, row.missing)
 
 
 def logistic(x: FloatArray) -> FloatArray:
@@ -211,17 +223,7 @@ class PoorOutcomeModel:
         """The prediction for ``case`` (its scores already computed by ``score_case``)."""
         row = features(case, scores)
         if row.values is None:
-            return Prediction(
-                None,
-                None,
-                None,
-                (),
-                self.reference_text,
-                (),
-                row.reason,
-                self.provenance,
-                row.missing,
-            )
+            return Prediction.none(row, self.reference_text, self.provenance)
         p, lo, hi = self.predict_row(row.values)
         if not all(math.isfinite(v) for v in (p, lo, hi)):  # pragma: no cover - defensive
             raise ModelIntegrityError("The model produced a non-finite probability.")

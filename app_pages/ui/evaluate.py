@@ -48,10 +48,7 @@ def prediction_for(scored: Scored) -> tuple[model.ModelStatus, Prediction | None
         status = model.precheck()
         if status.message is not None:
             return status, None
-        answer = Prediction(
-            None, None, None, (), "", (), row.reason, status.provenance or "", row.missing
-        )
-        return status, answer
+        return status, Prediction.none(row, "", status.provenance or "")
     status = model.loaded()
     if status.model is None:
         return status, None

@@ -75,20 +75,11 @@ def _refused(exc: Exception, provenance: str | None) -> ModelStatus:
 
 def precheck() -> ModelStatus:
     """Whether the artifact on disk can be trusted, without unpickling it (no sklearn)."""
-    from models.artifact import ARTIFACT_NAME, SHIPPED_DIR, read_manifest, sha256_file
-    from models.predict import PROVENANCE, ModelIntegrityError
+    from models.artifact import SHIPPED_DIR, verify_files
+    from models.predict import PROVENANCE
 
-    where = model_directory() or SHIPPED_DIR
     try:
-        manifest = read_manifest(where)
-        artifact = where / ARTIFACT_NAME
-        expected = str(manifest.get("artifact", {}).get("sha256", ""))
-        if not artifact.is_file() or sha256_file(artifact) != expected:
-            raise ModelIntegrityError(
-                f"The model artifact {artifact} is missing or does not match its manifest's "
-                "SHA-256; it is not loaded. Restore both files from version control or "
-                "regenerate them with `python cli.py train`."
-            )
+        manifest = verify_files(model_directory() or SHIPPED_DIR)
     except Exception as exc:  # any failure here must leave the scores on screen
         return _refused(exc, PROVENANCE)
     return ModelStatus(None, None, str(manifest.get("provenance", PROVENANCE)))
