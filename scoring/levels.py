@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Self
 
-from scoring.options import CodedEnum, ScoredOption
+from scoring.options import CodedEnum, LabelledEnum, ScoredOption
 from scoring.sources import COHORT_STUDY, FISHER_2010
 
 
@@ -28,23 +28,12 @@ class SinsLocation(ScoredOption):
     RIGID = ("rigid", 0, "Rigid (S2–S5)", FISHER_2010)
 
 
-class LesionGroup(CodedEnum):
+class LesionGroup(LabelledEnum):
     """The cohort study's level of the main lesion (seed 000, Methods and Table 1)."""
 
-    UPPER = "upper"
-    MIDDLE = "middle"
-    CTJ = "ctj"
-
-    @property
-    def label(self) -> str:
-        return _GROUP_LABELS[self]
-
-
-_GROUP_LABELS = {
-    LesionGroup.UPPER: "Upper cervical spine (C1–C2)",
-    LesionGroup.MIDDLE: "Middle cervical spine (C3–C6)",
-    LesionGroup.CTJ: "Cervicothoracic junction (C7–T1)",
-}
+    UPPER = ("upper", "Upper cervical spine (C1–C2)")
+    MIDDLE = ("middle", "Middle cervical spine (C3–C6)")
+    CTJ = ("ctj", "Cervicothoracic junction (C7–T1)")
 LESION_GROUP_SOURCE = COHORT_STUDY
 
 
