@@ -19,6 +19,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from app_pages.ui.results import SCORE_LABELS, table_cell
 from scoring import katagiri, sins, tokuhashi
 from scoring.bilsky import BilskyGrade
 from scoring.case import PatientCase
@@ -41,9 +42,9 @@ MARKING_KEY = PREFIX + "marking"
 COUNTED_KEY = PREFIX + "counted"
 SCORE_KEY = PREFIX + "score"
 SCORES = (
-    ("tokuhashi", "Revised Tokuhashi", tokuhashi.BANDS, tokuhashi.SOURCE),
-    ("katagiri", "New Katagiri", katagiri.BANDS, katagiri.SOURCE),
-    ("sins", "SINS", sins.BANDS, sins.SOURCE),
+    ("tokuhashi", tokuhashi.BANDS, tokuhashi.SOURCE),
+    ("katagiri", katagiri.BANDS, katagiri.SOURCE),
+    ("sins", sins.BANDS, sins.SOURCE),
 )
 
 
@@ -54,13 +55,9 @@ def widget_key(spec: ItemSpec) -> str:
 # --------------------------------------------------------------------------- reference
 
 
-def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
 def _table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(table_cell(c) for c in row) + " |" for row in rows]
     st.markdown("\n".join(lines))
 
 
@@ -151,7 +148,7 @@ def _traps(traps: Sequence[Trap]) -> None:
         )
 
 
-def _score_tab(key: str, name: str, bands: Sequence[Band], source: Source) -> None:
+def _score_tab(key: str, bands: Sequence[Band], source: Source) -> None:
     st.caption(f"Source: {source}")
     st.subheader("Items")
     for spec in items_for(QuizChoice.parse(key)):
@@ -288,10 +285,10 @@ def _quiz_tab() -> None:
 
 
 st.header("Learn the scores")
-tabs = st.tabs(["Revised Tokuhashi", "New Katagiri", "SINS", "Clinical context", "Quiz"])
-for tab, (key, name, bands, source) in zip(tabs, SCORES, strict=False):
+tabs = st.tabs([*(SCORE_LABELS[key] for key, _, _ in SCORES), "Clinical context", "Quiz"])
+for tab, (key, bands, source) in zip(tabs, SCORES, strict=False):
     with tab:
-        _score_tab(key, name, bands, source)
+        _score_tab(key, bands, source)
 with tabs[3]:
     _context_tab()
 with tabs[4]:

@@ -14,7 +14,6 @@ written by another scikit-learn), the page says so and still shows the published
 
 from __future__ import annotations
 
-import hashlib
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -186,7 +185,7 @@ def _section_performance(model: PoorOutcomeModel | None) -> None:
         st.info("The pseudo-cohort file is not in this installation; no plots can be drawn.")
         return
     data = card.PSEUDO_COHORT_CSV.read_bytes()
-    csv_sha = hashlib.sha256(data).hexdigest()
+    csv_sha = card.sha256_bytes(data)
     if csv_sha != model.manifest["training_data"]["sha256"]:
         st.warning(
             "The pseudo-cohort file in this installation is not the file the model was "

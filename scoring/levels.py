@@ -34,6 +34,8 @@ class LesionGroup(LabelledEnum):
     UPPER = ("upper", "Upper cervical spine (C1–C2)")
     MIDDLE = ("middle", "Middle cervical spine (C3–C6)")
     CTJ = ("ctj", "Cervicothoracic junction (C7–T1)")
+
+
 LESION_GROUP_SOURCE = COHORT_STUDY
 
 

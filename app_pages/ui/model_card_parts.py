@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import streamlit as st
 
+from app_pages.ui.charts import GRID, INK, LOWERS_COLOUR, STATIC
 from app_pages.ui.model import cached_model, model_directory
 from models.card import fmt
 
@@ -24,10 +25,8 @@ if TYPE_CHECKING:
     from models.predict import PoorOutcomeModel
     from models.validate import ValidationResult
 
-INK: Final = "#14202b"
-MODEL_COLOUR: Final = "#1f5f8b"
+MODEL_COLOUR: Final = LOWERS_COLOUR
 IDEAL_COLOUR: Final = "#7a8894"
-STATIC: Final = {"staticPlot": True, "displayModeBar": False, "responsive": True}
 
 
 def rows_table(rows: Sequence[Mapping[str, str]]) -> None:
@@ -50,8 +49,8 @@ def _layout(title: str, x_title: str, y_title: str) -> dict[str, Any]:
         "font": {"size": 14, "color": INK},
         "plot_bgcolor": "#ffffff",
         "paper_bgcolor": "#ffffff",
-        "xaxis": {"title": {"text": x_title}, "range": [0, 1], "gridcolor": "#d5dde5"},
-        "yaxis": {"title": {"text": y_title}, "range": [0, 1.02], "gridcolor": "#d5dde5"},
+        "xaxis": {"title": {"text": x_title}, "range": [0, 1], "gridcolor": GRID},
+        "yaxis": {"title": {"text": y_title}, "range": [0, 1.02], "gridcolor": GRID},
         "legend": {"orientation": "h", "y": -0.25},
     }
 

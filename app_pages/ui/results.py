@@ -95,15 +95,16 @@ def contribution_sentence(contribution: Contribution) -> str:
     )
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def table_cell(text: object) -> str:
+    """Text safe inside a Markdown table cell (no column break, no line break)."""
+    return str(text).replace("|", "\\|").replace("\n", " ")
 
 
 # -- scores ------------------------------------------------------------------------------
 def score_metric(result: ScoreResult) -> None:
     """The score's metric with its band, or the fields it is missing, right under it."""
     st.metric(SCORE_LABELS[result.key], score_value(result), border=True)
-    st.markdown(f"**{_cell(band_text(result))}**")
+    st.markdown(f"**{table_cell(band_text(result))}**")
     if result.missing:
         st.caption(f"Missing: {missing_text(result)}")
 
@@ -125,7 +126,8 @@ def score_breakdown(result: ScoreResult) -> None:
             if item.points is not None
             else (f"{item.points_min}–{item.points_max}")
         )
-        rows.append(f"| {_cell(item.label)} | {_cell(answer)} | {points} | {item.source.key} |")
+        label, shown = table_cell(item.label), table_cell(answer)
+        rows.append(f"| {label} | {shown} | {points} | {item.source.key} |")
     total = score_value(result)
     rows.append(f"| **Total** | | **{total}** | |")
     st.markdown("\n".join(rows))
@@ -256,7 +258,8 @@ def _criterion_line(criterion: Criterion) -> str:
     sources = ", ".join(s.key for s in criterion.sources)
     why = f" {criterion.explanation}" if criterion.explanation else ""
     return (
-        f"- **{_STATUS_TEXT[criterion.status]}**: {_cell(criterion.label)}.{_cell(why)} "
+        f"- **{_STATUS_TEXT[criterion.status]}**: "
+        f"{table_cell(criterion.label)}.{table_cell(why)} "
         f"*({sources})*"
     )
 
