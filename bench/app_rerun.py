@@ -106,9 +106,10 @@ READ_JS = "() => ({t0: window.__bench.t0, t1: window.__bench.t1, after: window._
 
 def model_env(workdir: Path) -> tuple[dict[str, str], str, Any]:
     """Environment for the app's server, a description, and the model it will load."""
+    from models.artifact import MANIFEST_NAME, SHIPPED_DIR
     from models.predict import load_model
 
-    if (REPO / "models" / "artifacts" / "poor_outcome.json").exists():
+    if (SHIPPED_DIR / MANIFEST_NAME).exists():
         return {}, "shipped model (models/artifacts)", load_model()
     from tests.app_support import write_synthetic_model
 

@@ -20,25 +20,12 @@ from streamlit.testing.v1 import AppTest
 
 from scoring import CaseScores, PatientCase, ScoreResult, score_case
 from tests.conftest import COMPLETE
+from tests.ui_text import LABELS, NUMBER_FIELDS
+from tests.ui_text import PROBABILITY as PROBABILITY  # re-exported for the page tests
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 BOARD = "app_pages/tumor_board.py"
 CALCULATOR = "app_pages/calculator.py"
-LABELS = {"tokuhashi": "Revised Tokuhashi", "katagiri": "New Katagiri", "sins": "SINS"}
-PROBABILITY = "Poor-outcome probability"
-NUMBER_FIELDS = frozenset(
-    {
-        "age_years",
-        "extraspinal_bone_mets",
-        "vertebral_body_mets",
-        "crp",
-        "ldh",
-        "albumin",
-        "platelets",
-        "calcium",
-        "bilirubin",
-    }
-)
 CONVENTIONAL_UNITS = {
     "crp": "mg/dL",
     "ldh": "U/L",

@@ -50,6 +50,15 @@ from scoring.case import FIELD_NAMES
 from scoring.frankel import FrankelGrade
 from scoring.labs import ANALYTE_BY_FIELD, LabValue
 from scoring.performance import ECOG_DEFINITIONS, KPS_DEFINITIONS
+from tests.ui_text import (
+    KATAGIRI,
+    LAB_FIELDS,
+    PROBABILITY,
+    SINS,
+    TOKUHASHI,
+    WHOLE_NUMBER_FIELDS,
+    percent_text,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "browser"
@@ -75,11 +84,6 @@ SERVER_START_TIMEOUT_S = 60.0
 TABLET = (1024, 768)
 PROJECTOR = (1920, 1080)
 
-# Result metric labels, exactly as the calculator and the tumor board render them.
-TOKUHASHI = "Revised Tokuhashi"
-KATAGIRI = "New Katagiri"
-SINS = "SINS"
-PROBABILITY = "Poor-outcome probability"
 
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]", "::1"})
 
@@ -645,8 +649,6 @@ SESSION_CASES: tuple[PatientCase, ...] = (
     ),
 )
 
-LAB_FIELDS: tuple[str, ...] = tuple(ANALYTE_BY_FIELD)
-WHOLE_NUMBER_FIELDS = frozenset({"age_years", "extraspinal_bone_mets", "vertebral_body_mets"})
 # The visible option text of the choices whose text is not simply the vocabulary's label.
 _OPTION_TEXT: dict[str, Callable[[Any], str]] = {
     "sex": lambda v: {"male": "Male", "female": "Female"}[v.value],
@@ -758,18 +760,14 @@ def score_text(result: ScoreResult) -> str:
     return str(result.total)
 
 
-def percent_text(probability: float) -> str:
-    """A probability as the screen shows it: a whole percentage, e.g. "34 %"."""
-    return f"{probability * 100:.0f} %"
-
-
 @cache
 def poor_outcome_model() -> Any:
     """The shipped model through the domain API, or None while it has not landed yet."""
-    manifest = REPO / "models" / "artifacts" / "poor_outcome.json"
-    if not (REPO / "models" / "predict.py").exists() or not manifest.exists():
-        return None
+    from models.artifact import MANIFEST_NAME, SHIPPED_DIR
     from models.predict import load_model
+
+    if not (SHIPPED_DIR / MANIFEST_NAME).exists():
+        return None
 
     return load_model()
 

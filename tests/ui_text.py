@@ -1,0 +1,30 @@
+"""What the pages print, as both page-test suites (AppTest and Chromium) read it.
+
+Written out here rather than imported from ``app_pages``: the tests check the pages
+against these words and formats, so they must not take them from the pages themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from scoring.labs import ANALYTE_BY_FIELD
+
+# Result metric labels, exactly as the calculator and the tumor board render them.
+TOKUHASHI: Final = "Revised Tokuhashi"
+KATAGIRI: Final = "New Katagiri"
+SINS: Final = "SINS"
+PROBABILITY: Final = "Poor-outcome probability"
+LABELS: Final = {"tokuhashi": TOKUHASHI, "katagiri": KATAGIRI, "sins": SINS}
+
+#: Fields the calculator asks with a number input (the rest are choices).
+LAB_FIELDS: Final[tuple[str, ...]] = tuple(ANALYTE_BY_FIELD)
+WHOLE_NUMBER_FIELDS: Final = frozenset(
+    {"age_years", "extraspinal_bone_mets", "vertebral_body_mets"}
+)
+NUMBER_FIELDS: Final = WHOLE_NUMBER_FIELDS | frozenset(LAB_FIELDS)
+
+
+def percent_text(probability: float) -> str:
+    """A probability as the screen shows it: a whole percentage, e.g. "34 %"."""
+    return f"{probability * 100:.0f} %"
