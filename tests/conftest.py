@@ -35,6 +35,28 @@ COMPLETE: dict[str, Any] = {
 }
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Opt-in switches for heavy runs, so that ``-m`` stays free for the caller.
+
+    A marker expression in ``addopts`` (the old ``-m 'not slow'``) is silently replaced by
+    any ``-m`` given on the command line, which brought the two-hour search back into
+    ``pytest -m 'not browser'``; an option cannot be overridden by accident.
+    """
+    parser.addoption(
+        "--run-slow", action="store_true", help="also run tests marked slow (hours of search)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip ``slow`` tests unless ``--run-slow`` was given."""
+    if config.getoption("--run-slow"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --run-slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
 def make_case(**changes: Any) -> PatientCase:
     """The complete case with ``changes`` applied (a value of None empties a field)."""
     return PatientCase(**{**COMPLETE, **changes})
