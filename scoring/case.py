@@ -31,6 +31,7 @@ from pydantic import (
 )
 
 from scoring.bilsky import BilskyGrade
+from scoring.derived import CONTRADICTIONS, code_of
 from scoring.frankel import FrankelGrade
 from scoring.labs import ANALYTE_BY_FIELD, LabValue
 from scoring.levels import VertebralLevel
@@ -44,6 +45,20 @@ from scoring.sins_findings import (
     SinsPain,
     SinsPosterolateral,
 )
+
+
+#: The whole-number fields; their length is bounded before any comparison (see below).
+WHOLE_NUMBER_FIELDS: tuple[str, ...] = (
+    "age_years",
+    "kps",
+    "ecog",
+    "extraspinal_bone_mets",
+    "vertebral_body_mets",
+)
+#: Longest whole number read at all: far beyond every accepted range, far below a size
+#: whose conversion or printing costs anything (Python refuses to print ints over 4,300
+#: digits).
+MAX_WHOLE_NUMBER_DIGITS = 18
 
 
 class Sex(CodedEnum):
@@ -143,6 +158,13 @@ class PatientCase(BaseModel):
         "Katagiri: nodular visceral or brain = nodular; pleural, peritoneal or leptomeningeal "
         "dissemination = disseminated.",
     )
+    visceral_mets_treatable: bool | None = _field(
+        "Visceral metastases treatable",
+        "yes (true), no (false); only when a visceral metastasis is present",
+        "Tomita's visceral item: treatable by any means (surgery, systemic therapy, radiation, "
+        "ablation), which is wider than Tokuhashi's 'removable'. Leave empty when there is no "
+        "visceral metastasis.",
+    )
     # Laboratory (Katagiri)
     crp: LabValue | None = _lab("crp")
     ldh: LabValue | None = _lab("ldh")
@@ -186,6 +208,36 @@ class PatientCase(BaseModel):
         "yes, no",
         "The cohort study's contraindication to surgery.",
     )
+
+    @field_validator(*WHOLE_NUMBER_FIELDS, mode="before")
+    @classmethod
+    def _bounded_length(cls, value: Any) -> Any:
+        """Refuse an integer too long to be any accepted value before anything reads it."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            if abs(value) >= 10**MAX_WHOLE_NUMBER_DIGITS:  # compares sizes first: O(1)
+                raise ValueError(
+                    f"a whole number of more than {MAX_WHOLE_NUMBER_DIGITS} digits is not accepted"
+                )
+        return value
+
+    @field_validator(*(c.later for c in CONTRADICTIONS))
+    @classmethod
+    def _consistent(cls, value: Any, info: ValidationInfo) -> Any:
+        """Refuse an answer that contradicts one given before it; both fields are named."""
+        if value is None:
+            return value
+        for rule in CONTRADICTIONS:
+            if rule.later != info.field_name:
+                continue
+            earlier = info.data.get(rule.earlier)
+            if earlier is None or code_of(earlier) not in rule.earlier_codes:
+                continue
+            if code_of(value) in rule.later_codes:
+                raise ValueError(
+                    f"contradicts {field_title(rule.earlier)} ({rule.earlier}) = "
+                    f"{code_of(earlier)}: {rule.why}"
+                )
+        return value
 
     @field_validator("crp", "ldh", "albumin", "platelets", "calcium", "bilirubin")
     @classmethod
@@ -243,26 +295,58 @@ def field_bounds(name: str) -> tuple[int, int, int]:
     return low, high, step
 
 
+_SHOWN_CHARACTERS = 60
+
+
+def shown_input(value: object) -> str:
+    """A short, safe rendering of a refused input for a message; never raises.
+
+    Long text is cut, a huge integer is described by its size (Python refuses to print
+    integers of more than 4,300 digits), and anything whose ``repr`` fails is named by type.
+    """
+    try:
+        if isinstance(value, int) and not isinstance(value, bool):
+            if abs(value) >= 10**_SHOWN_CHARACTERS:
+                digits = int(abs(value).bit_length() * 0.30103) + 1
+                return f"a whole number of about {digits:,} digits"
+            return repr(value)
+        if isinstance(value, str) and len(value) > _SHOWN_CHARACTERS:
+            return f"{value[:_SHOWN_CHARACTERS]!r}… ({len(value):,} characters)"
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a message must never fail on a strange input
+        return f"a value of type {type(value).__name__}"
+    if len(text) > _SHOWN_CHARACTERS:
+        return f"{text[:_SHOWN_CHARACTERS]}… ({type(value).__name__})"
+    return text
+
+
 def describe_errors(error: ValidationError) -> list[str]:
     """One plain sentence per problem, naming the field, its allowed values and the input.
 
     Pydantic's messages are exact but terse ("Input should be a multiple of 10"); a
-    surgeon needs the field's name and what it accepts on the same line.
+    surgeon needs the field's name and what it accepts on the same line. Never raises,
+    whatever the input was (a 5,000-digit integer, a megabyte of text): a message about
+    bad input must not itself become the failure.
     """
     lines = []
-    for err in error.errors():
-        loc = [str(p) for p in err["loc"] if not isinstance(p, int)]
-        name = loc[0] if loc else "case"
-        title = field_title(name)
-        allowed = field_allowed(name)
-        message = str(err["msg"]).removeprefix("Value error, ")
-        got = err.get("input")
-        got_text = (
-            "" if isinstance(got, dict) or err["type"] == "extra_forbidden" else (f" (got {got!r})")
-        )
-        if err["type"] == "extra_forbidden":
-            lines.append(f"{name}: not a field of a patient case")
-            continue
-        suffix = f" Allowed: {allowed}." if allowed else ""
-        lines.append(f"{title} ({name}): {message}{got_text}.{suffix}")
+    for err in error.errors(include_url=False):
+        try:
+            lines.append(_describe(err))
+        except Exception:  # noqa: BLE001 - see the docstring
+            lines.append("case: a value could not be accepted")
     return lines
+
+
+def _describe(err: Any) -> str:
+    loc = [str(p) for p in err["loc"] if not isinstance(p, int)]
+    name = loc[0] if loc else "case"
+    if err["type"] == "extra_forbidden":
+        short = name if len(name) <= _SHOWN_CHARACTERS else shown_input(name)
+        return f"{short}: not a field of a patient case"
+    title = field_title(name)
+    allowed = field_allowed(name)
+    message = str(err["msg"]).removeprefix("Value error, ")
+    got = err.get("input")
+    got_text = "" if isinstance(got, dict) else f" (got {shown_input(got)})"
+    suffix = f" Allowed: {allowed}." if allowed else ""
+    return f"{title} ({name}): {message}{got_text}.{suffix}"

@@ -29,7 +29,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scoring.case import PatientCase
-from scoring.metastases import MajorOrganMets, VisceralMets
+from scoring.derived import solitary_skeletal, visceral_present
+from scoring.metastases import MajorOrganMets
 from scoring.options import CodedEnum
 from scoring.primary_tumor import KatagiriGrowth, PrimaryTumor
 from scoring.result import ScoreResult
@@ -115,11 +116,14 @@ def _life_expectancy_3_months(tokuhashi: ScoreResult, katagiri: ScoreResult) -> 
 
 
 def _solitary(case: PatientCase) -> Status:
+    """The shared skeletal and visceral facts, plus Tokuhashi's organ item recorded as none
+    (the review's "solitary" excludes any organ metastasis, so the organ answer is needed)."""
+    skeletal = solitary_skeletal(case.extraspinal_bone_mets, case.vertebral_body_mets)
+    visceral = visceral_present(case.visceral_mets, case.major_organ_mets)
     facts = (
-        None if case.vertebral_body_mets is None else case.vertebral_body_mets == 1,
-        None if case.extraspinal_bone_mets is None else case.extraspinal_bone_mets == 0,
+        skeletal.value,
+        None if visceral.value is None else not visceral.value,
         None if case.major_organ_mets is None else case.major_organ_mets is MajorOrganMets.NONE,
-        None if case.visceral_mets is None else case.visceral_mets is VisceralMets.NONE,
     )
     if False in facts:
         return Status.NOT_MET

@@ -19,6 +19,7 @@ no other bone focus (0): total 5, intermediate.
 from __future__ import annotations
 
 from scoring.case import PatientCase
+from scoring.derived import solitary_skeletal
 from scoring.items import item
 from scoring.labs import ANALYTES, LabTier
 from scoring.metastases import VisceralMets
@@ -129,18 +130,12 @@ def laboratory_item(case: PatientCase) -> ItemResult:
 
 
 def multiple_skeletal(case: PatientCase) -> tuple[MultipleSkeletalMets | None, tuple[str, ...]]:
-    """Decided as soon as either count shows more than one metastasis (spec §9)."""
-    extra, bodies = case.extraspinal_bone_mets, case.vertebral_body_mets
-    if (extra is not None and extra >= 1) or (bodies is not None and bodies >= 2):
-        return MultipleSkeletalMets.YES, ()
-    if extra is not None and bodies is not None:
-        return MultipleSkeletalMets.NO, ()
-    missing = tuple(
-        name
-        for name, value in (("extraspinal_bone_mets", extra), ("vertebral_body_mets", bodies))
-        if value is None
-    )
-    return None, missing
+    """The negation of the shared "solitary skeletal metastasis" fact (``scoring.derived``):
+    decided as soon as either count shows more than one metastasis (spec §9)."""
+    solitary = solitary_skeletal(case.extraspinal_bone_mets, case.vertebral_body_mets)
+    if solitary.value is None:
+        return None, solitary.missing
+    return (MultipleSkeletalMets.NO if solitary.value else MultipleSkeletalMets.YES), ()
 
 
 def score(case: PatientCase) -> ScoreResult:

@@ -22,12 +22,14 @@ LDH's cut-off comes from a Japanese 2005–2008 cohort and depends on the assay.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from fractions import Fraction
 from types import MappingProxyType
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from scoring.options import LabelledEnum, ScoredOption
 from scoring.sources import KATAGIRI_2014
@@ -217,6 +219,64 @@ ANALYTE_BY_FIELD: MappingProxyType[str, AnalyteSpec] = MappingProxyType(
 )
 
 
+#: Bounds on how a laboratory number may be written, checked before any arithmetic. Every
+#: accepted range ends below 10⁵, and no laboratory reports 30 decimals, so these refuse
+#: nothing a person would type, but they bound the work: an exact comparison of
+#: ``1e-99999999`` with a cut-off would build a 100-million-digit integer.
+MAX_TEXT_LENGTH = 64
+MAX_DIGITS = 40
+MAX_DECIMAL_PLACES = 30
+MAX_EXPONENT = 10
+
+
+def _as_decimal(value: Any) -> Decimal | None:
+    """The number ``value`` denotes, without arithmetic; None if it is not a plain number."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        if abs(value) >= 10**MAX_DIGITS:  # compares sizes first; never prints the integer
+            raise ValueError(f"a number of more than {MAX_DIGITS} digits is not accepted")
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT_LENGTH:
+            raise ValueError(f"a number longer than {MAX_TEXT_LENGTH} characters is not accepted")
+        if "," in value:
+            raise ValueError(
+                "a comma is not accepted in a number: write the decimal mark as a point "
+                "(3.5, not 3,5) and no thousands separator"
+            )
+        try:
+            return Decimal(value.strip())
+        except InvalidOperation:
+            return None
+    return None
+
+
+def check_written_size(value: Any) -> Any:
+    """Refuse a number whose digits or exponent exceed the bounds above; else pass it on.
+
+    Only the written form is inspected (``Decimal.as_tuple``), so ``1e-99999999`` is
+    refused in microseconds. What is not a plain number is left to the field's own type
+    check, which names it.
+    """
+    number = _as_decimal(value)
+    if number is None or not number.is_finite():
+        return value
+    _, digits, exponent = number.as_tuple()
+    assert isinstance(exponent, int)  # finite
+    if len(digits) > MAX_DIGITS:
+        raise ValueError(f"a number of more than {MAX_DIGITS} digits is not accepted")
+    if exponent < -MAX_DECIMAL_PLACES:
+        raise ValueError(f"at most {MAX_DECIMAL_PLACES} decimal places are accepted")
+    if exponent > MAX_EXPONENT:
+        raise ValueError(f"a number this large (exponent {exponent}) is not accepted")
+    return value
+
+
 class LabValue(BaseModel):
     """A measured value with its unit; which units an analyte takes is checked by the case."""
 
@@ -224,6 +284,11 @@ class LabValue(BaseModel):
 
     value: Decimal = Field(ge=0, allow_inf_nan=False, description="The measured value")
     unit: LabUnit = Field(description="The unit the value was measured in")
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _bounded_size(cls, value: Any) -> Any:
+        return check_written_size(value)
 
     def __str__(self) -> str:
         return f"{self.value} {self.unit.label}"

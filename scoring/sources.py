@@ -95,3 +95,42 @@ SPEC = Source(
     "Project spec",
     "shared/clinical-spec.md: the project's reviewed reading where sources disagree or are silent",
 )
+TOMITA_2001 = Source(
+    "Tomita 2001",
+    "Tomita K, Kawahara N, Kobayashi T, Yoshida A, Murakami H, Akamaru T. Surgical strategy "
+    "for spinal metastases. Spine 2001;26(3):298-306 (items, points and groups as reproduced "
+    "in two independent open-source calculators and a hospital form; the paper itself was "
+    "not accessible)",
+    note="DOI not confirmed; primary text not accessible",
+)
+TOMITA_2001_RECOLLECTION = Source(
+    "Tomita 2001 (unverified)",
+    "Tomita 2001, examples of each growth group: this entry rests on recollection of the "
+    "paper's figure and is not confirmed by an accessible source",
+    note="unverified",
+)
+LEITHNER_2008 = Source(
+    "Leithner 2008",
+    "Leithner A, Radl R, Gruber G, et al. Predictive value of seven preoperative prognostic "
+    "scoring systems for spinal metastases. Eur Spine J 2008;17(11):1488-1495 (the modified "
+    "Bauer score, without the pathological-fracture item of Bauer and Wedin 1995; items and "
+    "bands as reproduced in an open-source calculator; abstract seen, full text not)",
+    "10.1007/s00586-008-0763-1",
+)
+GONG_2021 = Source(
+    "Gong 2021",
+    "Gong Y, Hu J, Wei F, Liu X, Liu Z, Jiang L. Chin J Spine Spinal Cord 2021;(2):97-102 "
+    "(abstract; 221 operated patients, 2010-2019)",
+)
+SCHOENFELD_2022 = Source(
+    "Schoenfeld 2022",
+    "Schoenfeld AJ, Ferrone ML, Blucher JA, et al. Prospective comparison of the accuracy of "
+    "the New England Spinal Metastasis Score to legacy scoring systems. Spine J "
+    "2022;22(1):39-48 (abstract; 202 patients, 2017-2019)",
+    "10.1016/j.spinee.2021.03.007",
+)
+CALCULATOR_READING = Source(
+    "Calculator's reading",
+    "This calculator's reading where the accessible sources are silent or disagree; shown "
+    "with the score so that it can be questioned",
+)

@@ -34,6 +34,7 @@ def test_tokuhashi_all_combinations() -> None:
             extraspinal_bone_mets=f,
             vertebral_body_mets=b,
             major_organ_mets=o,
+            visceral_mets="none" if o == "none" else "nodular",  # else a contradiction
             primary_tumor=p,
             frankel=fr,
         )

@@ -35,8 +35,11 @@ def test_vertebral_body_metastases(bodies: int, points: int) -> None:
 
 @pytest.mark.parametrize(("organs", "points"), [("unremovable", 0), ("removable", 1), ("none", 2)])
 def test_major_organ_metastases(organs: str, points: int) -> None:
-    """Source: Tokuhashi 2005 (S1): unremovable 0, removable 1, none 2."""
-    assert tokuhashi.score(make_case(major_organ_mets=organs)).items[3].points == points
+    """Source: Tokuhashi 2005 (S1): unremovable 0, removable 1, none 2. An organ metastasis
+    is visceral, so the case records one (a case saying otherwise is refused)."""
+    visceral = "none" if organs == "none" else "nodular"
+    case = make_case(major_organ_mets=organs, visceral_mets=visceral)
+    assert tokuhashi.score(case).items[3].points == points
 
 
 @pytest.mark.parametrize(
