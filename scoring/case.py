@@ -46,7 +46,6 @@ from scoring.sins_findings import (
     SinsPosterolateral,
 )
 
-
 #: The whole-number fields; their length is bounded before any comparison (see below).
 WHOLE_NUMBER_FIELDS: tuple[str, ...] = (
     "age_years",
@@ -213,11 +212,11 @@ class PatientCase(BaseModel):
     @classmethod
     def _bounded_length(cls, value: Any) -> Any:
         """Refuse an integer too long to be any accepted value before anything reads it."""
-        if isinstance(value, int) and not isinstance(value, bool):
-            if abs(value) >= 10**MAX_WHOLE_NUMBER_DIGITS:  # compares sizes first: O(1)
-                raise ValueError(
-                    f"a whole number of more than {MAX_WHOLE_NUMBER_DIGITS} digits is not accepted"
-                )
+        too_long = 10**MAX_WHOLE_NUMBER_DIGITS
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= too_long:
+            raise ValueError(
+                f"a whole number of more than {MAX_WHOLE_NUMBER_DIGITS} digits is not accepted"
+            )
         return value
 
     @field_validator(*(c.later for c in CONTRADICTIONS))
@@ -313,7 +312,7 @@ def shown_input(value: object) -> str:
         if isinstance(value, str) and len(value) > _SHOWN_CHARACTERS:
             return f"{value[:_SHOWN_CHARACTERS]!r}… ({len(value):,} characters)"
         text = repr(value)
-    except Exception:  # noqa: BLE001 - a message must never fail on a strange input
+    except Exception:
         return f"a value of type {type(value).__name__}"
     if len(text) > _SHOWN_CHARACTERS:
         return f"{text[:_SHOWN_CHARACTERS]}… ({type(value).__name__})"
@@ -332,7 +331,7 @@ def describe_errors(error: ValidationError) -> list[str]:
     for err in error.errors(include_url=False):
         try:
             lines.append(_describe(err))
-        except Exception:  # noqa: BLE001 - see the docstring
+        except Exception:
             lines.append("case: a value could not be accepted")
     return lines
 

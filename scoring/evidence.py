@@ -24,14 +24,14 @@ class Evidence(LabelledEnum):
     READING = ("reading", "this calculator's reading; no source decides it")
 
 
-O = TypeVar("O", bound=ScoredOption)
+OptionT = TypeVar("OptionT", bound=ScoredOption)
 
 
 @dataclass(frozen=True, slots=True)
-class Assignment(Generic[O]):
+class Assignment(Generic[OptionT]):
     """The option one vocabulary code maps to, how sure that is, and why (if not verified)."""
 
-    option: O
+    option: OptionT
     evidence: Evidence
     reason: str = ""
 

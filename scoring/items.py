@@ -1,4 +1,4 @@
-"""Building an item result from an option that may be unknown.
+"""Building an item result from an option that may be unknown, with its table.
 
 Shared by the three scores so that "unknown" always means the same thing: the item's
 full range of points, and the fields that would have decided it.
@@ -23,5 +23,31 @@ def item(
     """The item for a known option, or the table's full point range with ``needs`` missing."""
     if option is None:
         low, high = table.points_range()
-        return ItemResult(key, label, None, low, high, source, missing=needs)
-    return ItemResult(key, label, option, option.points, option.points, source, detail=detail)
+        return ItemResult(key, label, None, low, high, source, table, missing=needs)
+    if not isinstance(option, table):
+        raise TypeError(f"{option!r} is not an option of {table.__name__}")
+    return ItemResult(
+        key, label, option, option.points, option.points, source, table, detail=detail
+    )
+
+
+def item_among(
+    key: str,
+    label: str,
+    table: type[ScoredOption],
+    possible: frozenset[ScoredOption],
+    needs: tuple[str, ...],
+    source: Source,
+    detail: str = "",
+) -> ItemResult:
+    """The item when the inputs narrow it to ``possible`` options without deciding it.
+
+    One option: the item is known. Several: the item spans their points and names
+    ``needs`` as missing (e.g. Tomita's visceral item, none or treatable, when only the
+    treatability answer is known).
+    """
+    if len(possible) == 1:
+        (option,) = possible
+        return item(key, label, table, option, needs, source, detail)
+    points = [o.points for o in possible]
+    return ItemResult(key, label, None, min(points), max(points), source, table, missing=needs)

@@ -123,6 +123,7 @@ def laboratory_item(case: PatientCase) -> ItemResult:
         floor.points,
         ceiling.points,
         SOURCE,
+        LabTier,
         missing=needed,
         range_tolerant=True,
         detail=detail or ("all measured values within limits" if not unmeasured else ""),

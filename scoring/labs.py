@@ -26,7 +26,6 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from fractions import Fraction
 from types import MappingProxyType
-
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator

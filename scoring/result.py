@@ -55,7 +55,11 @@ def band_for(bands: tuple[Band, ...], total: int) -> Band:
 
 @dataclass(frozen=True, slots=True)
 class ItemResult:
-    """One item of a score for one patient."""
+    """One item of a score for one patient.
+
+    ``table`` is the option table the item was scored from: the quiz, the Learn page and
+    the batch read it from here, so which table an item uses is stated once, by the scorer.
+    """
 
     key: str
     label: str
@@ -63,6 +67,7 @@ class ItemResult:
     points_min: int
     points_max: int
     source: Source
+    table: type[ScoredOption]
     missing: tuple[str, ...] = ()
     range_tolerant: bool = False
     detail: str = ""

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from scoring import PatientCase, describe_errors
-from scoring.case import FIELD_NAMES, field_bounds
+from scoring.case import FIELD_NAMES, field_bounds, field_title
 from scoring.labs import ANALYTE_BY_FIELD, LabUnit
 from tests.conftest import COMPLETE, make_case
 
@@ -41,6 +41,18 @@ VALID = [
     {"calcium": {"value": 2.5, "unit": "mmol/L"}},
     {"platelets": {"value": "12.5", "unit": "10^4/uL"}},
     {"bilirubin": {"value": "855", "unit": "umol/L"}},
+    # the Tomita treatability answer, with or without a visceral metastasis recorded
+    {"visceral_mets": "nodular", "visceral_mets_treatable": True},
+    {"visceral_mets": "disseminated", "visceral_mets_treatable": "no"},
+    {"major_organ_mets": "unremovable", "visceral_mets_treatable": "yes"},
+    {"visceral_mets_treatable": False},  # presence not recorded: not a contradiction
+    {"visceral_mets": "none", "major_organ_mets": "none"},
+    {"visceral_mets": "disseminated", "major_organ_mets": "none"},  # peritoneum, not organs
+    {"visceral_mets": "none", "visceral_mets_treatable": None},
+    # numbers at the written-size limits: 30 decimals, 40 digits
+    {"crp": {"value": "0." + "0" * 29 + "1", "unit": "mg/dL"}},
+    {"ldh": {"value": "1" + "0" * 3 + "." + "0" * 30, "unit": "U/L"}},
+    {"ldh": {"value": "1E+3", "unit": "U/L"}},
 ]
 
 
@@ -75,6 +87,42 @@ INVALID = [
     ({"platelets": {"value": 250, "unit": "10^4/uL"}}, "platelets", "0–200"),
     ({"ldh": {"value": 100, "unit": "U/L", "flag": "H"}}, "ldh", "Extra inputs"),
     ({"kps_percent": 50}, "kps_percent", "Extra inputs"),
+    # bounded before any arithmetic: length and exponent of every number
+    ({"crp": {"value": "1e-99999999", "unit": "mg/dL"}}, "crp", "at most 30 decimal places"),
+    ({"crp": {"value": "0E-99999999", "unit": "mg/dL"}}, "crp", "at most 30 decimal places"),
+    ({"crp": {"value": "1e+99999999", "unit": "mg/dL"}}, "crp", "exponent 99999999"),
+    ({"crp": {"value": 1e-300, "unit": "mg/dL"}}, "crp", "at most 30 decimal places"),
+    ({"ldh": {"value": 10**5000, "unit": "U/L"}}, "ldh", "more than 40 digits"),
+    ({"ldh": {"value": "9" * 41, "unit": "U/L"}}, "ldh", "more than 40 digits"),
+    ({"ldh": {"value": "1" * 65, "unit": "U/L"}}, "ldh", "longer than 64 characters"),
+    ({"ldh": {"value": Decimal("1E-31"), "unit": "U/L"}}, "ldh", "30 decimal places"),
+    ({"age_years": 10**5000}, "age_years", "more than 18 digits"),
+    ({"kps": -(10**18)}, "kps", "more than 18 digits"),
+    # the decimal comma is refused, never read as another number
+    ({"albumin": {"value": "3,5", "unit": "g/dL"}}, "albumin", "(3.5, not 3,5)"),
+    ({"ldh": {"value": "1,250", "unit": "U/L"}}, "ldh", "no thousands separator"),
+    # contradictory pairs: the later field is refused, and the message names the other
+    (
+        {"major_organ_mets": "removable", "visceral_mets": "none"},
+        "visceral_mets",
+        "contradicts Major internal organ metastases (major_organ_mets) = removable",
+    ),
+    (
+        {"visceral_mets": "none", "major_organ_mets": "unremovable"},
+        "visceral_mets",
+        "contradicts Major internal organ metastases (major_organ_mets) = unremovable",
+    ),
+    (
+        {"visceral_mets": "none", "visceral_mets_treatable": True},
+        "visceral_mets_treatable",
+        "contradicts Visceral metastases (visceral_mets) = none",
+    ),
+    (
+        {"visceral_mets": "none", "visceral_mets_treatable": "no"},
+        "visceral_mets_treatable",
+        "contradicts Visceral metastases (visceral_mets) = none",
+    ),
+    ({"visceral_mets_treatable": "maybe"}, "visceral_mets_treatable", "valid boolean"),
 ]
 
 
@@ -87,6 +135,42 @@ def test_invalid_inputs_name_the_field(data: dict[str, Any], field: str, text: s
     assert text in str(info.value)
     message = describe_errors(info.value)[0]
     assert field in message
+
+
+@pytest.mark.parametrize(
+    ("data", "first", "second"),
+    [
+        (
+            {"major_organ_mets": "removable", "visceral_mets": "none"},
+            "visceral_mets",
+            "major_organ_mets",
+        ),
+        (
+            {"major_organ_mets": "unremovable", "visceral_mets": "none"},
+            "visceral_mets",
+            "major_organ_mets",
+        ),
+        (
+            {"visceral_mets": "none", "visceral_mets_treatable": True},
+            "visceral_mets_treatable",
+            "visceral_mets",
+        ),
+        (
+            {"visceral_mets": "none", "visceral_mets_treatable": False},
+            "visceral_mets_treatable",
+            "visceral_mets",
+        ),
+    ],
+)
+def test_contradiction_message_names_both_fields(
+    data: dict[str, Any], first: str, second: str
+) -> None:
+    with pytest.raises(ValidationError) as info:
+        PatientCase(**data)
+    (line,) = describe_errors(info.value)
+    assert line.startswith(
+        f"{field_title(first)} ({first}): contradicts {field_title(second)} ({second})"
+    )
 
 
 def test_described_error_states_allowed_values() -> None:

@@ -10,7 +10,10 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from scoring import katagiri, sins, tokuhashi
+from pydantic import ValidationError
+
+from scoring import PatientCase, bauer, katagiri, sins, tokuhashi, tomita
+from scoring.derived import visceral_present
 from tests.conftest import make_case
 
 
@@ -113,3 +116,127 @@ def test_bands_tile_each_score_range() -> None:
     for bands, top in ((tokuhashi.BANDS, 15), (katagiri.BANDS, 10), (sins.BANDS, 18)):
         covered = [t for b in bands for t in range(b.low, b.high + 1)]
         assert covered == list(range(top + 1))
+
+
+def test_tomita_all_combinations() -> None:
+    """Tomita 2001: growth 1/2/4, visceral 0/2/4, bone 1/2; groups 2–3, 4–5, 6–7, 8–10."""
+    growth = {"thyroid": 1, "kidney": 2, "stomach": 4}
+    visceral: dict[str, tuple[dict[str, Any], int]] = {
+        "none": ({"visceral_mets": "none"}, 0),
+        "treatable": ({"visceral_mets": "nodular", "visceral_mets_treatable": True}, 2),
+        "untreatable": ({"visceral_mets": "disseminated", "visceral_mets_treatable": False}, 4),
+    }
+    bone = {(0, 1): 1, (1, 1): 2}
+    cuts = [
+        (2, 3, "long_term_local_control"),
+        (4, 5, "middle_term_local_control"),
+        (6, 7, "short_term_palliation"),
+        (8, 10, "terminal_care"),
+    ]
+    seen = set()
+    for g, v, b in itertools.product(growth, visceral, bone):
+        fields, visceral_points = visceral[v]
+        case = make_case(
+            primary_tumor=g,
+            major_organ_mets=None,
+            extraspinal_bone_mets=b[0],
+            vertebral_body_mets=b[1],
+            **fields,
+        )
+        result = tomita.score(case)
+        expected = growth[g] + visceral_points + bone[b]
+        assert result.total == expected
+        assert 2 <= expected <= 10
+        assert result.band is not None
+        assert result.band.code == _band(expected, cuts)
+        seen.add(expected)
+    assert seen == set(range(2, 11))
+    assert [(b.low, b.high) for b in tomita.BANDS] == [(low, high) for low, high, _ in cuts]
+
+
+def test_bauer_all_combinations() -> None:
+    """Modified Bauer (Leithner 2008): four factors of 1 point; bands 0–1, 2, 3–4."""
+    visceral = {"none": 1, "nodular": 0}
+    skeletal = {(0, 1): 1, (0, 2): 0}
+    primary = {"lung_untargeted": (0, 0), "stomach": (1, 0), "kidney": (1, 1)}
+    cuts = [(0, 1, "lt_6_months"), (2, 2, "gt_6_months"), (3, 4, "gt_12_months")]
+    seen = set()
+    for v, s, p in itertools.product(visceral, skeletal, primary):
+        case = make_case(
+            visceral_mets=v,
+            major_organ_mets=None,
+            extraspinal_bone_mets=s[0],
+            vertebral_body_mets=s[1],
+            primary_tumor=p,
+        )
+        result = bauer.score(case)
+        expected = visceral[v] + skeletal[s] + sum(primary[p])
+        assert result.total == expected
+        assert 0 <= expected <= 4
+        assert result.band is not None
+        assert result.band.code == _band(expected, cuts)
+        seen.add(expected)
+    assert seen == set(range(5))
+    assert [(b.low, b.high) for b in bauer.BANDS] == [(low, high) for low, high, _ in cuts]
+
+
+_DOMAINS: dict[str, tuple[Any, ...]] = {
+    "primary_tumor": (None, "thyroid", "kidney", "lung_untargeted", "lymphoma"),
+    "visceral_mets": (None, "none", "nodular", "disseminated"),
+    "major_organ_mets": (None, "none", "removable"),
+    "visceral_mets_treatable": (None, True, False),
+    "extraspinal_bone_mets": (None, 0, 1),
+    "vertebral_body_mets": (None, 1, 2),
+}
+
+
+def _valid(values: dict[str, Any]) -> PatientCase | None:
+    try:
+        return PatientCase(**values)
+    except ValidationError:
+        return None
+
+
+def test_new_score_ranges_are_exactly_the_totals_of_their_completions() -> None:
+    """Every partial case over the inputs of Tomita and Bauer: the range shown is the lowest
+    and highest total of the complete cases it could become (no narrower, and no wider), and
+    the band is given exactly when all those totals share it.
+
+    One documented exception, where the range is wider than needed: a treatability answer
+    given while presence is unknown. Presence is read only from the two visceral answers
+    (as the source table defines it), so Tomita and Bauer keep "no visceral metastasis"
+    possible although a case saying so would then be refused; the score stays incomplete
+    and names the visceral answer as missing.
+    """
+    names = list(_DOMAINS)
+    cases = {}
+    for combo in itertools.product(*_DOMAINS.values()):
+        case = _valid(dict(zip(names, combo, strict=True)))
+        if case is not None:
+            cases[combo] = case
+    totals = {
+        combo: (tomita.score(case).total, bauer.score(case).total) for combo, case in cases.items()
+    }
+    complete = {combo: t for combo, t in totals.items() if None not in t}
+    for combo, case in cases.items():
+        completions = [
+            t
+            for other, t in complete.items()
+            if all(a is None or a == b for a, b in zip(combo, other, strict=True))
+        ]
+        assert completions, combo
+        presence = visceral_present(case.visceral_mets, case.major_organ_mets).value
+        wider = presence is None and case.visceral_mets_treatable is not None
+        for index, result in enumerate((tomita.score(case), bauer.score(case))):
+            reachable = {t[index] for t in completions}
+            shown = set(range(result.total_min, result.total_max + 1))
+            assert reachable <= shown, (combo, result.key)
+            if wider:
+                assert result.missing, (combo, result.key)
+                continue
+            assert (result.total_min, result.total_max) == (min(reachable), max(reachable)), (
+                combo,
+                result.key,
+            )
+            bands = {next(b.code for b in result.bands if b.holds(t)) for t in reachable}
+            assert (result.band is not None) == (len(bands) == 1), (combo, result.key)
