@@ -20,6 +20,9 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages.ui.results import SCORE_LABELS, table_cell
+from learn.quiz import ItemSpec, Marking, QuizChoice, Tally, generate, items_for, mark
+from learn.quiz import option_text as _option_text
+from learn.traps import Trap, traps_for
 from scoring import katagiri, sins, tokuhashi
 from scoring.bilsky import BilskyGrade
 from scoring.case import PatientCase
@@ -28,11 +31,8 @@ from scoring.labs import ANALYTES
 from scoring.levels import VertebralLevel
 from scoring.performance import ECOG_DEFINITIONS, KPS_DEFINITIONS
 from scoring.primary_tumor import PrimaryTumor
-from scoring.quiz import ItemSpec, Marking, QuizChoice, Tally, generate, items_for, mark
-from scoring.quiz import option_text as _option_text
 from scoring.result import Band
 from scoring.sources import BILSKY_2010, REVIEW, SPEC, Source
-from scoring.traps import Trap, traps_for
 
 CONTEXT_FILE = Path(__file__).resolve().parents[1] / "assets" / "learn" / "clinical_context.md"
 PREFIX = "learn_quiz_"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from scoring.quiz import QuizChoice, generate, items_for
-from scoring.traps import traps_for
+from learn.quiz import QuizChoice, generate, items_for
+from learn.traps import traps_for
 
 SEED = 7
 REPO = Path(__file__).resolve().parents[1]

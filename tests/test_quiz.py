@@ -12,16 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring import PatientCase, score_case
-from scoring.labs import ANALYTES, LabUnit
-from scoring.primary_tumor import PrimaryTumor
-from scoring.quiz import (
+from learn.quiz import (
     ALIGNMENT_PHRASES,
     BONE_LESION_PHRASES,
     COLLAPSE_PHRASES,
     PAIN_PHRASES,
     POSTEROLATERAL_PHRASES,
     PRIMARY_PHRASES,
+    TREATABILITY_PHRASES,
     QuizChoice,
     Tally,
     catalogue,
@@ -30,6 +28,10 @@ from scoring.quiz import (
     items_for,
     mark,
 )
+from scoring import PatientCase, score_case, tomita
+from scoring.labs import ANALYTES, LabUnit
+from scoring.metastases import VisceralMets
+from scoring.primary_tumor import PrimaryTumor
 from scoring.sins_findings import (
     SinsAlignment,
     SinsBoneLesion,
@@ -68,7 +70,7 @@ def test_vignette_is_a_valid_complete_case(seed: int) -> None:
     # a round trip through the model validates every field again, as the calculator would
     again = PatientCase.model_validate(vignette.case.model_dump())
     assert again == vignette.case
-    for result in score_case(vignette.case).scores:
+    for result in score_case(vignette.case).all_scores:
         assert not result.incomplete
         assert result.total is not None, (result.key, result.missing)
 
@@ -97,10 +99,11 @@ def test_vignette_mentions_every_fact_the_score_needs(seed: int, choice: QuizCho
 
 def test_fields_of_each_score_come_from_the_scoring_code() -> None:
     empty = score_case(PatientCase())
-    for result in empty.scores:
+    for result in empty.all_scores:
         choice = QuizChoice.parse(result.key)
         assert set(fields_for(choice)) == set(result.missing)
-    assert set(fields_for(QuizChoice.ALL)) == {f for r in empty.scores for f in r.missing}
+    assert set(fields_for(QuizChoice.ALL)) == {f for r in empty.all_scores for f in r.missing}
+    assert {c.value for c in QuizChoice} - {"all"} == {r.key for r in empty.all_scores}
 
 
 def test_catalogue_tables_are_the_tables_score_case_uses() -> None:
@@ -208,7 +211,7 @@ def test_tally_adds_rounds() -> None:
 @given(seed=st.integers(min_value=0, max_value=2**63 - 1))
 def test_expected_answers_equal_score_case_points(seed: int) -> None:
     vignette = generate(seed)
-    scores = {s.key: s for s in score_case(vignette.case).scores}
+    scores = {s.key: s for s in score_case(vignette.case).all_scores}
     marking = mark(vignette, QuizChoice.ALL, right_answers(seed, QuizChoice.ALL))
     assert marking.full_marks
     for item_mark in marking.marks:
@@ -219,3 +222,102 @@ def test_expected_answers_equal_score_case_points(seed: int) -> None:
     for result in marking.results:
         spec_points = [m.expected.points for m in marking.marks if m.spec.score == result.key]
         assert sum(spec_points) == result.total
+
+
+def test_catalogue_tables_are_read_from_the_item_results() -> None:
+    """Which table an item uses is stated once, by the scorer: the catalogue reads
+    ``ItemResult.table`` of an empty case, and scored cases carry the same tables."""
+    empty = {r.key: r for r in score_case(PatientCase()).all_scores}
+    for spec in catalogue():
+        item = next(i for i in empty[spec.score].items if i.key == spec.key)
+        assert spec.table is item.table
+    full = {r.key: r for r in generate(11).scores().all_scores}
+    for spec in catalogue():
+        item = next(i for i in full[spec.score].items if i.key == spec.key)
+        assert item.table is spec.table
+        assert type(item.option) is item.table
+
+
+def test_tomita_and_bauer_items_are_asked_from_their_tables() -> None:
+    assert [s.key for s in items_for(QuizChoice.TOMITA)] == [
+        "primary",
+        "visceral_mets",
+        "bone_mets",
+    ]
+    assert [s.key for s in items_for(QuizChoice.BAUER)] == [
+        "no_visceral_mets",
+        "solitary_skeletal_met",
+        "not_lung_cancer",
+        "favourable_primary",
+    ]
+    assert "visceral_mets_treatable" in fields_for(QuizChoice.TOMITA)
+    assert "visceral_mets_treatable" not in fields_for(QuizChoice.BAUER)
+
+
+def test_treatability_is_stated_only_with_visceral_disease() -> None:
+    said = {True: 0, False: 0}
+    for seed in range(200):
+        vignette = generate(seed)
+        treatable = vignette.case.visceral_mets_treatable
+        if vignette.case.visceral_mets is VisceralMets.NONE:
+            assert treatable is None
+        else:
+            assert treatable is not None
+            assert TREATABILITY_PHRASES[treatable] in vignette.text
+            said[treatable] += 1
+    assert min(said.values()) > 10
+
+
+# The case of seed 7 as generated before Tomita and Bauer joined the quiz.
+SEED_7 = {
+    "sex": "female",
+    "age_years": 63,
+    "lesion_level": "T6",
+    "escc_grade": "1c",
+    "frankel": "C",
+    "kps": 40,
+    "ecog": 3,
+    "primary_tumor": "kidney",
+    "previous_chemotherapy": True,
+    "extraspinal_bone_mets": 6,
+    "vertebral_body_mets": 1,
+    "major_organ_mets": "removable",
+    "visceral_mets": "nodular",
+    "crp": {"value": "0.2", "unit": "mg/dL"},
+    "ldh": {"value": "235", "unit": "U/L"},
+    "albumin": {"value": "3.6", "unit": "g/dL"},
+    "platelets": {"value": "3.8", "unit": "10^4/uL"},
+    "calcium": {"value": "9.7", "unit": "mg/dL"},
+    "bilirubin": {"value": "0.8", "unit": "mg/dL"},
+    "sins_pain": "mechanical",
+    "sins_bone_lesion": "lytic",
+    "sins_alignment": "normal",
+    "sins_collapse": "gt50",
+    "sins_posterolateral": "none",
+    "progressive_neurological_deficit": None,
+    "intractable_pain": None,
+    "impaired_consciousness_cerebral_mets": None,
+}
+
+
+def test_seeds_keep_the_case_they_gave_before_tomita_was_added() -> None:
+    """Treatability is drawn last: every other field of a seed's case is unchanged, and
+    only the treatability sentence is added to the text."""
+    vignette = generate(7)
+    case = vignette.case
+    assert case.model_dump(exclude={"visceral_mets_treatable"}, mode="json") == SEED_7
+    assert case.visceral_mets_treatable is not None
+    assert vignette.paragraphs[2].endswith(TREATABILITY_PHRASES[case.visceral_mets_treatable] + ".")
+
+
+def test_wrong_tomita_item_explains_a_reading() -> None:
+    seed = next(
+        s
+        for s in range(500)
+        if tomita.GROWTH[generate(s).case.primary_tumor].evidence.value == "reading"
+    )
+    marking = mark(generate(seed), QuizChoice.TOMITA, {})
+    primary = next(m for m in marking.marks if m.spec.key == "primary")
+    assert not primary.correct
+    assert "This calculator's reading" in primary.why
+    assert f"Rule ({tomita.SOURCE.key})" in primary.why

@@ -7,12 +7,12 @@ from decimal import Decimal
 
 import pytest
 
+from learn.quiz import catalogue
+from learn.traps import SCORES, TRAPS, traps_concerning, traps_for
 from scoring import katagiri, sins, tokuhashi
 from scoring.frankel import FrankelGrade
 from scoring.labs import ANALYTE_BY_FIELD, LabUnit
 from scoring.levels import SinsLocation, VertebralLevel
-from scoring.quiz import catalogue
-from scoring.traps import SCORES, TRAPS, traps_concerning, traps_for
 from tests.conftest import make_case
 
 BY_ID = {t.spec_id: t for t in TRAPS}

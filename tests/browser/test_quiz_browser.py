@@ -1,7 +1,7 @@
 """One quiz round in a real browser: open Learn, answer a generated case, check, see marks.
 
 The test reads the case number the page shows and regenerates that vignette in-process
-(``scoring.quiz.generate``), so the answers it gives are the calculator's own expected
+(``learn.quiz.generate``), so the answers it gives are the calculator's own expected
 answers for exactly the case on screen, whatever seed the session drew.
 """
 
@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from scoring.quiz import QuizChoice, generate, items_for, option_text
+from learn.quiz import QuizChoice, generate, items_for, option_text
 from tests.browser.conftest import OpenApp
 
 pytestmark = pytest.mark.browser

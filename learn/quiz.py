@@ -26,14 +26,17 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from scoring import CaseScores, PatientCase, katagiri, score_case, tokuhashi
+from learn.traps import Trap, traps_concerning
+from scoring import CaseScores, PatientCase, bauer, score_case, tomita
 from scoring.bilsky import BilskyGrade
+from scoring.derived import visceral_present
+from scoring.evidence import Assignment, Evidence
 from scoring.frankel import FrankelGrade
 from scoring.labs import ANALYTES, AnalyteSpec, LabTier, LabUnit
-from scoring.levels import SinsLocation, VertebralLevel
+from scoring.levels import VertebralLevel
 from scoring.metastases import MajorOrganMets, VisceralMets
 from scoring.options import LabelledEnum, ScoredOption
-from scoring.primary_tumor import KatagiriGrowth, PrimaryTumor, TokuhashiPrimary
+from scoring.primary_tumor import PrimaryTumor
 from scoring.result import ItemResult, ScoreResult
 from scoring.sins_findings import (
     SinsAlignment,
@@ -42,11 +45,10 @@ from scoring.sins_findings import (
     SinsPain,
     SinsPosterolateral,
 )
-from scoring.traps import Trap, traps_concerning
 
 
 class QuizChoice(LabelledEnum):
-    """Which score the trainee answers: one of the three, or all of them."""
+    """Which score the trainee answers: one of the five, or all of them."""
 
     @property
     def scores(self) -> tuple[str, ...]:
@@ -55,37 +57,13 @@ class QuizChoice(LabelledEnum):
     TOKUHASHI = ("tokuhashi", "Revised Tokuhashi")
     KATAGIRI = ("katagiri", "New Katagiri")
     SINS = ("sins", "SINS")
-    ALL = ("all", "All three")
+    TOMITA = ("tomita", "Tomita")
+    BAUER = ("bauer", "Modified Bauer")
+    ALL = ("all", "All five")
 
 
-SCORE_KEYS: tuple[str, ...] = ("tokuhashi", "katagiri", "sins")
+SCORE_KEYS: tuple[str, ...] = ("tokuhashi", "katagiri", "sins", "tomita", "bauer")
 _T = TypeVar("_T")
-
-# The option table behind each item. The item keys, labels and needed fields come from the
-# scoring code itself (``catalogue``); only this association is stated, and the tests check
-# it against ``type(item.option)`` on generated cases.
-_TABLES: Mapping[tuple[str, str], type[ScoredOption]] = MappingProxyType(
-    {
-        ("tokuhashi", "general_condition"): tokuhashi.GeneralCondition,
-        ("tokuhashi", "extraspinal_bone_mets"): tokuhashi.ExtraspinalBoneMets,
-        ("tokuhashi", "vertebral_body_mets"): tokuhashi.VertebralBodyMets,
-        ("tokuhashi", "major_organ_mets"): MajorOrganMets,
-        ("tokuhashi", "primary"): TokuhashiPrimary,
-        ("tokuhashi", "palsy"): tokuhashi.Palsy,
-        ("katagiri", "primary"): KatagiriGrowth,
-        ("katagiri", "visceral_mets"): VisceralMets,
-        ("katagiri", "laboratory"): LabTier,
-        ("katagiri", "ecog"): katagiri.EcogPoint,
-        ("katagiri", "previous_chemotherapy"): katagiri.PreviousChemotherapy,
-        ("katagiri", "multiple_skeletal_mets"): katagiri.MultipleSkeletalMets,
-        ("sins", "location"): SinsLocation,
-        ("sins", "pain"): SinsPain,
-        ("sins", "bone_lesion"): SinsBoneLesion,
-        ("sins", "alignment"): SinsAlignment,
-        ("sins", "collapse"): SinsCollapse,
-        ("sins", "posterolateral"): SinsPosterolateral,
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,19 +98,20 @@ def answer_key(score: str, item: str) -> str:
 
 
 def _results(scores: CaseScores) -> dict[str, ScoreResult]:
-    return {s.key: s for s in scores.scores}
+    return {s.key: s for s in scores.all_scores}
 
 
 @cache
 def catalogue() -> tuple[ItemSpec, ...]:
-    """Every item of the three scores, in the scores' own order.
+    """Every item of the five scores, in the scores' own order.
 
-    Scoring an empty case makes each item name the fields it needs, so the catalogue is
-    read off the scoring code rather than restated.
+    Scoring an empty case makes each item name the fields it needs and the option table
+    it is scored from (``ItemResult.table``), so the catalogue is read off the scoring
+    code rather than restated.
     """
     empty = _results(score_case(PatientCase()))
     return tuple(
-        ItemSpec(key, i.key, i.label, _TABLES[(key, i.key)], i.missing)
+        ItemSpec(key, i.key, i.label, i.table, i.missing)
         for key in SCORE_KEYS
         for i in empty[key].items
     )
@@ -241,6 +220,15 @@ ORGAN_FINDINGS: tuple[tuple[str, MajorOrganMets, VisceralMets], ...] = (
     ),
 )
 _ORGAN_WEIGHTS = (5, 2, 1, 2, 1, 1)
+
+TREATABILITY_PHRASES: Mapping[bool, str] = MappingProxyType(
+    {
+        True: "The oncologist expects systemic therapy, radiation or ablation to control the "
+        "visceral metastases (treatable)",
+        False: "The oncologist expects no available treatment to control the visceral "
+        "metastases (untreatable)",
+    }
+)
 
 PAIN_PHRASES: Mapping[SinsPain, str] = MappingProxyType(
     {
@@ -529,9 +517,31 @@ def generate(seed: int) -> Vignette:
     si = rng.random() < 0.4
     labs = _labs(rng, d, si)
     lab_text = f"Laboratory ({'SI units' if si else 'conventional units'}): {labs}."
+    # drawn last, so that every earlier draw (and the case a seed gave before Tomita was
+    # added) stays the same
+    staging += _treatability(rng, d, organs, visceral, organ_text)
     paragraphs = (history, status, staging, ct, lab_text)
     case = PatientCase.model_validate(d.values)
     return Vignette(seed, case, paragraphs, MappingProxyType(dict(d.mentions)), si)
+
+
+def _treatability(
+    rng: random.Random,
+    d: _Draft,
+    organs: MajorOrganMets,
+    visceral: VisceralMets,
+    organ_text: str,
+) -> str:
+    """Tomita's treatability, stated only when a visceral metastasis is present.
+
+    Without one the answer stays empty (a case saying otherwise is refused), and the
+    staging sentence that excludes visceral disease is what the trainee reads for it.
+    """
+    if not visceral_present(visceral, organs).value:
+        d.mentions["visceral_mets_treatable"] = organ_text
+        return ""
+    treatable = rng.random() < 0.5
+    return " " + d.put("visceral_mets_treatable", treatable, TREATABILITY_PHRASES[treatable]) + "."
 
 
 def _labs(rng: random.Random, d: _Draft, si: bool) -> str:
@@ -619,7 +629,14 @@ def why(spec: ItemSpec, item: ItemResult, vignette: Vignette) -> str:
     parts.append(f"Answer: {option.label} → {option.points} {points}.")
     parts.append(f"Rule ({item.source.key}): {spec.rule}.")
     tumor = vignette.case.primary_tumor
-    if spec.key == "primary" and tumor is not None:
+    assignment = _assignment(spec, tumor)
+    if assignment is not None and assignment.evidence is not Evidence.VERIFIED:
+        parts.append(f"{assignment.evidence.label.capitalize()}: {assignment.reason}")
+    elif assignment is not None and assignment.reason:
+        parts.append(assignment.reason)
+    elif spec.score in ("tomita", "bauer") and item.detail:
+        parts.append(f"Here: {item.detail}.")
+    if spec.key == "primary" and tumor is not None and spec.score in ("tokuhashi", "katagiri"):
         if spec.score == "katagiri" and not tumor.katagiri_verified:
             parts.append(
                 f"{tumor.label}: this growth group rests on recollection of the 2014 table "
@@ -628,6 +645,19 @@ def why(spec: ItemSpec, item: ItemResult, vignette: Vignette) -> str:
         if tumor.reading:
             parts.append(tumor.reading)
     return " ".join(parts)
+
+
+def _assignment(spec: ItemSpec, tumor: PrimaryTumor | None) -> Assignment[Any] | None:
+    """The primary-tumour assignment behind a Tomita or Bauer item, with its trust."""
+    if tumor is None:
+        return None
+    tables: Mapping[tuple[str, str], Mapping[PrimaryTumor, Assignment[Any]]] = {
+        ("tomita", "primary"): tomita.GROWTH,
+        ("bauer", "not_lung_cancer"): bauer.NOT_LUNG,
+        ("bauer", "favourable_primary"): bauer.FAVOURABLE,
+    }
+    table = tables.get((spec.score, spec.key))
+    return None if table is None else table[tumor]
 
 
 def _lab_reasons(item: ItemResult, case: PatientCase) -> str:

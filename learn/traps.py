@@ -7,7 +7,7 @@ quotes points, levels or cut-offs, it builds them from the scoring tables instea
 retyping them. Every trap names the spec id (A-T6, A-K5, A-S1 …) and the sources behind it.
 
 ``concerns`` names the quiz items a trap bears on, as ``<score>_<item>`` answer keys
-(``scoring.quiz.answer_key``), e.g. ``tokuhashi_palsy``.
+(``learn.quiz.answer_key``), e.g. ``tokuhashi_palsy``.
 """
 
 from __future__ import annotations
