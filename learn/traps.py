@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scoring import katagiri, sins, tokuhashi
+from scoring import bauer, katagiri, sins, tokuhashi, tomita
+from scoring.evidence import Reading
 from scoring.frankel import FrankelGrade
 from scoring.labs import ANALYTE_BY_FIELD, LabTier, LabUnit
 from scoring.levels import SinsLocation, VertebralLevel
@@ -22,21 +23,26 @@ from scoring.metastases import VisceralMets
 from scoring.primary_tumor import PrimaryTumor, TokuhashiPrimary
 from scoring.sins_findings import SinsCollapse, SinsPain
 from scoring.sources import (
+    CALCULATOR_READING,
     FISHER_2010,
     KARNOFSKY_1949,
     KATAGIRI_2014,
     KATAGIRI_2014_RECOLLECTION,
+    LEITHNER_2008,
     OKEN_1982,
     SPEC,
     TOKUHASHI_2005,
+    TOMITA_2001,
     Source,
 )
 
 TOKUHASHI = "tokuhashi"
 KATAGIRI = "katagiri"
 SINS = "sins"
+TOMITA = "tomita"
+BAUER = "bauer"
 GENERAL = "general"
-SCORES: tuple[str, ...] = (TOKUHASHI, KATAGIRI, SINS, GENERAL)
+SCORES: tuple[str, ...] = (TOKUHASHI, KATAGIRI, SINS, TOMITA, BAUER, GENERAL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +79,12 @@ def _cutoff(field: str, unit: LabUnit) -> str:
     return spec.criterion_text(unit).removeprefix(f"{spec.label} {spec.direction.value} ")
 
 
+def _reading(readings: tuple[Reading, ...], key: str) -> str:
+    return next(r.text for r in readings if r.key == key)
+
+
 _PALSY = tokuhashi.Palsy
+_TV = tomita.TomitaVisceral
 _T2 = VertebralLevel.T2
 _T3 = VertebralLevel.T3
 _LOW = katagiri.BANDS[0]
@@ -337,6 +348,78 @@ TRAPS: tuple[Trap, ...] = (
         "One level is entered per lesion; separate lesions are scored separately.",
         (FISHER_2010, SPEC),
         ("sins_location",),
+    ),
+    # ---------------------------------------------------------------- Tomita
+    Trap(
+        "A-TM5",
+        TOMITA,
+        "Treatable is not removable",
+        "Tomita's 'treatable' visceral metastases include control by systemic therapy, "
+        "radiation or ablation at any visceral site; Tokuhashi's 'removable' is a surgical "
+        "judgement on four organs. Unremovable yet treatable disease scores "
+        f"{_TV.TREATABLE.points}, not {_TV.UNTREATABLE.points}.",
+        _reading(tomita.READINGS, "tomita_treatable"),
+        (TOMITA_2001, CALCULATOR_READING),
+        ("tomita_visceral_mets",),
+    ),
+    Trap(
+        "A-TM3",
+        TOMITA,
+        "Two vertebral bodies are not solitary",
+        "'Solitary or isolated' is undefined; contiguous levels are sometimes scored as one "
+        f"isolated lesion ({tomita.TomitaBone.SOLITARY.points} point).",
+        _reading(tomita.READINGS, "tomita_solitary_or_isolated"),
+        (TOMITA_2001, CALCULATOR_READING),
+        ("tomita_bone_mets", "bauer_solitary_skeletal_met"),
+    ),
+    Trap(
+        "A-TM4",
+        TOMITA,
+        "The organ, not the biology",
+        "Hormone-independent breast cancer is "
+        f"{tomita.GROWTH[PrimaryTumor.BREAST_HORMONE_INDEPENDENT].option.label.lower()} "
+        f"({tomita.GROWTH[PrimaryTumor.BREAST_HORMONE_INDEPENDENT].option.points}) in Tomita "
+        "but moderate in Katagiri; lung cancer on targeted therapy stays "
+        f"{tomita.GROWTH[PrimaryTumor.LUNG_TARGETED].option.points} points.",
+        _reading(tomita.READINGS, "tomita_organ_not_biology"),
+        (TOMITA_2001, CALCULATOR_READING),
+        ("tomita_primary",),
+    ),
+    Trap(
+        "A-TM6",
+        TOMITA,
+        "Lower is better, and the groups are goals",
+        f"Tomita runs the other way to Tokuhashi: {tomita.BANDS[0].low} is the best prognosis, "
+        f"{tomita.BANDS[-1].high} the worst. Its groups are the treatment goals of the 2001 "
+        "paper, not survival bands.",
+        "; ".join(f"{b.low}–{b.high}: {b.meaning.split(': ')[-1]}" for b in tomita.BANDS)
+        + ". "
+        + tomita.VALIDITY_NOTE,
+        (TOMITA_2001, *tomita.VALIDITY_SOURCES),
+    ),
+    # ---------------------------------------------------------------- modified Bauer
+    Trap(
+        "A-MB1",
+        BAUER,
+        "The modified score has four items",
+        "The original Bauer score adds 'no pathological fracture' (0–5, bands 0–1 / 2–3 / "
+        "4–5); mixing its bands with the modified total misreads every total of 3.",
+        _reading(bauer.READINGS, "bauer_modified_not_original")
+        + " "
+        + "; ".join(f"{b.label.split(' (')[-1].rstrip(')')}: {b.meaning}" for b in bauer.BANDS)
+        + ".",
+        (LEITHNER_2008,),
+    ),
+    Trap(
+        "A-MB4",
+        BAUER,
+        "Unknown primary and carcinoid are 'not lung cancer'",
+        "Many unidentified primaries turn out to be lung cancer, and carcinoid may be bronchial; "
+        "the literal item still scores "
+        f"{bauer.NOT_LUNG[PrimaryTumor.UNKNOWN_PRIMARY].option.points}.",
+        _reading(bauer.READINGS, "bauer_not_lung"),
+        (LEITHNER_2008, CALCULATOR_READING),
+        ("bauer_not_lung_cancer",),
     ),
     # ---------------------------------------------------------------- both prognostic scores
     Trap(

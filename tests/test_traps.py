@@ -9,7 +9,7 @@ import pytest
 
 from learn.quiz import catalogue
 from learn.traps import SCORES, TRAPS, traps_concerning, traps_for
-from scoring import katagiri, sins, tokuhashi
+from scoring import bauer, katagiri, sins, tokuhashi, tomita
 from scoring.frankel import FrankelGrade
 from scoring.labs import ANALYTE_BY_FIELD, LabUnit
 from scoring.levels import SinsLocation, VertebralLevel
@@ -21,7 +21,7 @@ BY_ID = {t.spec_id: t for t in TRAPS}
 def test_ids_are_unique_and_name_the_spec() -> None:
     assert len(BY_ID) == len(TRAPS)
     for trap in TRAPS:
-        assert re.fullmatch(r"A-[TKSG]\d+|§\d+(\.\d+)?", trap.spec_id)
+        assert re.fullmatch(r"A-(?:[TKSG]|TM|MB)\d+|§\d+(\.\d+)?", trap.spec_id)
         assert trap.score in SCORES
         assert trap.statement
         assert trap.reading
@@ -41,7 +41,7 @@ def test_every_concerned_item_is_a_quiz_item() -> None:
 
 
 def test_every_score_has_traps_and_general_ones_are_shared() -> None:
-    for score in ("tokuhashi", "katagiri", "sins"):
+    for score in ("tokuhashi", "katagiri", "sins", "tomita", "bauer"):
         assert traps_for(score)
     assert BY_ID["A-G1"] in traps_for("tokuhashi")
     assert BY_ID["A-G1"] in traps_for("katagiri")
@@ -131,3 +131,49 @@ def test_band_traps_quote_the_bands() -> None:
     assert "0–8: Predicted survival < 6 months" in BY_ID["A-T5"].reading
     assert BY_ID["A-S5"].reading.startswith("0–6: Stable")
     assert "Low risk is 0–3" in BY_ID["A-K6"].reading
+
+
+def test_tomita_treatable_is_not_removable() -> None:
+    """A-TM5: an unremovable organ metastasis judged treatable scores 2, not 4."""
+    case = make_case(
+        major_organ_mets="unremovable", visceral_mets="nodular", visceral_mets_treatable=True
+    )
+    assert tomita.score(case).items[1].option is tomita.TomitaVisceral.TREATABLE
+    assert "scores 2, not 4" in BY_ID["A-TM5"].statement
+
+
+def test_two_vertebral_bodies_are_multiple_for_tomita_and_bauer() -> None:
+    """A-TM3: two bodies and no other focus are not solitary, in both scores."""
+    case = make_case(extraspinal_bone_mets=0, vertebral_body_mets=2)
+    assert tomita.score(case).items[2].option is tomita.TomitaBone.MULTIPLE
+    assert bauer.score(case).items[1].option is bauer.SolitarySkeletalMet.NO
+    assert set(BY_ID["A-TM3"].concerns) == {"tomita_bone_mets", "bauer_solitary_skeletal_met"}
+
+
+def test_tomita_scores_the_organ() -> None:
+    """A-TM4: hormone-independent breast is slow (1) for Tomita, moderate for Katagiri."""
+    case = make_case(primary_tumor="breast_hormone_independent")
+    assert tomita.score(case).items[0].points == 1
+    assert katagiri.score(case).items[0].option.value == "moderate"
+    assert "(1) in Tomita" in BY_ID["A-TM4"].statement
+    lung = make_case(primary_tumor="lung_targeted")
+    assert tomita.score(lung).items[0].points == 4
+    assert "stays 4 points" in BY_ID["A-TM4"].statement
+
+
+def test_tomita_lower_is_better_and_groups_are_goals() -> None:
+    trap = BY_ID["A-TM6"]
+    assert "2 is the best prognosis, 10 the worst" in trap.statement
+    assert not tomita.score(make_case()).higher_is_better
+    assert "long-term local control" in trap.reading
+    assert "month" not in trap.reading.replace("poorly", "")
+
+
+def test_bauer_modified_bands_and_unknown_primary() -> None:
+    assert (
+        "0–1: Survival < 6 months; 2: Survival > 6 months; 3–4: Survival > 12 months"
+        in BY_ID["A-MB1"].reading
+    )
+    case = make_case(primary_tumor="unknown_primary")
+    assert bauer.score(case).items[2].points == 1
+    assert BY_ID["A-MB4"].statement.endswith("still scores 1.")
