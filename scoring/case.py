@@ -229,13 +229,8 @@ class PatientCase(BaseModel):
             if rule.later != info.field_name:
                 continue
             earlier = info.data.get(rule.earlier)
-            if earlier is None or code_of(earlier) not in rule.earlier_codes:
-                continue
-            if code_of(value) in rule.later_codes:
-                raise ValueError(
-                    f"contradicts {field_title(rule.earlier)} ({rule.earlier}) = "
-                    f"{code_of(earlier)}: {rule.why}"
-                )
+            if earlier is not None and rule.holds(code_of(earlier), code_of(value)):
+                raise ValueError(rule.message(field_title(rule.earlier), code_of(earlier)))
         return value
 
     @field_validator("crp", "ldh", "albumin", "platelets", "calcium", "bilirubin")

@@ -81,6 +81,15 @@ class Contradiction:
     later_codes: frozenset[str]
     why: str
 
+    def holds(self, earlier_code: str, later_code: str) -> bool:
+        """Whether these two answers (as codes) contradict each other."""
+        return earlier_code in self.earlier_codes and later_code in self.later_codes
+
+    def message(self, earlier_title: str, earlier_code: str) -> str:
+        """The refusal of the later answer, naming the earlier field and its answer; the
+        case model and the batch file word it the same way."""
+        return f"contradicts {earlier_title} ({self.earlier}) = {earlier_code}: {self.why}"
+
 
 CONTRADICTIONS: tuple[Contradiction, ...] = (
     Contradiction(
