@@ -11,7 +11,14 @@ Facts entered once (spec §9): the primary tumor feeds Tokuhashi and Katagiri; F
 feeds Tokuhashi's palsy item and the model; the vertebral level feeds SINS location and
 the model's lesion level; the bone-metastasis counts feed Tokuhashi and Katagiri's
 "multiple skeletal metastases"; KPS (Tokuhashi) and ECOG (Katagiri) are both asked and
-never converted into each other.
+never converted into each other. Tomita and the modified Bauer score read the primary
+tumor and the two facts derived once in ``scoring.derived`` (visceral metastasis present,
+solitary skeletal metastasis); their one new answer is ``visceral_mets_treatable``.
+
+Every number is bounded by its written size before anything compares or converts it
+(whole numbers: 18 digits; laboratory values: ``scoring.labs.check_written_size``), and
+answers that contradict each other (``scoring.derived.CONTRADICTIONS``) are refused with
+a message naming both fields.
 """
 
 from __future__ import annotations
