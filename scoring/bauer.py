@@ -215,7 +215,9 @@ def _primary_item(
 
 def score(case: PatientCase) -> ScoreResult:
     """The modified Bauer score of ``case``; unknown items widen the total to a range."""
-    visceral = visceral_present(case.visceral_mets, case.major_organ_mets)
+    visceral = visceral_present(
+        case.visceral_mets, case.major_organ_mets, case.visceral_mets_treatable
+    )
     solitary = solitary_skeletal(case.extraspinal_bone_mets, case.vertebral_body_mets)
     items = (
         item(
@@ -237,6 +239,7 @@ def score(case: PatientCase) -> ScoreResult:
             else (SolitarySkeletalMet.YES if solitary.value else SolitarySkeletalMet.NO),
             solitary.missing,
             SOURCE,
+            f"{solitary.reading} ({Evidence.READING.label})" if solitary.reading else "",
         ),
         _primary_item(
             "not_lung_cancer",

@@ -32,6 +32,8 @@ class Fact:
 
     value: bool | None
     missing: tuple[str, ...] = ()
+    #: Set when the value rests on a reading of the sources, saying which (shown to users).
+    reading: str = ""
 
 
 #: ``visceral_mets`` codes that establish a visceral metastasis.
@@ -44,9 +46,25 @@ ORGAN_PRESENT_CODES: frozenset[MajorOrganMets] = frozenset(
 )
 
 
-def visceral_present(visceral: VisceralMets | None, organs: MajorOrganMets | None) -> Fact:
-    """Whether a visceral metastasis is present; ``visceral_mets`` decides absence alone."""
-    if visceral in VISCERAL_PRESENT_CODES or organs in ORGAN_PRESENT_CODES:
+def visceral_present(
+    visceral: VisceralMets | None,
+    organs: MajorOrganMets | None,
+    treatable: bool | None = None,
+) -> Fact:
+    """Whether a visceral metastasis is present; ``visceral_mets`` decides absence alone.
+
+    A treatability answer states a present metastasis: the question is asked only then,
+    and the case model refuses it beside ``visceral_mets`` = none, so "absent" is not a
+    possible completion of a case that answers it.
+
+    >>> visceral_present(None, None, treatable=True).value
+    True
+    >>> visceral_present(VisceralMets.NONE, MajorOrganMets.NONE).value
+    False
+    >>> visceral_present(None, MajorOrganMets.NONE).missing
+    ('visceral_mets',)
+    """
+    if visceral in VISCERAL_PRESENT_CODES or organs in ORGAN_PRESENT_CODES or treatable is not None:
         return Fact(True)
     if visceral is VisceralMets.NONE:
         return Fact(False)
@@ -55,8 +73,11 @@ def visceral_present(visceral: VisceralMets | None, organs: MajorOrganMets | Non
 
 def solitary_skeletal(extraspinal: int | None, bodies: int | None) -> Fact:
     """Whether the spinal lesion is the only skeletal metastasis (one body, no other focus)."""
-    if (extraspinal is not None and extraspinal >= 1) or (bodies is not None and bodies >= 2):
+    if extraspinal is not None and extraspinal >= 1:
         return Fact(False)
+    if bodies is not None and bodies >= 2:
+        # Multiple on the vertebral count alone: a single tumour over two bodies counts as two.
+        return Fact(False, reading=f"{bodies} vertebral bodies counted as multiple metastases")
     if extraspinal is not None and bodies is not None:
         return Fact(True)
     missing = tuple(

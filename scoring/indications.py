@@ -119,7 +119,9 @@ def _solitary(case: PatientCase) -> Status:
     """The shared skeletal and visceral facts, plus Tokuhashi's organ item recorded as none
     (the review's "solitary" excludes any organ metastasis, so the organ answer is needed)."""
     skeletal = solitary_skeletal(case.extraspinal_bone_mets, case.vertebral_body_mets)
-    visceral = visceral_present(case.visceral_mets, case.major_organ_mets)
+    visceral = visceral_present(
+        case.visceral_mets, case.major_organ_mets, case.visceral_mets_treatable
+    )
     facts = (
         skeletal.value,
         None if visceral.value is None else not visceral.value,

@@ -306,7 +306,9 @@ def _primary_item(case: PatientCase) -> ItemResult:
 
 def _visceral_item(case: PatientCase) -> ItemResult:
     """Presence from the shared fact; the grade from the treatability answer."""
-    presence = visceral_present(case.visceral_mets, case.major_organ_mets)
+    presence = visceral_present(
+        case.visceral_mets, case.major_organ_mets, case.visceral_mets_treatable
+    )
     treatable = case.visceral_mets_treatable
     graded: set[TomitaVisceral] = (
         {TomitaVisceral.TREATABLE, TomitaVisceral.UNTREATABLE}
@@ -342,12 +344,7 @@ def _bone_item(case: PatientCase) -> ItemResult:
         if solitary.value
         else TomitaBone.MULTIPLE
     )
-    detail = ""
-    if option is TomitaBone.MULTIPLE and extra == 0 and bodies is not None and bodies >= 2:
-        detail = (
-            f"{bodies} vertebral bodies and no other bone focus: multiple "
-            f"({Evidence.READING.label})"
-        )
+    detail = f"{solitary.reading} ({Evidence.READING.label})" if solitary.reading else ""
     return item(
         "bone_mets",
         "Bone metastases (spine included)",

@@ -13,7 +13,6 @@ from typing import Any
 from pydantic import ValidationError
 
 from scoring import PatientCase, bauer, katagiri, sins, tokuhashi, tomita
-from scoring.derived import visceral_present
 from tests.conftest import make_case
 
 
@@ -202,11 +201,8 @@ def test_new_score_ranges_are_exactly_the_totals_of_their_completions() -> None:
     and highest total of the complete cases it could become (no narrower, and no wider), and
     the band is given exactly when all those totals share it.
 
-    One documented exception, where the range is wider than needed: a treatability answer
-    given while presence is unknown. Presence is read only from the two visceral answers
-    (as the source table defines it), so Tomita and Bauer keep "no visceral metastasis"
-    possible although a case saying so would then be refused; the score stays incomplete
-    and names the visceral answer as missing.
+    No exception: a treatability answer given while the visceral answers are empty states
+    a present metastasis (a case saying "none" beside it is refused), so the range is exact.
     """
     names = list(_DOMAINS)
     cases = {}
@@ -225,15 +221,10 @@ def test_new_score_ranges_are_exactly_the_totals_of_their_completions() -> None:
             if all(a is None or a == b for a, b in zip(combo, other, strict=True))
         ]
         assert completions, combo
-        presence = visceral_present(case.visceral_mets, case.major_organ_mets).value
-        wider = presence is None and case.visceral_mets_treatable is not None
         for index, result in enumerate((tomita.score(case), bauer.score(case))):
             reachable = {t[index] for t in completions}
             shown = set(range(result.total_min, result.total_max + 1))
             assert reachable <= shown, (combo, result.key)
-            if wider:
-                assert result.missing, (combo, result.key)
-                continue
             assert (result.total_min, result.total_max) == (min(reachable), max(reachable)), (
                 combo,
                 result.key,

@@ -344,8 +344,9 @@ def test_empty_case_spans_the_whole_range() -> None:
 @pytest.mark.parametrize(
     ("cells", "span"),
     [
-        ({"visceral_mets_treatable": True}, (0, 2)),  # presence unknown: none or treatable
-        ({"visceral_mets_treatable": False}, (0, 4)),
+        # A treatability answer states a present metastasis (it is refused beside "none").
+        ({"visceral_mets_treatable": True}, (2, 2)),
+        ({"visceral_mets_treatable": False}, (4, 4)),
         ({"major_organ_mets": "removable"}, (2, 4)),  # present via an organ metastasis
     ],
 )

@@ -9,7 +9,7 @@ matter, the twelve hand-worked Tomita vignettes and the contradictions that must
 rejected. Incomplete inputs are compared as a min-max range computed by brute force over
 every consistent completion of the missing inputs, not by per-item arithmetic, so the two
 implementations share no shortcut. The two disagreements found are kept visible as strict
-xfails (treatability recorded while visceral presence is unknown; the multiplicity reading
+former xfails (treatability recorded while visceral presence is unknown; the multiplicity reading
 not shown when the extraspinal count is missing).
 """
 
@@ -522,17 +522,6 @@ def test_every_combination_matches_the_reference(primary: str | None) -> None:
     assert not problems, "\n".join(problems[:20])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Disagreement 1: treatability recorded while visceral presence is unknown "
-        "(visceral_mets empty, major_organ_mets none or empty) is accepted and scored as if "
-        "'no visceral metastasis' were still possible (Tomita visceral 0..2/0..4, Bauer item 1 "
-        "0..1, visceral_mets named missing). Addendum 6.2 refuses treatability with no visceral "
-        "metastasis, so that completion is impossible: either refuse the case (5: asked only "
-        "when present) or decide the visceral item from the answer."
-    ),
-)
 def test_treatability_with_unknown_visceral_presence_is_refused_or_decided() -> None:
     """Either resolution passes: a refusal naming both fields, or the consistent range."""
     problems = []
@@ -553,18 +542,15 @@ def test_treatability_with_unknown_visceral_presence_is_refused_or_decided() -> 
     assert not problems, "\n".join(problems[:10])
 
 
-def test_example_of_disagreement_1_is_what_the_report_says() -> None:
-    """Pins the reported 'got' values so the report stays exact while the code is unchanged."""
+def test_treatability_answer_decides_visceral_presence() -> None:
+    """Disagreement 1, resolved: the answer implies a metastasis, so the total is decided."""
     case = RefCase("lung_targeted", None, "none", "yes", 0, 1)
     assert ref_range(case, "tomita") == (7, 7)
     assert ref_range(case, "bauer") == (1, 1)
     scores = score_case(_patient(case))
-    if (scores.tomita.total_min, scores.tomita.total_max) == (7, 7):
-        pytest.skip("disagreement 1 resolved")
-    assert (scores.tomita.total_min, scores.tomita.total_max) == (5, 7)
-    assert scores.tomita.band is None
-    assert (scores.bauer.total_min, scores.bauer.total_max) == (1, 2)
-    assert scores.tomita.missing == ("visceral_mets",)
+    assert (scores.tomita.total_min, scores.tomita.total_max) == (7, 7)
+    assert (scores.bauer.total_min, scores.bauer.total_max) == (1, 1)
+    assert scores.tomita.missing == ()
 
 
 # ---------------------------------------------------------------------------
@@ -592,14 +578,6 @@ def test_vignette_t2_marks_the_multiplicity_reading() -> None:
     assert "reading" in result.items[2].detail
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Disagreement 2 (minor): with the extraspinal count missing and 2+ vertebral bodies, "
-        "'multiple' rests on the vertebral count alone (A-TM3 says: marked as a reading), but "
-        "no reading is shown; it is shown only when the extraspinal count is 0."
-    ),
-)
 def test_multiplicity_from_vertebral_count_alone_is_a_reading_when_extraspinal_missing() -> None:
     result = score_case(_patient(RefCase(**TOMITA_VIGNETTES["T12"][0]))).tomita
     assert "reading" in result.items[2].detail
