@@ -1,4 +1,4 @@
-"""The case report's content (``models.report``), independent of its three formats.
+"""The case report's content (``reports.case_report``), independent of its three formats.
 
 The builders here (a prediction, a manifest, full, worst-case and bare reports) are
 imported by the PDF, HTML and FHIR tests so that all formats are checked on the same
@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from models.predict import PROVENANCE, Contribution, Prediction
-from models.report import (
+from reports.case_report import (
     INTENDED_USE,
     LABEL_MAX_CHARS,
     NO_MODEL_REASON,

@@ -19,8 +19,8 @@ from fhir.resources.R4B.riskassessment import RiskAssessment
 from pydantic import ValidationError
 
 from models.predict import PROVENANCE
-from models.report import OUTCOME_TEXT, CaseReport
-from models.report_fhir import INTERVAL_EXTENSION, build_risk_assessment, render_fhir
+from reports.case_report import OUTCOME_TEXT, CaseReport
+from reports.fhir import INTERVAL_EXTENSION, build_risk_assessment, render_fhir
 from tests.test_report import LABEL, MODEL_VERSION, bare_report, full_report, worst_report
 
 

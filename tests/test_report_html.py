@@ -6,7 +6,7 @@ import re
 from html.parser import HTMLParser
 
 from models.predict import PROVENANCE
-from models.report_html import render_html
+from reports.html import render_html
 from tests.test_report import LABEL, MODEL_VERSION, bare_report, full_report, worst_report
 
 

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from models import report_pdf
 from models.predict import PROVENANCE
-from models.report import CaseReport
-from models.report_pdf import ReportFontMissingError, pdf_available, render_pdf
+from reports import pdf as report_pdf
+from reports.case_report import CaseReport
+from reports.pdf import ReportFontMissingError, pdf_available, render_pdf
 from tests.test_report import (
     GENERATED,
     LABEL,
@@ -160,10 +160,10 @@ def test_missing_font_is_a_clear_error(monkeypatch):
 def test_fpdf_is_imported_only_when_a_pdf_is_made():
     code = (
         "import sys\n"
-        "import models.report_pdf, models.report\n"
+        "import reports.pdf, reports.case_report\n"
         "assert 'fpdf' not in sys.modules, 'fpdf2 imported eagerly'\n"
         "from tests.test_report import full_report\n"
-        "models.report_pdf.render_pdf(full_report())\n"
+        "reports.pdf.render_pdf(full_report())\n"
         "assert 'fpdf' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-W", "error", "-c", code], cwd=REPO, check=True, timeout=120)

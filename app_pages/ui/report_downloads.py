@@ -9,7 +9,7 @@ Why the case label is handled this way: it is free text the user may use to reco
 the file later. Its value is read from its widget on each run and passed straight into
 the report builder; this module never writes it to disk, to a log or to the shared case
 dict (``case_state``), and it is not part of any file name (names carry the date only).
-Everything else in the files comes from :func:`models.report.build_report`, the single
+Everything else in the files comes from :func:`reports.case_report.build_report`, the single
 source of the three formats.
 """
 
@@ -24,7 +24,7 @@ import streamlit as st
 
 if TYPE_CHECKING:
     from models.predict import Prediction
-    from models.report import CaseReport
+    from reports.case_report import CaseReport
     from scoring import CaseScores, PatientCase
 
 LABEL_TEXT: Final = "Case label for the report (optional)"
@@ -95,8 +95,14 @@ def render_report_downloads(
     value is not read as "not recorded". ``with_label`` False leaves out the label input,
     for the tumor board, which has no input widgets.
     """
-    from models.report import LABEL_MAX_CHARS, app_version, build_report, file_stem, model_version
-    from models.report_pdf import pdf_available
+    from reports.case_report import (
+        LABEL_MAX_CHARS,
+        app_version,
+        build_report,
+        file_stem,
+        model_version,
+    )
+    from reports.pdf import pdf_available
 
     with st.container(key=f"{key_prefix}_report"):
         st.markdown("**Case report**")
@@ -128,17 +134,17 @@ def render_report_downloads(
             )
 
         def pdf_bytes() -> bytes:
-            from models.report_pdf import render_pdf
+            from reports.pdf import render_pdf
 
             return render_pdf(report())
 
         def html_bytes() -> bytes:
-            from models.report_html import render_html
+            from reports.html import render_html
 
             return render_html(report()).encode("utf-8")
 
         def fhir_bytes() -> bytes:
-            from models.report_fhir import render_fhir
+            from reports.fhir import render_fhir
 
             return render_fhir(report()).encode("utf-8")
 

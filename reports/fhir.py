@@ -33,7 +33,7 @@ from __future__ import annotations
 import json
 from typing import Any, Final
 
-from models.report import INPUT_ERRORS_HEADING, CaseReport, ItemLine, ScoreSection
+from reports.case_report import INPUT_ERRORS_HEADING, CaseReport, ItemLine, ScoreSection
 
 UCUM: Final = "http://unitsofmeasure.org"
 #: The extension on ``prediction`` that carries the 95% interval (see the module docstring).

@@ -22,7 +22,7 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from models.report import INPUT_ERRORS_HEADING, CaseReport, ScoreSection
+from reports.case_report import INPUT_ERRORS_HEADING, CaseReport, ScoreSection
 
 if TYPE_CHECKING:
     from fpdf import FPDF

@@ -3,7 +3,7 @@
 Why one data object: the PDF, the HTML page and the FHIR RiskAssessment must never
 disagree about a number or a sentence. :func:`build_report` turns a case, its scores, the
 model's prediction (or its absence) and the model's manifest into plain text and numbers
-once; ``models.report_pdf``, ``models.report_html`` and ``models.report_fhir`` only lay
+once; ``reports.pdf``, ``reports.html`` and ``reports.fhir`` only lay
 that content out. Nothing here imports Streamlit, fpdf2 or fhir.resources.
 
 Honesty rules this module enforces, so no renderer can forget them:

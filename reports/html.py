@@ -4,7 +4,7 @@ Why self-contained: the file is saved beside a patient record and opened later, 
 offline or on a hospital machine that blocks outside hosts. So the page has inline CSS
 only: no script, no web font, no image, no link to any outside address (the tests check
 that no ``http://`` or ``https://`` appears). Citations are plain text (``doi:…``).
-Every value comes from the same :class:`~models.report.CaseReport` as the PDF and the
+Every value comes from the same :class:`~reports.case_report.CaseReport` as the PDF and the
 FHIR resource, and every piece of text is HTML-escaped, the user's case label included.
 ``@page`` sets A4 so the browser's print gives a page like the PDF.
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 from html import escape
 from typing import Final
 
-from models.report import INPUT_ERRORS_HEADING, CaseReport, ScoreSection
+from reports.case_report import INPUT_ERRORS_HEADING, CaseReport, ScoreSection
 
 CSS: Final = """
 @page { size: A4; margin: 10mm; }
