@@ -1,16 +1,21 @@
-"""Router only: page config, intended-use notice, stylesheet and navigation.
+"""Router only: server guards, page config, intended-use notice, stylesheet and navigation.
 
 Pages live in ``app_pages/`` (not ``pages/``, which Streamlit would auto-discover). The
 case is kept in session state by the pages themselves, so this file holds no state.
+``server_guard.harden`` runs first on every run (it is idempotent): no address lookups
+leave the machine, and report downloads are served once (see ``SECURITY.md``).
 """
 
 from pathlib import Path
 
 import streamlit as st
 
+from app_pages.server_guard import harden
 from app_pages.ui.notice import INTENDED_USE, PRIVACY
 
 HERE = Path(__file__).resolve().parent
+
+harden()
 
 # No page or navigation icons: Streamlit turns a page's Material icon into the favicon and
 # fetches it from fonts.gstatic.com, and the app makes no request beyond the machine.

@@ -15,8 +15,15 @@ Honesty rules this module enforces, so no renderer can forget them:
   range of totals it could have and names the fields that are missing;
 - the intended use is stated (decision support, not a decision) and no sentence tells the
   reader to operate or not;
-- no patient identifier is added: the only free text is the optional case label the user
-  typed, which lives in the downloaded file and nowhere else.
+- the report adds no patient identifier of its own: the only identifying text is what the
+  user typed into the optional fields (case label, patient identifier, clinician, date of
+  the imaging and laboratory data), passed in as arguments, cleaned of invisible and
+  direction-changing characters (:mod:`reports.text`), and written into the downloaded file
+  and nowhere else;
+- every number is written by :mod:`reports.format`, the rule the screen also uses (a
+  whole-percent probability; entered values as entered);
+- the outcome's one-sentence definition stands beside the probability, and the model's
+  caveats and the papers' indications checklist are part of every format.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from functools import cache
@@ -33,31 +40,47 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from models.predict import PROVENANCE
+from reports.format import KANDA_2021, number, probability_text, signed, source_name
+from reports.text import clean_free_text
+from reports.wording import INTENDED_USE, MODEL_CAVEATS, OUTCOME_DEFINITION, OUTCOME_NAME
 from scoring.case import PatientCase, field_title
+from scoring.indications import Kind, Status
 from scoring.labs import LabValue
 
 if TYPE_CHECKING:
     from models.predict import Prediction
-    from scoring import CaseScores
+    from scoring import CaseScores, Criterion
     from scoring.result import ScoreResult
 
 TITLE: Final = "Cervical spine metastasis: case report"
-INTENDED_USE: Final = (
-    "Intended use: decision support for surgeons reviewing palliative surgery for cervical "
-    "spine metastasis. This report restates published scores and the estimate of a "
-    "reconstructed model for one case; it is not a decision, and the decision rests with "
-    "the treating team."
-)
 #: The outcome the model predicts, in the words the FHIR ``prediction.outcome`` carries.
-OUTCOME_TEXT: Final = (
-    "Poor outcome (no improvement or re-deterioration of ECOG PS or EQ-5D within 3 months)"
-)
+OUTCOME_TEXT: Final = OUTCOME_NAME
 MODEL_NAME: Final = "Poor-outcome logistic model (predictors of Kanda et al. 2021)"
-SOURCE_STUDY: Final = (
-    "Kanda Y, et al. Surgical outcomes and risk factors for poor outcomes in patients with "
-    "cervical spine metastasis: a prospective study. J Orthop Surg Res 2021;16:423. "
-    "doi:10.1186/s13018-021-02562-8"
+SOURCE_STUDY: Final = KANDA_2021
+CHECKLIST_INTRO: Final = (
+    "What the two papers state, checked against this case: a checklist for the discussion, "
+    "not a recommendation."
 )
+#: How each kind of criterion is headed, and how its status reads: an *absent*
+#: contraindication must not read like a failed requirement.
+KIND_HEADINGS: Final = {
+    Kind.INDICATION: "Indications stated in the papers",
+    Kind.CONTRAINDICATION: "Contraindication stated in the cohort study",
+    Kind.RADICAL_RESECTION: "Conditions the review states for considering radical resection",
+}
+STATUS_WORDS: Final = {
+    Kind.INDICATION: {Status.MET: "Met", Status.NOT_MET: "Not met", Status.UNKNOWN: "Unknown"},
+    Kind.CONTRAINDICATION: {
+        Status.MET: "Present",
+        Status.NOT_MET: "Absent",
+        Status.UNKNOWN: "Unknown",
+    },
+    Kind.RADICAL_RESECTION: {
+        Status.MET: "Met",
+        Status.NOT_MET: "Not met",
+        Status.UNKNOWN: "Unknown",
+    },
+}
 NO_MODEL_REASON: Final = (
     "No probability is reported: the poor-outcome model was not available or was refused "
     "when this report was generated. The scores are unaffected."
@@ -66,7 +89,14 @@ NOT_RECORDED: Final = "not recorded"
 INPUT_ERRORS_HEADING: Final = "Values not accepted (left out of this report):"
 #: A label longer than this is cut: it is a case label, not a place for notes.
 LABEL_MAX_CHARS: Final = 80
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+#: The optional patient identifier and clinician name are one short line each.
+FIELD_MAX_CHARS: Final = 64
+#: An input problem is the page's own sentence, which may quote what was typed.
+ERROR_MAX_CHARS: Final = 300
+#: How much of the label a file name keeps.
+STEM_LABEL_CHARS: Final = 40
+_REFERENCE_PREFIX = re.compile(r"^\s*reference patient\s*:\s*", re.IGNORECASE)
+_UNSAFE_IN_NAME = re.compile(r"[^\w.-]+")
 _PYPROJECT: Final = Path(__file__).resolve().parents[1] / "pyproject.toml"
 
 
@@ -77,6 +107,12 @@ class InputLine:
     name: str
     title: str
     value: str
+    #: The entered number (labs, counts, scales), for the FHIR ``valueQuantity``.
+    number: Decimal | None = None
+    #: The lab unit's code (``"mg/dL"``, ``"10^9/L"``) when the value is a lab value.
+    unit: str | None = None
+    #: True/False for yes/no facts, for the FHIR ``valueBoolean``.
+    flag: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +190,28 @@ class ContributionLine:
 
     @property
     def log_odds_text(self) -> str:
-        return f"{self.log_odds:+.2f}"
+        """Signed, never ``-0.00``: ``"+0.42"``, ``"−1.20"`` or ``"0.00"``."""
+        return signed(self.log_odds)
+
+    @property
+    def direction_text(self) -> str:
+        """The contribution in clinical words, for a reader who does not think in log-odds."""
+        if self.log_odds_text == signed(0.0):
+            return "no change against the reference patient"
+        return "raises the risk" if self.log_odds > 0 else "lowers the risk"
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionLine:
+    """One criterion of the papers' checklist, in words that read the right way round."""
+
+    kind: str
+    heading: str
+    label: str
+    status: str
+    status_text: str
+    explanation: str
+    sources: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +220,9 @@ class CaseReport:
 
     title: str
     label: str | None
+    identifier: str | None
+    clinician: str | None
+    data_date: date | None
     generated: date
     app_version: str
     model_version: str
@@ -171,7 +231,10 @@ class CaseReport:
     not_recorded: tuple[str, ...]
     input_errors: tuple[str, ...]
     scores: tuple[ScoreSection, ...]
+    criteria: tuple[CriterionLine, ...]
     outcome: str
+    outcome_definition: str
+    caveats: tuple[str, ...]
     model_name: str
     probability: float | None
     ci_low: float | None
@@ -193,10 +256,7 @@ class CaseReport:
         """The probability with its interval, always together; or why there is none."""
         if self.probability is None or self.ci_low is None or self.ci_high is None:
             return self.no_probability_reason or NO_MODEL_REASON
-        return (
-            f"{percent(self.probability)} (95% CI {percent(self.ci_low, unit=False)}–"
-            f"{percent(self.ci_high)})"
-        )
+        return probability_text(self.probability, self.ci_low, self.ci_high)
 
     @property
     def versions_text(self) -> str:
@@ -206,17 +266,33 @@ class CaseReport:
     def generated_text(self) -> str:
         return self.generated.isoformat()
 
+    @property
+    def data_date_text(self) -> str | None:
+        return self.data_date.isoformat() if self.data_date is not None else None
+
+    @property
+    def filing_lines(self) -> tuple[tuple[str, str], ...]:
+        """The optional filing fields the user filled in, as (title, value) pairs."""
+        pairs = (
+            ("Patient identifier", self.identifier),
+            ("Clinician", self.clinician),
+            ("Date of imaging and laboratory data", self.data_date_text),
+        )
+        return tuple((title, value) for title, value in pairs if value)
+
+    @property
+    def criteria_groups(self) -> tuple[tuple[str, tuple[CriterionLine, ...]], ...]:
+        """The checklist grouped under its headings, in the order a review reads them."""
+        headings: dict[str, list[CriterionLine]] = {}
+        for line in self.criteria:
+            headings.setdefault(line.heading, []).append(line)
+        return tuple((heading, tuple(lines)) for heading, lines in headings.items())
+
     def score(self, key: str) -> ScoreSection:
         for section in self.scores:
             if section.key == key:
                 return section
         raise KeyError(key)
-
-
-def percent(p: float, *, unit: bool = True) -> str:
-    """A probability as a percentage with one decimal (``0.234`` → ``"23.4 %"``)."""
-    text = f"{100.0 * p:.1f}"
-    return f"{text} %" if unit else text
 
 
 def _range(obj: ItemLine | ScoreSection) -> str:
@@ -229,14 +305,11 @@ def clean_label(label: str | None) -> str | None:
     """The user's case label as one line of at most :data:`LABEL_MAX_CHARS` characters.
 
     Control characters and line breaks become spaces so the label cannot forge extra
-    lines in a report; an empty label is no label.
+    lines in a report; invisible and direction-changing characters are removed and a
+    lone surrogate becomes U+FFFD (:func:`reports.text.clean_free_text`); an empty label
+    is no label.
     """
-    if label is None:
-        return None
-    text = " ".join(_CONTROL.sub(" ", label).split())
-    if len(text) > LABEL_MAX_CHARS:
-        text = text[: LABEL_MAX_CHARS - 1].rstrip() + "…"
-    return text or None
+    return clean_free_text(label, LABEL_MAX_CHARS)
 
 
 def value_text(value: object) -> str:
@@ -246,17 +319,13 @@ def value_text(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, LabValue):
-        return f"{_decimal(value.value)} {value.unit.label}"
+        return f"{number(value.value)} {value.unit.label}"
     if isinstance(value, Enum):
         label = getattr(value, "label", None)
         return label if isinstance(label, str) and label else str(value.value)
-    if isinstance(value, Decimal):
-        return _decimal(value)
+    if isinstance(value, Decimal | int | float):
+        return number(value)
     return str(value)
-
-
-def _decimal(value: Decimal) -> str:
-    return format(value, "f")
 
 
 @cache
@@ -291,8 +360,31 @@ def _inputs(case: PatientCase) -> tuple[tuple[InputLine, ...], tuple[str, ...]]:
         if value is None:
             empty.append(field_title(name))
         else:
-            recorded.append(InputLine(name, field_title(name), value_text(value)))
+            recorded.append(_input_line(name, value))
     return tuple(recorded), tuple(empty)
+
+
+def _input_line(name: str, value: object) -> InputLine:
+    line = InputLine(name, field_title(name), value_text(value))
+    if isinstance(value, bool):
+        return InputLine(line.name, line.title, line.value, flag=value)
+    if isinstance(value, LabValue):
+        return InputLine(line.name, line.title, line.value, value.value, value.unit.value)
+    if isinstance(value, int):
+        return InputLine(line.name, line.title, line.value, Decimal(value))
+    return line
+
+
+def _criterion_line(criterion: Criterion) -> CriterionLine:
+    return CriterionLine(
+        kind=criterion.kind.value,
+        heading=KIND_HEADINGS[criterion.kind],
+        label=criterion.label,
+        status=criterion.status.value,
+        status_text=STATUS_WORDS[criterion.kind][criterion.status],
+        explanation=criterion.explanation,
+        sources=", ".join(source_name(s) for s in criterion.sources),
+    )
 
 
 def _item_finding(option_label: str | None, detail: str, missing: tuple[str, ...]) -> str:
@@ -384,13 +476,18 @@ def build_report(
     app_version: str,
     model_version: str,
     label: str | None = None,
+    identifier: str | None = None,
+    clinician: str | None = None,
+    data_date: date | None = None,
     input_errors: Sequence[str] = (),
 ) -> CaseReport:
     """The report of one case; ``prediction`` None (no model) still gives a full report.
 
-    ``input_errors`` are the problems of values the page could not accept (and so left
-    out of ``case``); the report lists them so that a left-out value is never mistaken
-    for one that was not recorded.
+    ``label``, ``identifier``, ``clinician`` and ``data_date`` are the optional filing
+    fields the user typed: they go into the report (cleaned, one line each) and nowhere
+    else; nothing in this package logs or stores them. ``input_errors`` are the problems
+    of values the page could not accept (and so left out of ``case``); the report lists
+    them so that a left-out value is never mistaken for one that was not recorded.
     """
     recorded, empty = _inputs(case)
     probability = ci_low = ci_high = None
@@ -400,7 +497,7 @@ def build_report(
     warnings: tuple[str, ...] = ()
     if prediction is not None:
         provenance = prediction.provenance or PROVENANCE
-        reference = prediction.reference
+        reference = _REFERENCE_PREFIX.sub("", prediction.reference)
         warnings = tuple(prediction.warnings)
         if prediction.probability is not None:
             if prediction.ci_low is None or prediction.ci_high is None:
@@ -421,15 +518,23 @@ def build_report(
     return CaseReport(
         title=TITLE,
         label=clean_label(label),
+        identifier=clean_free_text(identifier, FIELD_MAX_CHARS),
+        clinician=clean_free_text(clinician, FIELD_MAX_CHARS),
+        data_date=data_date,
         generated=generated,
         app_version=app_version,
         model_version=model_version,
         intended_use=INTENDED_USE,
         inputs=recorded,
         not_recorded=empty,
-        input_errors=tuple(input_errors),
+        input_errors=tuple(
+            text for e in input_errors if (text := clean_free_text(e, ERROR_MAX_CHARS))
+        ),
         scores=tuple(_score_section(s) for s in scores.scores),
+        criteria=tuple(_criterion_line(c) for c in scores.criteria),
         outcome=OUTCOME_TEXT,
+        outcome_definition=OUTCOME_DEFINITION,
+        caveats=MODEL_CAVEATS,
         model_name=MODEL_NAME,
         probability=probability,
         ci_low=ci_low,
@@ -444,7 +549,17 @@ def build_report(
     )
 
 
-def file_stem(generated: date) -> str:
-    """A download file name without extension: the date only, never the label (which a
-    user may fill with something identifying; file names end up in download histories)."""
-    return f"case-report-{generated.isoformat()}"
+def file_stem(when: datetime, label: str | None = None) -> str:
+    """A download file name without extension: the date and time to the second, then the
+    case label if one was typed, reduced to letters, digits, ``.``, ``_`` and ``-`` (any
+    script) so it is a safe name on every system. Two reports of one day therefore get two
+    names. The patient identifier and the clinician never go into a file name (names end
+    up in download histories).
+    """
+    stem = f"case-report-{when.strftime('%Y-%m-%d-%H%M%S')}"
+    cleaned = clean_label(label)
+    if cleaned:
+        slug = _UNSAFE_IN_NAME.sub("-", cleaned).strip("-._")[:STEM_LABEL_CHARS].strip("-._")
+        if slug:
+            stem = f"{stem}-{slug}"
+    return stem

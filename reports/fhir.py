@@ -8,13 +8,24 @@ Observation and Patient with R4 for every element used here.
 Shape, element by element:
 
 - ``status`` ``final``; ``occurrenceDateTime`` the report's generation date;
-- ``subject`` is 1..1 in R4, so it points to a *contained* ``Patient`` that carries
-  nothing at all (no identifier, name, birth date or sex): the resource adds no patient
-  identifier. The optional free-text case label travels only as a ``note``;
+- ``subject`` (1..1 in R4): when the user typed a patient identifier, a *contained*
+  ``Patient`` carrying only that identifier; otherwise a reference by ``display`` only
+  ("patient not identified in this report"). No empty Patient is ever made, and the
+  resource adds no identifier of its own. ``performer`` names the clinician by
+  ``display`` when one was typed;
+- every recorded input is a contained ``Observation`` (id ``input-<field>``): coded with
+  LOINC where LOINC has a code for exactly that measurement (:data:`LOINC`: Karnofsky
+  89243-0, ECOG 89247-1, age 30525-0 and the six laboratory values, the mass or molar
+  code chosen by the unit entered), and by ``code.text`` alone where it has none (Frankel
+  grade, Bilsky grade, SINS findings, tumor type and the other findings: no code is made
+  up). Numbers are ``valueQuantity`` with their UCUM unit, yes/no facts ``valueBoolean``,
+  choices ``valueCodeableConcept.text``; ``effectiveDateTime`` is the date of the imaging
+  and laboratory data when the user gave one;
 - the three scores are contained ``Observation`` resources (``code.text`` the score's
   name; ``valueInteger`` the total, or ``valueRange`` when the total is known only as a
   range, with a note naming the missing fields; ``interpretation.text`` the band and its
-  published meaning; one ``component`` per item with its points), listed in ``basis``;
+  published meaning; one ``component`` per item with its points; ``derivedFrom`` the
+  inputs); inputs and scores are listed in ``basis``;
 - ``method.text`` names the model and its version; ``prediction[0]`` carries the outcome
   text and ``probabilityDecimal`` (0–1). Without a probability the prediction keeps the
   outcome and its ``rationale`` says why there is none;
@@ -23,24 +34,78 @@ Shape, element by element:
   R4B models reject both, as any conformant validator would). The point estimate goes in
   ``probabilityDecimal`` as the standard expects, and the interval goes in an extension
   on the same prediction (:data:`INTERVAL_EXTENSION`, ``valueRange`` low/high on the same
-  0–1 scale, UCUM unit ``1``). The ``rationale`` repeats both in words, so a receiver
-  that ignores extensions still shows the interval beside the probability;
-- ``note``: provenance, intended use, warnings, and the case label if one was typed.
+  0–1 scale, UCUM unit ``1``). The ``rationale`` repeats both in words, with the
+  outcome's definition, so a receiver that ignores extensions still shows the interval;
+- ``note``: provenance, intended use, caveats, warnings, the indications checklist, and
+  the case label if one was typed.
 """
 
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any, Final
 
-from reports.case_report import INPUT_ERRORS_HEADING, CaseReport, ItemLine, ScoreSection
+from reports.case_report import (
+    CHECKLIST_INTRO,
+    INPUT_ERRORS_HEADING,
+    CaseReport,
+    InputLine,
+    ItemLine,
+    ScoreSection,
+)
 
 UCUM: Final = "http://unitsofmeasure.org"
+LOINC_SYSTEM: Final = "http://loinc.org"
 #: The extension on ``prediction`` that carries the 95% interval (see the module docstring).
 INTERVAL_EXTENSION: Final = "urn:cervical-mets-calculator:fhir:probability-95-interval"
-PATIENT_ID: Final = "case"
+PATIENT_ID: Final = "patient"
+NO_PATIENT_DISPLAY: Final = "Patient not identified in this report"
 #: Decimal places kept for probabilities (FHIR decimals; more would be false precision).
 DIGITS: Final = 4
+
+#: LOINC codes (code, display) for inputs measured exactly as LOINC defines them. A
+#: laboratory value's code depends on its unit's property (mass or substance
+#: concentration), so those are keyed by (field, unit code). Fields not listed have no
+#: LOINC code and are sent with ``code.text`` only.
+LOINC: Final[dict[str | tuple[str, str], tuple[str, str]]] = {
+    "age_years": ("30525-0", "Age"),
+    "kps": ("89243-0", "Karnofsky Performance Status score"),
+    "ecog": ("89247-1", "ECOG Performance Status score"),
+    ("crp", "mg/dL"): ("1988-5", "C reactive protein [Mass/volume] in Serum or Plasma"),
+    ("crp", "mg/L"): ("1988-5", "C reactive protein [Mass/volume] in Serum or Plasma"),
+    ("ldh", "U/L"): (
+        "2532-0",
+        "Lactate dehydrogenase [Enzymatic activity/volume] in Serum or Plasma",
+    ),
+    ("albumin", "g/dL"): ("1751-7", "Albumin [Mass/volume] in Serum or Plasma"),
+    ("albumin", "g/L"): ("1751-7", "Albumin [Mass/volume] in Serum or Plasma"),
+    ("platelets", "10^9/L"): ("26515-7", "Platelets [#/volume] in Blood"),
+    ("platelets", "10^4/uL"): ("26515-7", "Platelets [#/volume] in Blood"),
+    ("calcium", "mg/dL"): ("17861-6", "Calcium [Mass/volume] in Serum or Plasma"),
+    ("calcium", "mmol/L"): ("2000-8", "Calcium [Moles/volume] in Serum or Plasma"),
+    ("bilirubin", "mg/dL"): ("1975-2", "Bilirubin.total [Mass/volume] in Serum or Plasma"),
+    ("bilirubin", "umol/L"): ("14631-6", "Bilirubin.total [Moles/volume] in Serum or Plasma"),
+}
+#: UCUM codes of the units the case accepts (the case's unit code → UCUM).
+UCUM_CODES: Final[dict[str, str]] = {
+    "mg/dL": "mg/dL",
+    "mg/L": "mg/L",
+    "g/dL": "g/dL",
+    "g/L": "g/L",
+    "mmol/L": "mmol/L",
+    "umol/L": "umol/L",
+    "U/L": "U/L",
+    "10^9/L": "10*9/L",
+    "10^4/uL": "10*4/uL",
+}
+#: Whole-number inputs that are not laboratory values: (display unit, UCUM code).
+COUNT_UNITS: Final[dict[str, tuple[str, str]]] = {
+    "age_years": ("years", "a"),
+    "kps": ("%", "%"),
+    "extraspinal_bone_mets": ("foci", "{foci}"),
+    "vertebral_body_mets": ("vertebral bodies", "{vertebrae}"),
+}
 
 
 def _ratio(value: float) -> dict[str, Any]:
@@ -66,15 +131,76 @@ def _item_component(item: ItemLine) -> dict[str, Any]:
     return component
 
 
-def _observation(section: ScoreSection, report: CaseReport) -> dict[str, Any]:
+def _subject(report: CaseReport) -> dict[str, Any]:
+    if report.identifier:
+        return {"reference": f"#{PATIENT_ID}"}
+    return {"display": NO_PATIENT_DISPLAY}
+
+
+def _input_code(line: InputLine) -> dict[str, Any]:
+    key: str | tuple[str, str] = (line.name, line.unit) if line.unit else line.name
+    loinc = LOINC.get(key)
+    if loinc is None:
+        return {"text": line.title}
+    code, display = loinc
+    return {
+        "coding": [{"system": LOINC_SYSTEM, "code": code, "display": display}],
+        "text": line.title,
+    }
+
+
+def _input_value(line: InputLine) -> dict[str, Any]:
+    if line.flag is not None:
+        return {"valueBoolean": line.flag}
+    if line.number is not None and line.name == "ecog":
+        return {"valueInteger": int(line.number)}
+    if line.number is not None:
+        if line.unit is not None:
+            unit_label = line.value.split(" ", 1)[1] if " " in line.value else line.unit
+            unit, ucum = unit_label, UCUM_CODES.get(line.unit)
+        else:
+            unit, ucum = COUNT_UNITS.get(line.name, ("", None))
+        quantity: dict[str, Any] = {"value": _json_number(line.number)}
+        if unit:
+            quantity["unit"] = unit
+        if ucum:
+            quantity |= {"system": UCUM, "code": ucum}
+        return {"valueQuantity": quantity}
+    return {"valueCodeableConcept": {"text": line.value}}
+
+
+def _json_number(value: Decimal) -> int | float:
+    """A JSON number with the entered value's digits (``240``, ``3.5``): an integral value
+    as an int, otherwise the float whose shortest repr is those digits."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _input_observation(line: InputLine, report: CaseReport) -> dict[str, Any]:
+    observation: dict[str, Any] = {
+        "resourceType": "Observation",
+        "id": f"input-{line.name}".replace("_", "-"),
+        "status": "final",
+        "code": _input_code(line),
+    }
+    if report.identifier:
+        observation["subject"] = _subject(report)
+    if report.data_date_text:
+        observation["effectiveDateTime"] = report.data_date_text
+    return observation | _input_value(line)
+
+
+def _observation(
+    section: ScoreSection, report: CaseReport, inputs: list[dict[str, Any]]
+) -> dict[str, Any]:
     observation: dict[str, Any] = {
         "resourceType": "Observation",
         "id": section.key,
         "status": "final",
         "code": {"text": section.name},
-        "subject": {"reference": f"#{PATIENT_ID}"},
-        "effectiveDateTime": report.generated_text,
     }
+    if report.identifier:
+        observation["subject"] = _subject(report)
+    observation["effectiveDateTime"] = report.generated_text
     observation |= _points_value(section.total, section.total_min, section.total_max)
     observation["interpretation"] = [{"text": f"Band: {section.band_text}"}]
     notes = [f"{section.total_text}"]
@@ -84,8 +210,25 @@ def _observation(section: ScoreSection, report: CaseReport) -> dict[str, Any]:
         notes.append("Published survival: " + "; ".join(section.survival))
     notes.append(f"Source: {section.source}")
     observation["note"] = [{"text": n} for n in notes]
+    if inputs:
+        observation["derivedFrom"] = [{"reference": f"#{i['id']}"} for i in inputs]
     observation["component"] = [_item_component(item) for item in section.items]
     return observation
+
+
+def _checklist_notes(report: CaseReport) -> list[str]:
+    notes = [f"Indications checklist. {CHECKLIST_INTRO}"]
+    for heading, lines in report.criteria_groups:
+        notes.append(
+            f"{heading}: "
+            + " ".join(
+                f"{line.label}: {line.status_text}."
+                + (f" {line.explanation}" if line.explanation else "")
+                + f" ({line.sources})"
+                for line in lines
+            )
+        )
+    return notes
 
 
 def build_risk_assessment(report: CaseReport) -> dict[str, Any]:
@@ -101,44 +244,63 @@ def build_risk_assessment(report: CaseReport) -> dict[str, Any]:
         prediction["probabilityDecimal"] = round(report.probability, DIGITS)
         prediction["rationale"] = (
             f"{report.probability_text}; 95% interval by the delta method on the logit scale. "
-            f"{report.provenance}"
+            f"{report.outcome_definition} {report.provenance}"
         )
     else:
-        prediction["rationale"] = report.probability_text
-    notes = [report.provenance, report.intended_use]
+        prediction["rationale"] = f"{report.probability_text} {report.outcome_definition}"
+    notes = [report.provenance, f"Intended use: {report.intended_use}"]
+    notes += [f"Caveat: {c}" for c in report.caveats]
     notes += [f"Warning: {w}" for w in report.warnings]
     if report.input_errors:
         notes.append(INPUT_ERRORS_HEADING + " " + " ".join(report.input_errors))
+    if report.not_recorded:
+        notes.append("Not recorded: " + "; ".join(report.not_recorded))
     if report.contributions:
         notes.append(
             "Contributions (log-odds against the reference patient"
-            + (f" {report.reference}" if report.reference else "")
+            + (f": {report.reference}" if report.reference else "")
             + "): "
             + "; ".join(
-                f"{c.label} {c.value} vs {c.reference}: {c.log_odds_text}"
+                f"{c.label} {c.value} vs {c.reference}: {c.log_odds_text} ({c.direction_text})"
                 for c in report.contributions
             )
         )
+    notes += _checklist_notes(report)
     notes += list(report.model_details)
     notes.append(f"Source study: {report.source_study}")
     notes.append(report.versions_text)
     if report.label:
         notes.append(f"Case label: {report.label}")
-    return {
+    inputs = [_input_observation(line, report) for line in report.inputs]
+    contained: list[dict[str, Any]] = []
+    if report.identifier:
+        contained.append(
+            {
+                "resourceType": "Patient",
+                "id": PATIENT_ID,
+                "identifier": [{"value": report.identifier}],
+            }
+        )
+    scores = [_observation(s, report, inputs) for s in report.scores]
+    contained += inputs + scores
+    resource: dict[str, Any] = {
         "resourceType": "RiskAssessment",
-        "contained": [
-            {"resourceType": "Patient", "id": PATIENT_ID},
-            *(_observation(s, report) for s in report.scores),
-        ],
+        "contained": contained,
         "status": "final",
         "method": {"text": f"{report.model_name}, version {report.model_version}"},
         "code": {"text": "Risk of a poor outcome after palliative cervical spine surgery"},
-        "subject": {"reference": f"#{PATIENT_ID}"},
+        "subject": _subject(report),
         "occurrenceDateTime": report.generated_text,
-        "basis": [{"reference": f"#{s.key}", "display": s.name} for s in report.scores],
-        "prediction": [prediction],
-        "note": [{"text": n} for n in notes],
     }
+    if report.clinician:
+        resource["performer"] = {"display": report.clinician}
+    resource["basis"] = [
+        *({"reference": f"#{s.key}", "display": s.name} for s in report.scores),
+        *({"reference": f"#{i['id']}", "display": i["code"]["text"]} for i in inputs),
+    ]
+    resource["prediction"] = [prediction]
+    resource["note"] = [{"text": n} for n in notes]
+    return resource
 
 
 def render_fhir(report: CaseReport) -> str:

@@ -14,12 +14,13 @@ from __future__ import annotations
 from html import escape
 from typing import Final
 
-from reports.case_report import INPUT_ERRORS_HEADING, CaseReport, ScoreSection
+from reports.case_report import CHECKLIST_INTRO, INPUT_ERRORS_HEADING, CaseReport, ScoreSection
 
 CSS: Final = """
 @page { size: A4; margin: 10mm; }
 * { box-sizing: border-box; }
-body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; font-size: 10pt;
+body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, "IPAexGothic", "Noto Sans CJK JP",
+  sans-serif; font-size: 10pt;
   line-height: 1.35; color: #111; max-width: 190mm; margin: 0 auto; padding: 8mm 0; }
 h1 { font-size: 16pt; margin: 0 0 2mm; }
 h2 { font-size: 11.5pt; margin: 5mm 0 1.5mm; border-bottom: 1px solid #aaa; }
@@ -39,6 +40,8 @@ dl.inputs dt { color: #333; }
 dl.inputs dd { margin: 0; }
 .status { font-weight: bold; }
 .probability { font-size: 14pt; font-weight: bold; margin: 1.5mm 0; }
+.definition { font-weight: bold; }
+.filing { font-weight: bold; margin: 0.5mm 0; }
 .provenance { font-weight: bold; }
 .small { font-size: 8pt; }
 @media print {
@@ -79,26 +82,46 @@ def _score(section: ScoreSection) -> str:
 def _model(report: CaseReport) -> str:
     parts = [
         "<h2>Poor-outcome probability</h2>",
-        f"<p>Outcome: {_e(report.outcome)}</p>",
         f'<p class="probability">{_e(report.probability_text)}</p>',
+        f'<p class="definition">{_e(report.outcome_definition)}</p>',
         f'<p class="provenance">{_e(report.provenance)}</p>',
     ]
+    if report.warnings:
+        items = "".join(f"<li>{_e(w)}</li>" for w in report.warnings)
+        parts.append(f'<h3>Warnings</h3><ul class="warnings">{items}</ul>')
+    caveats = "".join(f"<li>{_e(c)}</li>" for c in report.caveats)
+    parts.append(f'<h3>Caveats</h3><ul class="caveats">{caveats}</ul>')
     if report.contributions:
         rows = "".join(
             f"<tr><td>{_e(c.label)}</td><td>{_e(c.value)}</td><td>{_e(c.reference)}</td>"
-            f'<td class="pts">{_e(c.log_odds_text)}</td></tr>'
+            f'<td>{_e(c.direction_text)}</td><td class="pts">{_e(c.log_odds_text)}</td></tr>'
             for c in report.contributions
         )
         parts.append(
             "<h3>Contributions (log-odds against the reference patient)</h3>"
             "<table><thead><tr><th>Predictor</th><th>This case</th><th>Reference</th>"
-            f'<th class="pts">Log-odds</th></tr></thead><tbody>{rows}</tbody></table>'
+            f'<th>Effect</th><th class="pts">Log-odds</th></tr></thead><tbody>{rows}</tbody>'
+            "</table>"
         )
     if report.reference:
         parts.append(f'<p class="muted small">Reference patient: {_e(report.reference)}</p>')
-    if report.warnings:
-        items = "".join(f"<li>{_e(w)}</li>" for w in report.warnings)
-        parts.append(f'<h3>Warnings</h3><ul class="warnings">{items}</ul>')
+    return "".join(parts)
+
+
+def _checklist(report: CaseReport) -> str:
+    parts = ["<h2>Indications checklist</h2>", f'<p class="muted">{_e(CHECKLIST_INTRO)}</p>']
+    for heading, lines in report.criteria_groups:
+        rows = "".join(
+            f'<tr data-criterion-status="{_e(line.status)}"><td>{_e(line.label)}</td>'
+            f"<td>{_e(line.explanation)}</td><td>{_e(line.sources)}</td>"
+            f'<td class="pts">{_e(line.status_text)}</td></tr>'
+            for line in lines
+        )
+        parts.append(
+            f"<h3>{_e(heading)}</h3><table><thead><tr><th>Criterion</th><th>In this case</th>"
+            f'<th>Source</th><th class="pts">Status</th></tr></thead><tbody>{rows}</tbody>'
+            "</table>"
+        )
     return "".join(parts)
 
 
@@ -114,6 +137,9 @@ def _provenance(report: CaseReport) -> str:
 def render_html(report: CaseReport) -> str:
     """The report as a complete HTML document (UTF-8, inline CSS, no script)."""
     label = f'<p class="label">Case label: {_e(report.label)}</p>' if report.label else ""
+    label += "".join(
+        f'<p class="filing">{_e(title)}: {_e(value)}</p>' for title, value in report.filing_lines
+    )
     inputs = "".join(f"<dt>{_e(i.title)}</dt><dd>{_e(i.value)}</dd>" for i in report.inputs)
     errors = (
         f'<p class="status">{_e(INPUT_ERRORS_HEADING)}</p><ul>'
@@ -141,6 +167,7 @@ def render_html(report: CaseReport) -> str:
         f'<section><h2>Inputs</h2><dl class="inputs">{inputs}</dl>{errors}{not_recorded}</section>'
         f"<section><h2>Scores</h2>{scores}</section></div>"
         f"<section>{_model(report)}</section>"
+        f'<section class="checklist">{_checklist(report)}</section>'
         f"<section>{_provenance(report)}</section>"
         "</body></html>\n"
     )

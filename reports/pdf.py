@@ -6,6 +6,17 @@ user's free-text label. DejaVu Sans covers them, is in the base image and is ins
 ``make chromium`` (which the test target runs); the font is embedded (subset) in the PDF,
 so the file shows the same everywhere. No pip package of this project ships a TTF.
 
+Why a fallback font: a case label or a clinician's name may be typed in Japanese, Chinese,
+Korean or another script DejaVu lacks. IPAexGothic (Debian's ``fonts-ipaexfont-gothic``,
+also installed by ``make chromium``) covers the Japanese character set, kana and the common
+kanji shared with Chinese, and NanumGothic (``fonts-nanum``) covers Korean Hangul; fpdf2
+switches to them, in that order, for any character DejaVu has no glyph for.
+A character that no installed font has (an emoji, a rare script) is drawn as U+FFFD, the
+replacement character, so the reader sees that something was there, instead of fpdf2
+dropping it silently. Because every character is checked against the fonts first, fpdf2
+never has a missing glyph to report; its logger is also held at ERROR, since its warnings
+quote the text being drawn, and that text may identify a patient (no patient value in logs).
+
 Why fpdf2 is imported inside :func:`render_pdf`: the app imports this module's caller on
 every page run; fpdf2 (with fontTools) is loaded only when someone asks for a PDF.
 
@@ -17,12 +28,16 @@ small font. Only if even the smallest scale overflows does the PDF get a second 
 
 from __future__ import annotations
 
+import io
+import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime, time
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from reports.case_report import INPUT_ERRORS_HEADING, CaseReport, ScoreSection
+from reports.case_report import CHECKLIST_INTRO, INPUT_ERRORS_HEADING, CaseReport, ScoreSection
+from reports.text import REPLACEMENT
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -34,6 +49,13 @@ FONT_DIRS: Final[tuple[Path, ...]] = (
 REGULAR: Final = "DejaVuSans.ttf"
 BOLD: Final = "DejaVuSans-Bold.ttf"
 FAMILY: Final = "DejaVu"
+#: Fonts tried, in order, for a character DejaVu Sans lacks (regular style only; fpdf2
+#: uses it for bold text too). Missing files are skipped.
+FALLBACK_FONTS: Final[tuple[tuple[str, Path], ...]] = (
+    ("IPAexGothic", Path("/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf")),
+    ("IPAexGothic", Path("/usr/share/fonts/truetype/fonts-japanese-gothic.ttf")),
+    ("NanumGothic", Path("/usr/share/fonts/truetype/nanum/NanumGothic.ttf")),
+)
 #: Scales tried in turn until the report fits on one page.
 SCALES: Final[tuple[float, ...]] = (1.0, 0.92, 0.85, 0.78, 0.72, 0.66, 0.6)
 BASE_PT: Final = 8.0
@@ -42,6 +64,14 @@ GAP_MM: Final = 6.0
 GREY: Final = (90, 90, 90)
 BLACK: Final = (0, 0, 0)
 RULE: Final = (170, 170, 170)
+
+
+# fpdf2's warnings quote the text being laid out (a missing glyph lists the characters of
+# the label): none of them may reach the server log.
+logging.getLogger("fpdf").setLevel(logging.ERROR)
+# fontTools (which fpdf2 subsets fonts with) warns about tables it drops from a subset:
+# no patient text, but noise in the server log on every PDF.
+logging.getLogger("fontTools").setLevel(logging.ERROR)
 
 
 class ReportFontMissingError(RuntimeError):
@@ -57,6 +87,37 @@ def font_dir() -> Path:
         "The PDF report needs the DejaVu Sans font (Debian package fonts-dejavu-core; "
         "`make chromium` installs it). The HTML and FHIR reports do not need it."
     )
+
+
+def fallback_fonts() -> tuple[tuple[str, Path], ...]:
+    """The installed fallback fonts, one file per family, in the order they are tried."""
+    found: dict[str, Path] = {}
+    for family, path in FALLBACK_FONTS:
+        if family not in found and path.is_file():
+            found[family] = path
+    return tuple(found.items())
+
+
+@cache
+def _covered(paths: tuple[Path, ...]) -> frozenset[int]:
+    """The code points the given fonts have glyphs for (read once per process)."""
+    from fontTools.ttLib import TTFont
+
+    points: set[int] = set()
+    for path in paths:
+        # From bytes, so no file handle stays open behind the lazily read tables.
+        with TTFont(io.BytesIO(path.read_bytes()), lazy=True) as font:
+            points.update(font.getBestCmap())
+    return frozenset(points)
+
+
+def drawable(text: str) -> str:
+    """``text`` with every character no report font can draw replaced by U+FFFD."""
+    directory = font_dir()
+    covered = _covered(
+        (directory / REGULAR, directory / BOLD, *(path for _, path in fallback_fonts()))
+    )
+    return "".join(ch if ord(ch) in covered or ch in "\n\t" else REPLACEMENT for ch in text)
 
 
 def pdf_available() -> bool:
@@ -100,7 +161,9 @@ class _Layout:
     ) -> None:
         self.font(pt, bold, color)
         self.pdf.set_x(x)
-        self.pdf.multi_cell(w, self.line_h(pt), text, align=align, new_x="LEFT", new_y="NEXT")
+        self.pdf.multi_cell(
+            w, self.line_h(pt), drawable(text), align=align, new_x="LEFT", new_y="NEXT"
+        )
 
     def heading(self, x: float, w: float, text: str) -> None:
         self.pdf.set_y(self.pdf.get_y() + self.size(1.2))
@@ -119,7 +182,7 @@ class _Layout:
         y1 = self.pdf.get_y()
         self.font(pt, bold=True)
         self.pdf.set_xy(x + w - right_w, y0)
-        self.pdf.cell(right_w, self.line_h(pt), right, align="R")
+        self.pdf.cell(right_w, self.line_h(pt), drawable(right), align="R")
         self.pdf.set_y(y1)
 
     # -- sections --------------------------------------------------------------------------
@@ -128,6 +191,8 @@ class _Layout:
         self.para(x, w, report.title, BASE_PT + 6, bold=True)
         if report.label:
             self.para(x, w, f"Case label: {report.label}", BASE_PT + 1.5, bold=True)
+        for title, value in report.filing_lines:
+            self.para(x, w, f"{title}: {value}", BASE_PT, bold=True)
         self.para(
             x,
             w,
@@ -174,7 +239,6 @@ class _Layout:
     def model(self, report: CaseReport) -> None:
         x, w = MARGIN_MM, self.width
         self.heading(x, w, "Poor-outcome probability")
-        self.para(x, w, f"Outcome: {report.outcome}", BASE_PT - 0.5)
         self.para(
             x,
             w,
@@ -182,16 +246,38 @@ class _Layout:
             BASE_PT + 3 if report.has_probability else BASE_PT,
             bold=True,
         )
+        self.para(x, w, report.outcome_definition, BASE_PT, bold=True)
         self.para(x, w, report.provenance, BASE_PT, bold=True)
-        if report.contributions:
-            self._contributions(report, x, w)
-        if report.reference:
-            self.para(x, w, f"Reference patient: {report.reference}", BASE_PT - 1, color=GREY)
         if report.warnings:
             self.pdf.set_y(self.pdf.get_y() + self.size(0.8))
             self.para(x, w, "Warnings", BASE_PT - 0.5, bold=True)
             for warning in report.warnings:
                 self.para(x + self.size(2), w - self.size(2), f"• {warning}", BASE_PT - 0.8)
+        self.pdf.set_y(self.pdf.get_y() + self.size(0.8))
+        self.para(x, w, "Caveats", BASE_PT - 0.5, bold=True)
+        for caveat in report.caveats:
+            self.para(x + self.size(2), w - self.size(2), f"• {caveat}", BASE_PT - 0.8)
+        if report.contributions:
+            self._contributions(report, x, w)
+        if report.reference:
+            self.para(x, w, f"Reference patient: {report.reference}", BASE_PT - 1, color=GREY)
+
+    def checklist(self, report: CaseReport) -> None:
+        x, w = MARGIN_MM, self.width
+        self.heading(x, w, "Indications checklist")
+        self.para(x, w, CHECKLIST_INTRO, BASE_PT - 0.8, color=GREY)
+        pt = BASE_PT - 0.8
+        for heading, lines in report.criteria_groups:
+            self.para(x, w, heading, BASE_PT - 0.5, bold=True)
+            for line in lines:
+                why = f" {line.explanation}" if line.explanation else ""
+                self.row(
+                    x + self.size(2),
+                    w - self.size(2),
+                    f"{line.label}.{why} ({line.sources})",
+                    line.status_text,
+                    pt,
+                )
 
     def _contributions(self, report: CaseReport, x: float, w: float) -> None:
         self.pdf.set_y(self.pdf.get_y() + self.size(0.8))
@@ -199,16 +285,19 @@ class _Layout:
             x, w, "Contributions (log-odds against the reference patient)", BASE_PT - 0.5, bold=True
         )
         pt = BASE_PT - 0.8
-        widths = (0.34, 0.26, 0.26, 0.14)
-        header = ("Predictor", "This case", "Reference", "Log-odds")
+        widths = (0.26, 0.2, 0.2, 0.22, 0.12)
+        header = ("Predictor", "This case", "Reference", "Effect", "Log-odds")
         rows: list[Sequence[str]] = [header]
-        rows += [(c.label, c.value, c.reference, c.log_odds_text) for c in report.contributions]
+        rows += [
+            (c.label, c.value, c.reference, c.direction_text, c.log_odds_text)
+            for c in report.contributions
+        ]
         for index, cells in enumerate(rows):
             self.font(pt, bold=index == 0)
             self.pdf.set_x(x)
             for cell, share in zip(cells, widths, strict=True):
                 align = "R" if share == widths[-1] else "L"
-                self.pdf.cell(w * share, self.line_h(pt), cell, align=align)
+                self.pdf.cell(w * share, self.line_h(pt), drawable(cell), align=align)
             self.pdf.ln(self.line_h(pt))
 
     def footer(self, report: CaseReport) -> None:
@@ -232,6 +321,11 @@ def _render_at(report: CaseReport, scale: float) -> FPDF:
     pdf.set_auto_page_break(auto=True, margin=MARGIN_MM)
     pdf.add_font(FAMILY, "", directory / REGULAR)
     pdf.add_font(FAMILY, "B", directory / BOLD)
+    fallbacks = fallback_fonts()
+    for family, path in fallbacks:
+        pdf.add_font(family, "", path)
+    if fallbacks:
+        pdf.set_fallback_fonts([family for family, _ in fallbacks], exact_match=False)
     pdf.set_title(report.title)
     pdf.set_creator(f"Cervical spine metastasis calculator {report.app_version}")
     # The report's date, not the clock: the same report gives the same bytes.
@@ -250,8 +344,18 @@ def _render_at(report: CaseReport, scale: float) -> FPDF:
     if pdf.page == left_page:
         pdf.set_y(max(left_end, pdf.get_y()))
     layout.model(report)
+    layout.checklist(report)
     layout.footer(report)
     return pdf
+
+
+def _close_fonts(pdf: FPDF) -> None:
+    """Close the font files fpdf2 reads lazily (it leaves them to the garbage collector,
+    which would report each open file as a ResourceWarning)."""
+    for font in pdf.fonts.values():
+        ttfont = getattr(font, "ttfont", None)
+        if ttfont is not None:
+            ttfont.close()
 
 
 def render_pdf(report: CaseReport) -> bytes:
@@ -260,5 +364,9 @@ def render_pdf(report: CaseReport) -> bytes:
     for scale in SCALES[1:]:
         if pdf.pages_count <= 1:
             break
+        _close_fonts(pdf)
         pdf = _render_at(report, scale)
-    return bytes(pdf.output())
+    try:
+        return bytes(pdf.output())
+    finally:
+        _close_fonts(pdf)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import tomllib
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,6 @@ import pytest
 
 from models.predict import PROVENANCE, Contribution, Prediction
 from reports.case_report import (
-    INTENDED_USE,
     LABEL_MAX_CHARS,
     NO_MODEL_REASON,
     OUTCOME_TEXT,
@@ -29,8 +29,8 @@ from reports.case_report import (
     clean_label,
     file_stem,
     model_version,
-    percent,
 )
+from reports.wording import INTENDED_USE, MODEL_CAVEATS, OUTCOME_DEFINITION
 from scoring import PatientCase, score_case
 from tests.conftest import make_case
 
@@ -91,7 +91,12 @@ def not_applicable() -> Prediction:
     )
 
 
-def full_report(label: str | None = LABEL) -> CaseReport:
+IDENTIFIER = "MRN 0012345"
+CLINICIAN = "Dr A. Surgeon"
+DATA_DATE = date(2026, 3, 12)
+
+
+def full_report(label: str | None = LABEL, **filing: Any) -> CaseReport:
     """A complete case with a probability, one warning and a label."""
     case = make_case()
     return build_report(
@@ -103,7 +108,13 @@ def full_report(label: str | None = LABEL) -> CaseReport:
         app_version="0.1.0",
         model_version=MODEL_VERSION,
         label=label,
+        **filing,
     )
+
+
+def filed_report() -> CaseReport:
+    """The full report with every optional filing field filled in."""
+    return full_report(identifier=IDENTIFIER, clinician=CLINICIAN, data_date=DATA_DATE)
 
 
 def incomplete_case() -> PatientCase:
@@ -155,6 +166,8 @@ def report_text(report: CaseReport) -> str:
     """Every sentence the report holds, for content checks that do not depend on format."""
     parts: list[str] = [report.title, report.intended_use, report.probability_text]
     parts += [report.provenance, report.reference, *report.warnings, *report.model_details]
+    parts += [report.outcome_definition, *report.caveats]
+    parts += [f"{c.label}: {c.status_text}. {c.explanation}" for c in report.criteria]
     for section in report.scores:
         parts += [section.total_text, section.status_text, section.band_text]
         parts += [f"{i.label}: {i.finding}" for i in section.items]
@@ -167,10 +180,23 @@ def report_text(report: CaseReport) -> str:
 def test_probability_always_with_its_interval():
     report = full_report()
     assert report.has_probability
-    assert report.probability_text == "23.4 % (95% CI 8.1–51.2 %)"
+    # The screen's rule: whole percentages (it shows "23 %", so the report may not say 23.4).
+    assert report.probability_text == "23 % (95% CI 8–51 %)"
     assert report.provenance == PROVENANCE
     assert report.outcome == OUTCOME_TEXT
-    assert [c.log_odds_text for c in report.contributions][:2] == ["+0.41", "-0.63"]
+    assert report.outcome_definition == OUTCOME_DEFINITION
+    assert report.caveats == MODEL_CAVEATS
+    assert [c.log_odds_text for c in report.contributions] == [
+        "+0.41",
+        "−0.63",
+        "−0.20",
+        "0.00",
+        "0.00",
+    ]
+    assert [c.direction_text for c in report.contributions][:2] == [
+        "raises the risk",
+        "lowers the risk",
+    ]
     assert report.warnings == (f"{WARNING} (1)",)
 
 
@@ -216,10 +242,49 @@ def test_model_not_applicable_gives_its_reason():
     assert report.provenance == PROVENANCE
 
 
-def test_percent_formatting():
-    assert percent(0.0) == "0.0 %"
-    assert percent(0.9999) == "100.0 %"
-    assert percent(0.081, unit=False) == "8.1"
+def test_no_negative_zero_in_contributions():
+    prediction = make_prediction()
+    tiny = tuple(
+        Contribution(c.feature, c.label, c.value_text, c.reference_text, -0.001)
+        for c in prediction.contributions
+    )
+    case = make_case()
+    report = build_report(
+        case,
+        score_case(case),
+        Prediction(0.2, 0.1, 0.3, tiny, "", (), None, PROVENANCE),
+        MANIFEST,
+        generated=GENERATED,
+        app_version="0.1.0",
+        model_version=MODEL_VERSION,
+    )
+    assert {c.log_odds_text for c in report.contributions} == {"0.00"}
+    assert "no change" in report.contributions[0].direction_text
+
+
+def test_reference_patient_is_not_doubled():
+    prediction = make_prediction()
+    doubled = Prediction(
+        prediction.probability,
+        prediction.ci_low,
+        prediction.ci_high,
+        prediction.contributions,
+        "Reference patient: female, Frankel C–D",
+        (),
+        None,
+        PROVENANCE,
+    )
+    case = make_case()
+    report = build_report(
+        case,
+        score_case(case),
+        doubled,
+        MANIFEST,
+        generated=GENERATED,
+        app_version="0.1.0",
+        model_version=MODEL_VERSION,
+    )
+    assert report.reference == "female, Frankel C–D"
 
 
 # ------------------------------------------------------------------- scores
@@ -285,9 +350,31 @@ def test_inputs_read_as_labels_with_units():
     assert values["platelets"] == "220 × 10⁹/L"
     assert values["crp"] == "0.1 mg/dL"
     assert values["previous_chemotherapy"] == "no"
+    assert values["kps"] == "60"
     assert values["lesion_level"] == "C5"
     assert "Bilsky ESCC grade" in report.not_recorded
     assert len(report.inputs) + len(report.not_recorded) == len(PatientCase.model_fields)
+
+
+@pytest.mark.parametrize(
+    ("entered", "shown"),
+    [(Decimal("240.0"), "240 U/L"), (Decimal("240"), "240 U/L"), (Decimal("249.50"), "249.50 U/L")],
+)
+def test_lab_values_read_as_entered(entered, shown):
+    case = make_case(ldh={"value": entered, "unit": "U/L"})
+    report = build_report(
+        case,
+        score_case(case),
+        None,
+        None,
+        generated=GENERATED,
+        app_version="x",
+        model_version="y",
+    )
+    line = next(line for line in report.inputs if line.name == "ldh")
+    assert line.value == shown
+    assert line.number == entered
+    assert line.unit == "U/L"
 
 
 def test_input_errors_are_listed():
@@ -304,16 +391,90 @@ def test_input_errors_are_listed():
         ("Bed 4\nline two\r\x00x", "Bed 4 line two x"),
         ("  µ ≥ × –  ", "µ ≥ × –"),
         ("a" * 200, "a" * (LABEL_MAX_CHARS - 1) + "…"),
+        # bidi overrides, isolates, zero-width characters and the BOM are removed
+        ("case\u202e 2\u202c", "case 2"),
+        ("\u2067ab\u2069\u200bc\u200d\ufeff", "abc"),
+        ("頸椎転移 症例2", "頸椎転移 症例2"),
+        # a lone surrogate (UTF-8 cannot encode it) becomes the replacement character
+        ("case \ud800 2", "case \ufffd 2"),
     ],
 )
 def test_clean_label(raw, expected):
     assert clean_label(raw) == expected
 
 
-def test_label_only_where_typed_and_never_in_file_name():
+def test_label_only_where_typed():
     assert full_report().label == LABEL
     assert full_report(label=None).label is None
-    assert file_stem(GENERATED) == "case-report-2026-03-14"
+
+
+@pytest.mark.parametrize(
+    ("label", "stem"),
+    [
+        (None, "case-report-2026-03-14-093005"),
+        ("", "case-report-2026-03-14-093005"),
+        ("Tumor board, case 2", "case-report-2026-03-14-093005-Tumor-board-case-2"),
+        ("../../etc/passwd", "case-report-2026-03-14-093005-etc-passwd"),
+        ("頸椎転移 症例2", "case-report-2026-03-14-093005-頸椎転移-症例2"),
+        ("\u202e<>:*?|", "case-report-2026-03-14-093005"),
+        ("x" * 100, "case-report-2026-03-14-093005-" + "x" * 40),
+    ],
+)
+def test_file_stem_carries_time_and_sanitised_label(label, stem):
+    assert file_stem(datetime(2026, 3, 14, 9, 30, 5), label) == stem
+
+
+def test_two_reports_of_one_day_get_two_names():
+    morning, later = datetime(2026, 3, 14, 9, 30, 5), datetime(2026, 3, 14, 9, 30, 6)
+    assert file_stem(morning) != file_stem(later)
+    assert file_stem(morning, "case 1") != file_stem(morning, "case 2")
+
+
+def test_filing_fields_only_when_given_and_cleaned():
+    plain = full_report()
+    assert (plain.identifier, plain.clinician, plain.data_date) == (None, None, None)
+    assert plain.filing_lines == ()
+    filed = full_report(
+        identifier=" MRN\u202e 0012345\n", clinician="Dr\u200b A. Surgeon", data_date=DATA_DATE
+    )
+    assert filed.identifier == "MRN 0012345"
+    assert filed.clinician == "Dr A. Surgeon"
+    assert filed.filing_lines == (
+        ("Patient identifier", "MRN 0012345"),
+        ("Clinician", "Dr A. Surgeon"),
+        ("Date of imaging and laboratory data", "2026-03-12"),
+    )
+
+
+def test_checklist_reads_the_right_way_round():
+    case = make_case(impaired_consciousness_cerebral_mets=False, intractable_pain=True)
+    report = build_report(
+        case,
+        score_case(case),
+        None,
+        None,
+        generated=GENERATED,
+        app_version="x",
+        model_version="y",
+    )
+    by_key = {c.label: c for c in report.criteria}
+    assert len(report.criteria) == len(score_case(case).criteria)
+    absent = by_key["Impaired consciousness due to cerebral metastasis"]
+    assert absent.status_text == "Absent"
+    assert (
+        by_key["Intractable pain despite conservative care (opioids, radiotherapy)"].status_text
+        == "Met"
+    )
+    assert [heading for heading, _ in report.criteria_groups] == [
+        "Indications stated in the papers",
+        "Contraindication stated in the cohort study",
+        "Conditions the review states for considering radical resection",
+    ]
+    for line in report.criteria:
+        assert "seed" not in line.sources
+        assert re.fullmatch(
+            r"[A-Z][\w-]+ et al\.( \d{4})?(, [A-Z][\w-]+ et al\.( \d{4})?)*", line.sources
+        )
 
 
 def test_versions_and_date():
@@ -343,8 +504,8 @@ INSTRUCTION = re.compile(
 
 
 def test_intended_use_and_no_instruction_to_operate():
-    assert "decision support" in INTENDED_USE
-    assert "not a decision" in INTENDED_USE
+    assert "Decision support" in INTENDED_USE
+    assert "does not decide whether to operate" in INTENDED_USE
     for report in (full_report(), bare_report(), worst_report()):
         assert report.intended_use == INTENDED_USE
         assert not INSTRUCTION.search(report_text(report)), INSTRUCTION.findall(report_text(report))
@@ -397,10 +558,15 @@ def test_download_helper_widgets_and_keys():
     at = AppTest.from_function(_helper_page, default_timeout=30)
     at.run()
     assert not at.exception
-    (label,) = at.text_input
-    assert label.key == "t_report_label"
+    assert [box.key for box in at.text_input] == [
+        "t_report_label",
+        "t_report_identifier",
+        "t_report_clinician",
+    ]
+    assert [box.key for box in at.date_input] == ["t_report_date"]
+    assert at.date_input(key="t_report_date").value is None
     buttons = at.get("download_button")
     assert len(buttons) == 3
-    label.input("Board µ case 2").run()
+    at.text_input(key="t_report_label").input("Board µ case 2").run()
     assert not at.exception
     assert at.text_input(key="t_report_label").value == "Board µ case 2"

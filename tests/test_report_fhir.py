@@ -20,8 +20,19 @@ from pydantic import ValidationError
 
 from models.predict import PROVENANCE
 from reports.case_report import OUTCOME_TEXT, CaseReport
-from reports.fhir import INTERVAL_EXTENSION, build_risk_assessment, render_fhir
-from tests.test_report import LABEL, MODEL_VERSION, bare_report, full_report, worst_report
+from reports.fhir import INTERVAL_EXTENSION, LOINC_SYSTEM, build_risk_assessment, render_fhir
+from reports.wording import OUTCOME_DEFINITION
+from tests.test_report import (
+    CLINICIAN,
+    DATA_DATE,
+    IDENTIFIER,
+    LABEL,
+    MODEL_VERSION,
+    bare_report,
+    filed_report,
+    full_report,
+    worst_report,
+)
 
 
 def validated(report: CaseReport) -> tuple[RiskAssessment, dict[str, Any]]:
@@ -59,7 +70,8 @@ def test_full_report_validates_with_probability_and_interval():
         data["prediction"][0]["extension"][0]["valueRange"][end]["code"] for end in ("low", "high")
     }
     assert units == {"1"}
-    assert "23.4 % (95% CI 8.1–51.2 %)" in prediction.rationale
+    assert "23 % (95% CI 8–51 %)" in prediction.rationale
+    assert OUTCOME_DEFINITION in prediction.rationale
     assert resource.occurrenceDateTime.isoformat() == "2026-03-14"
 
 
@@ -75,14 +87,21 @@ def test_method_and_basis_name_the_model_and_the_scores():
     assert "Poor-outcome logistic model" in resource.method.text
     assert MODEL_VERSION in resource.method.text
     contained = {r["id"]: r for r in data["contained"]}
-    assert [b.reference for b in resource.basis] == ["#tokuhashi", "#katagiri", "#sins"]
+    references = [b.reference for b in resource.basis]
+    assert references[:3] == ["#tokuhashi", "#katagiri", "#sins"]
+    inputs = [r["id"] for r in data["contained"] if r["id"].startswith("input-")]
+    assert references[3:] == [f"#{i}" for i in inputs]
     for reference in (b.reference for b in resource.basis):
         assert reference[1:] in contained
 
 
 def test_scores_are_contained_observations():
     _, data = validated(full_report())
-    observations = [r for r in data["contained"] if r["resourceType"] == "Observation"]
+    observations = [
+        r
+        for r in data["contained"]
+        if r["resourceType"] == "Observation" and not r["id"].startswith("input-")
+    ]
     assert [o["code"]["text"] for o in observations] == [
         "Revised Tokuhashi score",
         "New Katagiri score",
@@ -125,14 +144,16 @@ def test_report_without_prediction_validates_and_says_why():
     assert PROVENANCE in notes
 
 
-def test_no_identifier_anywhere_and_label_only_in_a_note():
+def test_no_identifier_anywhere_and_no_empty_patient_and_label_only_in_a_note():
     for report in (full_report(), bare_report(), worst_report()):
         _, data = validated(report)
         keys = {path.rsplit(".", 1)[-1] for path, _ in walk(data)}
         assert "identifier" not in keys
+        assert "performer" not in data
         patients = [r for r in data["contained"] if r["resourceType"] == "Patient"]
-        assert patients == [{"resourceType": "Patient", "id": "case"}]
-        assert data["subject"] == {"reference": "#case"}
+        assert patients == []
+        assert data["subject"] == {"display": "Patient not identified in this report"}
+        assert not any("subject" in r for r in data["contained"])
     _, data = validated(full_report())
     hits = [path for path, value in walk(data) if isinstance(value, str) and LABEL in value]
     assert hits == [".note[" + str(len(data["note"]) - 1) + "].text"]
@@ -144,7 +165,10 @@ def test_notes_carry_provenance_intended_use_and_versions():
     resource, _ = validated(full_report())
     notes = [n.text for n in resource.note]
     assert notes[0] == PROVENANCE
-    assert notes[1].startswith("Intended use: decision support")
+    assert notes[1].startswith("Intended use: Decision support")
+    assert any(n.startswith("Caveat: The model was fitted to a pseudo-cohort") for n in notes)
+    assert any(n.startswith("Indications checklist.") for n in notes)
+    assert any("Impaired consciousness due to cerebral metastasis: Unknown" in n for n in notes)
     assert any(n.startswith("Warning: Frankel grade at baseline") for n in notes)
     assert any(n.startswith("App version 0.1.0; model version") for n in notes)
 
@@ -153,3 +177,106 @@ def test_json_is_utf8_text_with_clinical_characters():
     text = render_fhir(full_report())
     assert "Band: ≥ 1 year: Predicted survival ≥ 1 year" in text
     assert json.loads(text)["resourceType"] == "RiskAssessment"
+
+
+def _inputs(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        r["id"].removeprefix("input-"): r
+        for r in data["contained"]
+        if r["resourceType"] == "Observation" and r["id"].startswith("input-")
+    }
+
+
+def test_inputs_are_contained_observations_with_loinc_where_it_exists():
+    _, data = validated(full_report())
+    inputs = _inputs(data)
+    report = full_report()
+    assert len(inputs) == len(report.inputs)
+    for observation in inputs.values():
+        Observation.model_validate(observation)
+    loinc = {
+        name: o["code"]["coding"][0]["code"] for name, o in inputs.items() if "coding" in o["code"]
+    }
+    assert loinc == {
+        "age-years": "30525-0",
+        "kps": "89243-0",
+        "ecog": "89247-1",
+        "crp": "1988-5",
+        "ldh": "2532-0",
+        "albumin": "1751-7",
+        "platelets": "26515-7",
+        "calcium": "17861-6",
+        "bilirubin": "1975-2",
+    }
+    assert all(
+        o["code"]["coding"][0]["system"] == LOINC_SYSTEM
+        for o in inputs.values()
+        if "coding" in o["code"]
+    )
+    # No code is made up: the rest are named by text only.
+    assert inputs["frankel"]["code"] == {"text": "Frankel grade"}
+    assert inputs["kps"]["valueQuantity"] == {
+        "value": 60,
+        "unit": "%",
+        "system": "http://unitsofmeasure.org",
+        "code": "%",
+    }
+    assert inputs["ecog"]["valueInteger"] == 3
+    assert inputs["platelets"]["valueQuantity"]["value"] == 220
+    assert inputs["platelets"]["valueQuantity"]["code"] == "10*9/L"
+    assert inputs["crp"]["valueQuantity"]["value"] == 0.1
+    assert inputs["previous-chemotherapy"]["valueBoolean"] is False
+    assert inputs["primary-tumor"]["valueCodeableConcept"] == {"text": "Thyroid cancer"}
+    assert not any("effectiveDateTime" in o for o in inputs.values())
+
+
+def test_molar_units_take_the_molar_loinc_codes():
+    from datetime import date
+
+    from reports.case_report import build_report
+    from scoring import score_case
+    from tests.conftest import make_case
+
+    case = make_case(
+        calcium={"value": "2.4", "unit": "mmol/L"}, bilirubin={"value": "12", "unit": "umol/L"}
+    )
+    report = build_report(
+        case,
+        score_case(case),
+        None,
+        None,
+        generated=date(2026, 3, 14),
+        app_version="x",
+        model_version="y",
+    )
+    _, data = validated(report)
+    inputs = _inputs(data)
+    assert inputs["calcium"]["code"]["coding"][0]["code"] == "2000-8"
+    assert inputs["calcium"]["valueQuantity"]["code"] == "mmol/L"
+    assert inputs["bilirubin"]["code"]["coding"][0]["code"] == "14631-6"
+    assert inputs["bilirubin"]["valueQuantity"]["code"] == "umol/L"
+
+
+def test_filing_fields_fill_patient_performer_and_dates():
+    resource, data = validated(filed_report())
+    (patient,) = [r for r in data["contained"] if r["resourceType"] == "Patient"]
+    assert patient == {
+        "resourceType": "Patient",
+        "id": "patient",
+        "identifier": [{"value": IDENTIFIER}],
+    }
+    assert data["subject"] == {"reference": "#patient"}
+    assert data["performer"] == {"display": CLINICIAN}
+    for observation in _inputs(data).values():
+        assert observation["subject"] == {"reference": "#patient"}
+        assert observation["effectiveDateTime"] == DATA_DATE.isoformat()
+    assert resource.performer.display == CLINICIAN
+
+
+def test_free_text_survives_lone_surrogates_and_loses_bidi_controls():
+    text = render_fhir(full_report(label="case\u202e 2 \ud800", identifier="id\u200b7"))
+    text.encode("utf-8")  # a lone surrogate would raise UnicodeEncodeError here
+    data = json.loads(text)
+    assert "Case label: case 2 \ufffd" in [n["text"] for n in data["note"]]
+    assert "\u202e" not in text
+    assert "\u200b" not in text

@@ -7,7 +7,17 @@ from html.parser import HTMLParser
 
 from models.predict import PROVENANCE
 from reports.html import render_html
-from tests.test_report import LABEL, MODEL_VERSION, bare_report, full_report, worst_report
+from reports.wording import MODEL_CAVEATS, OUTCOME_DEFINITION
+from tests.test_report import (
+    CLINICIAN,
+    IDENTIFIER,
+    LABEL,
+    MODEL_VERSION,
+    bare_report,
+    filed_report,
+    full_report,
+    worst_report,
+)
 
 
 class _Page(HTMLParser):
@@ -60,14 +70,18 @@ def test_full_report_content():
         f"Case label: {LABEL}",
         "Generated 2026-03-14",
         f"App version 0.1.0; model version {MODEL_VERSION}",
-        "Intended use: decision support",
+        "Decision support for reviewing palliative surgery",
         "Revised Tokuhashi score 13 / 15",
         "New Katagiri score 1 / 10",
         "SINS 10 / 18",
         "Band: ≥ 1 year: Predicted survival ≥ 1 year",
-        "23.4 % (95% CI 8.1–51.2 %)",
+        f"23 % (95% CI 8–51 %) {OUTCOME_DEFINITION}",
         PROVENANCE,
-        "Sex (male) male female +0.41",
+        "Sex (male) male female raises the risk +0.41",
+        "Revised Tokuhashi score 13 9 lowers the risk −0.63",
+        *MODEL_CAVEATS,
+        "Indications checklist",
+        "Reference patient: female, Tokuhashi 9",
         "Frankel A–B was seen in 2 of 46 training patients",
         "Platelets 220 × 10⁹/L",
         "Primary tumor Thyroid cancer",
@@ -116,3 +130,45 @@ def test_input_errors_and_warnings_listed():
     assert "Values not accepted (left out of this report):" in text
     for warning in report.warnings:
         assert warning in text
+
+
+def test_filing_fields_in_the_header_only_when_given():
+    text = visible(render_html(filed_report()))
+    assert f"Patient identifier: {IDENTIFIER}" in text
+    assert f"Clinician: {CLINICIAN}" in text
+    assert "Date of imaging and laboratory data: 2026-03-12" in text
+    plain = visible(render_html(full_report()))
+    assert "Patient identifier" not in plain
+    assert "Clinician" not in plain
+
+
+def test_checklist_rows_read_the_right_way_round():
+    from datetime import date
+
+    from reports.case_report import build_report
+    from scoring import score_case
+    from tests.conftest import make_case
+
+    case = make_case(impaired_consciousness_cerebral_mets=False)
+    report = build_report(
+        case,
+        score_case(case),
+        None,
+        None,
+        generated=date(2026, 3, 14),
+        app_version="x",
+        model_version="y",
+    )
+    text = visible(render_html(report))
+    assert "Impaired consciousness due to cerebral metastasis" in text
+    assert re.search(r"Impaired consciousness due to cerebral metastasis .*? Absent", text)
+    assert "Not met Impaired" not in text
+    assert "seed" not in text
+
+
+def test_free_text_controls_stripped_and_lone_surrogate_survives():
+    html = render_html(full_report(label="case\u202e 2\u200b \ud800"))
+    assert "\u202e" not in html
+    assert "\u200b" not in html
+    html.encode("utf-8")  # a lone surrogate would raise UnicodeEncodeError here
+    assert "Case label: case 2 \ufffd" in visible(html)

@@ -7,6 +7,7 @@ checks what a person sees (the glyphs drawn, the page count), not what we meant 
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 import subprocess
@@ -20,11 +21,15 @@ from models.predict import PROVENANCE
 from reports import pdf as report_pdf
 from reports.case_report import CaseReport
 from reports.pdf import ReportFontMissingError, pdf_available, render_pdf
+from reports.wording import MODEL_CAVEATS, OUTCOME_DEFINITION
 from tests.test_report import (
+    CLINICIAN,
     GENERATED,
+    IDENTIFIER,
     LABEL,
     MODEL_VERSION,
     bare_report,
+    filed_report,
     full_report,
     worst_report,
 )
@@ -76,8 +81,8 @@ def test_full_report_is_one_a4_page_with_everything(tmp_path):
         "Revised Tokuhashi score 13 / 15",
         "New Katagiri score 1 / 10",
         "SINS 10 / 18",
-        "Sex (male) male female +0.41",
-        "Primary site of the cancer: Thyroid, breast, prostate, carcinoid 5",
+        "Sex (male) male female raises the risk +0.41",
+        "Primary site of the cancer: Thyroid, breast, prostate, carcinoid tumor 5",
     ):
         assert expected in rows, expected
     text = pdf_text(path)
@@ -85,12 +90,14 @@ def test_full_report_is_one_a4_page_with_everything(tmp_path):
         f"Case label: {LABEL}",
         "Generated 2026-03-14",
         f"App version 0.1.0; model version {MODEL_VERSION}",
-        "Intended use: decision support",
+        "Decision support for reviewing palliative surgery",
         "Indeterminate (possibly impending) instability",
         "Predicted survival ≥ 1 year",
-        "23.4 % (95% CI 8.1–51.2 %)",
+        f"23 % (95% CI 8–51 %) {OUTCOME_DEFINITION}",
         PROVENANCE,
-        "Poor outcome (no improvement or re-deterioration of ECOG PS or EQ-5D within 3 months)",
+        *MODEL_CAVEATS,
+        "Indications checklist",
+        "Reference patient: female, Tokuhashi 9",
         "Frankel A–B was seen in 2 of 46 training patients",
         "Platelets: 220 × 10⁹/L",
         "Primary tumor: Thyroid cancer",
@@ -102,6 +109,64 @@ def test_unicode_glyphs_are_drawn_not_dropped(tmp_path):
     """µ, ≥, × and – must come back out of the PDF (a Latin-1 core font would drop them)."""
     text = pdf_text(pdf_file(full_report(label="µ ≥ × – ⁹"), tmp_path))
     assert "Case label: µ ≥ × – ⁹" in text
+
+
+CJK_LABEL = "頸椎転移 症例2"
+
+
+def test_cjk_label_is_in_the_text_layer(tmp_path):
+    """The label is drawn with the embedded Japanese fallback font, not dropped to "2"."""
+    text = pdf_text(pdf_file(full_report(label=CJK_LABEL), tmp_path))
+    assert f"Case label: {CJK_LABEL}" in text
+
+
+def test_cjk_label_is_drawn_in_the_fallback_font(tmp_path):
+    path = pdf_file(full_report(label=CJK_LABEL), tmp_path)
+    fonts = _run(_tool("pdffonts"), str(path))
+    assert "IPAexGothic" in fonts
+    assert "DejaVuSans" in fonts
+
+
+def test_korean_label_is_in_the_text_layer(tmp_path):
+    text = pdf_text(pdf_file(full_report(label="경추 전이 2"), tmp_path))
+    assert "Case label: 경추 전이 2" in text
+
+
+def test_glyphs_no_font_has_become_the_replacement_character(tmp_path):
+    """An Egyptian hieroglyph is in no report font: it is marked, not silently dropped."""
+    text = pdf_text(pdf_file(full_report(label="case \U00013000 2"), tmp_path))
+    assert "Case label: case \ufffd 2" in text
+
+
+def test_no_library_warning_carries_the_label_to_the_log(caplog):
+    """fpdf2 logs missing glyphs with the characters themselves: no warning may be logged,
+    and no record at any level may quote the label."""
+    label = f"{CJK_LABEL} \U00013000 ᚠᛇᚻ \U0001d11e 경추"
+    with caplog.at_level(logging.DEBUG):
+        render_pdf(full_report(label=label))
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    for record in caplog.records:
+        message = record.getMessage()
+        assert not any(ch in message for ch in "頸椎転移症例ᚠᛇᚻ경추\U00013000"), message
+
+
+def test_bidi_and_zero_width_controls_are_stripped(tmp_path):
+    text = pdf_text(pdf_file(full_report(label="case\u202e 2\u200b\u2066x\u2069"), tmp_path))
+    assert "Case label: case 2x" in text
+
+
+def test_lone_surrogate_survives(tmp_path):
+    text = pdf_text(pdf_file(full_report(label="case \ud800 2"), tmp_path))
+    assert "Case label: case \ufffd 2" in text
+
+
+def test_filing_fields_on_the_page(tmp_path):
+    path = pdf_file(filed_report(), tmp_path)
+    assert page_info(path)["Pages"] == "1"
+    text = pdf_text(path)
+    assert f"Patient identifier: {IDENTIFIER}" in text
+    assert f"Clinician: {CLINICIAN}" in text
+    assert "Date of imaging and laboratory data: 2026-03-12" in text
 
 
 def test_png_render_shows_ink(tmp_path):

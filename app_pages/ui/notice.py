@@ -1,14 +1,14 @@
 """The intended-use notice every page opens with.
 
 Why a module of its own: the router shows it before any page runs, and a cold start must
-not import the scoring code just to print a sentence.
+not import the scoring code just to print a sentence. The sentence itself is written once,
+in :mod:`reports.wording` (which imports nothing), and the reports quote the same text.
 """
 
 from typing import Final
 
-INTENDED_USE: Final = (
-    "Decision support for reviewing palliative surgery of a cervical spine metastasis: "
-    "published scores and a reconstructed model. It informs the team's judgment; it does "
-    "not decide whether to operate."
-)
+from reports.wording import INTENDED_USE
+
+__all__ = ["INTENDED_USE", "PRIVACY"]
+
 PRIVACY: Final = "Patient values stay in this browser session."

@@ -5,10 +5,21 @@ data, which Streamlit runs when the button is pressed. So a page run costs nothi
 the report, and fpdf2 (with fontTools) is imported only when someone asks for a PDF, not
 on the app's cold start. ``on_click="ignore"`` keeps a download from rerunning the page.
 
-Why the case label is handled this way: it is free text the user may use to recognise
-the file later. Its value is read from its widget on each run and passed straight into
-the report builder; this module never writes it to disk, to a log or to the shared case
-dict (``case_state``), and it is not part of any file name (names carry the date only).
+Why the filing fields are handled this way: the case label, patient identifier,
+clinician and date of the imaging and laboratory data are what a surgeon needs to file the
+report, and they may identify a patient. Their values are read from their widgets on each
+run and passed straight into the report builder as arguments; this module never writes
+them to disk, to a log or to the shared case dict (``case_state``). Only the label (cleaned
+to letters, digits and dashes) goes into the file name, after the date and time, so two
+reports of one day get two names. The widgets' session-state keys are
+``<prefix>_report_label``, ``<prefix>_report_identifier``, ``<prefix>_report_clinician`` and
+``<prefix>_report_date`` (:func:`report_field_keys`); a new case clears them with
+:func:`clear_report_fields`, before the widgets are drawn.
+
+Why downloads are one-time: the bytes are built on the click, over this session's
+WebSocket, and the browser fetches them once from ``/media``; the router's
+``server_guard`` deletes the entry as it is served and refuses it after a minute, so the
+URL does not outlive the download (see ``SECURITY.md``).
 Everything else in the files comes from :func:`reports.case_report.build_report`, the single
 source of the three formats.
 """
@@ -17,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Final
 
 import streamlit as st
@@ -29,10 +40,29 @@ if TYPE_CHECKING:
 
 LABEL_TEXT: Final = "Case label for the report (optional)"
 LABEL_HELP: Final = (
-    "Free text to recognise the file later, e.g. 'Tumor board, case 2'. It appears only in "
-    "the downloaded files; the app does not save or log it. The reports add no other "
-    "identifier."
+    "Free text to recognise the file later, e.g. 'Tumor board, case 2'. It appears in the "
+    "downloaded files and their names; the app does not save or log it."
 )
+IDENTIFIER_TEXT: Final = "Patient identifier (optional)"
+CLINICIAN_TEXT: Final = "Clinician (optional)"
+DATE_TEXT: Final = "Date of imaging and laboratory data (optional)"
+FILING_HELP: Final = (
+    "Written into the downloaded files only, to file the report; not saved, not logged, "
+    "not in the file name, and cleared with the case."
+)
+#: The filing fields' key suffixes, in the order they are drawn.
+FIELD_SUFFIXES: Final = ("report_label", "report_identifier", "report_clinician", "report_date")
+
+
+def report_field_keys(key_prefix: str = "calc") -> tuple[str, ...]:
+    """The session-state keys of the report's filing fields for one page's prefix."""
+    return tuple(f"{key_prefix}_{suffix}" for suffix in FIELD_SUFFIXES)
+
+
+def clear_report_fields(key_prefix: str = "calc") -> None:
+    """Forget the filing fields (Reset, a new example): call before the widgets are drawn."""
+    for key in report_field_keys(key_prefix):
+        st.session_state.pop(key, None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +83,8 @@ PDF: Final = ReportFormat(
     ".pdf",
     "application/pdf",
     ":material/picture_as_pdf:",
-    "One A4 page: inputs, scores, probability with its interval, provenance.",
+    "One A4 page: inputs, scores, probability with its interval and definition, caveats, "
+    "the indications checklist, provenance.",
 )
 HTML: Final = ReportFormat(
     "html",
@@ -69,7 +100,8 @@ FHIR: Final = ReportFormat(
     ".fhir.json",
     "application/fhir+json",
     ":material/data_object:",
-    "A FHIR R4 RiskAssessment with the three scores as contained Observations.",
+    "A FHIR R4 RiskAssessment: inputs (LOINC-coded where a code exists) and the three scores "
+    "as contained Observations.",
 )
 NO_PDF_HELP: Final = (
     "The PDF needs the DejaVu Sans font (fonts-dejavu-core), which is not installed here; "
@@ -87,15 +119,16 @@ def render_report_downloads(
     input_errors: Sequence[str] = (),
     with_label: bool = True,
 ) -> None:
-    """A case-label input and three download buttons (PDF, HTML, FHIR) for this case.
+    """The filing fields and three download buttons (PDF, HTML, FHIR) for this case.
 
     ``prediction`` None (no model, or the model refused) still gives all three files,
     which then say why there is no probability. ``input_errors`` (optional) are the
     page's messages for values it could not accept, listed in the report so a rejected
-    value is not read as "not recorded". ``with_label`` False leaves out the label input,
-    for the tumor board, which has no input widgets.
+    value is not read as "not recorded". ``with_label`` False leaves out the filing
+    fields, for the tumor board, which has no input widgets.
     """
     from reports.case_report import (
+        FIELD_MAX_CHARS,
         LABEL_MAX_CHARS,
         app_version,
         build_report,
@@ -106,17 +139,33 @@ def render_report_downloads(
 
     with st.container(key=f"{key_prefix}_report"):
         st.markdown("**Case report**")
-        label = (
-            st.text_input(
+        label = identifier = clinician = ""
+        data_date: date | None = None
+        if with_label:
+            label_key, identifier_key, clinician_key, date_key = report_field_keys(key_prefix)
+            label = st.text_input(
                 LABEL_TEXT,
-                key=f"{key_prefix}_report_label",
+                key=label_key,
                 max_chars=LABEL_MAX_CHARS,
                 placeholder="e.g. Tumor board, case 2",
                 help=LABEL_HELP,
             )
-            if with_label
-            else ""
-        )
+            identifier = st.text_input(
+                IDENTIFIER_TEXT, key=identifier_key, max_chars=FIELD_MAX_CHARS, help=FILING_HELP
+            )
+            clinician = st.text_input(
+                CLINICIAN_TEXT, key=clinician_key, max_chars=FIELD_MAX_CHARS, help=FILING_HELP
+            )
+            picked = st.date_input(
+                DATE_TEXT,
+                value=None,
+                key=date_key,
+                min_value=date(1900, 1, 1),
+                max_value=date.today(),
+                help=FILING_HELP,
+                format="YYYY-MM-DD",
+            )
+            data_date = picked if isinstance(picked, date) else None
         generated = date.today()
         errors = tuple(input_errors)
 
@@ -130,6 +179,9 @@ def render_report_downloads(
                 app_version=app_version(),
                 model_version=model_version(manifest),
                 label=label,
+                identifier=identifier,
+                clinician=clinician,
+                data_date=data_date,
                 input_errors=errors,
             )
 
@@ -148,7 +200,7 @@ def render_report_downloads(
 
             return render_fhir(report()).encode("utf-8")
 
-        stem = file_stem(generated)
+        stem = file_stem(datetime.now(), label)
         has_pdf = pdf_available()
         files = ((PDF, pdf_bytes, has_pdf), (HTML, html_bytes, True), (FHIR, fhir_bytes, True))
         for column, (fmt, data, available) in zip(st.columns(3), files, strict=True):

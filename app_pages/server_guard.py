@@ -1,0 +1,143 @@
+"""Server hardening the router applies on every run: no outside lookups, one-time downloads.
+
+Why here and not in a config file: Streamlit has no option for either.
+
+**No request leaves the machine.** Streamlit looks up the machine's addresses in two
+places: at start-up, to print "Network URL" and "External URL" (a UDP connect towards
+8.8.8.8 and an HTTP request to checkip.amazonaws.com), and when a browser opens a
+WebSocket from another origin, to build its allow-list. The start-up lookup is avoided by
+configuration: ``server.address`` is set (loopback in ``.streamlit/config.toml``, or the
+one address ``make serve-ward`` is given), and Streamlit then prints that one URL and
+looks nothing up. For the origin check, :func:`_no_address_lookups` replaces the two
+lookup functions of ``streamlit.net_util`` by ones that answer "unknown" (None): the
+allow-list then holds localhost, 127.0.0.1, the configured address and
+``server.corsAllowedOrigins``, which is what a deployment behind a reverse proxy needs.
+
+**Report downloads are one-time and short-lived.** A download button's file is built
+only when the user presses it, over that session's WebSocket; Streamlit then stores the
+bytes in memory and the browser fetches them from ``/media/<hash>.<ext>``. Streamlit's
+``/media`` route checks no cookie or session, and the entry stays until a later rerun
+clears it. :func:`_one_time_downloads` wraps the in-memory media store so that a
+*downloadable* file is served exactly once (the fetch that the session's own browser
+makes right after the click) and is deleted as it is served; one that is not fetched
+within :data:`DOWNLOAD_TTL_S` seconds is refused and deleted. Any later request for the
+URL, with or without the session's cookie, gets 404. Images and other media are left
+alone. Pressing the button again builds the file again, under a fresh entry.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, Final
+
+#: Seconds between a download's URL being issued to the browser and its expiry.
+DOWNLOAD_TTL_S: Final = 60.0
+_MARK: Final = "_cervical_calc_one_time_downloads"
+_issuing: contextvars.ContextVar[bool] = contextvars.ContextVar("issuing", default=False)
+_lock = threading.Lock()
+
+
+def harden() -> None:
+    """Apply both guards to the running server; cheap and idempotent (called every run)."""
+    _no_address_lookups()
+    _one_time_downloads()
+
+
+def _unknown_address() -> str | None:
+    """Stands in for Streamlit's address lookups: the address is not looked up."""
+    return None
+
+
+def _no_address_lookups() -> None:
+    from streamlit import net_util
+
+    net_util.get_external_ip = _unknown_address
+    net_util.get_internal_ip = _unknown_address
+
+
+def _one_time_downloads() -> None:
+    from streamlit import runtime
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    if not runtime.exists():
+        return
+    storage = getattr(runtime.get_instance().media_file_mgr, "_storage", None)
+    if not isinstance(storage, MemoryMediaFileStorage):
+        return
+    with _lock:
+        if getattr(storage, _MARK, False):
+            return
+        guard = OneTimeDownloads(storage.get_file, storage.get_url, storage.delete_file)
+        storage.get_file = guard.get_file  # type: ignore[method-assign]
+        storage.get_url = guard.get_url  # type: ignore[method-assign]
+        setattr(storage, _MARK, True)
+
+
+class OneTimeDownloads:
+    """Serve each downloadable media file once, within :data:`DOWNLOAD_TTL_S` of its URL.
+
+    Wraps a media store's ``get_file`` (which both the ``/media`` route and the store's own
+    ``get_url`` call) and ``get_url`` (which Streamlit calls when it hands a download's URL
+    to the session that asked for it). A ``get_file`` outside ``get_url`` is a fetch.
+    """
+
+    def __init__(
+        self,
+        get_file: Callable[[str], Any],
+        get_url: Callable[[str], str],
+        delete_file: Callable[[str], None],
+        ttl_s: float = DOWNLOAD_TTL_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._get_file = get_file
+        self._get_url = get_url
+        self._delete = delete_file
+        self._ttl = ttl_s
+        self._clock = clock
+        self._issued: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def get_url(self, file_id: str) -> str:
+        token = _issuing.set(True)
+        try:
+            url = self._get_url(file_id)
+            if _is_download(self._get_file(file_id)):
+                with self._lock:
+                    self._issued[file_id] = self._clock()
+                    self._expire()
+            return url
+        finally:
+            _issuing.reset(token)
+
+    def get_file(self, filename: str) -> Any:
+        from streamlit.runtime.media_file_storage import MediaFileStorageError
+
+        media = self._get_file(filename)
+        if _issuing.get() or not _is_download(media):
+            return media
+        file_id = os.path.splitext(filename)[0]
+        with self._lock:
+            issued = self._issued.pop(file_id, None)
+            self._delete(file_id)
+            self._expire()
+        if issued is None or self._clock() - issued > self._ttl:
+            raise MediaFileStorageError("This download has expired.")
+        return media
+
+    def _expire(self) -> None:
+        """Drop downloads whose URL was issued too long ago (caller holds the lock)."""
+        now = self._clock()
+        for file_id, issued in list(self._issued.items()):
+            if now - issued > self._ttl:
+                del self._issued[file_id]
+                self._delete(file_id)
+
+
+def _is_download(media: object) -> bool:
+    from streamlit.runtime.media_file_storage import MediaFileKind
+
+    return getattr(media, "kind", None) is MediaFileKind.DOWNLOADABLE
