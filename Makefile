@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: run test lint typecheck unit browser chromium axe reconstruct bench clean
+.PHONY: run serve-ward test lint typecheck unit browser chromium axe reconstruct bench clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,17 +19,33 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-## Install the runtime into .venv and serve the app headless on http://localhost:$(PORT)
+## Install the runtime into .venv and serve the app headless on http://127.0.0.1:$(PORT),
+## to this machine only (server.address in .streamlit/config.toml)
 run: $(VENV)/.runtime
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address 127.0.0.1
+
+## Serve a ward: bind the one address the hospital's TLS reverse proxy reaches, e.g.
+## `make serve-ward ADDRESS=10.1.2.3`. Never a wildcard (0.0.0.0, ::): that would expose
+## every interface and make Streamlit look up this machine's outside address at start-up.
+## See SECURITY.md for the intended deployment.
+serve-ward: $(VENV)/.runtime
+	@test -n "$(ADDRESS)" || { echo "serve-ward needs ADDRESS=<the address the reverse proxy reaches>" >&2; exit 2; }
+	@case "$(ADDRESS)" in 0.0.0.0|::|"[::]"|"") echo "serve-ward refuses the wildcard address $(ADDRESS): name one interface" >&2; exit 2;; esac
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 ## Debian's chromium for the real-browser tests (Playwright cannot download its own here)
 ## and poppler-utils (pdftoppm, pdftotext) to render the PDF report in tests; fonts-dejavu-core
-## is the Unicode font the PDF report embeds (µ, ≥, ×)
+## is the Unicode font the PDF report embeds (µ, ≥, ×), fonts-ipaexfont-gothic and fonts-nanum
+## its fallbacks for Japanese/Chinese and Korean text; strace watches the server's
+## connections in the test that no request leaves the machine
+APT_PACKAGES := chromium poppler-utils fonts-dejavu-core fonts-ipaexfont-gothic fonts-nanum strace
 chromium:
 	@command -v chromium >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 && \
-	  test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || \
-	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium poppler-utils fonts-dejavu-core; }
+	  command -v strace >/dev/null 2>&1 && \
+	  test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf && \
+	  test -f /usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf && \
+	  test -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(APT_PACKAGES); }
 
 ## axe-core from the npm registry, pinned in package-lock.json, injected into pages by the a11y test
 axe: node_modules/axe-core/axe.min.js

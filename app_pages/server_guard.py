@@ -13,16 +13,19 @@ lookup functions of ``streamlit.net_util`` by ones that answer "unknown" (None):
 allow-list then holds localhost, 127.0.0.1, the configured address and
 ``server.corsAllowedOrigins``, which is what a deployment behind a reverse proxy needs.
 
-**Report downloads are one-time and short-lived.** A download button's file is built
+**Report downloads are single-use and short-lived.** A download button's file is built
 only when the user presses it, over that session's WebSocket; Streamlit then stores the
-bytes in memory and the browser fetches them from ``/media/<hash>.<ext>``. Streamlit's
-``/media`` route checks no cookie or session, and the entry stays until a later rerun
-clears it. :func:`_one_time_downloads` wraps the in-memory media store so that a
-*downloadable* file is served exactly once (the fetch that the session's own browser
-makes right after the click) and is deleted as it is served; one that is not fetched
-within :data:`DOWNLOAD_TTL_S` seconds is refused and deleted. Any later request for the
-URL, with or without the session's cookie, gets 404. Images and other media are left
-alone. Pressing the button again builds the file again, under a fresh entry.
+bytes in memory and hands the session a ``/media/<hash>.<ext>`` URL (the hash is of the
+file's bytes, so it cannot be guessed without the patient's data). Streamlit's ``/media``
+route checks no cookie or session, and the entry stays until a later rerun clears it.
+:func:`_one_time_downloads` wraps the in-memory media store so that a *downloadable* file
+answers only the session's own browser right after the click: Streamlit 1.67's download
+button fetches the URL twice at once (``checkSourceUrlResponse``, a plain ``fetch``, and
+the download itself), so the entry answers :data:`MAX_FETCHES` requests within
+:data:`DOWNLOAD_TTL_S` seconds of being issued and is deleted as the last is served, or
+at expiry. Any later request for the URL, with or without the session's cookie, gets 404.
+Images and other media are left alone. Pressing the button again builds the file again,
+under a fresh entry.
 """
 
 from __future__ import annotations
@@ -35,7 +38,9 @@ from collections.abc import Callable
 from typing import Any, Final
 
 #: Seconds between a download's URL being issued to the browser and its expiry.
-DOWNLOAD_TTL_S: Final = 60.0
+DOWNLOAD_TTL_S: Final = 30.0
+#: Requests one download's URL answers: the frontend's check fetch and the download.
+MAX_FETCHES: Final = 2
 _MARK: Final = "_cervical_calc_one_time_downloads"
 _issuing: contextvars.ContextVar[bool] = contextvars.ContextVar("issuing", default=False)
 _lock = threading.Lock()
@@ -91,14 +96,17 @@ class OneTimeDownloads:
         get_url: Callable[[str], str],
         delete_file: Callable[[str], None],
         ttl_s: float = DOWNLOAD_TTL_S,
+        max_fetches: int = MAX_FETCHES,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._get_file = get_file
         self._get_url = get_url
         self._delete = delete_file
         self._ttl = ttl_s
+        self._max = max_fetches
         self._clock = clock
-        self._issued: dict[str, float] = {}
+        #: file id → (time its URL was issued, fetches it still answers)
+        self._issued: dict[str, tuple[float, int]] = {}
         self._lock = threading.Lock()
 
     def get_url(self, file_id: str) -> str:
@@ -107,7 +115,7 @@ class OneTimeDownloads:
             url = self._get_url(file_id)
             if _is_download(self._get_file(file_id)):
                 with self._lock:
-                    self._issued[file_id] = self._clock()
+                    self._issued[file_id] = (self._clock(), self._max)
                     self._expire()
             return url
         finally:
@@ -121,17 +129,22 @@ class OneTimeDownloads:
             return media
         file_id = os.path.splitext(filename)[0]
         with self._lock:
-            issued = self._issued.pop(file_id, None)
-            self._delete(file_id)
             self._expire()
-        if issued is None or self._clock() - issued > self._ttl:
-            raise MediaFileStorageError("This download has expired.")
+            entry = self._issued.pop(file_id, None)
+            if entry is None:
+                self._delete(file_id)
+                raise MediaFileStorageError("This download has expired.")
+            issued, left = entry
+            if left > 1:
+                self._issued[file_id] = (issued, left - 1)
+            else:
+                self._delete(file_id)
         return media
 
     def _expire(self) -> None:
         """Drop downloads whose URL was issued too long ago (caller holds the lock)."""
         now = self._clock()
-        for file_id, issued in list(self._issued.items()):
+        for file_id, (issued, _) in list(self._issued.items()):
             if now - issued > self._ttl:
                 del self._issued[file_id]
                 self._delete(file_id)

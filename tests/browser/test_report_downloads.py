@@ -5,7 +5,12 @@ buttons is pressed; the downloaded bytes are then read as a person's software wo
 the PDF by poppler (one page, its text), the HTML as text (label, scores, no outside
 address), the FHIR JSON by the R4B models. The case label must be in every file and
 nowhere in the server's log. The download helper is called by the calculator page with
-``key_prefix="calc"`` (keys ``calc_report_label``, ``calc_download_pdf|html|fhir``).
+``key_prefix="calc"`` (keys ``calc_report_label``, ``calc_report_identifier``,
+``calc_report_clinician``, ``calc_report_date``, ``calc_download_pdf|html|fhir``).
+
+The last tests are about what leaves the session: a CJK label and the filing fields reach
+the files and no log line, and a download's ``/media`` URL answers only the one fetch the
+session's own browser makes (the server's one-time downloads; see ``SECURITY.md``).
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ import json
 import re
 import shutil
 import subprocess
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -60,8 +67,8 @@ def session(browser: Browser, app_server: AppServer) -> Iterator[AppPage]:
         context.close()
 
 
-def download(app: AppPage, fmt: str, target: Path) -> tuple[str, bytes]:
-    """Press the format's button and return (suggested file name, bytes)."""
+def download_with_url(app: AppPage, fmt: str, target: Path) -> tuple[str, bytes, str]:
+    """Press the format's button and return (suggested file name, bytes, its URL)."""
     button = app.widget(f"calc_download_{fmt}").get_by_role("button")
     expect(button).to_be_enabled()
     with app.page.expect_download(timeout=60_000) as info:
@@ -70,7 +77,29 @@ def download(app: AppPage, fmt: str, target: Path) -> tuple[str, bytes]:
     assert dl.failure() is None, dl.failure()
     path = target / dl.suggested_filename
     dl.save_as(path)
-    return dl.suggested_filename, path.read_bytes()
+    return dl.suggested_filename, path.read_bytes(), dl.url
+
+
+def download(app: AppPage, fmt: str, target: Path) -> tuple[str, bytes]:
+    """Press the format's button and return (suggested file name, bytes)."""
+    name, data, _ = download_with_url(app, fmt, target)
+    return name, data
+
+
+def type_into(app: AppPage, key: str, text: str) -> None:
+    box = app.widget(key).locator("input")
+    box.fill(text)
+    box.press("Enter")
+    app.wait_for_app()
+
+
+def pdf_text(path: Path) -> str:
+    pdftotext = shutil.which("pdftotext")
+    assert pdftotext, "run `make chromium` (poppler-utils)"
+    raw = subprocess.run(
+        [pdftotext, "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return " ".join(raw.split())
 
 
 def expected_scores() -> list[str]:
@@ -80,7 +109,8 @@ def expected_scores() -> list[str]:
 
 def test_pdf_download(session, tmp_path):
     name, data = download(session, "pdf", tmp_path)
-    assert re.fullmatch(r"case-report-\d{4}-\d{2}-\d{2}\.pdf", name)
+    # Date and time to the second, then the label made safe for a file name.
+    assert re.fullmatch(r"case-report-\d{4}-\d{2}-\d{2}-\d{6}-Tumor-board-µ-case-2\.pdf", name)
     assert data.startswith(b"%PDF-")
     pdfinfo, pdftotext = shutil.which("pdfinfo"), shutil.which("pdftotext")
     assert pdfinfo, "run `make chromium` (poppler-utils)"
@@ -118,7 +148,9 @@ def test_html_download(session, tmp_path):
     assert PROVENANCE in text
     model = poor_outcome_model()
     if model is not None:
-        assert re.search(r"\d+\.\d % \(95% CI \d+\.\d–\d+\.\d %\)", text)
+        # The screen's rule: whole percentages.
+        assert re.search(r"\d+ % \(95% CI \d+–\d+ %\)", text)
+        assert "Poor outcome means no improvement, or re-deterioration" in text
 
 
 def test_fhir_download(session, tmp_path):
@@ -132,7 +164,7 @@ def test_fhir_download(session, tmp_path):
     values = {
         c["code"]["text"]: c.get("valueInteger")
         for c in json.loads(data)["contained"]
-        if c["resourceType"] == "Observation"
+        if c["resourceType"] == "Observation" and not c["id"].startswith("input-")
     }
     scores = score_case(CASE)
     assert values == {r.name: r.total for r in scores.scores}
@@ -152,3 +184,58 @@ def test_label_never_reaches_the_server_log_and_files_come_from_this_machine(ses
     assert len(media) >= len(FORMATS)
     assert all(is_local(url) for url in media), media
     assert not session.page_errors
+
+
+CJK_LABEL = "頸椎転移 症例2"
+IDENTIFIER = "MRN 4471-Z"
+CLINICIAN = "Dr Fujimori"
+
+
+def test_cjk_label_and_filing_fields_reach_the_files_and_no_log(session, app_server, tmp_path):
+    type_into(session, "calc_report_label", f"\u202e{CJK_LABEL}\u200b")
+    type_into(session, "calc_report_identifier", IDENTIFIER)
+    type_into(session, "calc_report_clinician", CLINICIAN)
+    name, _ = download(session, "pdf", tmp_path)
+    assert name.endswith(f"-{CJK_LABEL.replace(' ', '-')}.pdf"), name
+    text = pdf_text(tmp_path / name)
+    assert f"Case label: {CJK_LABEL}" in text
+    assert f"Patient identifier: {IDENTIFIER}" in text
+    assert f"Clinician: {CLINICIAN}" in text
+    _, data = download(session, "fhir", tmp_path)
+    resource = json.loads(data)
+    (patient,) = [c for c in resource["contained"] if c["resourceType"] == "Patient"]
+    assert patient["identifier"] == [{"value": IDENTIFIER}]
+    assert resource["performer"] == {"display": CLINICIAN}
+    session.page.wait_for_timeout(300)
+    log = app_server.log_path.read_text(errors="replace")
+    for secret in (CJK_LABEL, "頸椎", IDENTIFIER, CLINICIAN):
+        assert secret not in log
+
+
+def _fetch_status(url: str) -> int:
+    """GET ``url`` as a client outside the session would: no cookie, no WebSocket."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_download_url_answers_only_the_sessions_own_fetch(session, tmp_path, fmt):
+    _, data, url = download_with_url(session, fmt, tmp_path)
+    assert data
+    assert "/media/" in url
+    assert is_local(url)
+    # Streamlit's frontend fetches a download's URL twice (a check, then the download);
+    # let both finish before fetching it as an outsider would.
+    for _ in range(50):
+        if session.requests.count(url) >= 2:
+            break
+        session.page.wait_for_timeout(100)
+    session.page.wait_for_timeout(500)
+    assert _fetch_status(url) == 404
+    # A new click builds the file again under a fresh one-time entry.
+    _, again, _ = download_with_url(session, fmt, tmp_path)
+    assert again
