@@ -28,6 +28,7 @@ small font. Only if even the smallest scale overflows does the PDF get a second 
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import logging
 from collections.abc import Sequence
@@ -109,6 +110,37 @@ def _covered(paths: tuple[Path, ...]) -> frozenset[int]:
         with TTFont(io.BytesIO(path.read_bytes()), lazy=True) as font:
             points.update(font.getBestCmap())
     return frozenset(points)
+
+
+def _report_chars(value: object) -> set[str]:
+    """Every character of every string in a report (its dataclasses, tuples and strings)."""
+    if isinstance(value, str):
+        return set(value)
+    if isinstance(value, tuple | list):
+        return set().union(*(_report_chars(v) for v in value)) if value else set()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return set().union(
+            *(_report_chars(getattr(value, f.name)) for f in dataclasses.fields(value))
+        )
+    return set()
+
+
+def _fallbacks_needed(report: CaseReport) -> tuple[tuple[str, Path], ...]:
+    """The fallback fonts that draw a character of this report DejaVu Sans lacks.
+
+    Loading a font costs fpdf2 about 0.1-0.2 s per render (IPAexGothic has 12,000
+    glyphs), so a report in Latin script, most of them, loads none.
+    """
+    directory = font_dir()
+    base = _covered((directory / REGULAR, directory / BOLD))
+    missing = {ord(ch) for ch in _report_chars(report)} - base
+    chosen: list[tuple[str, Path]] = []
+    for family, path in fallback_fonts():
+        covered = missing & _covered((path,))
+        if covered:
+            chosen.append((family, path))
+            missing -= covered
+    return tuple(chosen)
 
 
 def drawable(text: str) -> str:
@@ -321,7 +353,7 @@ def _render_at(report: CaseReport, scale: float) -> FPDF:
     pdf.set_auto_page_break(auto=True, margin=MARGIN_MM)
     pdf.add_font(FAMILY, "", directory / REGULAR)
     pdf.add_font(FAMILY, "B", directory / BOLD)
-    fallbacks = fallback_fonts()
+    fallbacks = _fallbacks_needed(report)
     for family, path in fallbacks:
         pdf.add_font(family, "", path)
     if fallbacks:

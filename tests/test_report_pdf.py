@@ -127,6 +127,13 @@ def test_cjk_label_is_drawn_in_the_fallback_font(tmp_path):
     assert "DejaVuSans" in fonts
 
 
+def test_latin_report_loads_no_fallback_font(tmp_path):
+    """The fallback fonts are loaded only for a report that has characters DejaVu lacks."""
+    fonts = _run(_tool("pdffonts"), str(pdf_file(full_report(), tmp_path)))
+    assert "IPAexGothic" not in fonts
+    assert "NanumGothic" not in fonts
+
+
 def test_korean_label_is_in_the_text_layer(tmp_path):
     text = pdf_text(pdf_file(full_report(label="경추 전이 2"), tmp_path))
     assert "Case label: 경추 전이 2" in text
