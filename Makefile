@@ -20,9 +20,10 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	touch $@
 
 ## Install the runtime into .venv and serve the app headless on http://127.0.0.1:$(PORT),
-## to this machine only (server.address in .streamlit/config.toml)
+## to this machine only (server.address in .streamlit/config.toml). `streamlit` is started
+## through app_pages/server_guard.py, which first turns off its outside-address lookups.
 run: $(VENV)/.runtime
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address 127.0.0.1
+	$(PY) -m app_pages.server_guard run app.py --server.port $(PORT) --server.address 127.0.0.1
 
 ## Serve a ward: bind the one address the hospital's TLS reverse proxy reaches, e.g.
 ## `make serve-ward ADDRESS=10.1.2.3`. Never a wildcard (0.0.0.0, ::): that would expose
@@ -31,7 +32,7 @@ run: $(VENV)/.runtime
 serve-ward: $(VENV)/.runtime
 	@test -n "$(ADDRESS)" || { echo "serve-ward needs ADDRESS=<the address the reverse proxy reaches>" >&2; exit 2; }
 	@case "$(ADDRESS)" in 0.0.0.0|::|"[::]"|"") echo "serve-ward refuses the wildcard address $(ADDRESS): name one interface" >&2; exit 2;; esac
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
+	$(PY) -m app_pages.server_guard run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 ## Debian's chromium for the real-browser tests (Playwright cannot download its own here)
 ## and poppler-utils (pdftoppm, pdftotext) to render the PDF report in tests; fonts-dejavu-core

@@ -8,10 +8,14 @@ places: at start-up, to print "Network URL" and "External URL" (a UDP connect to
 WebSocket from another origin, to build its allow-list. The start-up lookup is avoided by
 configuration: ``server.address`` is set (loopback in ``.streamlit/config.toml``, or the
 one address ``make serve-ward`` is given), and Streamlit then prints that one URL and
-looks nothing up. For the origin check, :func:`_no_address_lookups` replaces the two
+looks nothing up. For the origin check, :func:`close_address_lookups` replaces the two
 lookup functions of ``streamlit.net_util`` by ones that answer "unknown" (None): the
 allow-list then holds localhost, 127.0.0.1, the configured address and
 ``server.corsAllowedOrigins``, which is what a deployment behind a reverse proxy needs.
+The router does this on every run, but a WebSocket handshake comes before the first run
+of a session; so ``make run`` and ``make serve-ward`` start Streamlit through this module
+(``python -m app_pages.server_guard run app.py ...``), which closes the lookups before the
+server accepts its first connection.
 
 **Report downloads are single-use and short-lived.** A download button's file is built
 only when the user presses it, over that session's WebSocket; Streamlit then stores the
@@ -48,7 +52,7 @@ _lock = threading.Lock()
 
 def harden() -> None:
     """Apply both guards to the running server; cheap and idempotent (called every run)."""
-    _no_address_lookups()
+    close_address_lookups()
     _one_time_downloads()
 
 
@@ -57,7 +61,8 @@ def _unknown_address() -> str | None:
     return None
 
 
-def _no_address_lookups() -> None:
+def close_address_lookups() -> None:
+    """Make Streamlit's two address lookups answer "unknown" without any request."""
     from streamlit import net_util
 
     net_util.get_external_ip = _unknown_address
@@ -154,3 +159,16 @@ def _is_download(media: object) -> bool:
     from streamlit.runtime.media_file_storage import MediaFileKind
 
     return getattr(media, "kind", None) is MediaFileKind.DOWNLOADABLE
+
+
+def main() -> None:
+    """``streamlit`` with the address lookups closed first: ``python -m app_pages.server_guard
+    run app.py --server.port 8501`` takes the same arguments as ``streamlit``."""
+    close_address_lookups()
+    from streamlit.web.cli import main as streamlit_main
+
+    streamlit_main(prog_name="streamlit")
+
+
+if __name__ == "__main__":
+    main()

@@ -14,7 +14,7 @@ from streamlit import net_util
 from streamlit.runtime.media_file_storage import MediaFileKind, MediaFileStorageError
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
-from app_pages.server_guard import MAX_FETCHES, OneTimeDownloads, _no_address_lookups
+from app_pages.server_guard import MAX_FETCHES, OneTimeDownloads, close_address_lookups
 
 
 class Clock:
@@ -93,6 +93,6 @@ def test_address_lookups_answer_unknown_without_a_request(monkeypatch):
     monkeypatch.setattr(net_util, "_make_blocking_http_get", outside)
     monkeypatch.setattr(net_util, "get_external_ip", net_util.get_external_ip)
     monkeypatch.setattr(net_util, "get_internal_ip", net_util.get_internal_ip)
-    _no_address_lookups()
+    close_address_lookups()
     assert net_util.get_external_ip() is None
     assert net_util.get_internal_ip() is None

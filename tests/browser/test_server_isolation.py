@@ -1,13 +1,16 @@
-"""No request leaves the machine: the server, run as ``make run`` runs it, under strace.
+"""No request leaves the machine: the running server under strace.
 
-The server is started exactly as the Makefile's ``run`` target does, minus the explicit
-``--server.address`` flag, so the loopback binding must come from ``.streamlit/config.toml``
-itself. ``strace -f`` records every ``connect``, ``sendto``, ``sendmsg`` and ``bind`` of
-the server and its threads while a real browser session loads the calculator, enters a
-case and downloads a report (page runs, the report builders, the ``/media`` route). The
-test fails on any connection to an address that is not loopback, any DNS query (port 53,
-on any address, or a resolver socket such as nscd or systemd-resolved), and on a listening
-socket bound to anything but 127.0.0.1.
+The first test starts the server as ``streamlit run app.py`` with nothing but the
+repository's ``.streamlit/config.toml`` (no ``--server.address`` flag), so the loopback
+binding and the absence of start-up lookups must come from the configuration itself.
+``strace -f`` records every ``connect``, ``sendto``, ``sendmsg`` and ``bind`` of the
+server and its threads while a real browser session loads the calculator, enters a case
+and downloads a report (page runs, the report builders, the ``/media`` route). The second
+starts it as ``make run`` does and opens a WebSocket from a foreign origin, the one path
+on which Streamlit looks up addresses after start-up. Both fail on any connection to an
+address that is not loopback, any DNS query (port 53, on any address, or a resolver
+socket such as nscd or systemd-resolved), and on a listening socket bound to anything
+but 127.0.0.1.
 
 Why strace and not a network namespace: ``unshare -n`` needs privileges a CI runner may
 not grant, while ptrace of one's own child works everywhere the tests run; and a namespace
@@ -16,13 +19,16 @@ would only show that requests *fail*, where the trace shows that none is *made*.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -114,13 +120,14 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
             process.wait(timeout=20)
 
 
-def test_no_request_leaves_the_machine(browser: Browser, tmp_path: Path):
+@contextlib.contextmanager
+def traced_server(args: list[str], trace_path: Path, name: str) -> Iterator[AppServer]:
+    """``python <args> --server.port P`` under ``strace -f``, healthy, until the block ends."""
     strace = shutil.which("strace")
     if strace is None:
         pytest.fail("strace is missing: run `make chromium` (installs it)")
     port = free_port()
-    trace_path = tmp_path / "server.strace"
-    log_path = ARTIFACTS / "logs" / "test_server_isolation.log"
+    log_path = ARTIFACTS / "logs" / f"{name}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     command = [
         strace,
@@ -131,10 +138,7 @@ def test_no_request_leaves_the_machine(browser: Browser, tmp_path: Path):
         "-o",
         str(trace_path),
         sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
+        *args,
         "--server.port",
         str(port),
     ]
@@ -154,24 +158,68 @@ def test_no_request_leaves_the_machine(browser: Browser, tmp_path: Path):
                 assert process.poll() is None, log_path.read_text(errors="replace")[-2000:]
                 assert time.monotonic() < deadline, "server under strace did not start"
                 time.sleep(0.2)
-            server = AppServer(url, process, log_path)
-            context, app = open_session(browser, server)
-            try:
-                fill_case(app, SESSION_CASES[0])
-                button = app.widget("calc_download_html").get_by_role("button")
-                expect(button).to_be_enabled()
-                with app.page.expect_download(timeout=60_000) as info:
-                    button.click()
-                assert info.value.failure() is None
-            finally:
-                context.close()
+            yield AppServer(url, process, log_path)
         finally:
             _stop(process)
+
+
+def assert_only_loopback(trace_path: Path, port: int) -> None:
     trace = trace_path.read_text(errors="replace")
     # The trace saw the server: its listening socket is bound to loopback on our port.
-    assert re.search(
-        rf"bind\(\d+, \{{sa_family=AF_INET, sin_port=htons\({port}\), "
-        r'sin_addr=inet_addr\("127\.0\.0\.1"\)',
-        trace,
-    ), trace[:2000]
+    bound = rf"bind\(\d+, \{{sa_family=AF_INET, sin_port=htons\({port}\), "
+    assert re.search(bound + r'sin_addr=inet_addr\("127\.0\.0\.1"\)', trace), trace[:2000]
     assert outside_calls(trace) == []
+
+
+def _port(server: AppServer) -> int:
+    return int(server.url.rsplit(":", 1)[1])
+
+
+def test_no_request_leaves_the_machine(browser: Browser, tmp_path: Path):
+    trace_path = tmp_path / "server.strace"
+    with traced_server(
+        ["-m", "streamlit", "run", "app.py"], trace_path, "test_server_isolation"
+    ) as server:
+        context, app = open_session(browser, server)
+        try:
+            fill_case(app, SESSION_CASES[0])
+            button = app.widget("calc_download_html").get_by_role("button")
+            expect(button).to_be_enabled()
+            with app.page.expect_download(timeout=60_000) as info:
+                button.click()
+            assert info.value.failure() is None
+        finally:
+            context.close()
+        port = _port(server)
+    assert_only_loopback(trace_path, port)
+
+
+def _cross_origin_handshake(port: int, origin: str) -> bytes:
+    """Open the app's WebSocket as a page from ``origin`` would (as behind a proxy that
+    rewrites the Host header); return the server's answer's first line."""
+    request = (
+        "GET /_stcore/stream HTTP/1.1\r\n"
+        f"Host: 127.0.0.1:{port}\r\n"
+        "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+        "Sec-WebSocket-Protocol: streamlit\r\n"
+        f"Origin: {origin}\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(request.encode("ascii"))
+        return sock.recv(4096).split(b"\r\n", 1)[0]
+
+
+def test_cross_origin_websocket_looks_nothing_up(tmp_path: Path):
+    """Before any page has run, a WebSocket from another origin makes Streamlit build its
+    allow-list from this machine's addresses (a UDP connect towards 8.8.8.8 and an HTTP
+    request to checkip.amazonaws.com). Started as ``make run`` starts it, through
+    ``app_pages.server_guard``, the lookups are closed before the first connection, and
+    the foreign origin is refused."""
+    trace_path = tmp_path / "launcher.strace"
+    args = ["-m", "app_pages.server_guard", "run", "app.py", "--server.address", "127.0.0.1"]
+    with traced_server(args, trace_path, "test_server_isolation_launcher") as server:
+        port = _port(server)
+        status = _cross_origin_handshake(port, "http://ward.example.org")
+    assert not status.startswith(b"HTTP/1.1 101"), status
+    assert_only_loopback(trace_path, port)
