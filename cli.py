@@ -16,9 +16,9 @@ import sys
 COMMANDS: dict[str, tuple[str, str]] = {
     "schema": ("scoring.schema_cli", "print the JSON Schema of a patient case"),
     "score": ("models.batch", "score a CSV of cases (Tokuhashi, Katagiri, SINS, model)"),
-    "reconstruct": ("models.cohort", "search a pseudo-cohort that reproduces the paper's tables"),
-    "train": ("models.train", "fit the shipped model on the committed pseudo-cohort"),
-    "fit": ("models.fit_cli", "refit the model on a department's own cohort"),
+    "reconstruct": ("research.cohort", "search a pseudo-cohort that reproduces the paper's tables"),
+    "train": ("research.train", "fit the shipped model on the committed pseudo-cohort"),
+    "fit": ("research.fit_cli", "refit the model on a department's own cohort"),
     "validate": ("models.validate", "externally validate a model on a cohort file"),
 }
 

@@ -186,12 +186,12 @@ def _section_performance(model: PoorOutcomeModel | None) -> None:
         return
     data = card.PSEUDO_COHORT_CSV.read_bytes()
     csv_sha = card.sha256_bytes(data)
-    if csv_sha != model.manifest["training_data"]["sha256"]:
+    if csv_sha != model.manifest.training_data.sha256:
         st.warning(
             "The pseudo-cohort file in this installation is not the file the model was "
             "trained on (their SHA-256 differ); the plots below describe that file."
         )
-    result = _pseudo_cohort_validation(csv_sha, model.manifest["artifact"]["sha256"], model)
+    result = _pseudo_cohort_validation(csv_sha, model.sha256, model)
     st.caption(
         "These plots describe one pseudo-cohort, the one the model was fitted to: they "
         "show how the fitted equation behaves on it, not how it would do on new patients. "
@@ -268,7 +268,7 @@ def _section_references(manifest: card.Manifest | None) -> None:
     st.header("References")
     refs = [pub.CITATION, card.TRIPOD_CITATION, card.PEDUZZI_CITATION, card.RILEY_CITATION]
     if manifest is not None:
-        refs.extend(v for k, v in manifest.get("citations", {}).items() if k != "source_study")
+        refs.extend(v for k, v in manifest.citations if k != "source_study")
     st.markdown("\n".join(f"- {ref}" for ref in refs))
 
 

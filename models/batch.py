@@ -137,7 +137,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load and verify the model, then score with the model columns added."""
-    from models.artifact import ARTIFACT_NAME, MANIFEST_NAME, SHIPPED_DIR
+    from models.artifact import LEGACY_ARTIFACT_NAME as ARTIFACT_NAME
+    from models.artifact import MANIFEST_NAME, SHIPPED_DIR
     from models.predict import ModelIntegrityError, load_model
     from scoring import batch
 

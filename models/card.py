@@ -2,7 +2,7 @@
 
 Why a module apart from the page: every number on the card must come from the model's
 manifest (``models/artifacts/poor_outcome.json``), the transcribed tables
-(:mod:`models.published`), the outcome definitions (:mod:`models.outcome`) or the
+(:mod:`models.published`), the outcome definitions (:mod:`models.outcome_definition`) or the
 reconstruction's JSON summaries (``models/data/*.json``), never be retyped into the page.
 Assembling the content here, without Streamlit, lets the tests compare it with those
 sources directly and lets the page only choose layout.
@@ -32,14 +32,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from models import published as pub
+from models.artifact import DATA_DIR
+from models.manifest import Manifest
 
 if TYPE_CHECKING:
     from models.predict import PoorOutcomeModel
     from models.validate import ValidationResult
 
-Manifest = Mapping[str, Any]
-
-DATA_DIR: Final = Path(__file__).resolve().parent / "data"
 PSEUDO_COHORT_CSV: Final = DATA_DIR / "pseudo_cohort.csv"
 CODING_EVIDENCE_JSON: Final = DATA_DIR / "coding_evidence.json"
 ENSEMBLE_SUMMARY_JSON: Final = DATA_DIR / "ensemble_summary.json"
@@ -218,8 +217,8 @@ def study_rows() -> list[tuple[str, str]]:
 
 
 def outcome_rows() -> list[tuple[str, str]]:
-    """The outcome: the paper's wording and the readings :mod:`models.outcome` makes."""
-    from models.outcome import EQ5D_READING, POOR_OUTCOME_DEFINITION, PS_READING
+    """The outcome: the paper's wording and the readings :mod:`models.outcome_definition` makes."""
+    from models.outcome_definition import EQ5D_READING, POOR_OUTCOME_DEFINITION, PS_READING
 
     return [
         ("Paper's definition", PAPER_OUTCOME_WORDING),
@@ -247,7 +246,7 @@ def predictors(manifest: Manifest | None) -> list[Predictor]:
     """Each predictor with its coding: the manifest's when a model is loaded, otherwise the
     published coding (the same source the manifest was written from)."""
     if manifest is not None:
-        return [Predictor(f["name"], f["label"], f["coding"]) for f in manifest["features"]]
+        return [Predictor(f.name, f.label, f.coding) for f in manifest.features]
     labels = {row.feature: row.label for row in pub.TABLE4}
     return [Predictor(n, labels[n], pub.FEATURE_CODING[n]) for n in pub.FEATURES]
 
@@ -272,11 +271,12 @@ class Equation:
     probability: str
 
 
-def equation(manifest: Manifest, digits: int = 4) -> Equation:
-    """The equation in plain text, with every coefficient as the manifest stores it."""
-    names = list(manifest["feature_names"])
-    coefficients = tuple((n, float(manifest["coefficients"][n])) for n in names)
-    intercept = float(manifest["intercept"])
+def equation(manifest: Manifest, digits: int = 4, *, published: bool = False) -> Equation:
+    """The equation in plain text, with every coefficient as the model file stores it:
+    the headline (optimism-adjusted) model, or with ``published`` the unadjusted one."""
+    fit = manifest.published.fit if published else manifest.adjusted.fit
+    coefficients = tuple(zip(manifest.feature_names, fit.slopes, strict=True))
+    intercept = fit.intercept
     terms = " ".join(
         f"{fmt_signed(b, digits)} × {EQUATION_SYMBOLS.get(n, n)}" for n, b in coefficients
     )
@@ -332,17 +332,17 @@ def odds_ratio_rows(manifest: Manifest) -> list[OddsRatioRow]:
     coding = {p.name: p for p in predictors(manifest)}
     rows = []
     for printed in pub.TABLE4:
-        model = manifest["odds_ratios"][printed.feature]
+        model = manifest.odds_ratio(printed.feature)
         rows.append(
             OddsRatioRow(
                 feature=printed.feature,
                 label=printed.label,
                 coding=coding[printed.feature].coding,
-                coefficient=float(manifest["coefficients"][printed.feature]),
-                model_or=float(model["odds_ratio"]),
-                model_ci_low=float(model["ci_low"]),
-                model_ci_high=float(model["ci_high"]),
-                model_p=float(model["p_value"]),
+                coefficient=manifest.coefficient(printed.feature),
+                model_or=model.odds_ratio,
+                model_ci_low=model.ci_low,
+                model_ci_high=model.ci_high,
+                model_p=model.p_value,
                 paper_or=printed.odds_ratio,
                 paper_ci_low=printed.ci_low,
                 paper_ci_high=printed.ci_high,
@@ -384,16 +384,12 @@ def events_per_variable(manifest: Manifest) -> EventsPerVariable:
     The smaller group limits the information a logistic model has (here the 18 poor
     outcomes against 28 good ones), which is why it, not n, is the numerator.
     """
-    rows = int(manifest["training_data"]["rows"])
-    events = int(manifest["training_data"]["events"])
-    k = len(manifest["feature_names"])
+    rows = manifest.training_data.rows
+    events = manifest.training_data.events
+    k = len(manifest.feature_names)
     value = min(events, rows - events) / k
-    metrics = manifest["metrics"]
-    slope = metrics.get("optimism_corrected_calibration_slope")
-    intervals = {
-        name: (float(v["ci_low"]), float(v["ci_high"]))
-        for name, v in manifest["odds_ratios"].items()
-    }
+    slope: float | None = manifest.metrics.optimism_corrected_calibration_slope
+    intervals = {v.feature: (v.ci_low, v.ci_high) for v in manifest.published.odds_ratios}
     wide_name = max(intervals, key=lambda n: intervals[n][1] / intervals[n][0])
     low, high = intervals[wide_name]
     labels = {p.name: p.label for p in predictors(manifest)}
@@ -413,9 +409,10 @@ def events_per_variable(manifest: Manifest) -> EventsPerVariable:
     ]
     if slope is not None and math.isfinite(float(slope)):
         implications.append(
-            f"The bootstrap estimate of the calibration slope in new patients is "
-            f"{fmt(float(slope))} (1 is ideal): predictions would need shrinking toward the "
-            "average by about that factor on the log-odds scale."
+            f"The bootstrap estimate of the unadjusted model's calibration slope in new "
+            f"patients is {fmt(float(slope))} (1 is ideal): its predictions need shrinking "
+            "toward the average by about that factor on the log-odds scale, which is what "
+            "the headline (optimism-adjusted) model does."
         )
     return EventsPerVariable(events, rows - events, k, value, tuple(implications))
 
@@ -437,40 +434,34 @@ class Performance:
 
 
 def performance(manifest: Manifest) -> Performance:
-    """The manifest's performance block, typed; fields absent from it stay None."""
-    m = manifest["metrics"]
-    boot = m.get("bootstrap", {})
-
-    def opt(key: str) -> float | None:
-        value = m.get(key)
-        return None if value is None else float(value)
-
+    """The model file's performance block, typed."""
+    m = manifest.metrics
     return Performance(
-        apparent_auc=float(m["apparent_auc"]),
-        corrected_auc=float(m["optimism_corrected_auc"]),
-        optimism_auc=float(m.get("optimism_auc", m["apparent_auc"] - m["optimism_corrected_auc"])),
-        apparent_brier=float(m["apparent_brier"]),
-        corrected_brier=opt("optimism_corrected_brier"),
-        corrected_slope=opt("optimism_corrected_calibration_slope"),
-        bootstrap_reps=int(boot.get("reps", 0)),
-        usable_reps=int(boot.get("usable_reps", boot.get("reps", 0))),
-        seed=None if boot.get("seed") is None else int(boot["seed"]),
-        method=str(boot.get("method", "bootstrap optimism correction")),
+        apparent_auc=m.apparent_auc,
+        corrected_auc=m.optimism_corrected_auc,
+        optimism_auc=m.optimism_auc,
+        apparent_brier=m.apparent_brier,
+        corrected_brier=m.optimism_corrected_brier,
+        corrected_slope=m.optimism_corrected_calibration_slope,
+        bootstrap_reps=m.bootstrap.reps,
+        usable_reps=m.bootstrap.usable_reps,
+        seed=m.bootstrap.seed,
+        method=m.bootstrap.method,
     )
 
 
 def provenance_rows(manifest: Manifest) -> list[tuple[str, str]]:
-    """Where the model comes from: file hashes, estimator and library versions."""
-    training = manifest["training_data"]
-    versions = ", ".join(f"{k} {v}" for k, v in sorted(manifest.get("versions", {}).items()))
+    """Where the model comes from: file hashes, methods and library versions."""
+    training = manifest.training_data
+    versions = ", ".join(f"{k} {v}" for k, v in manifest.versions)
     return [
-        ("Provenance", str(manifest.get("provenance", ""))),
-        ("Training data", f"{training['file']}: {training.get('description', '')}"),
-        ("Training data SHA-256", str(training["sha256"])),
-        ("Patients / poor outcomes", f"{training['rows']} / {training['events']}"),
-        ("Estimator", str(manifest.get("estimator", ""))),
-        ("Covariance", str(manifest.get("covariance", {}).get("method", ""))),
-        ("Artifact SHA-256", str(manifest["artifact"]["sha256"])),
+        ("Provenance", manifest.provenance),
+        ("Training data", f"{training.file}: {training.description}"),
+        ("Training data SHA-256", training.sha256),
+        ("Patients / poor outcomes", f"{training.rows} / {training.events}"),
+        ("Headline model", manifest.adjusted.method),
+        ("As published (not adjusted for optimism)", manifest.published.method),
+        ("Model file SHA-256", manifest.file_sha256),
         ("Library versions", versions),
     ]
 
@@ -734,9 +725,9 @@ def ensemble_ranges(summary: Any, manifest: Manifest | None = None) -> JsonSumma
         committed = summary.get("committed_cohort") or {}
         if manifest is not None:
             committed = {
-                "intercept": manifest["intercept"],
-                "apparent_auc": manifest["metrics"]["apparent_auc"],
-                "brier": manifest["metrics"]["apparent_brier"],
+                "intercept": manifest.published.fit.intercept,
+                "apparent_auc": manifest.metrics.apparent_auc,
+                "brier": manifest.metrics.apparent_brier,
             }
         labels = {
             "intercept": "Intercept (log-odds)",
@@ -764,16 +755,16 @@ def ensemble_ranges(summary: Any, manifest: Manifest | None = None) -> JsonSumma
         for key in order + sorted(present - set(order)):
             values = [math.exp(float(c[key])) for c in cohorts if key in c]
             name = key.removeprefix("coef_")
-            shipped = None if manifest is None else manifest["odds_ratios"].get(name, {})
+            shipped = None
+            if manifest is not None and name in manifest.feature_names:
+                shipped = manifest.odds_ratio(name).odds_ratio
             rows.append(
                 {
                     "Quantity": f"Odds ratio: {labels_or.get(name, name)}",
                     "Minimum": _num(min(values), 2),
                     "Median": _num(sorted(values)[(len(values) - 1) // 2], 2),
                     "Maximum": _num(max(values), 2),
-                    "Shipped model's cohort": _num(
-                        None if not shipped else shipped.get("odds_ratio"), 2
-                    ),
+                    "Shipped model's cohort": _num(shipped, 2),
                 }
             )
     except (KeyError, TypeError, ValueError):

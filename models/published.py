@@ -6,7 +6,7 @@ doi:10.1186/s13018-021-02562-8 (the project's seed ``shared/seeds/000_1297d23850
 46 patients operated on for cervical spine metastasis, 18 (39.1%) with a poor outcome.
 
 Why this module exists: the paper publishes aggregates only. The pseudo-cohort search
-(:mod:`models.cohort`) must reproduce them, the tests re-check them from the committed CSV,
+(:mod:`research.cohort`) must reproduce them, the tests re-check them from the committed CSV,
 and the model card shows them. One transcription, typed and frozen, serves all three, so a
 number cannot be corrected in one place and left wrong in another.
 

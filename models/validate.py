@@ -12,7 +12,7 @@ an uploaded DataFrame; the command line wraps it and adds JSON on stdout and an 
 self-contained HTML report (Plotly charts with plotly.js inlined, no CDN).
 
 The metric helpers (:func:`auc`, :func:`brier`) are also what training uses for the
-apparent and optimism-corrected performance (:mod:`models.train`).
+apparent and optimism-corrected performance (:mod:`research.train`).
 """
 
 from __future__ import annotations
@@ -210,18 +210,21 @@ def validate_frame(
     reps: int = AUC_BOOTSTRAP_REPS,
     seed: int = BOOTSTRAP_SEED,
     training_sha256: str | None = None,
+    published: bool = False,
 ) -> ValidationResult:
     """Validate ``model`` on a cohort DataFrame, in memory (the app's model card calls this).
 
     ``training_sha256``: the cohort file's SHA-256, when known; if it equals the model's
     training file the result is labelled apparent, not external, performance.
+    ``published``: validate the unadjusted (as published) model instead of the headline.
     """
     from models.features import CohortError, encode_cohort
 
     x, y, excluded = encode_cohort(frame)
     if len(y) == 0:
         raise CohortError("no usable rows: every row has an empty predictor or outcome")
-    p, _, _ = model.predict_rows(x.to_numpy())
+    rows = x.to_numpy(dtype=np.float64)
+    p = model.predict_rows(rows)[0] if published else model.predict_arrays(rows).probability
     ya = np.asarray(y, dtype=np.float64)
     notes: list[str] = []
     events = int(ya.sum())
@@ -233,9 +236,7 @@ def validate_frame(
             "external validation studies usually aim for at least 100 events and 100 "
             "non-events; read the intervals, not the point estimates."
         )
-    if training_sha256 is not None and training_sha256 == model.manifest.get(
-        "training_data", {}
-    ).get("sha256"):
+    if training_sha256 is not None and training_sha256 == model.manifest.training_data.sha256:
         notes.append(
             "This file is the model's training file: the numbers are apparent performance, "
             "not external validation."
@@ -259,7 +260,7 @@ def validate_frame(
         calibration_table=tuple(calibration_table(ya, p)),
         predicted=tuple(float(v) for v in p),
         observed=tuple(int(v) for v in ya),
-        model_artifact_sha256=str(model.manifest["artifact"]["sha256"]),
+        model_artifact_sha256=model.sha256,
         model_provenance=model.provenance,
         notes=tuple(notes),
     )

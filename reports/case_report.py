@@ -30,14 +30,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 from models.predict import PROVENANCE
 from reports.format import KANDA_2021, number, probability_text, signed, source_name
@@ -48,6 +48,7 @@ from scoring.indications import Kind, Status
 from scoring.labs import LabValue
 
 if TYPE_CHECKING:
+    from models.manifest import Manifest
     from models.predict import Prediction
     from scoring import CaseScores, Criterion
     from scoring.result import ScoreResult
@@ -338,18 +339,15 @@ def app_version() -> str:
         return "unknown"
 
 
-def model_version(manifest: Mapping[str, Any] | None) -> str:
-    """A model's version: its name and the first 12 hex digits of the artifact's SHA-256.
+def model_version(manifest: Manifest | None) -> str:
+    """A model's version: its name and the first 12 hex digits of the model file's SHA-256.
 
-    The manifest carries no version number; the artifact's hash identifies the fitted
-    model exactly, and it is what the loader verified before predicting.
+    The file carries no version number; its hash identifies the fitted model exactly, and
+    it is what the loader verified before predicting.
     """
-    if not manifest:
+    if manifest is None:
         return "none (no model loaded)"
-    name = str(manifest.get("model", "model"))
-    artifact = manifest.get("artifact")
-    sha = str(artifact.get("sha256", "")) if isinstance(artifact, Mapping) else ""
-    return f"{name} (artifact SHA-256 {sha[:12]})" if sha else name
+    return f"{manifest.model} (model file SHA-256 {manifest.file_sha256[:12]})"
 
 
 def _inputs(case: PatientCase) -> tuple[tuple[InputLine, ...], tuple[str, ...]]:
@@ -428,49 +426,30 @@ def _score_section(score: ScoreResult) -> ScoreSection:
     )
 
 
-def _model_details(manifest: Mapping[str, Any] | None) -> tuple[str, ...]:
-    """A few facts from the manifest that let a reader identify and weigh the model."""
-    if not manifest:
+def _model_details(manifest: Manifest | None) -> tuple[str, ...]:
+    """A few facts from the model file that let a reader identify and weigh the model."""
+    if manifest is None:
         return ()
-    lines: list[str] = []
-    estimator = manifest.get("estimator")
-    if estimator:
-        lines.append(f"Estimator: {estimator}")
-    training = manifest.get("training_data")
-    if isinstance(training, Mapping):
-        rows, events = training.get("rows"), training.get("events")
-        if rows is not None and events is not None:
-            lines.append(f"Training data: {rows} rows, {events} poor outcomes")
-        if training.get("sha256"):
-            lines.append(f"Training data SHA-256: {training['sha256']}")
-    artifact = manifest.get("artifact")
-    if isinstance(artifact, Mapping) and artifact.get("sha256"):
-        lines.append(f"Artifact SHA-256: {artifact['sha256']}")
-    metrics = manifest.get("metrics")
-    if isinstance(metrics, Mapping):
-        shown = []
-        for key, text in (
-            ("apparent_auc", "apparent AUC"),
-            ("optimism_corrected_auc", "optimism-corrected AUC"),
-            ("events_per_variable", "events per variable"),
-        ):
-            value = metrics.get(key)
-            if isinstance(value, int | float):
-                digits = 1 if key == "events_per_variable" else 2
-                shown.append(f"{text} {value:.{digits}f}")
-        if shown:
-            lines.append("Internal metrics: " + "; ".join(shown))
-    versions = manifest.get("versions")
-    if isinstance(versions, Mapping) and versions:
-        lines.append("Fitted with " + ", ".join(f"{k} {v}" for k, v in versions.items()))
-    return tuple(lines)
+    training, metrics = manifest.training_data, manifest.metrics
+    return (
+        f"Headline: {manifest.adjusted.method} (shrinkage factor "
+        f"{manifest.adjusted.shrinkage:.2f})",
+        f"As published (not adjusted for optimism): {manifest.published.method}",
+        f"Training data: {training.rows} rows, {training.events} poor outcomes",
+        f"Training data SHA-256: {training.sha256}",
+        f"Model file SHA-256: {manifest.file_sha256}",
+        f"Internal metrics: apparent AUC {metrics.apparent_auc:.2f}; optimism-corrected AUC "
+        f"{metrics.optimism_corrected_auc:.2f}; events per variable "
+        f"{metrics.events_per_variable:.1f}",
+        "Fitted with " + ", ".join(f"{k} {v}" for k, v in manifest.versions),
+    )
 
 
 def build_report(
     case: PatientCase,
     scores: CaseScores,
     prediction: Prediction | None,
-    manifest: Mapping[str, Any] | None,
+    manifest: Manifest | None,
     *,
     generated: date,
     app_version: str,

@@ -5,7 +5,7 @@ Expectations are computed through the domain API (``scoring.score_case`` and
 also rely on: a total "13", a range "5–6", nothing known "—", a probability "34 %".
 
 The model used here is fitted at test time on the SYNTHETIC cohort of
-``models.synthetic`` into a temporary directory that the app reads through
+``research.synthetic`` into a temporary directory that the app reads through
 ``CALC_MODEL_DIR``: the page tests must not depend on whether the shipped artifact has
 been trained, and they must never write into ``models/artifacts``.
 """
@@ -71,21 +71,18 @@ OTHER: dict[str, Any] = FULL | {
 
 
 def write_synthetic_model(directory: Path) -> Path:
-    """Fit the SYNTHETIC test model into ``directory`` (artifact + manifest)."""
+    """Fit the SYNTHETIC test model into ``directory`` (an own-cohort JSON model file)."""
     from models.artifact import save
-    from models.synthetic import synthetic_cohort
-    from models.train import fit_model
+    from models.build import Settings, TrainingFile
+    from research.synthetic import synthetic_cohort
+    from research.train import fit_model
 
-    estimator, manifest = fit_model(
+    manifest = fit_model(
         synthetic_cohort(n=200, seed=1),
-        reps=10,
-        seed=0,
-        source_file="synthetic.csv",
-        source_sha256="0" * 64,
-        provenance="SYNTHETIC test model fitted by the page tests; not for use.",
-        description="page tests",
+        TrainingFile("own_cohort", "synthetic.csv", "0" * 64),
+        Settings(optimism_reps=10, seed=0, instability_reps=20),
     )
-    save(estimator, manifest, directory)
+    save(manifest, directory)
     return directory
 
 

@@ -45,16 +45,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--run-slow", action="store_true", help="also run tests marked slow (hours of search)"
     )
+    parser.addoption(
+        "--run-research",
+        action="store_true",
+        help="also run tests marked research (the numba pseudo-cohort smoke search)",
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip ``slow`` tests unless ``--run-slow`` was given."""
-    if config.getoption("--run-slow"):
-        return
-    skip = pytest.mark.skip(reason="slow: run with --run-slow")
-    for item in items:
-        if "slow" in item.keywords:
-            item.add_marker(skip)
+    """Skip ``slow`` tests unless ``--run-slow``, ``research`` ones unless ``--run-research``."""
+    for marker, option in (("slow", "--run-slow"), ("research", "--run-research")):
+        if config.getoption(option):
+            continue
+        skip = pytest.mark.skip(reason=f"{marker}: run with {option}")
+        for item in items:
+            if marker in item.keywords:
+                item.add_marker(skip)
 
 
 def make_case(**changes: Any) -> PatientCase:
@@ -65,3 +71,4 @@ def make_case(**changes: Any) -> PatientCase:
 @pytest.fixture
 def complete_case() -> PatientCase:
     return make_case()
+

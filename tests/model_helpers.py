@@ -1,6 +1,6 @@
 """Helpers for the model tests: a SYNTHETIC cohort fitted into a temporary directory.
 
-The cohorts here come from ``models.synthetic`` (seeded random rows, not patients and not
+The cohorts here come from ``research.synthetic`` (seeded random rows, not patients and not
 the reconstructed pseudo-cohort). Bootstrap repetitions are kept small so the suite is fast.
 """
 
@@ -8,24 +8,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from models.synthetic import synthetic_cohort
-from models.train import train_file
+from models.artifact import save, sha256_file
+from models.build import Settings, TrainingFile
+from research.synthetic import synthetic_cohort
+from research.train import fit_model
 
 TEST_REPS = 15
+TEST_SETTINGS = Settings(optimism_reps=TEST_REPS, seed=1, instability_reps=20, instability_seed=2)
 
 
-def train_synthetic(directory: Path, *, n: int = 150, seed: int = 0, reps: int = TEST_REPS) -> Path:
-    """Write a synthetic cohort CSV and fit a model from it into ``directory / 'model'``."""
+def train_synthetic(directory: Path, *, n: int = 150, seed: int = 0) -> Path:
+    """Write a synthetic cohort CSV and fit an own-cohort model from it into
+    ``directory / 'model'``."""
     directory.mkdir(parents=True, exist_ok=True)
     cohort = directory / f"synthetic_{n}_{seed}.csv"
-    synthetic_cohort(n, seed).to_csv(cohort, index=False)
+    frame = synthetic_cohort(n, seed)
+    frame.to_csv(cohort, index=False)
     out = directory / "model"
-    train_file(
-        cohort,
-        out,
-        reps=reps,
-        seed=1,
-        provenance="SYNTHETIC test model: fitted to random rows, not patients.",
-        description="synthetic test cohort",
+    manifest = fit_model(
+        frame, TrainingFile("own_cohort", cohort.name, sha256_file(cohort)), TEST_SETTINGS
     )
+    save(manifest, out)
     return out

@@ -277,7 +277,7 @@ def test_refused_model_keeps_the_scores_and_says_why(
 ) -> None:
     broken = tmp_path / "broken"
     shutil.copytree(model_dir, broken)
-    artifact = broken / "poor_outcome.joblib"
+    artifact = broken / "poor_outcome.json"
     artifact.write_bytes(artifact.read_bytes() + b"tampered")
     monkeypatch.setenv("CALC_MODEL_DIR", str(broken))
     at = fill(new_app().run(), FULL)
@@ -286,7 +286,7 @@ def test_refused_model_keeps_the_scores_and_says_why(
     assert metrics(at) == expected | {PROBABILITY: "—"}
     errors = " ".join(e.value for e in at.error)
     assert "refused" in errors
-    assert "SHA-256" in errors
+    assert "not a valid model" in errors
     assert not plotly_charts(at)
 
 
@@ -297,7 +297,7 @@ def test_missing_model_is_reported_before_the_case_is_complete(
     at = new_app().run()
     assert not at.exception
     assert metrics(at)[PROBABILITY] == "—"
-    assert "No model manifest" in " ".join(e.value for e in at.error)
+    assert "No model file" in " ".join(e.value for e in at.error)
 
 
 def test_level_outside_the_cohort_keeps_scores_and_says_why_no_probability(app: AppTest) -> None:

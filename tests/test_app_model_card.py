@@ -19,9 +19,9 @@ from streamlit.testing.v1 import AppTest
 from app_pages.ui.model import MODEL_DIR_ENV
 from models import card
 from models import published as pub
-from models.artifact import ARTIFACT_NAME, MANIFEST_NAME, SHIPPED_DIR
+from models.artifact import MANIFEST_NAME
 from models.predict import load_model
-from models.synthetic import synthetic_cohort
+from research.synthetic import synthetic_cohort
 from tests.model_helpers import train_synthetic
 from tests.test_card import made_up_ensemble, made_up_evidence
 
@@ -92,7 +92,7 @@ def test_page_renders_every_tripod_section(synthetic_page):
 def test_page_shows_provenance_and_equation(synthetic_page, synthetic_dir):
     manifest = load_model(synthetic_dir).manifest
     text = _text(synthetic_page)
-    assert manifest["provenance"] in text
+    assert manifest.provenance in text
     assert card.TRIPOD_CITATION in text
     assert card.equation(manifest).linear_predictor in text
 
@@ -102,11 +102,9 @@ def test_odds_ratio_table_has_model_and_paper_values(synthetic_page, synthetic_d
     frame = _table_with(synthetic_page, "OR (model)").set_index("Predictor")
     for printed in pub.TABLE4:
         row = frame.loc[printed.label]
-        fitted = manifest["odds_ratios"][printed.feature]
-        assert row["OR (model)"] == card.fmt(fitted["odds_ratio"])
-        assert (
-            row["95% CI (model)"] == f"{card.fmt(fitted['ci_low'])}–{card.fmt(fitted['ci_high'])}"
-        )
+        fitted = manifest.odds_ratio(printed.feature)
+        assert row["OR (model)"] == card.fmt(fitted.odds_ratio)
+        assert row["95% CI (model)"] == f"{card.fmt(fitted.ci_low)}–{card.fmt(fitted.ci_high)}"
         assert row["OR (paper)"] == f"{printed.odds_ratio:.2f}"
         assert row["95% CI (paper)"] == f"{printed.ci_low:.2f}–{printed.ci_high:.2f}"
         assert row["P (paper)"] == f"{printed.p_value:.3f}"
@@ -122,11 +120,9 @@ def test_events_per_variable_and_performance_from_the_manifest(synthetic_page, s
     manifest = load_model(synthetic_dir).manifest
     epv = card.events_per_variable(manifest)
     assert _metric(synthetic_page, "Events per variable") == f"{epv.value:.1f}"
-    m = manifest["metrics"]
-    assert _metric(synthetic_page, "Apparent AUC") == card.fmt(m["apparent_auc"])
-    assert _metric(synthetic_page, "Optimism-corrected AUC") == card.fmt(
-        m["optimism_corrected_auc"]
-    )
+    m = manifest.metrics
+    assert _metric(synthetic_page, "Apparent AUC") == card.fmt(m.apparent_auc)
+    assert _metric(synthetic_page, "Optimism-corrected AUC") == card.fmt(m.optimism_corrected_auc)
 
 
 def test_pseudo_cohort_calibration_and_roc_are_plotly_charts(synthetic_page):
@@ -175,7 +171,7 @@ def test_malformed_upload_gets_a_message_not_a_traceback(synthetic_page, content
 def test_refused_artifact_still_shows_the_published_tables(synthetic_dir, tmp_path, monkeypatch):
     broken = tmp_path / "broken"
     shutil.copytree(synthetic_dir, broken)
-    artifact = broken / ARTIFACT_NAME
+    artifact = broken / MANIFEST_NAME
     raw = bytearray(artifact.read_bytes())
     raw[len(raw) // 2] ^= 0xFF
     artifact.write_bytes(bytes(raw))
@@ -194,10 +190,6 @@ def test_refused_artifact_still_shows_the_published_tables(synthetic_dir, tmp_pa
     assert not at.file_uploader  # no validation without a verified model
 
 
-@pytest.mark.skipif(
-    not (SHIPPED_DIR / MANIFEST_NAME).is_file() or not card.PSEUDO_COHORT_CSV.is_file(),
-    reason="the shipped model and pseudo-cohort are not committed yet",
-)
 def test_shipped_model_card(monkeypatch):
     monkeypatch.delenv(MODEL_DIR_ENV, raising=False)
     at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
@@ -209,9 +201,9 @@ def test_shipped_model_card(monkeypatch):
     frame = _table_with(at, "OR (model)")
     assert list(frame["Reproduces Table 4"]) == ["yes"] * len(pub.TABLE4)
     assert list(frame["OR (model)"]) == [
-        card.fmt(manifest["odds_ratios"][r.feature]["odds_ratio"]) for r in pub.TABLE4
+        card.fmt(manifest.odds_ratio(r.feature).odds_ratio) for r in pub.TABLE4
     ]
-    assert manifest["provenance"] in _text(at)
+    assert manifest.provenance in _text(at)
 
 
 def test_coding_evidence_and_ensemble_ranges_are_shown(synthetic_page):

@@ -2,12 +2,11 @@
 
 Most tests use a SYNTHETIC model (random rows, ``tests.model_helpers``) so they run before
 and independently of the shipped model; the tests marked with ``shipped`` check the card
-against the committed manifest and are skipped only while it is not in the tree.
+against the committed model file (a missing file fails, it is never skipped).
 """
 
 from __future__ import annotations
 
-import json
 import math
 
 import pytest
@@ -15,16 +14,13 @@ import pytest
 from models import card
 from models import published as pub
 from models.artifact import MANIFEST_NAME, SHIPPED_DIR
-from models.outcome import EQ5D_READING, POOR_OUTCOME_DEFINITION
+from models.outcome_definition import EQ5D_READING, POOR_OUTCOME_DEFINITION
 from models.predict import load_model
-from models.synthetic import synthetic_cohort
 from models.validate import validate_frame
+from research.synthetic import synthetic_cohort
 from tests.model_helpers import train_synthetic
 
 SHIPPED_MANIFEST = SHIPPED_DIR / MANIFEST_NAME
-shipped = pytest.mark.skipif(
-    not SHIPPED_MANIFEST.is_file(), reason="the shipped model is not committed yet"
-)
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +52,7 @@ def test_outcome_rows_quote_the_outcome_module_verbatim():
 
 def test_predictor_coding_comes_from_the_manifest_or_published(manifest):
     from_manifest = card.predictors(manifest)
-    assert [p.coding for p in from_manifest] == [f["coding"] for f in manifest["features"]]
+    assert [p.coding for p in from_manifest] == [f.coding for f in manifest.features]
     from_paper = card.predictors(None)
     assert [p.name for p in from_paper] == list(pub.FEATURES)
     assert [p.coding for p in from_paper] == [pub.FEATURE_CODING[n] for n in pub.FEATURES]
@@ -64,10 +60,13 @@ def test_predictor_coding_comes_from_the_manifest_or_published(manifest):
 
 def test_equation_carries_intercept_and_every_coefficient(manifest):
     eq = card.equation(manifest)
-    assert eq.intercept == manifest["intercept"]
-    assert dict(eq.coefficients) == manifest["coefficients"]
-    assert card.fmt(manifest["intercept"], 4) in eq.linear_predictor
-    for name, value in manifest["coefficients"].items():
+    fit = manifest.adjusted.fit
+    assert eq.intercept == fit.intercept
+    assert dict(eq.coefficients) == dict(zip(manifest.feature_names, fit.slopes, strict=True))
+    assert card.fmt(fit.intercept, 4) in eq.linear_predictor
+    published = card.equation(manifest, published=True)
+    assert published.intercept == manifest.published.fit.intercept
+    for name, value in eq.coefficients:
         term = f"{card.fmt_signed(value, 4)} × {card.EQUATION_SYMBOLS[name]}"
         assert term in eq.linear_predictor
 
@@ -91,10 +90,10 @@ def test_odds_ratio_rows_put_the_manifest_beside_table4(manifest):
     rows = card.odds_ratio_rows(manifest)
     assert [r.feature for r in rows] == [t.feature for t in pub.TABLE4]
     for row, printed in zip(rows, pub.TABLE4, strict=True):
-        model_row = manifest["odds_ratios"][row.feature]
-        assert row.model_or == model_row["odds_ratio"]
-        assert (row.model_ci_low, row.model_ci_high) == (model_row["ci_low"], model_row["ci_high"])
-        assert row.model_p == model_row["p_value"]
+        model_row = manifest.odds_ratio(row.feature)
+        assert row.model_or == model_row.odds_ratio
+        assert (row.model_ci_low, row.model_ci_high) == (model_row.ci_low, model_row.ci_high)
+        assert row.model_p == model_row.p_value
         assert (row.paper_or, row.paper_ci_low, row.paper_ci_high, row.paper_p) == (
             printed.odds_ratio,
             printed.ci_low,
@@ -125,11 +124,11 @@ def test_reproduction_flags_follow_the_published_tolerances(manifest):
 # -- sample size, performance, limitations -------------------------------------------------
 def test_events_per_variable_from_the_manifest(manifest):
     epv = card.events_per_variable(manifest)
-    rows, events = manifest["training_data"]["rows"], manifest["training_data"]["events"]
+    rows, events = manifest.training_data.rows, manifest.training_data.events
     assert epv.events == events
     assert epv.non_events == rows - events
     assert epv.value == pytest.approx(min(events, rows - events) / 5)
-    assert epv.value == pytest.approx(manifest["metrics"]["events_per_variable"])
+    assert epv.value == pytest.approx(manifest.metrics.events_per_variable)
     text = " ".join(epv.implications)
     for word in ("Overfitting", "Unstable coefficients", "Optimism"):
         assert word in text
@@ -137,11 +136,11 @@ def test_events_per_variable_from_the_manifest(manifest):
 
 def test_performance_reads_the_manifest_metrics(manifest):
     perf = card.performance(manifest)
-    m = manifest["metrics"]
-    assert perf.apparent_auc == m["apparent_auc"]
-    assert perf.corrected_auc == m["optimism_corrected_auc"]
-    assert perf.apparent_brier == m["apparent_brier"]
-    assert perf.bootstrap_reps == m["bootstrap"]["reps"]
+    m = manifest.metrics
+    assert perf.apparent_auc == m.apparent_auc
+    assert perf.corrected_auc == m.optimism_corrected_auc
+    assert perf.apparent_brier == m.apparent_brier
+    assert perf.bootstrap_reps == m.bootstrap.reps
 
 
 def test_limitations_name_each_required_point(manifest):
@@ -175,9 +174,8 @@ def test_published_tables_for_display():
 
 
 # -- shipped model (skipped until it is committed) ----------------------------------------
-@shipped
 def test_shipped_model_reproduces_table4_and_epv_is_3_6():
-    manifest = json.loads(SHIPPED_MANIFEST.read_text(encoding="utf-8"))
+    manifest = load_model().manifest
     assert all(row.reproduces for row in card.odds_ratio_rows(manifest))
     epv = card.events_per_variable(manifest)
     assert (epv.events, epv.non_events, epv.predictors) == (pub.N_POOR, pub.N_GOOD, 5)
@@ -361,7 +359,7 @@ def test_ensemble_ranges_from_the_summary_and_the_shipped_values(manifest):
     assert rows["Apparent AUC"]["Minimum"] == "0.800"
     assert rows["Apparent AUC"]["Maximum"] == "0.824"
     assert rows["Intercept (log-odds)"]["Shipped model's cohort"] == card.fmt(
-        manifest["intercept"], 3
+        manifest.published.fit.intercept, 3
     )
     assert rows[f"Odds ratio: {pub.TABLE4[3].label}"]["Median"] == "5.00"
     assert "25 independent pseudo-cohorts" in summary.sentence

@@ -15,9 +15,9 @@ import pytest
 from scipy.stats import mannwhitneyu
 
 import cli
-from models import cohort
 from models import published as pub
-from models.logit import fit_logit
+from research import cohort
+from research.logit import fit_logit
 
 COMMITTED = pd.read_csv(cohort.DEFAULT_OUT)
 CHECKS = cohort.verify(COMMITTED)
@@ -301,6 +301,7 @@ def test_check_command_prints_the_table(capsys: pytest.CaptureFixture[str]) -> N
     assert "0 failed" in out
 
 
+@pytest.mark.research
 def test_smoke_search() -> None:
     assert cohort.smoke(steps=5_000) == []
 

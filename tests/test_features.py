@@ -18,7 +18,7 @@ from models.features import (
     feature_arrays,
     features,
 )
-from models.synthetic import synthetic_cohort
+from research.synthetic import synthetic_cohort
 from scoring import score_case
 from scoring.frankel import FrankelGrade
 from scoring.levels import VertebralLevel

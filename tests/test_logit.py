@@ -10,7 +10,7 @@ import pytest
 from scipy.stats import norm
 from sklearn.linear_model import LogisticRegression
 
-from models.logit import (
+from research.logit import (
     Z_95,
     ConvergenceError,
     SeparationError,

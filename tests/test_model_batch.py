@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import cli
-from models.artifact import ARTIFACT_NAME
+from models.artifact import MANIFEST_NAME
 from models.batch import MODEL_COLUMNS
 from models.predict import load_model
 from scoring import score_case
@@ -75,9 +75,11 @@ def test_score_route_adds_the_model_columns_matching_the_single_case_path(model_
         prediction = model.predict(case, score_case(case))
         cells = out.iloc[i]
         if prediction.applicable:
-            assert float(cells["poor_outcome_probability"]) == round(prediction.probability, 4)
-            assert float(cells["poor_outcome_ci_low"]) == round(prediction.ci_low, 4)
-            assert float(cells["poor_outcome_ci_high"]) == round(prediction.ci_high, 4)
+            # these three columns are the unadjusted ("as published") model
+            published = prediction.published_probability
+            assert float(cells["poor_outcome_probability"]) == round(published, 4)
+            assert float(cells["poor_outcome_ci_low"]) == round(prediction.published_ci_low, 4)
+            assert float(cells["poor_outcome_ci_high"]) == round(prediction.published_ci_high, 4)
             assert cells["model_warnings"] == " | ".join(prediction.warnings)
         else:
             assert cells["poor_outcome_probability"] == ""
@@ -92,13 +94,13 @@ def test_score_route_adds_the_model_columns_matching_the_single_case_path(model_
 def test_score_refuses_a_tampered_model_and_writes_nothing(model_dir, tmp_path, capsys):
     copy = tmp_path / "m"
     shutil.copytree(model_dir, copy)
-    (copy / ARTIFACT_NAME).write_bytes(b"x" + (copy / ARTIFACT_NAME).read_bytes()[1:])
+    (copy / MANIFEST_NAME).write_bytes(b"x" + (copy / MANIFEST_NAME).read_bytes()[1:])
     source, target = tmp_path / "in.csv", tmp_path / "out.csv"
     write_input(source, VARIANTS[:1])
     args = ["score", str(source), "-o", str(target), "--model-dir", str(copy), "--quiet"]
     assert cli.main(args) == 2
     assert not target.exists()
-    assert "SHA-256" in capsys.readouterr().err
+    assert "not a valid model" in capsys.readouterr().err
 
 
 def test_many_rows_are_vectorized(model_dir, tmp_path):

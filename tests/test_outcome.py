@@ -5,10 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from models.outcome import (
+from models.outcome_definition import EQ5D_READING, POOR_OUTCOME_DEFINITION
+from research.outcome import (
     EQ5D_MIN_CHANGE,
-    EQ5D_READING,
-    POOR_OUTCOME_DEFINITION,
     Course,
     classify,
     eq5d_course,

@@ -1,4 +1,4 @@
-"""Prediction: the logistic formula from the manifest, the delta-method interval,
+"""Prediction: the logistic formula from the model file, the delta-method interval,
 contributions against the reference patient, warnings, and lazy imports."""
 
 from __future__ import annotations
@@ -13,13 +13,15 @@ import numpy as np
 import pytest
 
 from models import artifact
+from models.artifact import save
+from models.build import TrainingFile
 from models.features import FEATURES, features
 from models.predict import PROVENANCE, Prediction, load_model
-from models.synthetic import synthetic_cohort
-from models.train import train_file
+from research.synthetic import synthetic_cohort
+from research.train import fit_model
 from scoring import score_case
 from tests.conftest import make_case
-from tests.model_helpers import train_synthetic
+from tests.model_helpers import TEST_SETTINGS, train_synthetic
 
 ROOT = Path(__file__).resolve().parents[1]
 ADVICE_WORDS = ("should", "recommend", "advise", "operate", "do not", "must", "avoid surgery")
@@ -39,32 +41,46 @@ def expit(v):
     return 1.0 / (1.0 + math.exp(-v))
 
 
-def test_probability_is_the_logistic_formula_by_hand(model_dir, model):
+@pytest.mark.parametrize(("block", "prefix"), [("adjusted", ""), ("published", "published_")])
+def test_probability_is_the_logistic_formula_by_hand(model_dir, model, block, prefix):
     m = json.loads((model_dir / artifact.MANIFEST_NAME).read_text(encoding="utf-8"))
+    params = m[block]["fit"]["params"]
     case = make_case()
     row = features(case, score_case(case)).values
-    eta = m["intercept"] + sum(m["coefficients"][f] * row[f] for f in FEATURES)
+    eta = params[0] + sum(b * row[f] for b, f in zip(params[1:], FEATURES, strict=True))
     prediction = model.predict(case, score_case(case))
-    assert prediction.probability == pytest.approx(expit(eta), rel=1e-12)
+    assert getattr(prediction, f"{prefix}probability") == pytest.approx(expit(eta), rel=1e-12)
     # delta method by hand: x' Σ x with x = (1, features)
     x = np.array([1.0, *(row[f] for f in FEATURES)])
-    se = math.sqrt(x @ np.array(m["covariance"]["matrix"]) @ x)
-    assert prediction.ci_low == pytest.approx(expit(eta - 1.959963984540054 * se), rel=1e-10)
-    assert prediction.ci_high == pytest.approx(expit(eta + 1.959963984540054 * se), rel=1e-10)
+    se = math.sqrt(x @ np.array(m[block]["fit"]["covariance"]) @ x)
+    low = getattr(prediction, f"{prefix}ci_low" if prefix else "ci_low")
+    high = getattr(prediction, f"{prefix}ci_high" if prefix else "ci_high")
+    assert low == pytest.approx(expit(eta - 1.959963984540054 * se), rel=1e-10)
+    assert high == pytest.approx(expit(eta + 1.959963984540054 * se), rel=1e-10)
 
 
-@pytest.mark.parametrize("seed", range(5))
-def test_probability_equals_the_sklearn_artifact(model, seed):
-    rng = np.random.default_rng(seed)
-    values = {
-        "male": float(rng.integers(0, 2)),
-        "revised_tokuhashi": float(rng.integers(0, 16)),
-        "new_katagiri": float(rng.integers(0, 11)),
-        "lesion_level": float(rng.integers(1, 4)),
-        "frankel_grade": float(rng.integers(0, 3)),
-    }
-    p, _, _ = model.predict_row(values)
-    assert p == pytest.approx(model.predict_proba_estimator(values), rel=1e-12, abs=1e-15)
+def test_predict_rows_is_the_published_model_and_arrays_match_the_single_case(model):
+    rng = np.random.default_rng(5)
+    x = np.column_stack(
+        [
+            rng.integers(0, 2, 50),
+            rng.integers(0, 16, 50),
+            rng.integers(0, 11, 50),
+            rng.integers(1, 4, 50),
+            rng.integers(0, 3, 50),
+        ]
+    ).astype(float)
+    arrays = model.predict_arrays(x)
+    p, lo, hi = model.predict_rows(x)
+    np.testing.assert_array_equal(p, arrays.published_probability)
+    np.testing.assert_array_equal(lo, arrays.published_ci_low)
+    np.testing.assert_array_equal(hi, arrays.published_ci_high)
+    for i in (0, 17, 49):
+        one = model.predict_values(dict(zip(FEATURES, x[i], strict=True)))
+        assert one.probability == pytest.approx(arrays.probability[i], rel=1e-12)
+        assert one.instability_low == pytest.approx(arrays.instability_low[i], rel=1e-12)
+        assert one.instability_high == pytest.approx(arrays.instability_high[i], rel=1e-12)
+    assert arrays.reconstruction_low is None  # an own-cohort model has no reconstructions
 
 
 def test_interval_contains_the_estimate(model):
@@ -104,7 +120,7 @@ def test_contributions_add_up_against_the_reference_patient(model):
     prediction = model.predict(case, score_case(case))
     row = features(case, score_case(case)).values
     total = sum(c.log_odds for c in prediction.contributions)
-    reference_eta = model.manifest["reference_patient"]["log_odds"]
+    reference_eta = model.manifest.reference_patient.log_odds
     assert reference_eta + total == pytest.approx(model.linear_predictor(row), abs=1e-12)
     by_feature = {c.feature: c for c in prediction.contributions}
     assert by_feature["male"].value_text == "male"
@@ -138,9 +154,10 @@ def test_rare_category_and_out_of_range_score_are_warned(tmp_path):
     ab = frame.index[frame["frankel_group"] == "AB"]
     frame.loc[ab[1:], "frankel_group"] = "CD"
     frame["revised_tokuhashi"] = frame["revised_tokuhashi"].clip(2, 12)
-    cohort = tmp_path / "one_ab.csv"
-    frame.to_csv(cohort, index=False)
-    train_file(cohort, tmp_path / "m", reps=3, provenance="SYNTHETIC", description="test")
+    save(
+        fit_model(frame, TrainingFile("own_cohort", "one_ab.csv", "0" * 64), TEST_SETTINGS),
+        tmp_path / "m",
+    )
     model = load_model(tmp_path / "m")
     values = {
         "male": 1.0,
@@ -151,9 +168,9 @@ def test_rare_category_and_out_of_range_score_are_warned(tmp_path):
     }
     texts = model.warnings_for(values)
     assert any("Frankel A–B was seen in 1 of 150" in t for t in texts)
-    observed = model.manifest["observed"]["ranges"]["revised_tokuhashi"]
-    span = f"{observed['min']:g}–{observed['max']:g}"
-    assert observed["max"] <= 12
+    observed = model.manifest.observed.range_of("revised_tokuhashi")
+    span = f"{observed.min:g}–{observed.max:g}"
+    assert observed.max <= 12
     assert any("Revised Tokuhashi score 14 lies outside" in t and span in t for t in texts)
     values["frankel_grade"], values["revised_tokuhashi"] = 1.0, 7.0
     assert model.warnings_for(values) == ()
@@ -173,7 +190,9 @@ def test_no_text_is_phrased_as_an_instruction(model):
 
 def test_provenance_is_stated(model):
     case = make_case()
-    assert model.predict(case, score_case(case)).provenance.startswith("SYNTHETIC")
+    assert model.predict(case, score_case(case)).provenance.startswith(
+        "Refitted to the department cohort file synthetic_150_0.csv (150 patients"
+    )
     assert "not externally validated" in PROVENANCE
 
 
@@ -183,7 +202,9 @@ def test_predict_imports_neither_plotly_nor_sklearn_until_load(model_dir):
         "assert 'sklearn' not in sys.modules, 'sklearn on import'; "
         "assert 'plotly' not in sys.modules; "
         f"p.load_model(__import__('pathlib').Path({str(model_dir)!r})); "
-        "assert 'plotly' not in sys.modules, 'plotly on load'; print('ok')"
+        "assert 'plotly' not in sys.modules, 'plotly on load'; "
+        "assert 'sklearn' not in sys.modules, 'sklearn on load'; "
+        "assert 'pandas' not in sys.modules, 'pandas on load'; print('ok')"
     )
     result = subprocess.run(
         [sys.executable, "-W", "error", "-c", code],
@@ -199,7 +220,6 @@ def test_predict_imports_neither_plotly_nor_sklearn_until_load(model_dir):
 SHIPPED = artifact.SHIPPED_DIR / artifact.MANIFEST_NAME
 
 
-@pytest.mark.skipif(not SHIPPED.is_file(), reason="shipped model not trained yet")
 @pytest.mark.parametrize(
     ("changes", "direction"),
     [

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from models.predict import PROVENANCE, Contribution, Prediction
+from models.predict import PROVENANCE, Contribution, Prediction, load_model
 from reports.case_report import (
     LABEL_MAX_CHARS,
     NO_MODEL_REASON,
@@ -36,16 +36,10 @@ from tests.conftest import make_case
 
 GENERATED = date(2026, 3, 14)
 LABEL = "Tumor board µ≥×– case 2"
-SHA_ARTIFACT = "ab" * 32
-SHA_TRAINING = "cd" * 32
-MANIFEST: dict[str, Any] = {
-    "model": "poor_outcome",
-    "artifact": {"file": "poor_outcome.joblib", "sha256": SHA_ARTIFACT},
-    "estimator": "LogisticRegression, unpenalized",
-    "training_data": {"rows": 46, "events": 18, "sha256": SHA_TRAINING},
-    "metrics": {"apparent_auc": 0.812, "optimism_corrected_auc": 0.741, "events_per_variable": 3.6},
-    "versions": {"python": "3.11.2", "scikit-learn": "1.9.1"},
-}
+# the typed model file of the shipped model (reports read it by attribute)
+MANIFEST = load_model().manifest
+SHA_ARTIFACT = MANIFEST.file_sha256
+SHA_TRAINING = MANIFEST.training_data.sha256
 MODEL_VERSION = model_version(MANIFEST)
 WARNING = (
     "Frankel grade at baseline: Frankel A–B was seen in 2 of 46 training patients; the "
@@ -481,17 +475,17 @@ def test_versions_and_date():
     report = full_report()
     assert report.generated_text == "2026-03-14"
     assert report.versions_text == (
-        f"App version 0.1.0; model version poor_outcome (artifact SHA-256 {SHA_ARTIFACT[:12]})"
+        f"App version 0.1.0; model version poor_outcome (model file SHA-256 {SHA_ARTIFACT[:12]})"
     )
     pyproject = tomllib.loads(
         (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text("utf-8")
     )
     assert app_version() == pyproject["project"]["version"]
-    assert model_version({"model": "m"}) == "m"
     details = "\n".join(report.model_details)
     assert SHA_TRAINING in details
     assert SHA_ARTIFACT in details
-    assert "optimism-corrected AUC 0.74" in details
+    corrected = MANIFEST.metrics.optimism_corrected_auc
+    assert f"optimism-corrected AUC {corrected:.2f}" in details
     assert "events per variable 3.6" in details
 
 
@@ -515,11 +509,6 @@ def test_intended_use_and_no_instruction_to_operate():
 
 
 def test_real_model_report_when_shipped():
-    manifest_file = Path(__file__).resolve().parents[1] / "models/artifacts/poor_outcome.json"
-    if not manifest_file.exists():
-        pytest.skip("the shipped model has not been trained into models/artifacts yet")
-    from models.predict import load_model
-
     model = load_model()
     case = make_case()
     scores = score_case(case)
@@ -537,7 +526,7 @@ def test_real_model_report_when_shipped():
     assert report.ci_low is not None
     assert report.ci_high is not None
     assert report.ci_low <= (report.probability or 0) <= report.ci_high
-    assert model.manifest["artifact"]["sha256"][:12] in report.model_version
+    assert model.sha256[:12] in report.model_version
     assert len(report.contributions) == 5
 
 

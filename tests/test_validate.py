@@ -12,8 +12,8 @@ from sklearn.metrics import brier_score_loss, roc_auc_score
 import cli
 from models.features import CohortError
 from models.predict import load_model
-from models.synthetic import synthetic_cohort
 from models.validate import auc, brier, calibration, report_html, validate_frame
+from research.synthetic import synthetic_cohort
 from tests.model_helpers import train_synthetic
 
 
@@ -55,14 +55,21 @@ def test_validate_frame_on_the_training_file_is_marked_apparent(model_dir):
 
     from models.artifact import sha256_file
 
+    frame = pd.read_csv(cohort)
     result = validate_frame(
-        model, pd.read_csv(cohort), reps=50, seed=1, training_sha256=sha256_file(cohort)
+        model, frame, reps=50, seed=1, training_sha256=sha256_file(cohort), published=True
     )
-    # a maximum-likelihood fit is calibrated in the large, slope 1, on its own data
+    # the published (maximum-likelihood) fit is calibrated in the large, slope 1, on its data
     assert result.calibration_intercept == pytest.approx(0.0, abs=1e-6)
     assert result.calibration_slope == pytest.approx(1.0, abs=1e-6)
-    assert result.auc == pytest.approx(model.manifest["metrics"]["apparent_auc"], abs=1e-12)
+    assert result.auc == pytest.approx(model.manifest.metrics.apparent_auc, abs=1e-12)
     assert any("apparent performance" in n for n in result.notes)
+    # the headline (shrunk) model on the same data: mean risk = observed, slope = 1/shrinkage
+    adjusted = validate_frame(model, frame, reps=50, seed=1)
+    assert np.mean(adjusted.predicted) == pytest.approx(np.mean(adjusted.observed), abs=1e-9)
+    assert adjusted.calibration_slope == pytest.approx(
+        1.0 / model.manifest.adjusted.shrinkage, rel=1e-6
+    )
 
 
 def test_validate_frame_in_memory_on_another_cohort(model_dir):
@@ -117,15 +124,15 @@ def test_fit_then_validate_round_trip_through_the_cli(tmp_path, capsys):
 def test_validate_cli_reports_a_tampered_model(model_dir, tmp_path, capsys):
     import shutil
 
-    from models.artifact import ARTIFACT_NAME
+    from models.artifact import MANIFEST_NAME
 
     copy = tmp_path / "m"
     shutil.copytree(model_dir, copy)
-    (copy / ARTIFACT_NAME).write_bytes((copy / ARTIFACT_NAME).read_bytes() + b"\0")
+    (copy / MANIFEST_NAME).write_bytes((copy / MANIFEST_NAME).read_bytes() + b"\0")
     cohort = tmp_path / "c.csv"
     synthetic_cohort(20, 1).to_csv(cohort, index=False)
     assert cli.main(["validate", "--cohort", str(cohort), "--model-dir", str(copy)]) == 2
-    assert "SHA-256" in capsys.readouterr().err
+    assert "not a valid model" in capsys.readouterr().err
 
 
 def test_report_html_handles_a_small_file(model_dir):

@@ -1,18 +1,19 @@
 """The poor-outcome model as the pages see it: loaded once per server, or a clear refusal.
 
-Why imported lazily: loading the artifact imports scikit-learn and pandas (about three
-seconds here). The scores are rendered before anything in this module runs, and the
-artifact is only loaded once the case has all five predictors: until then no probability
-is possible, and a first paint or a half-filled case must not wait for those imports.
-Before that, a cheap check (manifest readable, artifact's SHA-256 equal to the
-manifest's, no unpickling) reports a refused artifact as early as possible; the full
-verification in ``models.predict.load_model`` still runs before any probability.
+Why imported lazily: loading the model imports NumPy and Pydantic's model of the file.
+The scores are rendered before anything in this module runs, and the model is only loaded
+once the case has all five predictors: until then no probability is possible, and a first
+paint or a half-filled case must not wait for those imports. The model file is JSON (no
+pickle): :func:`precheck` runs the cheap part of the load's verification (pinned SHA-256,
+strict validation) so a refused file is reported as early as possible; the load itself
+also rebuilds the numbers from the file's own data before any probability.
 
 Why only successes are cached: ``st.cache_resource`` does not cache an exception, so a
 refused artifact is re-checked on the next run and a repaired one is picked up without a
 restart; a verified model is loaded once per server and never mutated. The directory can
 be pointed elsewhere with the ``CALC_MODEL_DIR`` environment variable (a department's own
-fitted model, or a test's corrupted copy); it is part of the cache key.
+JSON model from ``cli.py fit``, or a test's corrupted copy); it is part of the cache key.
+A directory holding a pickled model is refused, never unpickled.
 """
 
 from __future__ import annotations
@@ -74,15 +75,15 @@ def _refused(exc: Exception, provenance: str | None) -> ModelStatus:
 
 
 def precheck() -> ModelStatus:
-    """Whether the artifact on disk can be trusted, without unpickling it (no sklearn)."""
-    from models.artifact import SHIPPED_DIR, verify_files
+    """Whether the model file on disk can be trusted (the loader's own verification)."""
+    from models.artifact import SHIPPED_DIR, read_parsed
     from models.predict import PROVENANCE
 
     try:
-        manifest = verify_files(model_directory() or SHIPPED_DIR)
+        manifest, _ = read_parsed(model_directory() or SHIPPED_DIR)
     except Exception as exc:  # any failure here must leave the scores on screen
         return _refused(exc, PROVENANCE)
-    return ModelStatus(None, None, str(manifest.get("provenance", PROVENANCE)))
+    return ModelStatus(None, None, manifest.provenance)
 
 
 def loaded() -> ModelStatus:
@@ -100,8 +101,9 @@ def loaded() -> ModelStatus:
 
 
 def _import_heavy() -> None:
-    import joblib  # noqa: F401  (imported for its side effect: warm the module cache)
-    import sklearn.linear_model  # noqa: F401
+    import numpy  # noqa: F401
+
+    import models.build  # noqa: F401  (imported for its side effect: warm the module cache)
 
 
 @st.cache_resource(show_spinner=False)
@@ -112,10 +114,11 @@ def _warm_up_thread() -> threading.Thread:
 
 
 def warm_up(status: ModelStatus) -> None:
-    """Import scikit-learn in the background, once per server, after the page is drawn.
+    """Import NumPy and the model code in the background, once per server, after the page
+    is drawn.
 
     Call it last in a page: the first paint never waits for it, and by the time a case has
-    all five predictors the model loads in a fraction of a second instead of about three.
+    all five predictors the model loads in a fraction of a second.
     It imports modules only (no Streamlit call, no case data); nothing when the artifact
     was refused or the model is already loaded.
     """

@@ -193,21 +193,13 @@ def model_quality(status: ModelStatus) -> None:
     if status.model is None:
         return
     manifest = status.model.manifest
-    metrics = manifest.get("metrics", {})
-    names = (
-        ("optimism_corrected_auc", "optimism-corrected AUC"),
-        ("optimism_corrected_calibration_slope", "calibration slope"),
-        ("optimism_corrected_brier", "Brier score"),
-        ("events_per_variable", "events per variable"),
-    )
+    metrics, data = manifest.metrics, manifest.training_data
     parts = [
-        f"{text} {metrics[key]:.{1 if key == 'events_per_variable' else 2}f}"
-        for key, text in names
-        if isinstance(metrics.get(key), int | float)
+        f"{data.rows} patients, {data.events} poor outcomes",
+        f"optimism-corrected AUC {metrics.optimism_corrected_auc:.2f}",
+        f"shrinkage factor applied {manifest.adjusted.shrinkage:.2f}",
+        f"events per variable {metrics.events_per_variable:.1f}",
     ]
-    data = manifest.get("training_data", {})
-    if isinstance(data.get("rows"), int) and isinstance(data.get("events"), int):
-        parts.insert(0, f"{data['rows']} patients, {data['events']} poor outcomes")
     if parts:
         st.caption("How sure (internal validation only): " + ", ".join(parts) + ".")
 

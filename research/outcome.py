@@ -14,7 +14,8 @@ subset of the improved (7 of 38), which is how :class:`Course` is built.
 
 Readings this module makes (quoted by the model card through the constants below):
 
-- :data:`EQ5D_READING`: what "≥ 10%" means for an index that can be 0 or negative.
+- :data:`models.outcome_definition.EQ5D_READING`: what "≥ 10%" means for an index that can
+  be 0 or negative.
 - Re-deterioration is measured from the best value reached after baseline (the peak), not
   from the previous visit, so a slow slide of two small steps still counts.
 - A course is judged on the visits up to the horizon (1 and 3 months for the label; 6
@@ -45,22 +46,6 @@ EQ5D_MIN_CHANGE: Final = 0.1
 #: Float tolerance: an EQ-5D change of exactly 0.1 (e.g. 0.5 → 0.6) counts.
 _EPS: Final = 1e-9
 
-EQ5D_READING: Final = (
-    "The paper's '≥ 10% change in the EQ-5D score' is read as an absolute change of at least "
-    "0.1 in the EQ-5D index, i.e. 10% of the 1.0 distance between the index's anchors, "
-    "dead (0) and full health (1). A change relative to the patient's baseline is not used "
-    "because the index can be 0 or negative (the study's baseline mean was 0.085 ± 0.487), "
-    "where a relative change is undefined or changes sign. A change of exactly 0.1 counts."
-)
-PS_READING: Final = (
-    "A change of at least one ECOG performance-status level counts as improvement or "
-    "deterioration; ECOG 5 (dead) at a follow-up visit is a deterioration."
-)
-POOR_OUTCOME_DEFINITION: Final = (
-    "Poor outcome (Kanda 2021): no improvement, or deterioration after improvement, of the "
-    "ECOG performance status or of the EQ-5D index within 3 months of surgery (either "
-    "measure suffices). Improvement/deterioration: ≥ 1 ECOG level; EQ-5D ≥ 0.1 index points."
-)
 VISITS: Final = ("baseline", "1 month", "3 months", "6 months")
 #: Column names :func:`label_frame` reads (6-month columns optional).
 ECOG_COLUMNS: Final = ("ecog_baseline", "ecog_1m", "ecog_3m", "ecog_6m")

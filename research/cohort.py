@@ -22,7 +22,7 @@ How the search is made fast enough:
 - The annealing loop itself (moves, checks, a warm-started Newton–Raphson refit of the
   five-variable model, Metropolis acceptance) is compiled with numba, imported lazily, so
   only this research command needs it. A pure-NumPy version that refitted batches of
-  candidate moves with :func:`models.logit.fit_logit_batch` reached about 6,000
+  candidate moves with :func:`research.logit.fit_logit_batch` reached about 6,000
   proposals per second and found no solution in minutes; the compiled loop runs about
   50,000 proposals per second with a full fit per proposal, and about 150,000 with
   ``quick_iters=2`` (two Newton steps screen a proposal, an accepted one is refitted
@@ -67,8 +67,8 @@ from scipy.special import ndtr
 from scipy.stats import chi2_contingency, mannwhitneyu
 
 from models import published as pub
-from models.logit import Z_95, FloatArray, LogitError, fit_logit
 from models.validate import auc, brier
+from research.logit import Z_95, FloatArray, LogitError, fit_logit
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -1551,7 +1551,7 @@ def verify(frame: pd.DataFrame) -> list[Check]:
     """Re-derive every printed number of Tables 1, 3 and 4 from a cohort frame.
 
     Independent of the search's own fast statistics: counts with pandas, chi-square and
-    Mann–Whitney with SciPy, Table 4 with :func:`models.logit.fit_logit`. Exempt numbers
+    Mann–Whitney with SciPy, Table 4 with :func:`research.logit.fit_logit`. Exempt numbers
     (lesion-level P; ECOG PS 2/3 of Table 1) are listed with their rule and pass by rule.
     """
     checks: list[Check] = []
