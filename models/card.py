@@ -23,7 +23,6 @@ entirely in memory (nothing is written, cached or logged).
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from models import published as pub
+from models import upload as _upload
 from models.artifact import DATA_DIR
 from models.manifest import Manifest
 
@@ -60,11 +60,10 @@ RILEY_CITATION: Final = (
 #: The rule of thumb against which the events per variable are read (Peduzzi 1996).
 EPV_RULE_OF_THUMB: Final = 10
 
-#: Largest upload accepted, in MiB (Streamlit's own unit for ``max_upload_size``). A
-#: department cohort of a few thousand rows is far below it; the limit keeps a wrong file
-#: (an export of a whole database) from tying up the server for every other user.
-MAX_UPLOAD_MB: Final = 5
-MAX_UPLOAD_BYTES: Final = MAX_UPLOAD_MB * 1024 * 1024
+#: The one upload limit, shared by the page's upload widget and the server check (see
+#: :mod:`models.upload`, which also bounds columns, field length and rows while reading).
+MAX_UPLOAD_MB: Final = _upload.MAX_UPLOAD_MB
+MAX_UPLOAD_BYTES: Final = _upload.MAX_UPLOAD_BYTES
 
 # --------------------------------------------------------------------------------------
 # Intended use, source study, limitations (words; the numbers come from the sources)
@@ -541,46 +540,25 @@ def validate_upload(
     coding) instead of a traceback, and the same function must be testable without a
     browser. The bytes are parsed from memory and dropped; nothing is written anywhere.
     """
-    import pandas as pd
-
     from models.features import CohortError
+    from models.upload import UploadError, read_cohort_csv
     from models.validate import AUC_BOOTSTRAP_REPS, BOOTSTRAP_SEED, validate_frame
 
-    if not data or not data.strip():
-        return _problem("The file is empty.")
-    if len(data) > MAX_UPLOAD_BYTES:
-        return _problem(
-            f"The file is {len(data) / 1024**2:.1f} MB; files up to {MAX_UPLOAD_MB} MB are "
-            "accepted here. The command line "
-            "(`python cli.py validate --cohort FILE.csv`) has no such limit."
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return _problem(
-            "The file is not UTF-8 text (the first undecodable byte is at position "
-            f"{exc.start}). Save it as 'CSV UTF-8' and upload it again."
-        )
-    if "\x00" in text:
-        return _problem("The file contains binary data; a comma-separated text file is needed.")
-    try:
-        frame = pd.read_csv(io.StringIO(text))
-    except pd.errors.EmptyDataError:
-        return _problem("The file has no header row: it needs the columns listed above.")
-    except (pd.errors.ParserError, ValueError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return _problem(f"The file could not be read as CSV: {first}.")
-    frame.columns = [str(c).strip() for c in frame.columns]
     needed = required_columns()
-    absent = [c for c in needed if c not in frame.columns]
+    try:
+        table = read_cohort_csv(data, needed)
+    except UploadError as exc:
+        return _problem(str(exc))
+    absent = [c for c in needed if c not in table.columns]
     if absent:
         hint = ""
-        if len(frame.columns) == 1 and ";" in str(frame.columns[0]):
+        if len(table.header) == 1 and ";" in table.header[0]:
             hint = " The header looks semicolon-separated; this page reads commas."
         return _problem(
             f"Missing column(s): {', '.join(absent)}. The file needs {', '.join(needed)} "
             f"(the pseudo-cohort's columns; others are ignored).{hint}"
         )
+    frame = table.frame()
     if len(frame) == 0:
         return _problem("The file has a header but no patient rows.")
     try:

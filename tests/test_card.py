@@ -8,6 +8,7 @@ against the committed model file (a missing file fails, it is never skipped).
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -400,3 +401,68 @@ def test_committed_ensemble_summary_is_consistent_and_honest_about_its_size():
     sentence = card.ensemble_ranges(data).sentence
     assert "unexpected layout" not in sentence
     assert ("range is thin" in sentence) is (data["n_cohorts"] < card.MIN_ENSEMBLE)
+
+
+# -- upload bombs: every dimension bounded while reading (issue 10) ------------------------
+HEADER = b"sex,revised_tokuhashi,new_katagiri,lesion_group,frankel_group,poor_outcome\n"
+
+
+def _bounded(data: bytes, model):
+    import time
+    import tracemalloc
+
+    tracemalloc.start()
+    started = time.perf_counter()
+    outcome = card.validate_upload(data, model, reps=10)
+    seconds = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return outcome, seconds, peak
+
+
+@pytest.mark.parametrize(
+    ("data", "why"),
+    [
+        pytest.param(b"," * 1_000_000, "longer than 10,000 characters", id="1MB-of-commas"),
+        pytest.param(
+            b",".join(b"%d" % i for i in range(700_000)) + b"\n",
+            "longer than 10,000 characters",
+            id="5MB-header-of-700k-names",
+        ),
+        pytest.param(
+            (b"," * 5_000 + b"\n") * 200, "more than 200 columns", id="many-short-comma-lines"
+        ),
+        pytest.param(
+            HEADER + b"male," + b"9" * 5_000 + b",3,ctj,CD,1\n", "longer than 200", id="long-field"
+        ),
+        pytest.param(
+            HEADER + b"male,7,3,ctj,CD,1\n" * 20_001, "more than 20,000", id="too-many-rows"
+        ),
+    ],
+)
+def test_upload_bomb_is_refused_fast_small_and_with_a_reason(model, data, why):
+    outcome, seconds, peak = _bounded(data, model)
+    assert outcome.result is None
+    assert why in (outcome.error or ""), outcome.error
+    assert seconds < 1.0
+    assert peak < 200 * 2**20
+
+
+def test_one_byte_limit_for_the_widget_and_the_server(model):
+    from models import upload
+
+    assert card.MAX_UPLOAD_MB == upload.MAX_UPLOAD_MB
+    assert card.MAX_UPLOAD_BYTES == upload.MAX_UPLOAD_MB * 1_000_000  # the widget's MB
+    padding = b"\n" * (card.MAX_UPLOAD_BYTES + 1 - len(HEADER) - 18)
+    over = HEADER + b"male,7,3,ctj,CD,1\n" + padding
+    assert len(over) == card.MAX_UPLOAD_BYTES + 1
+    assert "up to 5 MB" in (card.validate_upload(over, model).error or "")
+    page = (Path(__file__).resolve().parents[1] / "app_pages" / "model_card.py").read_text()
+    assert "max_upload_size=card.MAX_UPLOAD_MB" in page
+
+
+def test_upload_row_with_missing_fields_is_refused_naming_the_line(model):
+    data = HEADER + b"male,7,3,ctj,CD,1\nfemale,7,3\n"
+    outcome = card.validate_upload(data, model, reps=10)
+    assert outcome.result is None
+    assert "Line 3 has 3 fields but the header has 6" in (outcome.error or "")
