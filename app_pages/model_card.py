@@ -1,15 +1,18 @@
 """Model card: what the poor-outcome model is, where every number comes from, how far it goes.
 
 Why this page: a surgeon who sees a probability on the calculator must be able to check
-exactly what produced it. The card states what TRIPOD (Collins GS et al., BMJ
-2015;350:g7594) asks a prediction-model report to state, reading every number from the
-manifest, the transcribed tables (:mod:`models.published`), the outcome definitions and
-the committed reconstruction files; :mod:`models.card` assembles that content without
-Streamlit. A department can upload its own cohort and see the same measures on it; the
-file is validated in memory and dropped (no cache, no session copy, no log).
+exactly what produced it. It is written for a surgeon first: a one-screen plain summary
+(what it predicts, from what, how good, how sure, when not to use it), then the statistics
+with one AUC and one calibration slope per meaning, the model's own uncertainty
+(shrinkage distribution, prediction- and calibration-instability plots, MAPE; Riley &
+Collins 2023), then what TRIPOD and TRIPOD+AI ask a prediction-model report to state.
+Every number is read from the model file, the transcribed tables (:mod:`models.published`),
+the outcome definitions and the committed reconstruction files; :mod:`models.card`
+assembles that content without Streamlit. A department can upload its own cohort and see
+the same measures on it; the file is validated in memory and dropped.
 
-If the model artifact is refused (its SHA-256 does not match the manifest, or it was
-written by another scikit-learn), the page says so and still shows the published tables.
+If the model file is refused (not the pinned shipped file, invalid, or its numbers do not
+follow from its own data), the page says so and still shows the published tables.
 """
 
 from __future__ import annotations
@@ -42,7 +45,61 @@ def _pseudo_cohort_validation(
 
     del artifact_sha256  # part of the cache key only
     frame = pd.read_csv(card.PSEUDO_COHORT_CSV)
-    return validate_frame(_model, frame, training_sha256=csv_sha256)
+    return validate_frame(_model, frame, training_sha256=csv_sha256, published=True)
+
+
+def _section_summary(manifest: card.Manifest | None) -> None:
+    st.header("In one screen")
+    if manifest is None:
+        st.info("The summary needs a verified model (see the message above).")
+        return
+    st.markdown("\n".join(f"- **{item}.** {text}" for item, text in card.surgeon_summary(manifest)))
+    st.caption(card.HEADLINE_LINE)
+
+
+def _section_statistics(manifest: card.Manifest | None) -> None:
+    st.header("Statistics: one number per meaning")
+    if manifest is None:
+        st.info("The statistics need a verified model (see the message at the top).")
+        return
+    st.subheader("Discrimination (AUC)")
+    parts.measures_table(card.discrimination(manifest, card.read_json(card.ENSEMBLE_SUMMARY_JSON)))
+    st.subheader("Calibration and stability")
+    parts.measures_table(card.calibration_measures(manifest))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _instability(file_sha256: str, _manifest: card.Manifest) -> card.Instability:
+    """The plots' inputs, once per model file (keyed by its verified SHA-256)."""
+    del file_sha256  # the cache key only
+    return card.instability(_manifest)
+
+
+def _section_model_uncertainty(manifest: card.Manifest | None) -> None:
+    st.header("How stable the model is")
+    if manifest is None:
+        st.info("These plots need a verified model (see the message at the top).")
+        return
+    st.markdown(
+        "The shrinkage factor is itself an estimate (Riley et al. 2021): the histogram shows "
+        "the bootstrap calibration slopes whose mean it is. The instability plots refit the "
+        "whole adjusted procedure to resampled patients (Riley & Collins 2023): the vertical "
+        "spread is how much a patient's probability depends on which patients the model saw."
+    )
+    parts.shrinkage_chart(
+        manifest.metrics.shrinkage_bootstrap, manifest.adjusted.shrinkage, key="card_shrinkage"
+    )
+    data = _instability(manifest.file_sha256, manifest)
+    left, right = st.columns(2)
+    with left:
+        parts.prediction_instability_chart(data.original, data.refits, key="card_pred_instab")
+    with right:
+        parts.calibration_instability_chart(data.grid, data.curves, key="card_cal_instab")
+
+
+def _section_tripod_ai(manifest: card.Manifest | None) -> None:
+    st.header("Use, inputs and availability (TRIPOD+AI)")
+    parts.pairs_table(card.tripod_ai_rows(manifest), ("Item", "Statement"))
 
 
 def _section_intended_use() -> None:
@@ -91,8 +148,20 @@ def _section_equation(manifest: card.Manifest | None) -> None:
     if manifest is None:
         return
     eq = card.equation(manifest)
-    st.markdown("The full model, with every coefficient as stored in the manifest:")
+    st.markdown(
+        "The headline (optimism-adjusted) model, with every coefficient as stored in the "
+        f"model file (published slopes × {card.fmt(manifest.adjusted.shrinkage)}, intercept "
+        "re-estimated so the mean predicted risk equals the observed "
+        f"{manifest.training_data.events}/{manifest.training_data.rows}):"
+    )
     st.code(f"{eq.linear_predictor}\n{eq.probability}", language=None, wrap_lines=True)
+    published = card.equation(manifest, published=True)
+    with st.expander("As published (not adjusted for optimism)"):
+        st.code(
+            f"{published.linear_predictor}\n{published.probability}",
+            language=None,
+            wrap_lines=True,
+        )
     st.markdown(
         "where "
         + "; ".join(
@@ -165,15 +234,6 @@ def _section_performance(model: PoorOutcomeModel | None) -> None:
         st.info("Performance needs a verified model (see the message at the top).")
         return
     perf = card.performance(model.manifest)
-    a, b, c, d = st.columns(4)
-    a.metric("Apparent AUC", card.fmt(perf.apparent_auc))
-    b.metric(
-        "Optimism-corrected AUC",
-        card.fmt(perf.corrected_auc),
-        help=f"Apparent AUC minus the bootstrap optimism ({card.fmt(perf.optimism_auc, 3)}).",
-    )
-    c.metric("Apparent Brier score", card.fmt(perf.apparent_brier, 3))
-    d.metric("Optimism-corrected Brier score", card.fmt(perf.corrected_brier, 3))
     st.caption(
         f"Optimism of the AUC: {card.fmt(perf.optimism_auc, 3)}. "
         f"Optimism correction: {perf.method}, {perf.usable_reps} of {perf.bootstrap_reps} "
@@ -192,6 +252,11 @@ def _section_performance(model: PoorOutcomeModel | None) -> None:
             "trained on (their SHA-256 differ); the plots below describe that file."
         )
     result = _pseudo_cohort_validation(csv_sha, model.sha256, model)
+    st.markdown(
+        "As published (not adjusted for optimism), on its own training data; the headline "
+        "model's calibration slope there is "
+        f"1 / {card.fmt(model.manifest.adjusted.shrinkage)} by construction."
+    )
     st.caption(
         "These plots describe one pseudo-cohort, the one the model was fitted to: they "
         "show how the fitted equation behaves on it, not how it would do on new patients. "
@@ -277,18 +342,21 @@ status = parts.card_model()
 model = status.model
 manifest = None if model is None else model.manifest
 NO_PROVENANCE = "not available: the model module could not be imported."
-st.markdown(f"**Provenance.** {status.provenance or NO_PROVENANCE}")
-st.caption(f"Reported following TRIPOD: {card.TRIPOD_CITATION}")
 if status.message is not None:
     st.error(status.message)
     st.markdown(
         "The published tables, the study description and the corrections are shown "
         "below; sections that need the fitted model say so."
     )
-elif manifest is not None:
-    with st.expander("Model files and versions"):
+_section_summary(manifest)
+st.markdown(f"**Provenance.** {status.provenance or NO_PROVENANCE}")
+st.caption(f"Reported following TRIPOD: {card.TRIPOD_CITATION}")
+if manifest is not None:
+    with st.expander("Model file and versions"):
         parts.pairs_table(card.provenance_rows(manifest), ("Item", "Value"))
-
+_section_statistics(manifest)
+_section_model_uncertainty(manifest)
+_section_tripod_ai(manifest)
 _section_intended_use()
 _section_source_study()
 _section_pseudo_cohort(manifest)

@@ -821,3 +821,226 @@ def coding_evidence(evidence: Any) -> JsonSummary:
         "cannot be told apart by the data (see the corrections below)."
     )
     return JsonSummary(sentence, rows)
+
+
+# --------------------------------------------------------------------------------------
+# For a surgeon first: the one-screen summary, then one number per meaning
+# --------------------------------------------------------------------------------------
+
+HEADLINE_LINE: Final = (
+    "The probability shown is the optimism-adjusted model (shrunk toward the average, "
+    "because the published model's predictions are too extreme for new patients); the "
+    "published model's own number is shown beside it, labelled 'as published (not "
+    "adjusted for optimism)'."
+)
+
+
+def _spread(values: Sequence[float]) -> tuple[float, float]:
+    import numpy as np
+
+    low, high = np.quantile(np.asarray(values, dtype=float), [0.025, 0.975])
+    return float(low), float(high)
+
+
+def surgeon_summary(manifest: Manifest) -> tuple[tuple[str, str], ...]:
+    """What it predicts, from what, how good, how sure, when not to use it: plain words."""
+    t, m = manifest.training_data, manifest.metrics
+    low, high = _spread(m.shrinkage_bootstrap)
+    return (
+        (
+            "What it predicts",
+            "The chance of a poor outcome within 3 months of palliative posterior surgery "
+            "for a cervical spine metastasis: no improvement, or a relapse after "
+            "improvement, of performance status or quality of life.",
+        ),
+        (
+            "From what",
+            "Five facts: sex, revised Tokuhashi score, new Katagiri score, level of the main "
+            "lesion (C1–T1) and Frankel grade. It was fitted to a reconstruction of one "
+            f"centre's {t.rows} patients ({t.events} poor outcomes), not to real patient "
+            "records, and has never been tested in other patients.",
+        ),
+        (
+            "How good",
+            f"It ranks patients fairly well: of two patients, one with and one without a "
+            f"poor outcome, it gives the higher risk to the right one about "
+            f"{round(m.optimism_corrected_auc * 100)} times in 100 (optimism-corrected "
+            "estimate; 50 would be chance).",
+        ),
+        (
+            "How sure",
+            f"Not very. {t.events} events for 5 predictors is far too few: the published "
+            f"model's risks are too extreme, so the headline shrinks them by a factor of "
+            f"{fmt(manifest.adjusted.shrinkage)} (itself uncertain: "
+            f"{fmt(low)}–{fmt(high)}). Each probability comes with three ranges: sampling "
+            "(95 % interval), reconstruction (the same model fitted to other equally valid "
+            "reconstructions) and instability (the model refitted to resampled patients).",
+        ),
+        (
+            "When not to use it",
+            "Not for a main lesion outside C1–T1, not for anterior or combined surgery, not "
+            "as a threshold for operating, and not when a score is only known as a range. "
+            "It informs a discussion; it does not decide.",
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """One number with the one meaning it has."""
+
+    name: str
+    value: str
+    meaning: str
+
+
+def discrimination(manifest: Manifest, summary: Any) -> list[Measure]:
+    """One AUC per meaning: apparent, optimism-corrected, range across reconstructions."""
+    m = manifest.metrics
+    rows = [
+        Measure(
+            "AUC, apparent",
+            fmt(m.apparent_auc),
+            "on the pseudo-cohort the model was fitted to (flattering)",
+        ),
+        Measure(
+            "AUC, optimism-corrected",
+            fmt(m.optimism_corrected_auc),
+            f"apparent minus the bootstrap optimism ({m.bootstrap.usable_reps} refits): "
+            "the estimate for new patients like the study's",
+        ),
+    ]
+    try:
+        auc = summary["apparent_auc"]
+        rows.append(
+            Measure(
+                "AUC, range across reconstructions",
+                f"{fmt(float(auc['min']))}–{fmt(float(auc['max']))}",
+                f"apparent AUC of each of the {int(summary['n_cohorts'])} other "
+                "pseudo-cohorts that reproduce the paper's tables",
+            )
+        )
+    except (KeyError, TypeError, ValueError):
+        pass
+    return rows
+
+
+def calibration_measures(manifest: Manifest) -> list[Measure]:
+    """One calibration slope per meaning (1 is ideal; below 1: predictions too extreme)."""
+    low, high = _spread(manifest.metrics.shrinkage_bootstrap)
+    return [
+        Measure(
+            "Calibration slope, published model, apparent",
+            fmt(1.0),
+            "on its own training data, 1 by construction (says nothing)",
+        ),
+        Measure(
+            "Calibration slope, published model, optimism-corrected",
+            fmt(manifest.metrics.optimism_corrected_calibration_slope),
+            f"expected in new patients (bootstrap; 95 % of refits {fmt(low)}–{fmt(high)}); "
+            "this is the shrinkage factor of the headline model",
+        ),
+        Measure(
+            "Calibration slope, headline (adjusted) model, on bootstrap refits",
+            fmt(manifest.instability.mean_calibration_slope),
+            "the adjusted procedure repeated on resampled patients and tested on the "
+            "original ones: close to 1, as intended",
+        ),
+        Measure(
+            "Brier score, optimism-corrected",
+            fmt(manifest.metrics.optimism_corrected_brier, 3),
+            f"mean squared error of the published model's probabilities in new patients "
+            f"(apparent {fmt(manifest.metrics.apparent_brier, 3)}); 0 is perfect",
+        ),
+        Measure(
+            "Mean absolute prediction error (MAPE)",
+            fmt(manifest.instability.mape, 3),
+            "average change of a patient's probability when the model is refitted to "
+            "resampled patients (Riley & Collins 2023); 0.10 is 10 percentage points",
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class Instability:
+    """Inputs of the prediction- and calibration-instability plots (Riley & Collins 2023)."""
+
+    original: tuple[float, ...]  # the headline probability of each training patient
+    refits: tuple[tuple[float, ...], ...]  # per training patient, one probability per refit
+    grid: tuple[float, ...]
+    curves: tuple[tuple[float, ...], ...]  # per refit, observed risk over the grid
+
+
+def instability(manifest: Manifest, points: int = 41) -> Instability:
+    """The training patients' probabilities under every stored refit, and each refit's
+    logistic calibration curve on the training data."""
+    import numpy as np
+
+    from models import build
+    from models import development as dev
+
+    x, y = build.patterns_of(manifest).rows()
+    refits = np.array(manifest.instability.params)
+    original = dev.probabilities(np.array(manifest.adjusted.fit.params), x)
+    under = dev.probabilities(refits, x)
+    grid = np.linspace(0.01, 0.99, points)
+    logit_grid = np.log(grid / (1.0 - grid))
+    curves = []
+    for r in refits:
+        lp = r[0] + x @ r[1:]
+        try:
+            a, b = dev.fit(lp[:, None], y, refuse_separation=False)
+        except dev.DevelopmentError:
+            continue
+        curves.append(tuple(float(v) for v in dev.logistic(a + b * logit_grid)))
+    return Instability(
+        tuple(float(v) for v in original),
+        tuple(tuple(float(v) for v in row) for row in under),
+        tuple(float(v) for v in grid),
+        tuple(curves),
+    )
+
+
+def tripod_ai_rows(manifest: Manifest | None) -> list[tuple[str, str]]:
+    """The TRIPOD+AI (BMJ 2024) items a card for this model must state, in plain words."""
+    return [
+        (
+            "Intended users and place in the care pathway",
+            "Spine surgeons and tumor boards, after imaging, neurological examination and "
+            "laboratory tests, when palliative posterior surgery is being considered; before "
+            "the decision, as one input to the discussion with the patient.",
+        ),
+        (
+            "Output and why no threshold",
+            "A probability with three ranges, not a class. No cut-off is given: the paper "
+            "proposed none, and where to act depends on the patient's goals and the "
+            "alternatives, not on the model.",
+        ),
+        (
+            "Performance in subgroups (CTJ vs subaxial, women vs men)",
+            "Not estimable: the study reports no subgroup performance, and in the "
+            "pseudo-cohort the joint distribution of level or sex with the outcome beyond "
+            "Table 3 is not identified by the paper, so any subgroup AUC would describe the "
+            "reconstruction, not patients.",
+        ),
+        (
+            "Missing and out-of-range inputs",
+            "A predictor that is not recorded gives no probability (never imputed); a "
+            "Katagiri score known only as a range gives none; a level outside C1–T1 gives "
+            "none; a score outside the training range or a category seen in fewer than 3 "
+            "training patients is shown with a warning.",
+        ),
+        (
+            "Expertise the inputs need",
+            "The revised Tokuhashi score needs a staging CT or bone scan (extraspinal and "
+            "vertebral metastases) and knowledge of the primary tumor; the new Katagiri "
+            "score needs laboratory values and performance status; the Frankel grade needs "
+            "a neurological examination; the level needs spinal imaging.",
+        ),
+        (
+            "Code and data availability",
+            "The program, the pseudo-cohort, the other reconstructions and the model file "
+            "are distributed together and checked on loading; the study's patient data "
+            "were not published.",
+        ),
+    ]

@@ -267,14 +267,18 @@ def validate_frame(
 
 
 # -- report ----------------------------------------------------------------------------------
-def _roc_points(y: FloatArray, p: FloatArray) -> tuple[list[float], list[float]]:
-    thresholds = np.unique(p)[::-1]
-    n1, n0 = y.sum(), len(y) - y.sum()
+def roc_points(y: npt.ArrayLike, p: npt.ArrayLike) -> tuple[list[float], list[float]]:
+    """(1 − specificity, sensitivity) at every distinct threshold, from (0, 0) to (1, 1):
+    the one ROC algorithm of the program (the card and the HTML report draw it)."""
+    ya = np.asarray(y, dtype=np.float64)
+    pa = np.asarray(p, dtype=np.float64)
+    thresholds = np.unique(pa)[::-1]
+    n1, n0 = ya.sum(), len(ya) - ya.sum()
     fpr, tpr = [0.0], [0.0]
     for t in thresholds:
-        flagged = p >= t
-        tpr.append(float((flagged & (y == 1)).sum() / n1) if n1 else 0.0)
-        fpr.append(float((flagged & (y == 0)).sum() / n0) if n0 else 0.0)
+        flagged = pa >= t
+        tpr.append(float((flagged & (ya == 1)).sum() / n1) if n1 else 0.0)
+        fpr.append(float((flagged & (ya == 0)).sum() / n0) if n0 else 0.0)
     return fpr, tpr
 
 
@@ -288,7 +292,7 @@ def report_html(result: ValidationResult, title: str = "Poor-outcome model: vali
 
     y = np.asarray(result.observed, dtype=np.float64)
     p = np.asarray(result.predicted, dtype=np.float64)
-    fpr, tpr = _roc_points(y, p)
+    fpr, tpr = roc_points(y, p)
     roc = go.Figure()
     roc.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="chance", line={"dash": "dot"}))
     roc.add_trace(go.Scatter(x=fpr, y=tpr, mode="lines+markers", name="model"))

@@ -121,14 +121,21 @@ def test_events_per_variable_and_performance_from_the_manifest(synthetic_page, s
     epv = card.events_per_variable(manifest)
     assert _metric(synthetic_page, "Events per variable") == f"{epv.value:.1f}"
     m = manifest.metrics
-    assert _metric(synthetic_page, "Apparent AUC") == card.fmt(m.apparent_auc)
-    assert _metric(synthetic_page, "Optimism-corrected AUC") == card.fmt(m.optimism_corrected_auc)
+    measures = _measures(synthetic_page)
+    assert measures["AUC, apparent"] == card.fmt(m.apparent_auc)
+    assert measures["AUC, optimism-corrected"] == card.fmt(m.optimism_corrected_auc)
 
 
 def test_pseudo_cohort_calibration_and_roc_are_plotly_charts(synthetic_page):
     specs = [json.loads(chart.proto.spec) for chart in synthetic_page.get("plotly_chart")]
     titles = [spec["layout"]["title"]["text"] for spec in specs]
-    assert titles == ["Calibration by risk group", "ROC curve"]
+    assert titles == [
+        "Shrinkage factor: its own bootstrap distribution",
+        "Prediction instability",
+        "Calibration instability",
+        "Calibration by risk group",
+        "ROC curve",
+    ]
 
 
 def test_upload_validates_in_memory(synthetic_page):
@@ -213,3 +220,60 @@ def test_coding_evidence_and_ensemble_ranges_are_shown(synthetic_page):
     ensemble = _table_with(synthetic_page, "Shipped model's cohort").set_index("Quantity")
     assert {"Intercept (log-odds)", "Apparent AUC", "Apparent Brier score"} <= set(ensemble.index)
     assert "24 independent pseudo-cohorts" in _text(synthetic_page)
+
+
+def _measures(at: AppTest) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for table in at.table:
+        frame = table.value.reset_index()
+        if "What it means" in frame.columns:
+            for name, value in zip(frame["Measure"], frame["Value"], strict=True):
+                assert name not in out, f"{name} shown twice"
+                out[name] = value
+    return out
+
+
+def test_card_opens_with_the_surgeon_summary(synthetic_page, synthetic_dir):
+    headers = [h.value for h in synthetic_page.header]
+    assert headers[0] == "In one screen"
+    text = _text(synthetic_page)
+    for item in ("What it predicts", "From what", "How good", "How sure", "When not to use it"):
+        assert f"**{item}.**" in text
+    assert card.HEADLINE_LINE in text
+    assert "As published (not adjusted for optimism)" in [e.label for e in synthetic_page.expander]
+
+
+def test_one_auc_and_one_calibration_slope_per_meaning(synthetic_page, synthetic_dir):
+    manifest = load_model(synthetic_dir).manifest
+    measures = _measures(synthetic_page)
+    aucs = [name for name in measures if name.startswith("AUC")]
+    assert aucs == [
+        "AUC, apparent",
+        "AUC, optimism-corrected",
+        "AUC, range across reconstructions",
+    ]
+    slopes = [name for name in measures if name.startswith("Calibration slope")]
+    assert len(slopes) == len(set(slopes)) == 3
+    assert measures["Calibration slope, published model, optimism-corrected"] == card.fmt(
+        manifest.adjusted.shrinkage
+    )
+    assert measures["Mean absolute prediction error (MAPE)"] == card.fmt(
+        manifest.instability.mape, 3
+    )
+
+
+def test_shrinkage_and_instability_plots_and_tripod_ai_items(synthetic_page):
+    alts = " ".join(str(c.proto.spec) for c in synthetic_page.get("plotly_chart"))
+    for title in ("Shrinkage factor", "Prediction instability", "Calibration instability"):
+        assert title in alts, title
+    items = _table_with(synthetic_page, "Statement")
+    joined = " ".join(items.astype(str).to_numpy().ravel())
+    for item in (
+        "Intended users and place in the care pathway",
+        "Output and why no threshold",
+        "Performance in subgroups",
+        "Missing and out-of-range inputs",
+        "Expertise the inputs need",
+        "Code and data availability",
+    ):
+        assert item in joined, item

@@ -5,8 +5,9 @@ details of laying out a table or drawing a chart live here. Nothing here compute
 model number: the content comes from :mod:`models.card`, the manifest and
 :func:`models.validate.validate_frame`; these helpers choose words and layout.
 
-Plotly and scikit-learn are imported inside the functions that draw, so opening another
-page never pays for them. Charts are static (no zoom or pan), like the calculator's.
+Plotly is imported inside the functions that draw, so opening another page never pays for
+it. The ROC curve comes from :func:`models.validate.roc_points` (the one ROC algorithm).
+Charts are static (no zoom or pan), like the calculator's.
 """
 
 from __future__ import annotations
@@ -58,12 +59,13 @@ def _layout(title: str, x_title: str, y_title: str) -> dict[str, Any]:
 def roc_chart(result: ValidationResult, *, key: str, title: str) -> None:
     """The ROC curve of one validation (sensitivity against 1 − specificity)."""
     import plotly.graph_objects as go
-    from sklearn.metrics import roc_curve
+
+    from models.validate import roc_points
 
     if len(set(result.observed)) < 2:
         st.info("Only one outcome class: no ROC curve can be drawn.")
         return
-    fpr, tpr, _ = roc_curve(list(result.observed), list(result.predicted))
+    fpr, tpr = roc_points(result.observed, result.predicted)
     figure = go.Figure()
     figure.add_trace(
         go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="No discrimination", line={"dash": "dot"})
@@ -227,3 +229,121 @@ def card_model() -> CardModel:
             PROVENANCE,
         )
     return CardModel(model, None, model.provenance)
+
+
+# -- uncertainty of the model itself (Riley et al. 2021; Riley & Collins 2023) ------------------
+def measures_table(measures: Sequence[Any]) -> None:
+    """Name, value and the one meaning of each number."""
+    rows_table(
+        [{"Measure": m.name, "Value": m.value, "What it means": m.meaning} for m in measures]
+    )
+
+
+def shrinkage_chart(slopes: Sequence[float], shrinkage: float, *, key: str) -> None:
+    """Histogram of the bootstrap calibration slopes whose mean is the shrinkage factor."""
+    import plotly.graph_objects as go
+
+    figure = go.Figure(
+        go.Histogram(x=list(slopes), nbinsx=30, marker={"color": MODEL_COLOUR}, name="refits")
+    )
+    figure.add_vline(x=shrinkage, line={"color": INK, "dash": "dash"})
+    figure.add_vline(x=1.0, line={"color": IDEAL_COLOUR, "dash": "dot"})
+    layout = _layout(
+        "Shrinkage factor: its own bootstrap distribution",
+        "Calibration slope of a bootstrap refit on the original patients",
+        "Refits",
+    )
+    layout["xaxis"]["range"] = None
+    layout["yaxis"]["range"] = None
+    figure.update_layout(**layout, showlegend=False)
+    st.plotly_chart(
+        figure,
+        key=key,
+        config=STATIC,
+        alt=f"Histogram of {len(slopes)} bootstrap calibration slopes; mean (the shrinkage "
+        f"factor) {fmt(shrinkage)}; 1 would mean no shrinkage needed",
+    )
+
+
+def prediction_instability_chart(
+    original: Sequence[float], refits: Sequence[Sequence[float]], *, key: str
+) -> None:
+    """Each training patient's probability under every bootstrap refit against the model's."""
+    import plotly.graph_objects as go
+
+    xs = [p for p, row in zip(original, refits, strict=True) for _ in row]
+    ys = [v for row in refits for v in row]
+    figure = go.Figure()
+    figure.add_trace(
+        go.Scattergl(
+            x=xs,
+            y=ys,
+            mode="markers",
+            marker={"size": 3, "color": MODEL_COLOUR, "opacity": 0.25},
+            name="Refit's probability",
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=[0, 1],
+            y=[0, 1],
+            mode="lines",
+            name="Same as the model",
+            line={"dash": "dot", "color": IDEAL_COLOUR},
+        )
+    )
+    figure.update_layout(
+        **_layout(
+            "Prediction instability",
+            "Probability from the headline model",
+            "Probability from a bootstrap refit",
+        )
+    )
+    st.plotly_chart(
+        figure,
+        key=key,
+        config=STATIC,
+        alt=f"Prediction instability plot: {len(original)} training patients, "
+        f"{len(refits[0]) if refits else 0} refits each; the vertical spread at each point "
+        "is how much that patient's probability depends on which patients the model saw",
+    )
+
+
+def calibration_instability_chart(
+    grid: Sequence[float], curves: Sequence[Sequence[float]], *, key: str
+) -> None:
+    """Each bootstrap refit's calibration curve on the original patients."""
+    import plotly.graph_objects as go
+
+    figure = go.Figure()
+    for i, curve in enumerate(curves):
+        figure.add_trace(
+            go.Scatter(
+                x=list(grid),
+                y=list(curve),
+                mode="lines",
+                line={"color": MODEL_COLOUR, "width": 1},
+                opacity=0.15,
+                showlegend=i == 0,
+                name="Refit's calibration curve",
+            )
+        )
+    figure.add_trace(
+        go.Scatter(
+            x=[0, 1],
+            y=[0, 1],
+            mode="lines",
+            name="Ideal calibration",
+            line={"dash": "dot", "color": INK},
+        )
+    )
+    figure.update_layout(
+        **_layout("Calibration instability", "Predicted probability", "Observed probability")
+    )
+    st.plotly_chart(
+        figure,
+        key=key,
+        config=STATIC,
+        alt=f"Calibration instability plot: {len(curves)} refits' logistic calibration "
+        "curves on the original patients around the ideal diagonal",
+    )

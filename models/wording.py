@@ -1,0 +1,43 @@
+"""One way to say a probability: a whole percentage and the same number as a frequency.
+
+Why one module: a probability shown as "16 %" on the screen must be "about 16 of 100
+patients like this one" beside it, and the same in every report; two roundings that
+disagree (34 % on one screen, 34.2 % in a file) make a reader doubt both. Both texts are
+built from :func:`whole_percent` (round half up), so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import math
+
+
+def whole_percent(probability: float) -> int:
+    """The probability as a whole percentage, rounded half up (0.125 → 13)."""
+    if not math.isfinite(probability) or not 0.0 <= probability <= 1.0:
+        raise ValueError(f"a probability is between 0 and 1, not {probability!r}")
+    return math.floor(probability * 100.0 + 0.5)
+
+
+def percent_text(probability: float) -> str:
+    """ "16 %", or "< 1 %" / "> 99 %" where the whole percentage would read 0 or 100."""
+    n = whole_percent(probability)
+    if n == 0:
+        return "< 1 %"
+    if n == 100:
+        return "> 99 %"
+    return f"{n} %"
+
+
+def range_text(low: float, high: float) -> str:
+    """ "9–27 %": two probabilities as whole percentages (the same rounding)."""
+    return f"{whole_percent(low)}–{whole_percent(high)} %"
+
+
+def frequency_text(probability: float) -> str:
+    """ "about 16 of 100 patients like this one" (the same rounding as :func:`percent_text`)."""
+    n = whole_percent(probability)
+    if n == 0:
+        return "fewer than 1 of 100 patients like this one"
+    if n == 100:
+        return "more than 99 of 100 patients like this one"
+    return f"about {n} of 100 patients like this one"
