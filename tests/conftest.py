@@ -71,4 +71,3 @@ def make_case(**changes: Any) -> PatientCase:
 @pytest.fixture
 def complete_case() -> PatientCase:
     return make_case()
-
