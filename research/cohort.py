@@ -67,13 +67,15 @@ from scipy.special import ndtr
 from scipy.stats import chi2_contingency, mannwhitneyu
 
 from models import published as pub
+from models.artifact import DATA_DIR as MODELS_DATA_DIR
 from models.validate import auc, brier
 from research.logit import Z_95, FloatArray, LogitError, fit_logit
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
-DATA_DIR: Final = Path(__file__).resolve().parent / "data"
+#: The committed data live beside the runtime model that reads them.
+DATA_DIR: Final = MODELS_DATA_DIR
 DEFAULT_OUT: Final = DATA_DIR / "pseudo_cohort.csv"
 DEFAULT_EVIDENCE_OUT: Final = DATA_DIR / "coding_evidence.json"
 DEFAULT_ENSEMBLE_OUT: Final = DATA_DIR / "ensemble_summary.json"
