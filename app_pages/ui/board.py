@@ -51,6 +51,8 @@ def interval(prediction: Prediction | None) -> None:
         prediction.ci_high,
         key="board_interval",
         font_size=22,
+        reconstruction=(prediction.reconstruction_low, prediction.reconstruction_high),
+        instability=(prediction.instability_low, prediction.instability_high),
     )
 
 

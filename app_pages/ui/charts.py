@@ -45,10 +45,30 @@ def _show(spec: dict[str, Any], key: str, alt: str) -> None:
     st.plotly_chart(go.Figure(spec), key=key, config=STATIC, theme=None, alt=alt)
 
 
+def _range_line(span: tuple[float | None, float | None], top: str) -> str:
+    """A thin range line (reconstruction above, instability below the interval band)."""
+    low, high = span
+    if low is None or high is None:
+        return ""
+    lo, hi = low * 100, high * 100
+    return (
+        f'<span style="position:absolute;left:{lo:.2f}%;width:{max(hi - lo, 0.3):.2f}%;'
+        f'top:{top};height:3px;background:{INK};"></span>'
+    )
+
+
 def interval_bar(
-    probability: float, low: float, high: float, *, key: str, font_size: int = 14
+    probability: float,
+    low: float,
+    high: float,
+    *,
+    key: str,
+    font_size: int = 14,
+    reconstruction: tuple[float | None, float | None] = (None, None),
+    instability: tuple[float | None, float | None] = (None, None),
 ) -> None:
-    """The 95% interval as a shaded bar on a 0–100 % scale, the estimate as a line on it.
+    """The 95% interval as a shaded bar on a 0–100 % scale, the estimate as a line on it;
+    the reconstruction range as a thin line above the band, the instability range below.
 
     Plain HTML and CSS, not Plotly: the bar is redrawn on every change of every input, and
     a browser lays out a few positioned boxes far faster than Plotly redraws a figure (the
@@ -69,6 +89,9 @@ def interval_bar(
     )
     p, lo, hi = probability * 100, low * 100, high * 100
     label = f"Estimate {p:.0f} %, 95% interval {lo:.0f} to {hi:.0f} %"
+    for name, (a, b) in (("reconstructions", reconstruction), ("instability", instability)):
+        if a is not None and b is not None:
+            label += f", {name} {a * 100:.0f} to {b * 100:.0f} %"
     height = round(font_size * 3)
     html = (
         f'<div role="img" aria-label="{label}" style="font-size:{font_size}px;color:{INK};'
@@ -81,6 +104,7 @@ def interval_bar(
         "</span>"
         f'<span style="position:absolute;left:calc({p:.2f}% - 2px);top:8%;height:84%;'
         f'width:4px;background:{INK};"></span>'
+        f"{_range_line(reconstruction, '12%')}{_range_line(instability, 'calc(88% - 3px)')}"
         "</div>"
         f'<div aria-hidden="true" style="position:relative;height:1.5em;margin-top:0.2em;">'
         f"{ticks}</div></div>"

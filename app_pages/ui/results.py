@@ -51,13 +51,60 @@ def score_value(result: ScoreResult) -> str:
 
 def percent(probability: float) -> str:
     """A probability as a whole percentage, e.g. "34 %" (more digits would claim precision
-    the model does not have)."""
-    return f"{probability * 100:.0f} %"
+    the model does not have); the same rounding as the frequency (models.wording)."""
+    from models.wording import whole_percent
+
+    return f"{whole_percent(probability)} %"
 
 
 def interval_text(low: float, high: float) -> str:
     """The 95% interval in the words the screen uses, e.g. "95% CI 12–61 %"."""
-    return f"95% CI {low * 100:.0f}–{high * 100:.0f} %"
+    from models.wording import range_text
+
+    return f"95% CI {range_text(low, high)}"
+
+
+#: What each range on the bar means, in plain words (the legend under the probability).
+RANGE_LEGEND: Final = (
+    "Headline: the optimism-adjusted model. Dark band: 95 % interval (chance in a sample of "
+    "46). Thin line above: the range across reconstructions of the study's patients that fit "
+    "its tables equally well. Thin line below: the range when the model is refitted to "
+    "resampled patients (instability)."
+)
+
+
+def uncertainty(prediction: Prediction) -> None:
+    """The frequency sentence, the three ranges in words and the unadjusted model one tap
+    away (shared by the calculator and the tumor board)."""
+    from models.wording import frequency_text, range_text
+
+    if prediction.probability is None:
+        return
+    st.markdown(
+        f"**{frequency_text(prediction.probability).capitalize()} would have a poor outcome.**"
+    )
+    lines = []
+    if prediction.reconstruction_low is not None and prediction.reconstruction_high is not None:
+        span = range_text(prediction.reconstruction_low, prediction.reconstruction_high)
+        lines.append(f"Across reconstructions: {span}")
+    if prediction.instability_low is not None and prediction.instability_high is not None:
+        span = range_text(prediction.instability_low, prediction.instability_high)
+        lines.append(f"Refitted to resampled patients: {span}")
+    if lines:
+        st.markdown(" · ".join(lines))
+    st.caption(RANGE_LEGEND)
+    if prediction.published_probability is not None:
+        with st.expander("As published (not adjusted for optimism)"):
+            published = percent(prediction.published_probability)
+            if prediction.published_ci_low is not None and prediction.published_ci_high is not None:
+                published += (
+                    f" ({interval_text(prediction.published_ci_low, prediction.published_ci_high)})"
+                )
+            st.markdown(
+                f"**{published}**: the model as it reproduces the paper's Table 4. Its "
+                "predictions are too extreme for new patients (too high when high, too low "
+                "when low), which is why the headline is adjusted."
+            )
 
 
 def missing_text(result: ScoreResult) -> str:
@@ -184,6 +231,7 @@ def probability_metric(
         st.metric(PROBABILITY_LABEL, percent(prediction.probability), border=True)
         if prediction.ci_low is not None and prediction.ci_high is not None:
             st.markdown(f"**{interval_text(prediction.ci_low, prediction.ci_high)}**")
+        uncertainty(prediction)
     if status.provenance:
         st.caption(f"Model: {status.provenance}")
 
@@ -220,6 +268,8 @@ def probability_details(prediction: Prediction | None, key_prefix: str) -> None:
             prediction.ci_low,
             prediction.ci_high,
             key=f"{key_prefix}_interval",
+            reconstruction=(prediction.reconstruction_low, prediction.reconstruction_high),
+            instability=(prediction.instability_low, prediction.instability_high),
         )
     if prediction.contributions:
         st.markdown("**What moves this estimate**")
