@@ -17,7 +17,7 @@ figures, each against the bare page (``bench/bare_app.py``) measured in the same
 The app needs a model to show a probability. The shipped one (``models/artifacts``) is
 used when it exists; until it is trained, a SYNTHETIC model is fitted into a temporary
 directory and served through ``CALC_MODEL_DIR`` (the page tests' own helper): it goes
-through the same verified joblib load, so the cost measured is the same.
+through the same verified load of a JSON model file, so the cost measured is the same.
 
 Run: ``.venv/bin/python bench/app_rerun.py [--changes 20] [--reruns 50]``. Prints a table
 and writes ``bench/out/app_rerun.json``. Nothing here is a test: no time is asserted.

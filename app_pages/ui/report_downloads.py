@@ -26,14 +26,15 @@ source of the three formats.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 import streamlit as st
 
 if TYPE_CHECKING:
+    from models.manifest import Manifest
     from models.predict import Prediction
     from reports.case_report import CaseReport
     from scoring import CaseScores, PatientCase
@@ -113,7 +114,7 @@ def render_report_downloads(
     case: PatientCase,
     scores: CaseScores,
     prediction: Prediction | None,
-    manifest: Mapping[str, Any] | None,
+    manifest: Manifest | None,
     key_prefix: str,
     *,
     input_errors: Sequence[str] = (),
