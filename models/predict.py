@@ -251,7 +251,9 @@ class PoorOutcomeModel:
         rlo = rhi = None
         if self.reconstructions is not None:
             r = logistic(self.reconstructions[:, 0][None, :] + xa @ self.reconstructions[:, 1:].T)
-            rlo, rhi = r.min(axis=1), r.max(axis=1)
+            # the stack's first row is the headline itself: min/max with p only removes a
+            # last-digit difference between the two ways of multiplying
+            rlo, rhi = np.minimum(r.min(axis=1), p), np.maximum(r.max(axis=1), p)
         return PredictionArrays(p, lo, hi, pp, plo, phi, rlo, rhi, ilo, ihi)
 
     def predict_rows(self, x: npt.ArrayLike) -> tuple[FloatArray, FloatArray, FloatArray]:
