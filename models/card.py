@@ -971,6 +971,10 @@ class Instability:
     curves: tuple[tuple[float, ...], ...]  # per refit, observed risk over the grid
 
 
+#: Patients drawn in the prediction-instability plot (all of them in the pseudo-cohort).
+MAX_PLOTTED: Final = 300
+
+
 def instability(manifest: Manifest, points: int = 41) -> Instability:
     """The training patients' probabilities under every stored refit, and each refit's
     logistic calibration curve on the training data."""
@@ -981,8 +985,11 @@ def instability(manifest: Manifest, points: int = 41) -> Instability:
 
     x, y = build.patterns_of(manifest).rows()
     refits = np.array(manifest.instability.params)
-    original = dev.probabilities(np.array(manifest.adjusted.fit.params), x)
-    under = dev.probabilities(refits, x)
+    # at most MAX_PLOTTED patients in the scatter (spread over the risk range)
+    order = np.argsort(dev.probabilities(np.array(manifest.adjusted.fit.params), x))
+    shown = order[np.linspace(0, len(order) - 1, min(len(order), MAX_PLOTTED)).astype(int)]
+    original = dev.probabilities(np.array(manifest.adjusted.fit.params), x[shown])
+    under = dev.probabilities(refits, x[shown])
     grid = np.linspace(0.01, 0.99, points)
     logit_grid = np.log(grid / (1.0 - grid))
     curves = []
