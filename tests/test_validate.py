@@ -138,3 +138,14 @@ def test_validate_cli_reports_a_tampered_model(model_dir, tmp_path, capsys):
 def test_report_html_handles_a_small_file(model_dir):
     result = validate_frame(load_model(model_dir), synthetic_cohort(12, 5), reps=20)
     assert "<html" in report_html(result)
+
+
+def test_validate_cli_names_which_model_it_validated(model_dir, tmp_path, capsys):
+    cohort = tmp_path / "c.csv"
+    synthetic_cohort(60, 3).to_csv(cohort, index=False)
+    args = ["validate", "--cohort", str(cohort), "--model-dir", str(model_dir), "--reps", "20"]
+    assert cli.main(args) == 0
+    assert json.loads(capsys.readouterr().out)["model"] == "optimism-adjusted"
+    assert cli.main([*args, "--published"]) == 0
+    published = json.loads(capsys.readouterr().out)
+    assert published["model"] == "as published (not adjusted for optimism)"
