@@ -267,3 +267,14 @@ def test_the_runtime_model_never_imports_pickle_loaders_or_research():
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_app_with_a_malicious_model_dir_runs_nothing(tmp_path, monkeypatch):
+    from tests.app_support import FULL, fill, new_app
+
+    directory, marker = _malicious_dir(tmp_path)
+    monkeypatch.setenv("CALC_MODEL_DIR", str(directory))
+    at = fill(new_app().run(), FULL)
+    assert not at.exception
+    assert "never loads one" in " ".join(e.value for e in at.error)
+    assert not marker.exists()
