@@ -1,9 +1,9 @@
 """One way to say a probability: a whole percentage and the same number as a frequency.
 
-Why one module: a probability shown as "16 %" on the screen must be "about 16 of 100
-patients like this one" beside it, and the same in every report; two roundings that
-disagree (34 % on one screen, 34.2 % in a file) make a reader doubt both. Both texts are
-built from :func:`whole_percent` (round half up), so they cannot drift apart.
+Why here: a probability shown as "16 %" must be "about 16 of 100 patients like this one"
+beside it, on the screen and in every report. :func:`whole_percent` is Python's
+``round(100 · p)``, the rule ``reports.format.percent`` writes the percentage with, so the
+frequency can never disagree with the percentage it stands beside.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ import math
 
 
 def whole_percent(probability: float) -> int:
-    """The probability as a whole percentage, rounded half up (0.125 → 13)."""
+    """The probability as a whole percentage: ``round(100 · p)``, as the percentages are
+    written everywhere (``reports.format``)."""
     if not math.isfinite(probability) or not 0.0 <= probability <= 1.0:
         raise ValueError(f"a probability is between 0 and 1, not {probability!r}")
-    return math.floor(probability * 100.0 + 0.5)
+    return round(probability * 100.0)
 
 
 def percent_text(probability: float) -> str:

@@ -183,13 +183,16 @@ def test_instability_costs_nothing_at_prediction():
 
 @pytest.mark.parametrize("p", [0.0, 0.004, 0.005, 0.125, 0.155, 0.5, 0.994, 0.995, 1.0])
 def test_frequency_and_percent_are_rounded_the_same_way(p):
+    from reports.format import percent
+
     n = wording.whole_percent(p)
-    percent, frequency = wording.percent_text(p), wording.frequency_text(p)
+    frequency = wording.frequency_text(p)
     if 0 < n < 100:
-        assert percent == f"{n} %"
+        assert percent(p) == f"{n} %"
         assert frequency == f"about {n} of 100 patients like this one"
     else:
-        assert ("< 1" in percent) == ("fewer than 1" in frequency)
+        assert ("fewer than 1" in frequency) == (n == 0)
+        assert ("more than 99" in frequency) == (n == 100)
 
 
 def test_single_case_prediction_carries_all_figures():

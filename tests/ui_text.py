@@ -6,7 +6,6 @@ against these words and formats, so they must not take them from the pages thems
 
 from __future__ import annotations
 
-import math
 from typing import Final
 
 from scoring.labs import ANALYTE_BY_FIELD
@@ -27,5 +26,5 @@ NUMBER_FIELDS: Final = WHOLE_NUMBER_FIELDS | frozenset(LAB_FIELDS)
 
 
 def percent_text(probability: float) -> str:
-    """A probability as the screen shows it: a whole percentage rounded half up, e.g. "34 %"."""
-    return f"{math.floor(probability * 100 + 0.5)} %"
+    """A probability as the screen shows it: a whole percentage, e.g. "34 %"."""
+    return f"{probability * 100:.0f} %"

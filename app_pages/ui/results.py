@@ -50,18 +50,18 @@ def score_value(result: ScoreResult) -> str:
 
 
 def percent(probability: float) -> str:
-    """A probability as a whole percentage, e.g. "34 %" (more digits would claim precision
-    the model does not have); the same rounding as the frequency (models.wording)."""
-    from models.wording import whole_percent
+    """A probability as a whole percentage, e.g. "34 %": the reports' one rule
+    (``reports.format``), which the frequency sentence uses too (``models.wording``)."""
+    from reports.format import percent as _percent
 
-    return f"{whole_percent(probability)} %"
+    return _percent(probability)
 
 
 def interval_text(low: float, high: float) -> str:
     """The 95% interval in the words the screen uses, e.g. "95% CI 12–61 %"."""
-    from models.wording import range_text
+    from reports.format import interval_text as _interval_text
 
-    return f"95% CI {range_text(low, high)}"
+    return _interval_text(low, high)
 
 
 #: What each range on the bar means, in plain words (the legend under the probability).
