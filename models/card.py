@@ -946,6 +946,20 @@ def calibration_measures(manifest: Manifest) -> list[Measure]:
             "the adjusted procedure repeated on resampled patients and tested on the "
             "original ones: close to 1, as intended",
         ),
+        *(
+            []
+            if manifest.reconstructions is None
+            else [
+                Measure(
+                    "Reconstructions behind the reconstruction range",
+                    str(len(manifest.reconstructions.fits) + 1),
+                    "the pseudo-cohort the model uses and "
+                    f"{len(manifest.reconstructions.fits)} others that reproduce the paper's "
+                    "tables, each refitted and adjusted the same way; a patient's "
+                    "reconstruction range is the lowest to highest of their probabilities",
+                )
+            ]
+        ),
         Measure(
             "Brier score, optimism-corrected",
             fmt(manifest.metrics.optimism_corrected_brier, 3),
