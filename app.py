@@ -31,5 +31,6 @@ page = st.navigation(
     ],
     position="top",
 )
-st.caption(f"{INTENDED_USE} {PRIVACY}")
+with st.container(key="intended_use"):
+    st.caption(f"{INTENDED_USE} {PRIVACY}")
 page.run()

@@ -2,10 +2,14 @@
 
 Left, the inputs in the order a case is presented (patient, lesion, neurology and
 performance, tumor and systemic disease, labs, the yes/no facts of the indications).
-Right, the three scores with their bands, the poor-outcome probability with its interval
-and provenance, the breakdowns, the papers' checklist and the case report downloads.
-There is no submit button: every change reruns the page. Above both: load an example
-case, or reset.
+Right, the three scores with their bands, the poor-outcome probability with its
+definition, interval and provenance, the breakdowns, the papers' checklist and the case
+report downloads. There is no submit button: every change reruns the page. Above both:
+load an example case, or reset; either asks first when the case holds anything, and
+offers a one-step undo after.
+
+The page is one scroll area (no nested scrolling for the results column): on a tablet the
+results sit at the top right and every part of them is reached by scrolling the page.
 """
 
 from __future__ import annotations
@@ -17,19 +21,91 @@ from app_pages.ui.evaluate import prediction_for, scored_case
 from app_pages.ui.examples import EXAMPLE_BY_CODE, EXAMPLES
 from app_pages.ui.report_downloads import render_report_downloads
 
+PENDING_KEY = "case_pending_replacement"
 
-def _load_example() -> None:
-    """Replace the case with the chosen example, then clear the chooser for the next use."""
-    code = st.session_state.get("calc_example")
-    example = EXAMPLE_BY_CODE.get(str(code))
+
+def _replace(code: str | None) -> None:
+    """Reset (``code`` None) or load the example ``code``."""
+    example = EXAMPLE_BY_CODE.get(str(code)) if code is not None else None
     if example is not None:
         case_state.replace_case(example.values, note=example.note)
+    else:
+        case_state.replace_case({})
+
+
+def _ask(code: str | None) -> None:
+    """Replace at once when there is nothing to lose; otherwise ask first."""
+    if case_state.has_data():
+        st.session_state[PENDING_KEY] = {"example": code}
+    else:
+        st.session_state.pop(PENDING_KEY, None)
+        _replace(code)
+
+
+def _on_example() -> None:
+    code = st.session_state.get("calc_example")
     st.session_state["calc_example"] = None
+    if code is not None:
+        _ask(str(code))
 
 
-def _reset() -> None:
-    """Clear every field (nothing recorded, conventional units)."""
-    case_state.replace_case({})
+def _on_reset() -> None:
+    _ask(None)
+
+
+def _confirm() -> None:
+    pending = st.session_state.pop(PENDING_KEY, None)
+    if isinstance(pending, dict):
+        _replace(pending.get("example"))
+
+
+def _cancel() -> None:
+    st.session_state.pop(PENDING_KEY, None)
+
+
+def _undo() -> None:
+    st.session_state.pop(PENDING_KEY, None)
+    case_state.undo()
+
+
+def _chooser(row: st.delta_generator.DeltaGenerator) -> None:
+    """Example chooser and reset; the confirmation or the undo offer right under them."""
+    example_column, reset_column = row.columns([3, 1], vertical_alignment="bottom")
+    with example_column:
+        st.selectbox(
+            "Load an example case",
+            [e.code for e in EXAMPLES],
+            index=None,
+            format_func=lambda code: EXAMPLE_BY_CODE[code].title,
+            key="calc_example",
+            placeholder="Choose an example case from the cohort paper",
+            on_change=_on_example,
+        )
+    with reset_column:
+        st.button("Reset case", key="calc_reset", on_click=_on_reset, width="stretch")
+    pending = st.session_state.get(PENDING_KEY)
+    if isinstance(pending, dict):
+        code = pending.get("example")
+        what = (
+            "Load the example and clear"
+            if code is not None
+            else "Clear the case, its label and its report fields"
+        )
+        with row.container(key="confirm_replace", border=True):
+            st.warning(
+                "This replaces the case on screen, including its label and report fields "
+                "(identifier, clinician, date). You can undo it once."
+            )
+            yes, no = st.columns(2)
+            yes.button(what, key="calc_confirm_replace", on_click=_confirm, type="primary")
+            no.button("Keep the current case", key="calc_cancel_replace", on_click=_cancel)
+    elif case_state.can_undo():
+        with row.container(key="undo_replace"):
+            text, button = st.columns([3, 1], vertical_alignment="center")
+            text.info("The previous case was cleared.")
+            button.button("Undo", key="calc_undo", on_click=_undo, width="stretch")
+    if note := st.session_state.get(case_state.EXAMPLE_NOTE_KEY):
+        row.info(note)
 
 
 # Widget values of this run are already in session state before the widgets are drawn, so
@@ -38,8 +114,10 @@ def _reset() -> None:
 # numbers before the browser redraws the inputs and the charts).
 case_state.seed_widgets()
 case_state.sync_from_widgets()
+case_state.drop_stale_undo()
 scored = scored_case()
 scored_inputs = dict(case_state.inputs())
+inputs.show_problems(scored.build.field_errors)
 
 # The example chooser sits above both columns but is drawn after the metrics: the browser
 # fetches each kind of element's code when it first sees one, a few files at a time, so the
@@ -57,26 +135,10 @@ with results_panel:
     probability_panel = st.container(key="probability_panel")
     with probability_panel:
         results.probability_metric(status, prediction, scored.build.case)
-        results.model_quality(status)
         results.model_warnings(prediction)
+        results.model_quality(status)
 
-example_column, reset_column = chooser_row.columns([3, 1], vertical_alignment="bottom")
-with example_column:
-    st.selectbox(
-        "Load an example case",
-        [e.code for e in EXAMPLES],
-        index=None,
-        format_func=lambda code: EXAMPLE_BY_CODE[code].title,
-        key="calc_example",
-        placeholder="Choose an example case from the cohort paper",
-        on_change=_load_example,
-        help="The two patients of the cohort paper's Figures 6 and 7, as far as its text "
-        "describes them. Loading one replaces the current case.",
-    )
-with reset_column:
-    st.button("Reset case", key="calc_reset", on_click=_reset, width="stretch")
-if note := st.session_state.get(case_state.EXAMPLE_NOTE_KEY):
-    chooser_row.info(note)
+_chooser(chooser_row)
 
 with inputs_column, st.container(key="inputs_panel"):
     with st.container(border=True):
@@ -93,7 +155,7 @@ with inputs_column, st.container(key="inputs_panel"):
         inputs.tumor_and_systemic_disease()
     with st.container(border=True, key="labs_panel"):
         st.subheader("Laboratory values")
-        if notice := st.session_state.get(case_state.UNITS_NOTICE_KEY):
+        if notice := case_state.units_notice():
             st.warning(notice)
         inputs.labs()
     with st.container(border=True):
@@ -102,9 +164,9 @@ with inputs_column, st.container(key="inputs_panel"):
 
 case_state.sync_from_widgets()
 if case_state.inputs() != scored_inputs:
-    # A widget refused a value (outside its limits or options) that was scored above:
-    # redraw from what the widgets hold. The widgets now store their own value, so this
-    # converges in one rerun.
+    # A widget refused a value (outside its options) that was scored above: redraw from
+    # what the widgets hold. The widgets now store their own value, so this converges in
+    # one rerun.
     st.rerun()
 
 with probability_panel:

@@ -1,10 +1,13 @@
 """Tumor board: this session's case on one projector screen, read-only.
 
-Large type and high contrast for the back of the room: the case in one line, the three
-scores with their bands, the poor-outcome probability with its interval and provenance,
-the three predictors that move it most, and the model's warnings. No input widgets: the
-case is edited on the Calculator page, and switching back keeps it. The case report can be
-downloaded here too (without the free-text label, which is typed on the Calculator).
+Large type and high contrast for the back of the room. The first screen at 1920×1080
+holds the case in one line, the three scores with their bands, and the poor-outcome
+probability with everything that qualifies it: its definition, its 95% interval (in
+words once, and as a bar), the model's warnings and its provenance. Below: what moves the
+estimate (in clinical words), the papers' checklist, the SINS findings, the ESCC grade and
+the laboratory values. No input widgets: the case is edited on the Calculator page, and
+switching back keeps it. The case report can be downloaded here too (without the
+free-text label, which is typed on the Calculator).
 """
 
 from __future__ import annotations
@@ -27,13 +30,14 @@ else:
         st.markdown(f"### {board.case_summary(scored.build.case)}")
         results.errors_box(scored.build.errors)
     with st.container(key="board_scores"):
-        columns = st.columns(4)
+        columns = st.columns([1, 1, 1, 1.6])
         for column, result in zip(columns[:3], scored.scores.scores, strict=True):
             with column:
                 results.score_metric(result)
         status, prediction = prediction_for(scored)
         with columns[3]:
             results.probability_metric(status, prediction, scored.build.case)
+            results.model_warnings(prediction)
     with st.container(key="board_detail"):
         left, right = st.columns([1, 1], gap="large")
         with left:
@@ -41,7 +45,15 @@ else:
             results.model_quality(status)
         with right:
             board.top_factors(prediction)
-            results.model_warnings(prediction)
+    with st.container(key="board_findings"):
+        checklist, sins, labs = st.columns([1.3, 1, 1], gap="large")
+        with checklist:
+            st.markdown("#### Surgical indications checklist")
+            results.criteria_checklist(scored.scores.criteria)
+        with sins:
+            board.findings(scored.build.case, scored.scores)
+        with labs:
+            board.labs(scored.build.case)
     render_report_downloads(
         scored.build.case,
         scored.scores,

@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from scoring import CaseScores, PatientCase, ScoreResult, score_case
 from tests.conftest import COMPLETE
-from tests.ui_text import LABELS, NUMBER_FIELDS
+from tests.ui_text import LABELS, NUMBER_FIELDS, SELECT_FIELDS, typed_text
 from tests.ui_text import PROBABILITY as PROBABILITY  # re-exported for the page tests
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -91,12 +91,38 @@ def new_app() -> AppTest:
     return AppTest.from_file(str(APP), default_timeout=30)
 
 
+def widget(at: AppTest, name: str) -> Any:
+    """The calculator widget of a case field: a text field for numbers, a selectbox for the
+    primary tumor, pills or a segmented control (a button group) for every other choice."""
+    key = f"calc_{name}"
+    if name in NUMBER_FIELDS:
+        return at.text_input(key=key)
+    if name in SELECT_FIELDS:
+        return at.selectbox(key=key)
+    return at.button_group(key=key)
+
+
+def set_field(at: AppTest, name: str, value: Any) -> None:
+    """Set one field as a user would (numbers typed as text); no rerun."""
+    typed = None if value is None or name not in NUMBER_FIELDS else typed_text(value)
+    widget(at, name).set_value(typed if name in NUMBER_FIELDS else value)
+
+
+def field_value(at: AppTest, name: str) -> Any:
+    """What the field's widget holds, numbers read back as numbers (None when empty)."""
+    value = widget(at, name).value
+    if name in NUMBER_FIELDS:
+        if value in (None, ""):
+            return None
+        number = Decimal(value)
+        return int(number) if number == number.to_integral_value() else float(number)
+    return value
+
+
 def fill(at: AppTest, values: dict[str, Any]) -> AppTest:
     """Set calculator widgets by key (``calc_`` + field) and rerun once."""
     for name, value in values.items():
-        key = f"calc_{name}"
-        widget = at.number_input(key=key) if name in NUMBER_FIELDS else at.selectbox(key=key)
-        widget.set_value(value)
+        set_field(at, name, value)
     return at.run()
 
 

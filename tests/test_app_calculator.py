@@ -19,13 +19,13 @@ from scoring.case import FIELD_NAMES, field_title
 from tests.app_support import (
     BOARD,
     CALCULATOR,
-    CONVENTIONAL_UNITS,
     FULL,
     OTHER,
     PROBABILITY,
     SI_UNITS,
     expected_case,
     expected_score_metrics,
+    field_value,
     fill,
     interval_bar_label,
     metrics,
@@ -34,6 +34,7 @@ from tests.app_support import (
     texts,
     write_synthetic_model,
 )
+from tests.ui_text import NUMBER_FIELDS, SELECT_FIELDS
 
 LAB_LABELS_CONVENTIONAL = {
     "crp": "CRP (mg/dL)",
@@ -95,14 +96,18 @@ def test_empty_page_renders_four_metrics_with_nothing_known(app: AppTest) -> Non
 def test_every_case_field_has_its_widget_key_and_title(app: AppTest) -> None:
     for name in FIELD_NAMES:
         key = f"calc_{name}"
-        widgets = [w for w in (*app.selectbox, *app.number_input) if w.key == key]
+        widgets = [w for w in (*app.selectbox, *app.text_input, *app.button_group) if w.key == key]
         assert len(widgets) == 1, key
         label = widgets[0].label
         if name in LAB_LABELS_CONVENTIONAL:
             assert label == LAB_LABELS_CONVENTIONAL[name]
         else:
             assert label == field_title(name)
-        assert widgets[0].value is None, f"{key} must start as not recorded"
+        assert widgets[0].value in (None, ""), f"{key} must start as not recorded"
+    # small vocabularies are one tap (pills or segmented control), numbers are typed
+    assert {w.key for w in app.selectbox} == {"calc_example"} | {f"calc_{n}" for n in SELECT_FIELDS}
+    assert {w.key for w in app.text_input} >= {f"calc_{n}" for n in NUMBER_FIELDS}
+    assert not app.number_input, "a number input keeps a refused value on screen"
     assert app.button(key="calc_reset")
     assert app.selectbox(key="calc_example").value is None
     assert app.button_group(key="calc_lab_units").value == "conventional"
@@ -155,7 +160,7 @@ def test_incomplete_case_shows_ranges_and_names_what_is_missing(app: AppTest) ->
 
 def test_si_units_relabel_the_lab_inputs_and_score_in_the_unit_entered(app: AppTest) -> None:
     app.button_group(key="calc_lab_units").set_value("si").run()
-    labels = {n: app.number_input(key=f"calc_{n}").label for n in SI_UNITS}
+    labels = {n: app.text_input(key=f"calc_{n}").label for n in SI_UNITS}
     assert labels == LAB_LABELS_SI
     # 2.57 mmol/L of calcium is critical (cut-off 10.3 mg/dL = 2.5698… mmol/L, exactly)
     si_values = FULL | {"crp": 1.0, "albumin": 40.0, "calcium": 2.57, "bilirubin": 10.0}
@@ -168,8 +173,8 @@ def test_si_units_relabel_the_lab_inputs_and_score_in_the_unit_entered(app: AppT
 def test_switching_units_clears_lab_values_instead_of_converting(app: AppTest) -> None:
     fill(app, {"albumin": 3.5, "crp": 0.3})
     app.button_group(key="calc_lab_units").set_value("si").run()
-    assert app.number_input(key="calc_albumin").value is None
-    assert app.number_input(key="calc_crp").value is None
+    assert field_value(app, "albumin") is None
+    assert field_value(app, "crp") is None
     notice = " ".join(w.value for w in app.warning)
     assert "Albumin 3.5 g/dL" in notice
     assert "not converted" in notice
@@ -192,14 +197,9 @@ def test_example_cases_fill_only_what_the_paper_states(
     fill(app, {"kps": 90})  # loading an example replaces the whole case
     app.selectbox(key="calc_example").set_value(code).run()
     assert not app.exception
+    app.button(key="calc_confirm_replace").click().run()  # the case held data: confirm
     for name in FIELD_NAMES:
-        widget_value = (
-            app.number_input(key=f"calc_{name}").value
-            if name in {"age_years", "extraspinal_bone_mets", "vertebral_body_mets"}
-            or name in CONVENTIONAL_UNITS
-            else app.selectbox(key=f"calc_{name}").value
-        )
-        assert widget_value == values.get(name), name
+        assert field_value(app, name) == values.get(name), name
     expected, _ = expected_score_metrics(expected_case(values))
     assert {k: metrics(app)[k] for k in expected} == expected
     said = texts(app)
@@ -211,9 +211,10 @@ def test_example_cases_fill_only_what_the_paper_states(
 def test_reset_clears_every_field(app: AppTest) -> None:
     fill(app, FULL)
     app.button(key="calc_reset").click().run()
+    app.button(key="calc_confirm_replace").click().run()
     assert all(v is None for k, v in app.session_state["case_inputs"].items() if k != "lab_units")
-    assert app.selectbox(key="calc_sex").value is None
-    assert app.number_input(key="calc_crp").value is None
+    assert field_value(app, "sex") is None
+    assert field_value(app, "crp") is None
     assert set(metrics(app).values()) == {"—"}
 
 
@@ -225,7 +226,7 @@ def test_case_survives_a_visit_to_the_tumor_board(app: AppTest) -> None:
     app.switch_page(CALCULATOR).run()
     assert not app.exception
     assert app.selectbox(key="calc_primary_tumor").value == "thyroid"
-    assert app.number_input(key="calc_calcium").value == pytest.approx(9.2)
+    assert field_value(app, "calcium") == pytest.approx(9.2)
     assert metrics(app) == before
 
 
@@ -240,21 +241,22 @@ def test_sessions_do_not_share_a_case(model_dir: Path, monkeypatch: pytest.Monke
     assert metrics(first) != metrics(second)
 
 
-def test_widget_limits_drop_an_out_of_range_value(app: AppTest) -> None:
-    # a crafted request outside the widget's limits never reaches the case
-    app.number_input(key="calc_age_years").set_value(5).run()
+def test_an_out_of_range_value_stays_shown_and_is_named_not_used(app: AppTest) -> None:
+    app.text_input(key="calc_age_years").set_value("5").run()
     assert not app.exception
-    assert app.session_state["case_inputs"]["age_years"] is None
+    assert app.text_input(key="calc_age_years").value == "5", "the field shows what was typed"
+    assert app.session_state["case_inputs"]["age_years"] == "5"
+    assert "Age (years): 5 is outside 18–120." in [e.value for e in app.error]
 
 
 def test_invalid_values_are_named_and_left_out_not_guessed() -> None:
-    build = build_case({"sex": "male", "age_years": 5, "kps": 55, "lab_units": "si"})
+    build = build_case({"sex": "male", "age_years": "5", "kps": 55, "lab_units": "si"})
     assert build.case.sex is not None
     assert build.case.age_years is None
     assert build.case.kps is None
     assert set(build.rejected) == {"age_years", "kps"}
     joined = " ".join(build.errors)
-    assert "Age (years) (age_years)" in joined
+    assert "Age (years): 5 is outside 18–120." in joined
     assert "Karnofsky performance status (%) (kps)" in joined
 
 

@@ -29,6 +29,7 @@ from tests.app_support import (
     texts,
     write_synthetic_model,
 )
+from tests.ui_text import OUTCOME_DEFINITION
 
 INPUT_KINDS = (
     "selectbox",
@@ -95,7 +96,12 @@ def test_board_shows_the_domain_api_numbers_for_the_case(
             assert result.band.meaning in said
     top = sorted(prediction.contributions, key=lambda c: abs(c.log_odds), reverse=True)[:3]
     for contribution in top:
-        assert f"{contribution.label}: {contribution.value_text}" in said
+        label = "Sex" if contribution.feature == "male" else contribution.label
+        assert f"{label}: {contribution.value_text}, " in said
+        assert "the risk (compared with" in said
+    assert "log-odds" not in said, "clinical words on the board, not log-odds"
+    assert said.count(f"95% CI {low:.0f}–{high:.0f} %") == 1, "the interval is said once"
+    assert OUTCOME_DEFINITION in said
     for warning in prediction.warnings:
         assert warning in said
     assert interval_bar_label(prediction) in texts(at), "the interval bar (HTML)"

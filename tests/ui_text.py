@@ -17,7 +17,7 @@ SINS: Final = "SINS"
 PROBABILITY: Final = "Poor-outcome probability"
 LABELS: Final = {"tokuhashi": TOKUHASHI, "katagiri": KATAGIRI, "sins": SINS}
 
-#: Fields the calculator asks with a number input (the rest are choices).
+#: Fields the calculator asks with a text field read as a number (the rest are choices).
 LAB_FIELDS: Final[tuple[str, ...]] = tuple(ANALYTE_BY_FIELD)
 WHOLE_NUMBER_FIELDS: Final = frozenset(
     {"age_years", "extraspinal_bone_mets", "vertebral_body_mets"}
@@ -28,3 +28,19 @@ NUMBER_FIELDS: Final = WHOLE_NUMBER_FIELDS | frozenset(LAB_FIELDS)
 def percent_text(probability: float) -> str:
     """A probability as the screen shows it: a whole percentage, e.g. "34 %"."""
     return f"{probability * 100:.0f} %"
+
+
+#: The one choice with too many entries for pills: a selectbox (type to filter).
+SELECT_FIELDS: Final = frozenset({"primary_tumor"})
+#: The outcome's definition, shown with the probability on every page that shows it.
+OUTCOME_DEFINITION: Final = (
+    "no improvement, or re-deterioration, of ECOG PS or EQ-5D within 3 months of surgery"
+)
+
+
+def typed_text(value: object) -> str:
+    """A number as a user types it: no exponent, no trailing zeros ("0.3", "67", "9.2")."""
+    from decimal import Decimal
+
+    text = format(Decimal(str(value)), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text

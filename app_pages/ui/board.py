@@ -1,7 +1,10 @@
-"""Pieces only the tumor board draws: the case in one line, the interval, the top factors.
+"""Pieces only the tumor board draws: the case in one line, the interval, the top factors
+in clinical words, and the findings behind the numbers (SINS, ESCC grade, laboratory).
 
 The board shows the same numbers as the calculator (same domain calls, same metric
-labels), fewer of them and larger, so a room can read them.
+labels), fewer of them and larger, so a room can read them. Everything that qualifies the
+probability (definition, interval, warnings, provenance) is drawn with it, in the first
+screen at 1920×1080.
 """
 
 from __future__ import annotations
@@ -11,11 +14,15 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from app_pages.ui import charts
-from app_pages.ui.results import contribution_sentence, interval_text, top_contributions
+from app_pages.ui.results import contribution_sentence, table_cell, top_contributions
+from scoring.case import field_title
+from scoring.labs import ANALYTES
 
 if TYPE_CHECKING:
     from models.predict import Prediction
-    from scoring import PatientCase
+    from scoring import CaseScores, PatientCase
+
+NOT_RECORDED = "not recorded"
 
 
 def case_summary(case: PatientCase) -> str:
@@ -39,12 +46,13 @@ def case_summary(case: PatientCase) -> str:
 
 
 def interval(prediction: Prediction | None) -> None:
-    """The 95% interval in words and as a bar, when there is a probability."""
+    """The 95% interval as a bar, when there is a probability (its numbers are in words
+    once, beside the probability; the bar carries them for screen readers)."""
     if prediction is None or prediction.probability is None:
         return
     if prediction.ci_low is None or prediction.ci_high is None:
         return
-    st.markdown(f"#### {interval_text(prediction.ci_low, prediction.ci_high)}")
+    st.markdown("#### Estimate and 95% interval")
     charts.interval_bar(
         prediction.probability,
         prediction.ci_low,
@@ -57,10 +65,10 @@ def interval(prediction: Prediction | None) -> None:
 
 
 def top_factors(prediction: Prediction | None, count: int = 3) -> None:
-    """The predictors that move the estimate most, in words, against the reference."""
+    """The predictors that move the estimate most, in clinical words, against the reference."""
     if prediction is None or not prediction.contributions:
         return
-    st.markdown(f"#### Top {count} contributing factors")
+    st.markdown(f"#### What moves this estimate most (top {count})")
     st.markdown(
         "\n".join(
             f"{i}. {contribution_sentence(c)}"
@@ -68,3 +76,41 @@ def top_factors(prediction: Prediction | None, count: int = 3) -> None:
         )
     )
     st.caption(prediction.reference)
+
+
+def findings(case: PatientCase, scores: CaseScores) -> None:
+    """The SINS findings, the ESCC (Bilsky) grade and the laboratory values, as recorded."""
+    st.markdown("#### SINS findings")
+    rows = ["| Item | Finding | Points |", "|---|---|---|"]
+    for item in scores.sins.items:
+        finding = item.option.label if item.option is not None else NOT_RECORDED
+        if item.detail and item.detail not in finding:
+            finding = f"{finding} ({item.detail})"
+        points = "" if item.points is None else str(item.points)
+        rows.append(f"| {table_cell(item.label)} | {table_cell(finding)} | {points} |")
+    st.markdown("\n".join(rows))
+    st.markdown("#### Spinal cord compression")
+    grade = case.escc_grade
+    st.markdown(
+        f"ESCC (Bilsky) grade: **{grade.value}**: {grade.definition}."
+        if grade is not None
+        else f"ESCC (Bilsky) grade: {NOT_RECORDED}."
+    )
+
+
+def labs(case: PatientCase) -> None:
+    """Each laboratory value as entered, with its unit, and whether it meets its cut-off."""
+    st.markdown("#### Laboratory values")
+    rows = ["| Test | Value | Katagiri criterion |", "|---|---|---|"]
+    for spec in ANALYTES:
+        value = getattr(case, spec.field)
+        if value is None:
+            rows.append(f"| {field_title(spec.field)} | {NOT_RECORDED} | |")
+            continue
+        flagged = spec.is_flagged(value.value, value.unit)
+        met = "met" if flagged else "not met"
+        rows.append(
+            f"| {field_title(spec.field)} | {value.value} {value.unit.label} | "
+            f"{table_cell(spec.criterion_text(value.unit))}: {met} |"
+        )
+    st.markdown("\n".join(rows))

@@ -7,36 +7,59 @@ widget keys from it whenever they are missing and writes the widget values back 
 rendering them. It lives in ``st.session_state``, so it is never shared with another
 browser session, and nothing here writes a patient value to disk or to a log.
 
-The dict holds what the widgets hold (vocabulary codes, whole numbers, booleans and lab
-numbers as typed in the selected unit system), never a computed value. ``build_case``
-turns it into a validated :class:`~scoring.PatientCase`, attaching the selected unit to
-every lab number explicitly.
+The dict holds what the widgets hold (vocabulary codes, booleans, and every number as the
+text typed, labs in the selected unit system), never a computed value. ``build_case``
+reads each typed number exactly (``typed_numbers``), checks it against the field's
+accepted range, attaches the selected unit to every lab number explicitly and validates
+the result as a :class:`~scoring.PatientCase`. A value that cannot be accepted is named
+per field and left out, so every score treats it as not recorded: the screen never shows
+one value while the results use another.
+
+A new patient starts clean: replacing the case (reset, example) also clears every report
+field (session keys starting ``calc_report_``) and keeps the previous case for a one-step
+undo. A browser reload starts a new Streamlit session: the case is not kept (it lives
+only in this session's memory, never in the URL, a cookie or on disk); a page switch
+keeps it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final, Literal
 
 import streamlit as st
 from pydantic import ValidationError
 
+from app_pages.ui.typed_numbers import plain, read_number, shown
 from scoring import PatientCase, describe_errors
-from scoring.case import FIELD_NAMES
+from scoring.case import FIELD_NAMES, field_bounds, field_title
 from scoring.labs import ANALYTE_BY_FIELD, ANALYTES, LabUnit
 
 CASE_KEY: Final = "case_inputs"
 WIDGET_PREFIX: Final = "calc_"
 UNITS_FIELD: Final = "lab_units"
 UNITS_NOTICE_KEY: Final = "lab_units_notice"
+UNITS_CLEARED_KEY: Final = "lab_units_cleared"
 EXAMPLE_NOTE_KEY: Final = "example_note"
+#: Session keys of the case report's fields (identifier, clinician, date, label, …).
+REPORT_PREFIX: Final = "calc_report_"
+#: The case before the last reset or example load, for a one-step undo.
+UNDO_KEY: Final = "case_undo"
 
 UnitSystem = Literal["conventional", "si"]
 UNIT_SYSTEMS: Final[tuple[UnitSystem, ...]] = ("conventional", "si")
 UNIT_SYSTEM_LABELS: Final[Mapping[str, str]] = {"conventional": "Conventional", "si": "SI"}
 LAB_FIELDS: Final[tuple[str, ...]] = tuple(a.field for a in ANALYTES)
+#: Fields typed as whole numbers (counts and age); the labs are typed as decimals.
+WHOLE_NUMBER_FIELDS: Final[tuple[str, ...]] = (
+    "age_years",
+    "extraspinal_bone_mets",
+    "vertebral_body_mets",
+)
+#: Every field entered as typed text.
+TYPED_FIELDS: Final[frozenset[str]] = frozenset(WHOLE_NUMBER_FIELDS) | frozenset(LAB_FIELDS)
 #: Every key of the case dict: the PatientCase fields, then the lab unit system.
 INPUT_NAMES: Final[tuple[str, ...]] = (*FIELD_NAMES, UNITS_FIELD)
 
@@ -67,12 +90,19 @@ def inputs() -> dict[str, Any]:
     return values
 
 
+def widget_value(name: str, value: Any) -> Any:
+    """A case value as its widget holds it: typed fields hold text ("67", "3.5")."""
+    if name in TYPED_FIELDS and value is not None and not isinstance(value, str):
+        return plain(Decimal(str(value)))
+    return value
+
+
 def seed_widgets() -> None:
     """Give every calculator widget whose state Streamlit dropped its value from the dict."""
     for name, value in inputs().items():
         key = widget_key(name)
         if key not in st.session_state:
-            st.session_state[key] = value
+            st.session_state[key] = widget_value(name, value)
 
 
 def sync_from_widgets() -> None:
@@ -84,43 +114,118 @@ def sync_from_widgets() -> None:
             values[name] = st.session_state[key]
 
 
+# -- a new patient: reset, example, undo ------------------------------------------------
+def report_keys() -> list[str]:
+    """The session keys of the case report's fields currently held."""
+    return [str(k) for k in st.session_state if str(k).startswith(REPORT_PREFIX)]
+
+
+def has_data() -> bool:
+    """True when any case field or report field holds something (worth a confirmation)."""
+    values = inputs()
+    if any(values.get(name) not in (None, "") for name in FIELD_NAMES):
+        return True
+    return any(st.session_state.get(key) not in (None, "", False) for key in report_keys())
+
+
+def _snapshot() -> dict[str, Any]:
+    return {
+        "case": dict(inputs()),
+        "report": {key: st.session_state[key] for key in report_keys()},
+        "note": st.session_state.get(EXAMPLE_NOTE_KEY),
+        "units_notice": st.session_state.get(UNITS_NOTICE_KEY),
+        "units_cleared": st.session_state.get(UNITS_CLEARED_KEY),
+    }
+
+
+def _set_case(values: Mapping[str, Any]) -> None:
+    fresh = empty_inputs() | dict(values)
+    fresh = {name: widget_value(name, value) for name, value in fresh.items()}
+    st.session_state[CASE_KEY] = fresh
+    for name, value in fresh.items():
+        st.session_state[widget_key(name)] = value
+
+
+def _set_optional(key: str, value: Any) -> None:
+    if value is None:
+        st.session_state.pop(key, None)
+    else:
+        st.session_state[key] = value
+
+
 def replace_case(values: Mapping[str, Any], note: str | None = None) -> None:
-    """Replace the whole case (reset, example): the dict and every widget key at once.
+    """Replace the whole case (reset, example): the dict, every widget key, every report
+    field, at once; the case it replaces is kept for :func:`undo`.
 
     Meant for button and selectbox callbacks, which run before the widgets are rendered,
     the only moment Streamlit lets a script write a widget's key.
     """
-    fresh = empty_inputs() | dict(values)
-    st.session_state[CASE_KEY] = fresh
-    for name, value in fresh.items():
-        st.session_state[widget_key(name)] = value
-    st.session_state.pop(UNITS_NOTICE_KEY, None)
-    if note is None:
-        st.session_state.pop(EXAMPLE_NOTE_KEY, None)
+    if has_data():
+        st.session_state[UNDO_KEY] = _snapshot()
     else:
-        st.session_state[EXAMPLE_NOTE_KEY] = note
+        st.session_state.pop(UNDO_KEY, None)
+    _set_case(values)
+    for key in report_keys():
+        del st.session_state[key]
+    st.session_state.pop(UNITS_NOTICE_KEY, None)
+    st.session_state.pop(UNITS_CLEARED_KEY, None)
+    _set_optional(EXAMPLE_NOTE_KEY, note)
+    if UNDO_KEY in st.session_state:
+        st.session_state[UNDO_KEY]["after"] = dict(inputs())
 
 
+def can_undo() -> bool:
+    """True while the case replaced by the last reset or example can be brought back."""
+    return UNDO_KEY in st.session_state
+
+
+def undo() -> None:
+    """Bring back the case (and its report fields) the last reset or example replaced."""
+    saved = st.session_state.pop(UNDO_KEY, None)
+    if not isinstance(saved, dict):
+        return
+    _set_case(saved["case"])
+    for key in report_keys():
+        del st.session_state[key]
+    for key, value in saved["report"].items():
+        st.session_state[key] = value
+    _set_optional(EXAMPLE_NOTE_KEY, saved["note"])
+    _set_optional(UNITS_NOTICE_KEY, saved["units_notice"])
+    _set_optional(UNITS_CLEARED_KEY, saved["units_cleared"])
+
+
+def drop_stale_undo() -> None:
+    """Withdraw the undo offer once the new case has been changed: undoing then would
+    silently throw away what was entered since."""
+    saved = st.session_state.get(UNDO_KEY)
+    if isinstance(saved, dict) and saved.get("after") != inputs():
+        st.session_state.pop(UNDO_KEY, None)
+
+
+# -- units --------------------------------------------------------------------------------
 def on_units_change() -> None:
     """Switching units clears entered lab numbers instead of reinterpreting them.
 
     A number typed as 3.5 g/dL is not 3.5 g/L; converting it behind the user's back would
     hide a rounding step next to an exact cut-off. The cleared values are listed so the
-    user can re-enter them as reported in the new unit.
+    user can re-enter them as reported in the new unit; the notice goes once every one of
+    them has been re-entered (:func:`units_notice`).
     """
     values = inputs()
     new = st.session_state.get(widget_key(UNITS_FIELD)) or "conventional"
     old = values.get(UNITS_FIELD) or "conventional"
     if new == old:
         return
-    cleared = []
-    for field in LAB_FIELDS:
-        key = widget_key(field)
-        number = st.session_state.get(key, values.get(field))
-        if number is not None:
-            unit = lab_unit(field, old)
-            cleared.append(f"{ANALYTE_BY_FIELD[field].label} {number:g} {unit.label}")
-        values[field] = None
+    cleared: list[str] = []
+    fields: list[str] = []
+    for lab in LAB_FIELDS:
+        key = widget_key(lab)
+        number = st.session_state.get(key, values.get(lab))
+        if number not in (None, ""):
+            unit = lab_unit(lab, old)
+            cleared.append(f"{ANALYTE_BY_FIELD[lab].label} {shown(str(number))} {unit.label}")
+            fields.append(lab)
+        values[lab] = None
         st.session_state[key] = None
     values[UNITS_FIELD] = new
     if cleared:
@@ -128,17 +233,39 @@ def on_units_change() -> None:
             f"Units switched to {UNIT_SYSTEM_LABELS[new]}. These values were cleared, not "
             f"converted: {', '.join(cleared)}. Re-enter them as reported."
         )
+        st.session_state[UNITS_CLEARED_KEY] = fields
     else:
         st.session_state.pop(UNITS_NOTICE_KEY, None)
+        st.session_state.pop(UNITS_CLEARED_KEY, None)
 
 
+def units_notice() -> str | None:
+    """The units-switch notice while a cleared lab value has not been re-entered yet."""
+    notice = st.session_state.get(UNITS_NOTICE_KEY)
+    if notice is None:
+        return None
+    cleared = st.session_state.get(UNITS_CLEARED_KEY) or []
+    values = inputs()
+    if cleared and all(values.get(lab) not in (None, "") for lab in cleared):
+        st.session_state.pop(UNITS_NOTICE_KEY, None)
+        st.session_state.pop(UNITS_CLEARED_KEY, None)
+        return None
+    return str(notice)
+
+
+# -- validation ---------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class CaseBuild:
-    """A validated case, and the problems of any value that had to be left out of it."""
+    """A validated case, and the problems of any value that had to be left out of it.
+
+    ``field_errors`` maps a field to the sentence shown next to it; ``errors`` lists every
+    problem (those sentences first) for the results and the report.
+    """
 
     case: PatientCase
     errors: tuple[str, ...] = ()
     rejected: tuple[str, ...] = ()
+    field_errors: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
@@ -146,20 +273,57 @@ class CaseBuild:
         return all(getattr(self.case, name) is None for name in FIELD_NAMES)
 
 
-def raw_case(values: Mapping[str, Any]) -> dict[str, Any]:
-    """The dict as PatientCase input: each lab number paired with its selected unit."""
+def typed_value(name: str, text: object, system: str) -> tuple[Any, str | None]:
+    """A typed field's value for the case, or None and the sentence naming the problem.
+
+    Whole numbers must be whole and within the field's limits; lab numbers within the
+    accepted range of the unit shown in their label ("Platelets: 180000 is outside
+    0–2000 × 10⁹/L").
+    """
+    reading = read_number(text)
+    title = field_title(name)
+    quoted = shown(str(text))
+    if reading.problem is not None:
+        return None, f"{title}: “{quoted}” {reading.problem}."
+    number = reading.value
+    if number is None:
+        return None, None
+    if name in ANALYTE_BY_FIELD:
+        unit = lab_unit(name, system)
+        rule = ANALYTE_BY_FIELD[name].rule(unit)
+        if not rule.low <= number <= rule.high:
+            return None, f"{title}: {quoted} is outside {rule.low}–{rule.high} {unit.label}."
+        return {"value": number, "unit": unit}, None
+    low, high, step = field_bounds(name)
+    if number != number.to_integral_value():
+        return None, f"{title}: {quoted} is not a whole number."
+    if not low <= number <= high:
+        return None, f"{title}: {quoted} is outside {low}–{high}."
+    whole = int(number)
+    if whole % step:
+        return None, f"{title}: {quoted} is not a multiple of {step}."
+    return whole, None
+
+
+def raw_case(values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The dict as PatientCase input (each lab number paired with its selected unit), and
+    the fields whose typed value could not be accepted, each with its sentence."""
     system = str(values.get(UNITS_FIELD) or "conventional")
     raw: dict[str, Any] = {}
+    problems: dict[str, str] = {}
     for name in FIELD_NAMES:
         value = values.get(name)
         if value is None:
             continue
-        if name in ANALYTE_BY_FIELD:
-            number = Decimal(str(value)) if isinstance(value, int | float) else value
-            raw[name] = {"value": number, "unit": lab_unit(name, system)}
+        if name in TYPED_FIELDS:
+            parsed, problem = typed_value(name, value, system)
+            if problem is not None:
+                problems[name] = problem
+            elif parsed is not None:
+                raw[name] = parsed
         else:
             raw[name] = value
-    return raw
+    return raw, problems
 
 
 def build_case(values: Mapping[str, Any]) -> CaseBuild:
@@ -168,21 +332,25 @@ def build_case(values: Mapping[str, Any]) -> CaseBuild:
     Leaving the offending field out means every score treats it as not recorded and says
     so, which keeps the rest of the case usable while the message asks for a correction.
     """
-    raw = raw_case(values)
-    errors: list[str] = []
-    rejected: list[str] = []
+    raw, field_errors = raw_case(values)
+    errors: list[str] = list(field_errors.values())
+    rejected: list[str] = sorted(field_errors)
     while True:
         try:
             case = PatientCase.model_validate(raw)
         except ValidationError as exc:
-            errors.extend(describe_errors(exc))
+            described = describe_errors(exc)
+            errors.extend(described)
             bad = {str(e["loc"][0]) for e in exc.errors() if e["loc"]} & raw.keys()
+            for err, line in zip(exc.errors(), described, strict=False):
+                if err["loc"] and str(err["loc"][0]) in bad:
+                    field_errors.setdefault(str(err["loc"][0]), line)
             if not bad:
-                return CaseBuild(PatientCase(), tuple(errors), tuple(raw))
+                return CaseBuild(PatientCase(), tuple(errors), tuple(raw), field_errors)
             rejected.extend(sorted(bad))
             raw = {k: v for k, v in raw.items() if k not in bad}
             continue
-        return CaseBuild(case, tuple(errors), tuple(rejected))
+        return CaseBuild(case, tuple(errors), tuple(rejected), field_errors)
 
 
 def current_case() -> CaseBuild:

@@ -1,11 +1,19 @@
 """The calculator's input widgets, one per case field, keyed ``calc_`` + field name.
 
-Conventions the browser tests rely on: every choice is a selectbox with
-``index=None`` and the placeholder "Not recorded" (an unknown stays unknown; yes/no
-questions are selectboxes too, so "no" is never confused with "not asked"); every count,
-age and lab value is a number input starting empty; the label is the PatientCase field
-title, with the unit for lab values ("CRP (mg/dL)"). Definitions (Frankel, Karnofsky,
-ECOG, Bilsky) are one tap away in the widget's help and in the option text itself.
+Conventions the browser tests rely on:
+
+- a small vocabulary (sex, yes/no facts, Frankel, Karnofsky, ECOG, Bilsky, the SINS
+  findings, organ and visceral metastases, the vertebral level) is one tap: a segmented
+  control (two options) or pills, starting with nothing selected. Tapping the selected
+  option again clears it, so "not recorded" stays reachable and "no" is never confused
+  with "not asked". Only the primary tumor (29 entries in groups) stays a selectbox;
+- every count, age and lab value is a text field starting empty (see ``typed_numbers``
+  for why not a number input); a value that cannot be accepted is named right under its
+  field, in words and not only in colour;
+- fields are laid out in rows of two, so the keyboard's tab order runs across each row;
+  no field carries a help icon (a tab stop before every field, and a tooltip that opened
+  over the results on focus): definitions are in the option text, in a caption under a
+  chosen grade, and in the "Definitions" expander.
 
 The widgets take their values from session state (seeded by ``case_state``), so none is
 given a default here.
@@ -14,7 +22,7 @@ given a default here.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import streamlit as st
 
@@ -28,7 +36,7 @@ from app_pages.ui.case_state import (
     widget_key,
 )
 from scoring.bilsky import BilskyGrade
-from scoring.case import PatientCase, Sex, field_bounds, field_title
+from scoring.case import Sex, field_title
 from scoring.frankel import FrankelGrade
 from scoring.labs import ANALYTE_BY_FIELD
 from scoring.levels import VertebralLevel
@@ -44,56 +52,75 @@ from scoring.sins_findings import (
 )
 
 NOT_RECORDED: Final = "Not recorded"
-_YES_NO: Final = {True: "Yes", False: "No"}
+YES_NO: Final[Mapping[bool, str]] = {True: "Yes", False: "No"}
+SEX_TEXT: Final[Mapping[str, str]] = {"male": "Male", "female": "Female"}
+#: Descending, as the scale is printed.
+KPS_VALUES: Final[tuple[int, ...]] = tuple(sorted(KPS_DEFINITIONS, reverse=True))
+
+Kind = Literal["segmented", "pills", "select"]
+#: Session key of this run's refused typed values, by field (set by the page).
+PROBLEMS_KEY: Final = "input_problems"
 
 
-def _description(name: str) -> str:
-    info = PatientCase.model_fields[name]
-    return info.description or ""
+def show_problems(problems: Mapping[str, str]) -> None:
+    """Remember which typed fields were refused in this run, to name them at the field.
+
+    Kept in session state, never in module state: every browser session runs the page in
+    its own thread, and one patient's message must never reach another's screen.
+    """
+    st.session_state[PROBLEMS_KEY] = dict(problems)
+
+
+def _problem(name: str) -> None:
+    """The refusal sentence of a typed field, right under it (role=alert, not only red)."""
+    message = st.session_state.get(PROBLEMS_KEY, {}).get(name)
+    if message is not None:
+        with st.container(key=f"problem_{name}"):
+            st.error(message)
 
 
 def choice(
     name: str,
     options: Sequence[Any],
     text: Mapping[Any, str] | Callable[[Any], str],
-    help_text: str | None = None,
+    kind: Kind = "pills",
 ) -> Any:
-    """A selectbox over ``options`` that starts and can return to "Not recorded"."""
+    """One tap for a small vocabulary (pills or a segmented control); a selectbox for a
+    long one. Every kind starts, and can return to, "not recorded" (None)."""
     formatter = text if callable(text) else text.__getitem__
-    return st.selectbox(
-        field_title(name),
-        options,
-        index=None,
-        format_func=formatter,
-        key=widget_key(name),
-        placeholder=NOT_RECORDED,
-        help=help_text or _description(name),
-    )
+    key = widget_key(name)
+    label = field_title(name)
+    if kind == "select":
+        return st.selectbox(
+            label,
+            options,
+            index=None,
+            format_func=formatter,
+            key=key,
+            placeholder=NOT_RECORDED,
+        )
+    control = st.segmented_control if kind == "segmented" else st.pills
+    return control(label, options, format_func=formatter, key=key)
 
 
-def whole_number(name: str) -> int | None:
-    """A count or an age: whole numbers within the case model's own limits."""
-    low, high, _ = field_bounds(name)
-    value = st.number_input(
-        field_title(name),
-        min_value=low,
-        max_value=high,
-        value=None,
-        step=1,
+def typed_number(name: str, label: str | None = None) -> str | None:
+    """A count, an age or a lab value typed as text; the refusal, if any, under it."""
+    value = st.text_input(
+        label or field_title(name),
         key=widget_key(name),
         placeholder=NOT_RECORDED,
-        help=_description(name),
+        autocomplete="off",
     )
-    return None if value is None else int(value)
+    _problem(name)
+    return value
 
 
 def _labels(vocabulary: type[Any]) -> dict[str, str]:
     return {member.value: member.label for member in vocabulary}
 
 
-def _definitions_help(title: str, rows: Mapping[Any, str]) -> str:
-    lines = "\n".join(f"- **{code}**: {text}" for code, text in rows.items())
-    return f"{title}\n\n{lines}"
+def _definition(text: str) -> None:
+    st.caption(text)
 
 
 # -- groups, in the order a case is presented ------------------------------------------
@@ -101,89 +128,68 @@ def patient() -> None:
     """Sex and age."""
     left, right = st.columns(2)
     with left:
-        choice("sex", Sex.codes(), {"male": "Male", "female": "Female"})
+        choice("sex", Sex.codes(), SEX_TEXT, kind="segmented")
     with right:
-        whole_number("age_years")
+        typed_number("age_years")
 
 
 def lesion() -> None:
-    """Level of the main lesion, the five SINS findings, and Bilsky grade for the record."""
-    left, right = st.columns(2)
-    with left:
-        level = choice("lesion_level", VertebralLevel.codes(), lambda code: code)
-    with right:
-        bilsky = {g.value: f"{g.value}: {g.definition}" for g in BilskyGrade}
-        choice(
-            "escc_grade",
-            list(bilsky),
-            bilsky,
-            _definitions_help(
-                "Read on axial T2 MRI at the most compressed level; recorded, not scored.",
-                {g.value: g.definition for g in BilskyGrade},
-            ),
-        )
+    """Level of the main lesion, Bilsky grade for the record, the five SINS findings."""
+    level = choice("lesion_level", VertebralLevel.codes(), lambda code: code)
     if level is not None:
         parsed = VertebralLevel.parse(level)
         group = parsed.lesion_group
         where = group.label if group is not None else "outside the cohort's C1–T1"
         st.caption(f"SINS location: {parsed.sins_location.label}. Cohort lesion level: {where}.")
-    left, right = st.columns(2)
-    with left:
-        choice("sins_pain", SinsPain.codes(), _labels(SinsPain))
-        choice("sins_alignment", SinsAlignment.codes(), _labels(SinsAlignment))
-        choice("sins_posterolateral", SinsPosterolateral.codes(), _labels(SinsPosterolateral))
-    with right:
-        choice("sins_bone_lesion", SinsBoneLesion.codes(), _labels(SinsBoneLesion))
-        choice("sins_collapse", SinsCollapse.codes(), _labels(SinsCollapse))
+    grades = {g.value: g for g in BilskyGrade}
+    bilsky = choice("escc_grade", list(grades), lambda code: code)
+    if bilsky is not None:
+        _definition(f"Bilsky {bilsky}: {grades[bilsky].definition}. Recorded, not scored.")
+    rows = (
+        (("sins_pain", SinsPain), ("sins_bone_lesion", SinsBoneLesion)),
+        (("sins_alignment", SinsAlignment), ("sins_collapse", SinsCollapse)),
+        (("sins_posterolateral", SinsPosterolateral), None),
+    )
+    for row in rows:
+        for column, item in zip(st.columns(2), row, strict=True):
+            if item is not None:
+                with column:
+                    name, vocabulary = item
+                    choice(name, vocabulary.codes(), _labels(vocabulary))
 
 
 def neurology_and_performance() -> None:
-    """Frankel, Karnofsky and ECOG, each asked natively, definitions in the options."""
-    frankel = {g.value: f"{g.value}: {g.grade_name}" for g in FrankelGrade}
-    choice(
-        "frankel",
-        list(frankel),
-        frankel,
-        _definitions_help(
-            "Frankel grade (Frankel 1969).",
-            {g.value: f"{g.grade_name}. {g.definition}" for g in FrankelGrade},
-        ),
+    """Frankel, Karnofsky and ECOG, each asked natively; the chosen grade's definition
+    under it, every definition in the expander."""
+    frankel_grades = {g.value: g for g in FrankelGrade}
+    frankel = choice(
+        "frankel", list(frankel_grades), lambda v: f"{v}: {frankel_grades[v].grade_name}"
     )
-    left, right = st.columns(2)
-    with left:
-        kps = sorted(KPS_DEFINITIONS, reverse=True)
-        choice(
-            "kps",
-            kps,
-            lambda v: f"{v} %: {KPS_DEFINITIONS[v]}",
-            _definitions_help(
-                "Karnofsky performance status (Karnofsky 1949). Not converted from ECOG.",
-                {f"{v} %": KPS_DEFINITIONS[v] for v in kps},
-            ),
-        )
-    with right:
-        choice(
-            "ecog",
-            sorted(ECOG_DEFINITIONS),
-            lambda v: f"{v}: {ECOG_DEFINITIONS[v]}",
-            _definitions_help(
-                "ECOG performance status (Oken 1982). Not converted from Karnofsky.",
-                dict(ECOG_DEFINITIONS),
-            ),
-        )
-    with st.expander("Definitions: Frankel, Karnofsky, ECOG"):
+    if frankel is not None:
+        _definition(f"Frankel {frankel}: {frankel_grades[frankel].definition}")
+    kps = choice("kps", KPS_VALUES, lambda v: f"{v} %")
+    if kps is not None:
+        _definition(f"Karnofsky {kps} %: {KPS_DEFINITIONS[kps]} Not converted from ECOG.")
+    ecog = choice("ecog", sorted(ECOG_DEFINITIONS), str)
+    if ecog is not None:
+        _definition(f"ECOG {ecog}: {ECOG_DEFINITIONS[ecog]} Not converted from Karnofsky.")
+    with st.expander("Definitions: Frankel, Karnofsky, ECOG, Bilsky"):
         st.markdown(
             "\n".join(
                 f"- **Frankel {g.value}** ({g.grade_name}): {g.definition}" for g in FrankelGrade
             )
         )
-        st.markdown("\n".join(f"- **KPS {v} %**: {KPS_DEFINITIONS[v]}" for v in kps))
+        st.markdown("\n".join(f"- **KPS {v} %**: {KPS_DEFINITIONS[v]}" for v in KPS_VALUES))
         st.markdown("\n".join(f"- **ECOG {v}**: {t}" for v, t in ECOG_DEFINITIONS.items()))
+        st.markdown(
+            "\n".join(f"- **Bilsky {g.value}**: {g.definition}" for g in BilskyGrade)
+            + "\n\nBilsky grade is read on axial T2 MRI at the most compressed level."
+        )
 
 
 def tumor_and_systemic_disease() -> None:
     """Primary tumor (one choice feeds both scores), chemotherapy, spread of disease."""
-    primary = choice("primary_tumor", PrimaryTumor.codes(), _labels(PrimaryTumor))
+    primary = choice("primary_tumor", PrimaryTumor.codes(), _labels(PrimaryTumor), kind="select")
     if primary is not None:
         tumor = PrimaryTumor.parse(primary)
         st.caption(
@@ -196,16 +202,19 @@ def tumor_and_systemic_disease() -> None:
             st.info(f"Reading used here: {tumor.reading}")
     left, right = st.columns(2)
     with left:
-        choice("previous_chemotherapy", [True, False], _YES_NO)
-        whole_number("extraspinal_bone_mets")
-        choice("major_organ_mets", MajorOrganMets.codes(), _labels(MajorOrganMets))
+        choice("previous_chemotherapy", [True, False], YES_NO, kind="segmented")
     with right:
-        whole_number("vertebral_body_mets")
-        choice("visceral_mets", VisceralMets.codes(), _labels(VisceralMets))
+        typed_number("extraspinal_bone_mets")
+    left, right = st.columns(2)
+    with left:
+        typed_number("vertebral_body_mets")
+    choice("major_organ_mets", MajorOrganMets.codes(), _labels(MajorOrganMets))
+    choice("visceral_mets", VisceralMets.codes(), _labels(VisceralMets))
 
 
 def labs() -> None:
-    """Lab values in the selected unit system; the unit is in each label."""
+    """Lab values in the selected unit system; the unit is in each label, the accepted
+    range and the Katagiri cut-off under the fields."""
     system = st.segmented_control(
         "Laboratory units",
         list(UNIT_SYSTEMS),
@@ -213,33 +222,29 @@ def labs() -> None:
         key=widget_key(UNITS_FIELD),
         required=True,
         on_change=on_units_change,
-        help="Each value is taken in the unit shown in its label. Switching clears entered "
-        "values rather than converting them.",
     )
-    columns = st.columns(2)
-    for index, name in enumerate(LAB_FIELDS):
-        unit = lab_unit(name, system or "conventional")
-        rule = ANALYTE_BY_FIELD[name].rule(unit)
-        with columns[index % 2]:
-            st.number_input(
-                f"{field_title(name)} ({unit.label})",
-                min_value=float(rule.low),
-                max_value=float(rule.high),
-                value=None,
-                step=_STEPS.get(unit.value, 0.1),
-                format="%g",
-                key=widget_key(name),
-                placeholder=NOT_RECORDED,
-                help=f"{ANALYTE_BY_FIELD[name].criterion_text(unit)} counts in Katagiri's "
-                f"laboratory item. Accepted: {rule.low}–{rule.high} {unit.label}.",
+    st.caption(
+        "Each value is taken in the unit shown in its label. Switching units clears "
+        "entered values rather than converting them."
+    )
+    cutoffs = []
+    for start in range(0, len(LAB_FIELDS), 2):
+        for column, name in zip(st.columns(2), LAB_FIELDS[start : start + 2], strict=True):
+            unit = lab_unit(name, system or "conventional")
+            with column:
+                typed_number(name, f"{field_title(name)} ({unit.label})")
+            rule = ANALYTE_BY_FIELD[name].rule(unit)
+            cutoffs.append(
+                f"{ANALYTE_BY_FIELD[name].criterion_text(unit)} (accepted {rule.low}–{rule.high})"
             )
-
-
-_STEPS: Final[Mapping[str, float]] = {"U/L": 1.0, "10^9/L": 1.0, "umol/L": 1.0, "g/L": 1.0}
+    st.caption("Katagiri's laboratory item counts: " + "; ".join(cutoffs) + ".")
 
 
 def indications() -> None:
     """The yes/no facts the papers' indications and contraindication rest on."""
-    choice("progressive_neurological_deficit", [True, False], _YES_NO)
-    choice("intractable_pain", [True, False], _YES_NO)
-    choice("impaired_consciousness_cerebral_mets", [True, False], _YES_NO)
+    for name in (
+        "progressive_neurological_deficit",
+        "intractable_pain",
+        "impaired_consciousness_cerebral_mets",
+    ):
+        choice(name, [True, False], YES_NO, kind="segmented")

@@ -11,4 +11,6 @@ from reports.wording import INTENDED_USE
 
 __all__ = ["INTENDED_USE", "PRIVACY"]
 
-PRIVACY: Final = "Patient values stay in this browser session."
+PRIVACY: Final = (
+    "Patient values stay in this browser session; reloading the page starts a new, empty one."
+)

@@ -7,6 +7,7 @@ calculator, the tumor board and the browser tests.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Final
 
@@ -15,6 +16,7 @@ import streamlit as st
 from app_pages.ui import charts
 from scoring.case import field_title
 from scoring.indications import Criterion, Kind, Status
+from scoring.katagiri import BANDS as KATAGIRI_BANDS
 from scoring.katagiri import SURVIVAL_NOTE
 from scoring.result import ScoreResult, band_for
 
@@ -25,11 +27,31 @@ if TYPE_CHECKING:
 
 SCORE_LABELS: Final = {"tokuhashi": "Revised Tokuhashi", "katagiri": "New Katagiri", "sins": "SINS"}
 PROBABILITY_LABEL: Final = "Poor-outcome probability"
+#: What the probability is the probability of, said where the number is (one sentence).
+OUTCOME_DEFINITION: Final = (
+    "Poor outcome: no improvement, or re-deterioration, of ECOG PS or EQ-5D within 3 months "
+    "of surgery."
+)
 NOTHING: Final = "—"
+# An indication met is a reason for surgery; a contraindication is read the other way
+# round: absent is the reassuring answer, present the one to act on. Words carry the
+# meaning, the symbols only repeat it.
 _STATUS_TEXT: Final = {
-    Status.MET: "✓ Met",
-    Status.NOT_MET: "✗ Not met",
-    Status.UNKNOWN: "? Unknown",
+    Kind.INDICATION: {
+        Status.MET: "✓ Met",
+        Status.NOT_MET: "○ Not met",
+        Status.UNKNOWN: "? Not recorded",
+    },
+    Kind.CONTRAINDICATION: {
+        Status.MET: "⚠ Present",
+        Status.NOT_MET: "✓ Absent",
+        Status.UNKNOWN: "? Not recorded",
+    },
+    Kind.RADICAL_RESECTION: {
+        Status.MET: "✓ Met",
+        Status.NOT_MET: "○ Not met",
+        Status.UNKNOWN: "? Not recorded",
+    },
 }
 _KIND_HEADINGS: Final = {
     Kind.INDICATION: "Indications stated in the papers",
@@ -130,16 +152,37 @@ def top_contributions(prediction: Prediction, count: int = 3) -> tuple[Contribut
     return tuple(ranked[:count])
 
 
+def effect_words(log_odds: float) -> str:
+    """A contribution's direction and size in clinical words, not log-odds.
+
+    "Strongly" when the predictor at least doubles or halves the odds (|log-odds| ≥ 0.7),
+    "slightly" under a third of that; the exact numbers stay on the calculator's chart.
+    """
+    size = abs(log_odds)
+    if size < 0.005:
+        return "does not change the risk"
+    direction = "raises" if log_odds > 0 else "lowers"
+    if size >= 0.7:
+        return f"strongly {direction} the risk"
+    if size < 0.25:
+        return f"slightly {direction} the risk"
+    return f"{direction} the risk"
+
+
 def contribution_sentence(contribution: Contribution) -> str:
-    """One contribution in words, direction explicit (colour alone must not carry it)."""
-    direction = "raises" if contribution.log_odds > 0 else "lowers"
-    if contribution.log_odds == 0:
-        direction = "does not change"
+    """One contribution in clinical words, direction explicit (colour alone must not carry
+    it): "Level of the main lesion: cervicothoracic junction (C7–T1), raises the risk
+    (compared with middle cervical (C3–C6))"."""
+    label = "Sex" if contribution.feature == "male" else contribution.label
     return (
-        f"{contribution.label}: {contribution.value_text} (reference "
-        f"{contribution.reference_text}) {direction} the log-odds by "
-        f"{abs(contribution.log_odds):.2f}"
+        f"{label}: {contribution.value_text}, {effect_words(contribution.log_odds)} "
+        f"(compared with {contribution.reference_text})"
     )
+
+
+def patients_like_this(probability: float) -> str:
+    """The probability as a natural frequency, e.g. "about 34 of 100 patients like this one"."""
+    return f"about {probability * 100:.0f} of 100 patients like this one"
 
 
 def table_cell(text: object) -> str:
@@ -209,9 +252,11 @@ def probability_metric(
     """
     if status.message is not None or prediction is None:
         st.metric(PROBABILITY_LABEL, NOTHING, border=True)
+        outcome_definition()
         st.error(status.message or "The poor-outcome model is not available.")
     elif prediction.probability is None:
         st.metric(PROBABILITY_LABEL, NOTHING, border=True)
+        outcome_definition()
         level = case.lesion_level
         if prediction.missing and level is not None and level.lesion_group is None:
             from models.features import OUTSIDE_C1_T1
@@ -229,11 +274,18 @@ def probability_metric(
             st.info(f"No probability: {prediction.reason}")
     else:
         st.metric(PROBABILITY_LABEL, percent(prediction.probability), border=True)
+        outcome_definition()
         if prediction.ci_low is not None and prediction.ci_high is not None:
             st.markdown(f"**{interval_text(prediction.ci_low, prediction.ci_high)}**")
         uncertainty(prediction)
     if status.provenance:
         st.caption(f"Model: {status.provenance}")
+
+
+def outcome_definition() -> None:
+    """The outcome's definition, right under the number it defines."""
+    with st.container(key="outcome_definition"):
+        st.markdown(f"**{OUTCOME_DEFINITION}**")
 
 
 def model_quality(status: ModelStatus) -> None:
@@ -296,11 +348,32 @@ def criteria_checklist(criteria: Sequence[Criterion]) -> None:
         st.markdown("\n".join(_criterion_line(c) for c in group))
 
 
+def _provisional_survival(text: str) -> str:
+    """Tag a Katagiri survival figure quoted in a criterion as provisional, as the score's
+    own breakdown does, when the band's figure for that horizon is not verified."""
+    unverified = {
+        figure.horizon.replace(" months", "-month").replace(" year", "-year")
+        for band in KATAGIRI_BANDS
+        for figure in band.survival
+        if not figure.verified
+    }
+
+    def tag(match: re.Match[str]) -> str:
+        return f"{match.group(0)} (provisional)" if match.group(1) in unverified else match.group(0)
+
+    return re.sub(r"\d+(?:\.\d+)? % (\d+-(?:month|year)) survival", tag, text)
+
+
+def status_text(criterion: Criterion) -> str:
+    """The status in words, read the right way round for the criterion's kind."""
+    return _STATUS_TEXT[criterion.kind][criterion.status]
+
+
 def _criterion_line(criterion: Criterion) -> str:
     sources = ", ".join(s.key for s in criterion.sources)
-    why = f" {criterion.explanation}" if criterion.explanation else ""
+    why = f" {_provisional_survival(criterion.explanation)}" if criterion.explanation else ""
     return (
-        f"- **{_STATUS_TEXT[criterion.status]}**: "
+        f"- **{status_text(criterion)}**: "
         f"{table_cell(criterion.label)}.{table_cell(why)} "
         f"*({sources})*"
     )
