@@ -32,7 +32,7 @@ from scoring.levels import VertebralLevel
 from scoring.performance import ECOG_DEFINITIONS, KPS_DEFINITIONS
 from scoring.primary_tumor import PrimaryTumor
 from scoring.result import Band
-from scoring.sources import BILSKY_2010, REVIEW, SPEC, Source
+from scoring.sources import BILSKY_2010, REVIEW, Source
 
 CONTEXT_FILE = Path(__file__).resolve().parents[1] / "assets" / "learn" / "clinical_context.md"
 PREFIX = "learn_quiz_"
@@ -143,7 +143,7 @@ def _traps(traps: Sequence[Trap]) -> None:
     for trap in traps:
         sources = "; ".join(s.key for s in trap.sources)
         st.markdown(
-            f"**{trap.title}** ({trap.spec_id}). {trap.statement}  \n"
+            f"**{trap.title}**. {trap.statement}  \n"
             f"*Reading used here:* {trap.reading} *Sources:* {sources}."
         )
 
@@ -157,13 +157,16 @@ def _score_tab(key: str, bands: Sequence[Band], source: Source) -> None:
     _bands(bands)
     if key == "tokuhashi":
         for band in bands:
-            st.caption(f"{band.label}: {tokuhashi.GUIDANCE[band.code]} (spec S2, not scored)")
+            st.caption(f"{band.label}: {tokuhashi.GUIDANCE[band.code]} (guidance, not scored)")
     elif key == "katagiri":
         st.caption(katagiri.SURVIVAL_NOTE)
     else:
         st.caption(sins.CONSULTATION_NOTE)
     st.subheader("Traps users fall into")
-    st.caption(f"From {SPEC.citation}, section 7.")
+    st.caption(
+        "Where the published tables are misquoted, ambiguous or silent, and the reading this "
+        "calculator uses."
+    )
     _traps(traps_for(key))
 
 
@@ -216,7 +219,7 @@ def _feedback(marking: Marking) -> None:
                 st.success(f"✓ **{m.spec.label}**: {right}. {m.why}")
                 continue
             given = _option_text(m.given) if m.given is not None else "no answer"
-            traps = "".join(f"  \nTrap ({t.spec_id}): {t.statement}" for t in m.traps)
+            traps = "".join(f"  \nTrap: {t.statement}" for t in m.traps)
             st.error(
                 f"✗ **{m.spec.label}** is wrong: you chose {given}; the answer is {right}. "
                 f"Why: {m.why}{traps}"

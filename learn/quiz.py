@@ -444,7 +444,8 @@ def generate(seed: int) -> Vignette:
     pain = rng.choice(list(SinsPain))
     pain_text = d.put("sins_pain", pain.value, PAIN_PHRASES[pain].format(region=_region(level)))
     person = "woman" if sex == "female" else "man"
-    history = f"A {age}-year-old {person} with {primary} presents with {pain_text}."
+    article = "An" if str(age).startswith("8") or age in (11, 18) else "A"
+    history = f"{article} {age}-year-old {person} with {primary} presents with {pain_text}."
 
     kps = _weighted(rng, _KPS_WEIGHTS)
     ecog = rng.choice(_ECOG_WITH_KPS[kps])
@@ -640,7 +641,7 @@ def why(spec: ItemSpec, item: ItemResult, vignette: Vignette) -> str:
         if spec.score == "katagiri" and not tumor.katagiri_verified:
             parts.append(
                 f"{tumor.label}: this growth group rests on recollection of the 2014 table "
-                "(unverified, spec A-K1)."
+                "(unverified)."
             )
         if tumor.reading:
             parts.append(tumor.reading)

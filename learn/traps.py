@@ -137,11 +137,7 @@ TRAPS: tuple[Trap, ...] = (
         "Extraspinal foci and vertebral bodies are two separate counts, entered once each; "
         "the major organs are lungs, liver, kidneys and brain.",
         (TOKUHASHI_2005, SPEC),
-        (
-            "tokuhashi_extraspinal_bone_mets",
-            "tokuhashi_vertebral_body_mets",
-            "tokuhashi_major_organ_mets",
-        ),
+        ("tokuhashi_extraspinal_bone_mets", "tokuhashi_vertebral_body_mets"),
     ),
     Trap(
         "A-T5",
@@ -171,7 +167,7 @@ TRAPS: tuple[Trap, ...] = (
         f"lung is {PrimaryTumor.LUNG_TARGETED.katagiri.points} with molecularly targeted "
         f"therapy or {PrimaryTumor.LUNG_UNTARGETED.katagiri.points} without.",
         "One primary-tumor choice carries both the Tokuhashi organ category and the Katagiri "
-        "growth group (spec §8 table).",
+        "growth group (see the primary-tumor table).",
         (KATAGIRI_2014, SPEC),
         ("katagiri_primary",),
     ),
@@ -210,7 +206,7 @@ TRAPS: tuple[Trap, ...] = (
         "Multiple skeletal metastases counts the spine too",
         "'Multiple' is more than one skeletal metastasis in total, spinal lesions included; "
         "a single extraspinal focus beside the spinal lesion already makes two.",
-        "Multiple when extraspinal foci ≥ 1 or vertebral bodies ≥ 2 (spec §9).",
+        "Multiple when extraspinal foci ≥ 1 or vertebral bodies ≥ 2.",
         (KATAGIRI_2014, SPEC),
         ("katagiri_multiple_skeletal_mets",),
     ),
@@ -266,7 +262,7 @@ TRAPS: tuple[Trap, ...] = (
         KATAGIRI,
         "The low-risk band starts at 0",
         "One secondary source writes the low band as '1–3' and quotes other survival figures.",
-        f"Low risk is {_LOW.low}–{_LOW.high}; survival as in the 2014 abstract (S5), decimals "
+        f"Low risk is {_LOW.low}–{_LOW.high}; survival as in the 2014 abstract, decimals "
         "marked provisional.",
         (KATAGIRI_2014, SPEC),
     ),

@@ -202,12 +202,12 @@ class PatientCase(BaseModel):
     )
     # Indications (seed 000 Methods; seed 004)
     progressive_neurological_deficit: bool | None = _field(
-        "Progressive neurological deficit", "yes, no", "A surgical indication (seed 000)."
+        "Progressive neurological deficit", "yes, no", "A surgical indication in the cohort study."
     )
     intractable_pain: bool | None = _field(
         "Intractable pain despite conservative care",
         "yes, no",
-        "Pain resistant to conservative care including opioids; an indication (seed 000).",
+        "Pain resistant to conservative care including opioids; an indication in the cohort study.",
     )
     impaired_consciousness_cerebral_mets: bool | None = _field(
         "Impaired consciousness from cerebral metastasis",

@@ -116,7 +116,7 @@ class PrimaryTumor(CodedEnum):
         K.MODERATE,
         _VERIFIED,
         "Katagiri: targeted therapy actually given or planned (EGFR-TKI, ALK inhibitor) counts;"
-        " immunotherapy alone does not (spec A-K2).",
+        " immunotherapy alone does not.",
     )
     LUNG_UNTARGETED = (
         "lung_untargeted",
@@ -151,7 +151,7 @@ class PrimaryTumor(CodedEnum):
         K.RAPID,
         _VERIFIED,
         "Tokuhashi lists only rectum (4 points); colon is scored as 'others' (2), a reading "
-        "some calculators do not follow (spec A-T3).",
+        "some calculators do not follow.",
     )
     THYROID = ("thyroid", "Thyroid cancer", T.THYROID_ETC, K.SLOW, _VERIFIED)
     BREAST_HORMONE_DEPENDENT = (
@@ -167,7 +167,7 @@ class PrimaryTumor(CodedEnum):
         T.THYROID_ETC,
         K.MODERATE,
         _VERIFIED,
-        "HER2-positive, ER/PR-negative breast cancer is hormone-independent literally (spec A-K3).",
+        "HER2-positive, ER/PR-negative breast cancer is hormone-independent literally.",
     )
     PROSTATE_HORMONE_DEPENDENT = (
         "prostate_hormone_dependent",
@@ -210,6 +210,6 @@ class PrimaryTumor(CodedEnum):
         K.RAPID,
         _RECALLED,
         "Tokuhashi names bladder (0) and kidney (3) only; renal pelvis, ureter and urethra are "
-        "scored as 'others' (spec A-T3).",
+        "scored as 'others'.",
     )
     OTHER = ("other", "Any other primary", T.OTHERS, K.MODERATE, _RECALLED)

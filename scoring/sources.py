@@ -29,21 +29,21 @@ TOKUHASHI_2005 = Source(
     "Tokuhashi 2005",
     "Tokuhashi Y, Matsuzaki H, Oda H, Oshima M, Ryu J. A revised scoring system for "
     "preoperative evaluation of metastatic spine tumor prognosis. Spine 2005;30(19):2186-2191; "
-    "table as reproduced with the author's corrections in NICE CG75 (2008) Appendix 3 (spec S1)",
+    "table as reproduced with the author's corrections in NICE CG75 (2008) Appendix 3",
     "10.1097/01.brs.0000180401.06919.a5",
     note="DOI not confirmed against the publisher's page in this project's literature check",
 )
 KATAGIRI_2014 = Source(
     "Katagiri 2014",
     "Katagiri H, Okada R, Takagi T, et al. New prognostic factors and scoring system for "
-    "patients with skeletal metastasis. Cancer Med 2014;3(5):1359-1367 (abstract, spec S5; "
-    "factor points and laboratory cut-offs as reproduced in spec S4)",
+    "patients with skeletal metastasis. Cancer Med 2014;3(5):1359-1367 (abstract; "
+    "factor points and laboratory cut-offs as reproduced in a secondary summary)",
     "10.1002/cam4.292",
 )
 KATAGIRI_2014_RECOLLECTION = Source(
     "Katagiri 2014 (unverified)",
     "Katagiri 2014, Table of primary-lesion groups: this entry rests on recollection of the "
-    "2014 table and is not confirmed by an accessible source (spec A-K1)",
+    "2014 table and is not confirmed by an accessible source",
     "10.1002/cam4.292",
     note="unverified",
 )
@@ -52,7 +52,7 @@ FISHER_2010 = Source(
     "Fisher CG, DiPaola CP, Ryken TC, et al. A novel classification system for spinal "
     "instability in neoplastic disease: an evidence-based approach and expert consensus from "
     "the Spine Oncology Study Group. Spine 2010;35(22):E1221-E1229 (table as reproduced "
-    "verbatim in spec S8)",
+    "verbatim)",
     "10.1097/BRS.0b013e3181e16ae2",
 )
 FRANKEL_1969 = Source(
@@ -80,20 +80,20 @@ BILSKY_2010 = Source(
     "10.3171/2010.3.SPINE09459",
 )
 COHORT_STUDY = Source(
-    "Cohort study (seed 000)",
+    "Kanda 2021",
     "Kanda Y, Kakutani K, et al. Surgical outcomes and risk factors for poor outcomes in "
     "patients with cervical spine metastasis: a prospective study. J Orthop Surg Res "
-    "2021;16(1):423 (46 patients, palliative posterior surgery, 2013-2018; seed 000)",
+    "2021;16(1):423 (46 patients, palliative posterior surgery, 2013-2018)",
     "10.1186/s13018-021-02562-8",
 )
 REVIEW = Source(
-    "Cervical metastasis review (seed 004)",
+    "Zwolak and Kröber",
     "Zwolak P, Kröber M. Management of metastatic tumours to the cervical spine. Journal of "
-    "Spine (year and DOI not confirmed; seed 004)",
+    "Spine (year and DOI not confirmed)",
 )
 SPEC = Source(
-    "Project spec",
-    "shared/clinical-spec.md: the project's reviewed reading where sources disagree or are silent",
+    "Calculator's reading",
+    "This calculator's reviewed reading where the sources disagree or are silent",
 )
 TOMITA_2001 = Source(
     "Tomita 2001",

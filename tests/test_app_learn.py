@@ -102,9 +102,30 @@ def test_a_wrong_answer_is_named_with_the_right_one(app: AppTest) -> None:
     assert "Palsy (Frankel grade)" in message
     assert "is wrong" in message
     assert spec.table.parse(right).label in message
-    assert "A-T6" in message
+    trap = next(t for t in traps_for("tokuhashi") if t.spec_id == "A-T6")
+    assert f"Trap: {trap.statement}" in message
+    assert "A-T6" not in message, "internal reading ids are not shown"
     assert "Feedback: 5 of 6 items right" in page_text(app)
     assert "rounds checked 1 (full marks 0); items right 5 of 6" in page_text(app)
+
+
+def test_a_wrong_major_organ_answer_shows_no_unrelated_trap(app: AppTest) -> None:
+    codes = expected_codes(SEED, QuizChoice.TOKUHASHI)
+    spec = next(s for s in items_for(QuizChoice.TOKUHASHI) if s.key == "major_organ_mets")
+    right = codes[f"learn_quiz_{spec.answer_key}"]
+    codes[f"learn_quiz_{spec.answer_key}"] = next(m for m in spec.table if m.value != right).value
+    answer(app, codes)
+    message = app.error[0].value
+    assert "Extraspinal foci" not in message, "a trap about other counts is unrelated here"
+
+
+def test_vignette_article_fits_the_age() -> None:
+    for seed in range(1, 400):
+        first = generate(seed).paragraphs[0]
+        assert not first.startswith(("A 8", "A 18-", "A 11-")), first
+        if first.startswith(("An 8", "An 18-", "An 11-")):
+            return
+    pytest.fail("no vignette with an age that takes 'An' in 400 seeds")
 
 
 def test_new_case_draws_a_new_seed_and_clears_answers(app: AppTest) -> None:
