@@ -153,6 +153,24 @@ def _set_optional(key: str, value: Any) -> None:
         st.session_state[key] = value
 
 
+def _empty_like(value: Any) -> Any:
+    """The empty value of a widget holding ``value`` (text "", a toggle False, else None)."""
+    if isinstance(value, str):
+        return ""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, list | tuple):
+        return []
+    return None
+
+
+def _clear_report_fields() -> None:
+    """Empty every report field. Written, not deleted: a deleted widget key would be
+    filled again from the value the browser still holds."""
+    for key in report_keys():
+        st.session_state[key] = _empty_like(st.session_state[key])
+
+
 def replace_case(values: Mapping[str, Any], note: str | None = None) -> None:
     """Replace the whole case (reset, example): the dict, every widget key, every report
     field, at once; the case it replaces is kept for :func:`undo`.
@@ -165,8 +183,7 @@ def replace_case(values: Mapping[str, Any], note: str | None = None) -> None:
     else:
         st.session_state.pop(UNDO_KEY, None)
     _set_case(values)
-    for key in report_keys():
-        del st.session_state[key]
+    _clear_report_fields()
     st.session_state.pop(UNITS_NOTICE_KEY, None)
     st.session_state.pop(UNITS_CLEARED_KEY, None)
     _set_optional(EXAMPLE_NOTE_KEY, note)
@@ -185,8 +202,7 @@ def undo() -> None:
     if not isinstance(saved, dict):
         return
     _set_case(saved["case"])
-    for key in report_keys():
-        del st.session_state[key]
+    _clear_report_fields()
     for key, value in saved["report"].items():
         st.session_state[key] = value
     _set_optional(EXAMPLE_NOTE_KEY, saved["note"])

@@ -45,11 +45,9 @@ from playwright.sync_api import (
 )
 
 from scoring import PatientCase, ScoreResult, score_case
-from scoring.bilsky import BilskyGrade
 from scoring.case import FIELD_NAMES
 from scoring.frankel import FrankelGrade
 from scoring.labs import ANALYTE_BY_FIELD, LabValue
-from scoring.performance import ECOG_DEFINITIONS, KPS_DEFINITIONS
 from tests.ui_text import (
     KATAGIRI,
     LAB_FIELDS,
@@ -245,6 +243,9 @@ class AppPage:
 
     page: Page
     server: AppServer
+    #: Touches and key presses the helpers made, as a user entering the case would.
+    taps: int = 0
+    keystrokes: int = 0
     requests: list[str] = field(default_factory=list)
     websockets: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
@@ -316,6 +317,8 @@ class AppPage:
         box.tap()
         box.fill(str(value))
         box.press("Enter")
+        self.taps += 1
+        self.keystrokes += len(str(value)) + 1
         expect(box).to_have_value(re.compile(rf"^{re.escape(str(value))}(\.0+)?$"))
         if settle:
             self.wait_for_app()
@@ -337,21 +340,29 @@ class AppPage:
             choice = listbox.get_by_role("option", name=option, exact=True)
             if choice.count() == 0:
                 combo.fill(option)
+                self.keystrokes += len(option)
             choice.tap()
+            self.taps += 2
             expect(combo).to_have_value(option)
         elif kind == "radio":
             container.locator("label").filter(
                 has_text=re.compile(rf"^\s*{re.escape(option)}\s*$")
             ).tap()
+            self.taps += 1
             expect(container.get_by_role("radio", name=option, exact=True)).to_be_checked()
         elif kind == "buttons":
             # Segmented control: buttons with the radio role; pills: plain buttons.
+            # The group's buttons load lazily: wait for them before asking which kind.
+            expect(container.locator("button").first).to_be_attached()
             segment = container.get_by_role("radio", name=option, exact=True)
             if segment.count():
-                segment.tap()
+                if segment.get_attribute("aria-checked") != "true":
+                    segment.tap()
+                    self.taps += 1
                 expect(segment).to_have_attribute("aria-checked", "true")
             else:
                 container.get_by_role("button", name=option, exact=True).tap()
+                self.taps += 1
         else:
             raise AssertionError(f"{key} is a {kind}, not a choice widget")
         if settle:
@@ -363,12 +374,21 @@ class AppPage:
         box = container.locator("input[type=checkbox]")
         if box.is_checked() != on:
             container.locator("label").first.tap()
+            self.taps += 1
         expect(box).to_be_checked(checked=on)
         self.wait_for_app()
 
     def tap_button(self, key: str) -> None:
         self.widget(key).get_by_role("button").first.tap()
+        self.taps += 1
         self.wait_for_app()
+
+    def shown_option(self, key: str) -> Locator:
+        """The element showing the chosen option of a choice widget (its text is the option):
+        the checked segment or pill, or the selectbox's combobox (whose value is the text)."""
+        if self.widget_kind(key) == "selectbox":
+            return self.widget(key).get_by_role("combobox")
+        return self.widget(key).locator("[role=radio][aria-checked=true]")
 
     # ---- results
 
@@ -653,10 +673,10 @@ SESSION_CASES: tuple[PatientCase, ...] = (
 _OPTION_TEXT: dict[str, Callable[[Any], str]] = {
     "sex": lambda v: {"male": "Male", "female": "Female"}[v.value],
     "lesion_level": lambda v: str(v.value),
-    "escc_grade": lambda v: f"{v.value}: {BilskyGrade(v).definition}",
+    "escc_grade": lambda v: str(v.value),
     "frankel": lambda v: f"{v.value}: {FrankelGrade(v).grade_name}",
-    "kps": lambda v: f"{v} %: {KPS_DEFINITIONS[v]}",
-    "ecog": lambda v: f"{v}: {ECOG_DEFINITIONS[v]}",
+    "kps": lambda v: f"{v} %",
+    "ecog": lambda v: str(v),
 }
 
 

@@ -69,9 +69,12 @@ def expect_case_in_widgets(app: AppPage, case: PatientCase) -> None:
             expect(widget.locator("input")).to_have_value(number_text(value))
         else:
             label = value.value if isinstance(value, Enum) else value
-            expect(widget.get_by_role("combobox"), f"{name} = {label}").to_have_value(
-                option_text(name, value)
-            )
+            shown = app.shown_option(f"calc_{name}")
+            text = option_text(name, value)
+            if app.widget_kind(f"calc_{name}") == "selectbox":
+                expect(shown, f"{name} = {label}").to_have_value(text)
+            else:
+                expect(shown, f"{name} = {label}").to_have_text(text)
 
 
 def wait_for_charts(app: AppPage) -> None:
@@ -147,7 +150,7 @@ CLIPPED_JS = """
     return label ? label.innerText.trim() : '?';
   };
   const out = [];
-  for (const input of root.querySelectorAll('input[type=number]')) {
+  for (const input of root.querySelectorAll('input[type=number], input[type=text]')) {
     const style = getComputedStyle(input);
     canvas.font = style.font;
     const inner = input.clientWidth - parseFloat(style.paddingLeft)
@@ -211,7 +214,7 @@ SMALL_TARGETS_JS = """
 
 def test_calculator_controls_are_touch_sized(session: AppPage) -> None:
     session.go_to_page(CALCULATOR)
-    expect(session.widget("calc_sex").get_by_role("combobox")).to_be_visible()
+    expect(session.widget("calc_sex").get_by_role("radio").first).to_be_visible()
     small = session.main_container().evaluate(SMALL_TARGETS_JS)
     assert small == [], "controls under 44 px tall at 1024×768:\n" + "\n".join(small)
 
