@@ -100,7 +100,8 @@ def choice(
             placeholder=NOT_RECORDED,
         )
     control = st.segmented_control if kind == "segmented" else st.pills
-    return control(label, options, format_func=formatter, key=key)
+    # wrap: long option text goes onto another row instead of a sideways scroll area
+    return control(label, options, format_func=formatter, key=key, wrap=True)
 
 
 def typed_number(name: str, label: str | None = None) -> str | None:

@@ -202,12 +202,23 @@ def test_no_nested_scroll_area_on_the_tablet(low_platelets: AppPage) -> None:
     nested = app.main_container().evaluate(
         """(main) => [...main.querySelectorAll('*')].filter((el) => {
             const style = getComputedStyle(el);
-            const scrolls = ['auto', 'scroll'].includes(style.overflowY);
-            return scrolls && el.scrollHeight > el.clientHeight + 1
-                && el.clientHeight > 100;
-        }).map((el) => `${el.className.slice(0, 60)}: ${el.scrollHeight} in ${el.clientHeight}`)"""
+            const scrollsY = ['auto', 'scroll'].includes(style.overflowY)
+                && el.scrollHeight > el.clientHeight + 1 && el.clientHeight > 100;
+            const scrollsX = ['auto', 'scroll'].includes(style.overflowX)
+                && el.scrollWidth > el.clientWidth + 1;
+            return scrollsY || scrollsX;
+        }).map((el) => `${String(el.className).slice(0, 60)}: ${el.scrollWidth}×`
+            + `${el.scrollHeight} in ${el.clientWidth}×${el.clientHeight}`)"""
     )
     assert nested == [], "scroll areas inside the page:\n" + "\n".join(nested)
+    # Every option of every one-tap choice is shown whole (no "Occasiona…" cut off).
+    cut = app.main_container().evaluate(
+        """(main) => [...main.querySelectorAll('[data-testid=stButtonGroup] button')]
+            .filter((b) => b.scrollWidth > b.clientWidth + 1
+                || b.getBoundingClientRect().right > main.getBoundingClientRect().right)
+            .map((b) => b.innerText.trim())"""
+    )
+    assert cut == [], f"option text cut off: {cut}"
     # The page itself scrolls to the end of the results (the downloads are reachable).
     downloads = app.page.locator(".st-key-calc_report")
     downloads.scroll_into_view_if_needed()
@@ -253,7 +264,7 @@ def test_tumor_board_brief_fits_the_first_projector_screen(low_platelets: AppPag
         )
         assert sizes, "notice and navigation found"
         assert min(sizes) >= 16, f"notice/navigation font sizes {sizes}"
-        save_screen(app, "tumor-board-1920x1080")
+        save_screen(app, "tumor-board-first-screen-1920x1080")
     finally:
         app.page.set_viewport_size({"width": TABLET[0], "height": TABLET[1]})
         app.go_to_page("Calculator")
@@ -324,5 +335,5 @@ def test_a_complete_case_takes_at_most_30_taps_on_the_tablet(open_app: OpenApp) 
         f"complete case (27 fields) at 1024x768: {app.taps} taps, {app.keystrokes} keystrokes\n",
         encoding="utf-8",
     )
-    save_screen(app, "calculator-1024x768")
+    save_screen(app, "calculator-tablet-first-screen-1024x768")
     assert app.taps <= TAP_BUDGET, f"{app.taps} taps for one complete case"
