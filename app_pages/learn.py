@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import streamlit as st
@@ -29,6 +29,7 @@ from scoring.case import PatientCase
 from scoring.frankel import FrankelGrade
 from scoring.labs import ANALYTES
 from scoring.levels import VertebralLevel
+from scoring.options import ScoredOption
 from scoring.performance import ECOG_DEFINITIONS, KPS_DEFINITIONS
 from scoring.primary_tumor import PrimaryTumor
 from scoring.result import Band
@@ -71,6 +72,7 @@ def _field_definition(name: str) -> str:
 def _scale_tables(spec: ItemSpec) -> None:
     """The published scale or vocabulary behind an item, where one exists."""
     key = (spec.score, spec.key)
+    rows: list[tuple[object, ...]]
     if key == ("tokuhashi", "general_condition"):
         rows = [
             (f"{k} %", text, tokuhashi.GeneralCondition.classify(k).label)
@@ -244,6 +246,11 @@ def _tally() -> None:
         )
 
 
+def _formatter(table: type[ScoredOption]) -> Callable[[str], str]:
+    """The option text of a code of ``table`` (a function per table, not a lambda in a loop)."""
+    return lambda code: _option_text(table.parse(code))
+
+
 def _quiz_tab() -> None:
     if SEED_KEY not in st.session_state:
         _new_case()
@@ -277,7 +284,7 @@ def _quiz_tab() -> None:
                     spec.label,
                     [m.value for m in table],
                     index=None,
-                    format_func=lambda code, t=table: _option_text(t.parse(code)),
+                    format_func=_formatter(table),
                     key=widget_key(spec),
                     placeholder="Choose the category",
                 )
