@@ -34,7 +34,7 @@ from tests.app_support import (
     texts,
     write_synthetic_model,
 )
-from tests.ui_text import NUMBER_FIELDS, SELECT_FIELDS
+from tests.ui_text import NUMBER_FIELDS, OUTCOME_DEFINITION, SELECT_FIELDS
 
 LAB_LABELS_CONVENTIONAL = {
     "crp": "CRP (mg/dL)",
@@ -330,3 +330,80 @@ def test_shipped_model_or_its_refusal_is_what_the_domain_api_says(
         assert prediction.probability is not None
         assert metrics(at) == expected | {PROBABILITY: _percent(prediction.probability)}
         assert PROVENANCE in texts(at) or prediction.provenance in texts(at)
+
+
+def test_reset_asks_first_then_clears_the_label_and_report_fields_with_one_undo(
+    app: AppTest,
+) -> None:
+    fill(app, FULL)
+    app.text_input(key="calc_report_label").set_value("Bed 4").run()
+    app.session_state["calc_report_clinician"] = "Dr Y"  # any report field, by its prefix
+    app.button(key="calc_reset").click().run()
+    assert field_value(app, "sex") == "male", "nothing is cleared before the answer"
+    app.button(key="calc_cancel_replace").click().run()
+    assert field_value(app, "sex") == "male"
+    assert app.text_input(key="calc_report_label").value == "Bed 4"
+
+    app.button(key="calc_reset").click().run()
+    app.button(key="calc_confirm_replace").click().run()
+    assert field_value(app, "sex") is None
+    assert app.text_input(key="calc_report_label").value == ""
+    assert app.session_state["calc_report_clinician"] == ""
+
+    app.button(key="calc_undo").click().run()
+    assert field_value(app, "sex") == "male"
+    assert field_value(app, "platelets") == FULL["platelets"]
+    assert app.text_input(key="calc_report_label").value == "Bed 4"
+    assert app.session_state["calc_report_clinician"] == "Dr Y"
+    assert not [b for b in app.button if b.key == "calc_undo"], "one step only"
+
+
+def test_reset_of_an_empty_case_needs_no_question_and_undo_goes_after_an_edit(
+    app: AppTest,
+) -> None:
+    app.button(key="calc_reset").click().run()
+    assert not [b for b in app.button if b.key == "calc_confirm_replace"]
+    fill(app, {"sex": "female"})
+    app.selectbox(key="calc_example").set_value("fig6").run()
+    app.button(key="calc_confirm_replace").click().run()
+    assert field_value(app, "age_years") == 67
+    assert [b for b in app.button if b.key == "calc_undo"]
+    fill(app, {"kps": 80})
+    assert not [b for b in app.button if b.key == "calc_undo"], (
+        "undo would silently drop what was entered since"
+    )
+
+
+def test_units_notice_goes_once_every_cleared_value_is_re_entered(app: AppTest) -> None:
+    fill(app, {"albumin": 3.5, "crp": 0.3})
+    app.button_group(key="calc_lab_units").set_value("si").run()
+    assert any("not converted" in w.value for w in app.warning)
+    fill(app, {"albumin": 35})
+    assert any("not converted" in w.value for w in app.warning)
+    fill(app, {"crp": 3})
+    assert not any("not converted" in w.value for w in app.warning)
+
+
+def test_probability_carries_its_definition_and_a_natural_frequency(
+    app: AppTest, model_dir: Path
+) -> None:
+    fill(app, FULL)
+    probability, _, _ = _expected_probability(model_dir, FULL)
+    said = texts(app)
+    assert OUTCOME_DEFINITION in said
+    assert f"About {probability.removesuffix(' %')} of 100 patients like this one" in said
+
+
+def test_checklist_reads_an_absent_contraindication_as_reassuring(app: AppTest) -> None:
+    fill(app, FULL | {"impaired_consciousness_cerebral_mets": False})
+    said = texts(app)
+    assert "✓ Absent**: Impaired consciousness" in said
+    assert "✗" not in said
+    fill(app, {"impaired_consciousness_cerebral_mets": True})
+    assert "⚠ Present**: Impaired consciousness" in texts(app)
+
+
+def test_checklist_keeps_the_provisional_tag_of_katagiri_survival(app: AppTest) -> None:
+    fill(app, FULL | {"kps": 80, "ecog": 0})
+    said = texts(app)
+    assert "6-month survival (provisional)" in said
