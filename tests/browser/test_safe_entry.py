@@ -337,3 +337,41 @@ def test_a_complete_case_takes_at_most_30_taps_on_the_tablet(open_app: OpenApp) 
     )
     save_screen(app, "calculator-tablet-first-screen-1024x768")
     assert app.taps <= TAP_BUDGET, f"{app.taps} taps for one complete case"
+
+
+def test_keyboard_focus_is_visible_and_opens_no_tooltip(low_platelets: AppPage) -> None:
+    app = low_platelets
+    app.go_to_page("Calculator")
+    # No help icon in the inputs or the results: no tab stop before every field and no
+    # tooltip opening over the score cards on focus.
+    for panel in (".st-key-inputs_panel", ".st-key-probability_panel", "[data-testid=stMetric]"):
+        icons = app.page.locator(f"{panel} [data-testid=stTooltipIcon]")
+        expect(icons).to_have_count(0)
+    age = app.widget("calc_age_years").locator("input")
+    age.focus()
+    app.page.keyboard.press("Shift+Tab")
+    focused = app.page.evaluate(
+        """() => {
+            const el = document.activeElement;
+            const style = getComputedStyle(el);
+            return {text: el.innerText || el.getAttribute('aria-label') || '',
+                    outline: parseFloat(style.outlineWidth), kind: style.outlineStyle};
+        }"""
+    )
+    assert focused["kind"] != "none", focused
+    assert focused["outline"] >= 2, f"focus ring {focused}"
+    expect(app.page.get_by_test_id("stTooltipContent")).to_have_count(0)
+
+
+def test_downloads_stay_inside_their_column_on_the_tablet(low_platelets: AppPage) -> None:
+    app = low_platelets
+    app.go_to_page("Calculator")
+    overflow = app.page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid=stDownloadButton] button')]
+            .map((b) => {
+                const column = b.closest('[data-testid=stColumn]').getBoundingClientRect();
+                const box = b.getBoundingClientRect();
+                return [b.innerText.trim(), Math.round(box.right - column.right)];
+            }).filter(([, past]) => past > 0)"""
+    )
+    assert overflow == [], f"download buttons past their column (px): {overflow}"
