@@ -2,8 +2,9 @@
 
 Left, the inputs in the order a case is presented (patient, lesion, neurology and
 performance, tumor and systemic disease, labs, the yes/no facts of the indications).
-Right, the three scores with their bands, the poor-outcome probability with its
-definition, interval and provenance, the breakdowns, the papers' checklist and the case
+Right, the three scores of the cohort study with their bands, the poor-outcome
+probability with its definition, interval and provenance, Tomita and the modified Bauer
+score, the breakdowns, the papers' checklist and the case
 report downloads. There is no submit button: every change reruns the page. Above both:
 load an example case, or reset; either asks first when the case holds anything, and
 offers a one-step undo after.
@@ -114,6 +115,7 @@ def _chooser(row: st.delta_generator.DeltaGenerator) -> None:
 # numbers before the browser redraws the inputs and the charts).
 case_state.seed_widgets()
 case_state.sync_from_widgets()
+case_state.clear_unasked()
 case_state.drop_stale_undo()
 scored = scored_case()
 scored_inputs = dict(case_state.inputs())
@@ -137,6 +139,8 @@ with results_panel:
         results.probability_metric(status, prediction, scored.build.case)
         results.model_warnings(prediction)
         results.model_quality(status)
+    with st.container(key="more_scores"):
+        results.more_scores(scored.scores)
 
 _chooser(chooser_row)
 

@@ -23,7 +23,7 @@ from app_pages.ui.results import SCORE_LABELS, table_cell
 from learn.quiz import ItemSpec, Marking, QuizChoice, Tally, generate, items_for, mark
 from learn.quiz import option_text as _option_text
 from learn.traps import Trap, traps_for
-from scoring import katagiri, sins, tokuhashi
+from scoring import bauer, katagiri, sins, tokuhashi, tomita
 from scoring.bilsky import BilskyGrade
 from scoring.case import PatientCase
 from scoring.frankel import FrankelGrade
@@ -46,6 +46,8 @@ SCORES = (
     ("tokuhashi", tokuhashi.BANDS, tokuhashi.SOURCE),
     ("katagiri", katagiri.BANDS, katagiri.SOURCE),
     ("sins", sins.BANDS, sins.SOURCE),
+    ("tomita", tomita.BANDS, tomita.SOURCE),
+    ("bauer", bauer.BANDS, bauer.SOURCE),
 )
 
 
@@ -162,8 +164,11 @@ def _score_tab(key: str, bands: Sequence[Band], source: Source) -> None:
             st.caption(f"{band.label}: {tokuhashi.GUIDANCE[band.code]} (guidance, not scored)")
     elif key == "katagiri":
         st.caption(katagiri.SURVIVAL_NOTE)
-    else:
+    elif key == "sins":
         st.caption(sins.CONSULTATION_NOTE)
+    elif key == "tomita":
+        st.caption(tomita.GOAL_NOTE)
+        st.caption(tomita.VALIDITY_NOTE)
     st.subheader("Traps users fall into")
     st.caption(
         "Where the published tables are misquoted, ambiguous or silent, and the reading this "
@@ -299,7 +304,7 @@ tabs = st.tabs([*(SCORE_LABELS[key] for key, _, _ in SCORES), "Clinical context"
 for tab, (key, bands, source) in zip(tabs, SCORES, strict=False):
     with tab:
         _score_tab(key, bands, source)
-with tabs[3]:
+with tabs[len(SCORES)]:
     _context_tab()
-with tabs[4]:
+with tabs[len(SCORES) + 1]:
     _quiz_tab()

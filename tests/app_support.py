@@ -158,9 +158,9 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 
 def expected_score_metrics(case: PatientCase) -> tuple[dict[str, str], CaseScores]:
-    """The three score metrics the domain API gives for ``case``."""
+    """The five score metrics the domain API gives for ``case``."""
     scores = score_case(case)
-    return {LABELS[r.key]: metric_value(r) for r in scores.scores}, scores
+    return {LABELS[r.key]: metric_value(r) for r in scores.all_scores}, scores
 
 
 def texts(at: AppTest) -> str:

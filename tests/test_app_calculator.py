@@ -32,9 +32,10 @@ from tests.app_support import (
     new_app,
     plotly_charts,
     texts,
+    widget,
     write_synthetic_model,
 )
-from tests.ui_text import NUMBER_FIELDS, OUTCOME_DEFINITION, SELECT_FIELDS
+from tests.ui_text import CONDITIONAL_FIELDS, NUMBER_FIELDS, OUTCOME_DEFINITION, SELECT_FIELDS
 
 LAB_LABELS_CONVENTIONAL = {
     "crp": "CRP (mg/dL)",
@@ -82,11 +83,13 @@ def _expected_probability(model_dir: Path, values: dict) -> tuple[str, str, obje
     return _percent(prediction.probability), interval, prediction
 
 
-def test_empty_page_renders_four_metrics_with_nothing_known(app: AppTest) -> None:
+def test_empty_page_renders_six_metrics_with_nothing_known(app: AppTest) -> None:
     assert metrics(app) == {
         "Revised Tokuhashi": "—",
         "New Katagiri": "—",
         "SINS": "—",
+        "Tomita": "—",
+        "Modified Bauer": "—",
         PROBABILITY: "—",
     }
     assert "No probability" in texts(app)
@@ -97,6 +100,9 @@ def test_every_case_field_has_its_widget_key_and_title(app: AppTest) -> None:
     for name in FIELD_NAMES:
         key = f"calc_{name}"
         widgets = [w for w in (*app.selectbox, *app.text_input, *app.button_group) if w.key == key]
+        if name in CONDITIONAL_FIELDS:
+            assert widgets == [], f"{key} is asked only when it applies"
+            continue
         assert len(widgets) == 1, key
         label = widgets[0].label
         if name in LAB_LABELS_CONVENTIONAL:
@@ -199,7 +205,8 @@ def test_example_cases_fill_only_what_the_paper_states(
     assert not app.exception
     app.button(key="calc_confirm_replace").click().run()  # the case held data: confirm
     for name in FIELD_NAMES:
-        assert field_value(app, name) == values.get(name), name
+        if name not in CONDITIONAL_FIELDS:
+            assert field_value(app, name) == values.get(name), name
     expected, _ = expected_score_metrics(expected_case(values))
     assert {k: metrics(app)[k] for k in expected} == expected
     said = texts(app)
@@ -407,3 +414,35 @@ def test_checklist_keeps_the_provisional_tag_of_katagiri_survival(app: AppTest) 
     fill(app, FULL | {"kps": 80, "ecog": 0})
     said = texts(app)
     assert "6-month survival (provisional)" in said
+
+
+def test_treatable_visceral_metastases_asked_only_when_one_is_recorded(app: AppTest) -> None:
+    fill(app, {"visceral_mets": "none"})
+    assert not [w for w in app.button_group if w.key == "calc_visceral_mets_treatable"]
+    fill(app, {"visceral_mets": "nodular"})
+    assert widget(app, "visceral_mets_treatable").label == field_title("visceral_mets_treatable")
+    fill(app, {"visceral_mets_treatable": True})
+    assert app.session_state["case_inputs"]["visceral_mets_treatable"] is True
+    # Back to none: the hidden answer is forgotten, never scored.
+    fill(app, {"visceral_mets": "none"})
+    assert app.session_state["case_inputs"]["visceral_mets_treatable"] is None
+    assert not app.exception
+
+
+def test_tomita_and_modified_bauer_beside_the_three(app: AppTest) -> None:
+    values = FULL | {"visceral_mets": "nodular", "visceral_mets_treatable": False}
+    fill(app, {"visceral_mets": "nodular"})
+    fill(app, values)
+    expected, scores = expected_score_metrics(expected_case(values))
+    shown = metrics(app)
+    assert {k: shown[k] for k in ("Tomita", "Modified Bauer")} == {
+        k: expected[k] for k in ("Tomita", "Modified Bauer")
+    }
+    assert scores.tomita.total is not None
+    assert [t.label for t in app.tabs][:5] == [
+        "Revised Tokuhashi breakdown",
+        "New Katagiri breakdown",
+        "SINS breakdown",
+        "Tomita breakdown",
+        "Modified Bauer breakdown",
+    ]

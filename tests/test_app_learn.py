@@ -56,6 +56,8 @@ def test_page_renders_reference_traps_context_and_a_vignette(app: AppTest) -> No
         "Revised Tokuhashi",
         "New Katagiri",
         "SINS",
+        "Tomita",
+        "Modified Bauer",
         "Clinical context",
         "Quiz",
     ]

@@ -19,7 +19,7 @@ import pytest
 from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
 
-from scoring.quiz import QuizChoice, generate, items_for
+from learn.quiz import QuizChoice, generate, items_for
 from tests.app_support import BOARD, FULL, fill, new_app, write_synthetic_model
 
 REPO = Path(__file__).resolve().parents[1]

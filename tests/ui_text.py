@@ -15,7 +15,17 @@ TOKUHASHI: Final = "Revised Tokuhashi"
 KATAGIRI: Final = "New Katagiri"
 SINS: Final = "SINS"
 PROBABILITY: Final = "Poor-outcome probability"
-LABELS: Final = {"tokuhashi": TOKUHASHI, "katagiri": KATAGIRI, "sins": SINS}
+TOMITA: Final = "Tomita"
+BAUER: Final = "Modified Bauer"
+LABELS: Final = {
+    "tokuhashi": TOKUHASHI,
+    "katagiri": KATAGIRI,
+    "sins": SINS,
+    "tomita": TOMITA,
+    "bauer": BAUER,
+}
+#: Asked only when a visceral metastasis is recorded.
+CONDITIONAL_FIELDS: Final = frozenset({"visceral_mets_treatable"})
 
 #: Fields the calculator asks with a text field read as a number (the rest are choices).
 LAB_FIELDS: Final[tuple[str, ...]] = tuple(ANALYTE_BY_FIELD)

@@ -33,9 +33,10 @@ import streamlit as st
 from pydantic import ValidationError
 
 from app_pages.ui.typed_numbers import plain, read_number, shown
-from scoring import PatientCase, describe_errors
+from scoring import PatientCase, derived, describe_errors
 from scoring.case import FIELD_NAMES, field_bounds, field_title
 from scoring.labs import ANALYTE_BY_FIELD, ANALYTES, LabUnit
+from scoring.metastases import MajorOrganMets, VisceralMets
 
 CASE_KEY: Final = "case_inputs"
 WIDGET_PREFIX: Final = "calc_"
@@ -112,6 +113,31 @@ def sync_from_widgets() -> None:
         key = widget_key(name)
         if key in st.session_state:
             values[name] = st.session_state[key]
+
+
+# -- questions asked only when they apply ---------------------------------------------
+def visceral_present(values: Mapping[str, Any]) -> bool:
+    """Whether the case records a visceral metastasis (the shared rule of the domain)."""
+    visceral = values.get("visceral_mets")
+    organs = values.get("major_organ_mets")
+    try:
+        fact = derived.visceral_present(
+            None if visceral is None else VisceralMets.parse(visceral),
+            None if organs is None else MajorOrganMets.parse(organs),
+        )
+    except ValueError:
+        return False
+    return fact.value is True
+
+
+def clear_unasked() -> None:
+    """Forget the answer to a question that no longer applies (treatable visceral
+    metastases once no visceral metastasis is recorded), so a hidden field never feeds a
+    score. Call before the widgets are drawn."""
+    values = inputs()
+    if not visceral_present(values) and values.get("visceral_mets_treatable") is not None:
+        values["visceral_mets_treatable"] = None
+        st.session_state[widget_key("visceral_mets_treatable")] = None
 
 
 # -- a new patient: reset, example, undo ------------------------------------------------

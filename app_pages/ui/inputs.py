@@ -3,7 +3,8 @@
 Conventions the browser tests rely on:
 
 - a small vocabulary (sex, yes/no facts, Frankel, Karnofsky, ECOG, Bilsky, the SINS
-  findings, organ and visceral metastases, the vertebral level) is one tap: a segmented
+  findings, organ and visceral metastases, whether visceral metastases are treatable
+  (asked only when one is recorded), the vertebral level) is one tap: a segmented
   control (two options) or pills, starting with nothing selected. Tapping the selected
   option again clears it, so "not recorded" stays reachable and "no" is never confused
   with "not asked". Only the primary tumor (29 entries in groups) stays a selectbox;
@@ -33,6 +34,7 @@ from app_pages.ui.case_state import (
     UNITS_FIELD,
     lab_unit,
     on_units_change,
+    visceral_present,
     widget_key,
 )
 from scoring.bilsky import BilskyGrade
@@ -209,8 +211,15 @@ def tumor_and_systemic_disease() -> None:
     left, right = st.columns(2)
     with left:
         typed_number("vertebral_body_mets")
-    choice("major_organ_mets", MajorOrganMets.codes(), _labels(MajorOrganMets))
-    choice("visceral_mets", VisceralMets.codes(), _labels(VisceralMets))
+    organs = choice("major_organ_mets", MajorOrganMets.codes(), _labels(MajorOrganMets))
+    visceral = choice("visceral_mets", VisceralMets.codes(), _labels(VisceralMets))
+    if visceral_present({"visceral_mets": visceral, "major_organ_mets": organs}):
+        # Tomita's question, asked only when there is a visceral metastasis to treat
+        choice("visceral_mets_treatable", [True, False], YES_NO, kind="segmented")
+        st.caption(
+            "Treatable by any means (surgery, systemic therapy, radiation, ablation): wider "
+            "than Tokuhashi's 'removable'."
+        )
 
 
 def labs() -> None:

@@ -25,7 +25,13 @@ if TYPE_CHECKING:
     from models.predict import Contribution, Prediction
     from scoring import CaseScores, PatientCase
 
-SCORE_LABELS: Final = {"tokuhashi": "Revised Tokuhashi", "katagiri": "New Katagiri", "sins": "SINS"}
+SCORE_LABELS: Final = {
+    "tokuhashi": "Revised Tokuhashi",
+    "katagiri": "New Katagiri",
+    "sins": "SINS",
+    "tomita": "Tomita",
+    "bauer": "Modified Bauer",
+}
 PROBABILITY_LABEL: Final = "Poor-outcome probability"
 #: What the probability is the probability of, said where the number is (one sentence).
 OUTCOME_DEFINITION: Final = (
@@ -233,10 +239,19 @@ def score_breakdown(result: ScoreResult) -> None:
     st.caption("Sources: " + " · ".join(sorted(str(s) for s in sources)))
 
 
+def more_scores(scores: CaseScores) -> None:
+    """Tomita and the modified Bauer score, beside the cohort study's three: same metric
+    convention, in a row of their own (they are not predictors of the model)."""
+    extra = (scores.tomita, scores.bauer)
+    for column, result in zip(st.columns(len(extra)), extra, strict=True):
+        with column:
+            score_metric(result)
+
+
 def score_tabs(scores: CaseScores) -> None:
     """Each score's breakdown one tap away, in the order the metrics show them."""
-    tabs = st.tabs([f"{SCORE_LABELS[s.key]} breakdown" for s in scores.scores])
-    for tab, result in zip(tabs, scores.scores, strict=True):
+    tabs = st.tabs([f"{SCORE_LABELS[s.key]} breakdown" for s in scores.all_scores])
+    for tab, result in zip(tabs, scores.all_scores, strict=True):
         with tab:
             score_breakdown(result)
 

@@ -545,6 +545,7 @@ FULL_CASE = PatientCase.model_validate(
         "vertebral_body_mets": 3,
         "major_organ_mets": "removable",
         "visceral_mets": "nodular",
+        "visceral_mets_treatable": True,
         "crp": {"value": "0.3", "unit": "mg/dL"},
         "ldh": {"value": "262", "unit": "U/L"},
         "albumin": {"value": "3.9", "unit": "g/dL"},
