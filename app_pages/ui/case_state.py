@@ -98,12 +98,29 @@ def widget_value(name: str, value: Any) -> Any:
     return value
 
 
+def asked(name: str, values: Mapping[str, Any]) -> bool:
+    """Whether the calculator asks ``name`` for this case (treatable visceral metastases
+    only when a visceral metastasis is recorded; every other field always)."""
+    return name != "visceral_mets_treatable" or visceral_present(values)
+
+
+def _seed(name: str, value: Any, values: Mapping[str, Any]) -> None:
+    """Write a widget's key, or remove it when the widget is not drawn in this run: a key
+    written for a widget that is not drawn stays behind as a plain value, and would later
+    override the widget's own state."""
+    key = widget_key(name)
+    if asked(name, values):
+        st.session_state[key] = widget_value(name, value)
+    else:
+        st.session_state.pop(key, None)
+
+
 def seed_widgets() -> None:
     """Give every calculator widget whose state Streamlit dropped its value from the dict."""
-    for name, value in inputs().items():
-        key = widget_key(name)
-        if key not in st.session_state:
-            st.session_state[key] = widget_value(name, value)
+    values = inputs()
+    for name, value in values.items():
+        if widget_key(name) not in st.session_state or not asked(name, values):
+            _seed(name, value, values)
 
 
 def sync_from_widgets() -> None:
@@ -135,9 +152,9 @@ def clear_unasked() -> None:
     metastases once no visceral metastasis is recorded), so a hidden field never feeds a
     score. Call before the widgets are drawn."""
     values = inputs()
-    if not visceral_present(values) and values.get("visceral_mets_treatable") is not None:
+    if not asked("visceral_mets_treatable", values):
         values["visceral_mets_treatable"] = None
-        st.session_state[widget_key("visceral_mets_treatable")] = None
+        st.session_state.pop(widget_key("visceral_mets_treatable"), None)
 
 
 # -- a new patient: reset, example, undo ------------------------------------------------
@@ -169,7 +186,7 @@ def _set_case(values: Mapping[str, Any]) -> None:
     fresh = {name: widget_value(name, value) for name, value in fresh.items()}
     st.session_state[CASE_KEY] = fresh
     for name, value in fresh.items():
-        st.session_state[widget_key(name)] = value
+        _seed(name, value, fresh)
 
 
 def _set_optional(key: str, value: Any) -> None:
