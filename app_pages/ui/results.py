@@ -186,11 +186,6 @@ def contribution_sentence(contribution: Contribution) -> str:
     )
 
 
-def patients_like_this(probability: float) -> str:
-    """The probability as a natural frequency, e.g. "about 34 of 100 patients like this one"."""
-    return f"about {probability * 100:.0f} of 100 patients like this one"
-
-
 def table_cell(text: object) -> str:
     """Text safe inside a Markdown table cell (no column break, no line break)."""
     return str(text).replace("|", "\\|").replace("\n", " ")
