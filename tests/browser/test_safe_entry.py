@@ -292,15 +292,21 @@ def test_reset_and_examples_clear_the_label_ask_first_and_can_be_undone(
     label.fill("Bed 4, Mr X")
     label.press("Enter")
     app.wait_for_app()
+    identifier = app.widget("calc_report_identifier").locator("input")
+    identifier.fill("MRN 0042")
+    identifier.press("Enter")
+    app.wait_for_app()
 
     app.tap_button("calc_reset")
     expect(app.page.locator(".st-key-confirm_replace")).to_be_visible()
     app.tap_button("calc_confirm_replace")
     expect(label).to_have_value("")
+    expect(identifier).to_have_value("")
     expect(app.widget("calc_sex").locator("[aria-checked=true]")).to_have_count(0)
 
     app.tap_button("calc_undo")
     expect(label).to_have_value("Bed 4, Mr X")
+    expect(identifier).to_have_value("MRN 0042")
     expect(app.shown_option("calc_sex")).to_have_text("Male")
 
     # Loading an example clears the label too (after the same question).
