@@ -361,9 +361,12 @@ def test_keyboard_focus_is_visible_and_opens_no_tooltip(low_platelets: AppPage) 
             const el = document.activeElement;
             const style = getComputedStyle(el);
             return {text: el.innerText || el.getAttribute('aria-label') || '',
-                    outline: parseFloat(style.outlineWidth), kind: style.outlineStyle};
+                    outline: parseFloat(style.outlineWidth), kind: style.outlineStyle,
+                    inSex: !!el.closest('.st-key-calc_sex')};
         }"""
     )
+    # Tab order runs across the row: just before age comes sex (same row), not a help icon.
+    assert focused["inSex"], f"before age the focus is on {focused}"
     assert focused["kind"] != "none", focused
     assert focused["outline"] >= 2, f"focus ring {focused}"
     expect(app.page.get_by_test_id("stTooltipContent")).to_have_count(0)
