@@ -13,8 +13,9 @@ Conventions the browser tests rely on:
   field, in words and not only in colour;
 - fields are laid out in rows of two, so the keyboard's tab order runs across each row;
   no field carries a help icon (a tab stop before every field, and a tooltip that opened
-  over the results on focus): definitions are in the option text, in a caption under a
-  chosen grade, and in the "Definitions" expander.
+  over the results on focus): definitions are in the option text (Karnofsky, ECOG and
+  Bilsky options carry their full definitions, wrapped, never cut off), in a caption under
+  the chosen Frankel grade, and in the "Definitions" expander.
 
 The widgets take their values from session state (seeded by ``case_state``), so none is
 given a default here.
@@ -145,9 +146,10 @@ def lesion() -> None:
         where = group.label if group is not None else "outside the cohort's C1–T1"
         st.caption(f"SINS location: {parsed.sins_location.label}. Cohort lesion level: {where}.")
     grades = {g.value: g for g in BilskyGrade}
-    bilsky = choice("escc_grade", list(grades), lambda code: code)
-    if bilsky is not None:
-        _definition(f"Bilsky {bilsky}: {grades[bilsky].definition}. Recorded, not scored.")
+    choice("escc_grade", list(grades), lambda code: f"{code}: {grades[code].definition}")
+    st.caption(
+        "Bilsky grade: read on axial T2 MRI at the most compressed level; recorded, not scored."
+    )
     rows = (
         (("sins_pain", SinsPain), ("sins_bone_lesion", SinsBoneLesion)),
         (("sins_alignment", SinsAlignment), ("sins_collapse", SinsCollapse)),
@@ -170,12 +172,10 @@ def neurology_and_performance() -> None:
     )
     if frankel is not None:
         _definition(f"Frankel {frankel}: {frankel_grades[frankel].definition}")
-    kps = choice("kps", KPS_VALUES, lambda v: f"{v} %")
-    if kps is not None:
-        _definition(f"Karnofsky {kps} %: {KPS_DEFINITIONS[kps]} Not converted from ECOG.")
-    ecog = choice("ecog", sorted(ECOG_DEFINITIONS), str)
-    if ecog is not None:
-        _definition(f"ECOG {ecog}: {ECOG_DEFINITIONS[ecog]} Not converted from Karnofsky.")
+    # Full definitions as the option text (wrapped inside the pill, never cut off).
+    choice("kps", KPS_VALUES, lambda v: f"{v} %: {KPS_DEFINITIONS[v]}")
+    choice("ecog", sorted(ECOG_DEFINITIONS), lambda v: f"{v}: {ECOG_DEFINITIONS[v]}")
+    st.caption("Karnofsky and ECOG are both asked; neither is converted from the other.")
     with st.expander("Definitions: Frankel, Karnofsky, ECOG, Bilsky"):
         st.markdown(
             "\n".join(

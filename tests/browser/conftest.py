@@ -45,9 +45,11 @@ from playwright.sync_api import (
 )
 
 from scoring import PatientCase, ScoreResult, score_case
+from scoring.bilsky import BilskyGrade
 from scoring.case import FIELD_NAMES
 from scoring.frankel import FrankelGrade
 from scoring.labs import ANALYTE_BY_FIELD, LabValue
+from scoring.performance import ECOG_DEFINITIONS, KPS_DEFINITIONS
 from tests.ui_text import (
     KATAGIRI,
     LAB_FIELDS,
@@ -674,10 +676,10 @@ SESSION_CASES: tuple[PatientCase, ...] = (
 _OPTION_TEXT: dict[str, Callable[[Any], str]] = {
     "sex": lambda v: {"male": "Male", "female": "Female"}[v.value],
     "lesion_level": lambda v: str(v.value),
-    "escc_grade": lambda v: str(v.value),
+    "escc_grade": lambda v: f"{v.value}: {BilskyGrade(v).definition}",
     "frankel": lambda v: f"{v.value}: {FrankelGrade(v).grade_name}",
-    "kps": lambda v: f"{v} %",
-    "ecog": lambda v: str(v),
+    "kps": lambda v: f"{v} %: {KPS_DEFINITIONS[v]}",
+    "ecog": lambda v: f"{v}: {ECOG_DEFINITIONS[v]}",
 }
 
 
