@@ -87,6 +87,20 @@ def _scale_tables(spec: ItemSpec) -> None:
             for g in FrankelGrade
         ]
         _table(("Frankel", "Name", "Definition (Frankel 1969)", "Palsy"), rows)
+    elif key == ("tomita", "primary"):
+        rows = [
+            (t.label, f"{a.option.label} ({a.option.points})", a.evidence.label, a.reason)
+            for t, a in tomita.GROWTH.items()
+        ]
+        _table(("Primary tumor", "Tomita growth", "Trust", "Reading"), rows)
+    elif key in {("bauer", "not_lung_cancer"), ("bauer", "favourable_primary")}:
+        table = bauer.NOT_LUNG if spec.key == "not_lung_cancer" else bauer.FAVOURABLE
+        rows = [
+            (t.label, f"{a.option.label} ({a.option.points})", a.evidence.label, a.reason)
+            for t, a in table.items()
+        ]
+        with st.expander("Every primary tumor and its answer"):
+            _table(("Primary tumor", "Answer", "Trust", "Reading"), rows)
     elif spec.key == "primary":
         rows = [
             (

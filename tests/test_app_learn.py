@@ -148,3 +148,15 @@ def test_page_is_in_the_app_navigation() -> None:
     at.switch_page("app_pages/learn.py").run()
     assert not at.exception
     assert any(h.value == "Learn the scores" for h in at.header)
+
+
+def test_tomita_and_bauer_reference_tables_come_from_their_option_tables(app: AppTest) -> None:
+    from scoring import bauer, tomita
+
+    text = page_text(app)
+    assert "Tomita growth" in text, "Tomita's primary-tumor table, not Tokuhashi's"
+    for band in (*tomita.BANDS, *bauer.BANDS):
+        assert band.meaning in text
+    for spec in items_for(QuizChoice.TOMITA) + items_for(QuizChoice.BAUER):
+        for option in spec.table:
+            assert option.label in text, f"{spec.score} {spec.key}: {option.label}"
