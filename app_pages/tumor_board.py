@@ -4,8 +4,8 @@ Large type and high contrast for the back of the room. The first screen at 1920Ã
 holds the case in one line, the cohort study's three scores with their bands, and the
 poor-outcome
 probability with everything that qualifies it: its definition, its 95% interval (in
-words once, and as a bar), the model's warnings and its provenance; under them Tomita and
-the modified Bauer score. Below: what moves the
+words once, and as a bar), the model's warnings and its provenance. Below: Tomita and the
+modified Bauer score, what moves the
 estimate (in clinical words), the papers' checklist, the SINS findings, the ESCC grade and
 the laboratory values. No input widgets: the case is edited on the Calculator page, and
 switching back keeps it. The case report can be downloaded here too (without the
@@ -40,13 +40,6 @@ else:
         with columns[3]:
             results.probability_metric(status, prediction, scored.build.case)
             results.model_warnings(prediction)
-    with st.container(key="board_more_scores"):
-        columns = st.columns([1, 1, 1, 1.6])
-        for column, result in zip(
-            columns[:2], (scored.scores.tomita, scored.scores.bauer), strict=True
-        ):
-            with column:
-                results.score_metric(result)
     with st.container(key="board_detail"):
         left, right = st.columns([1, 1], gap="large")
         with left:
@@ -54,6 +47,13 @@ else:
             results.model_quality(status)
         with right:
             board.top_factors(prediction)
+    with st.container(key="board_more_scores"):
+        columns = st.columns([1, 1, 1, 1.6])
+        for column, result in zip(
+            columns[:2], (scored.scores.tomita, scored.scores.bauer), strict=True
+        ):
+            with column:
+                results.score_metric(result)
     with st.container(key="board_findings"):
         checklist, sins, labs = st.columns([1.3, 1, 1], gap="large")
         with checklist:

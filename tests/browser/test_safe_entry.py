@@ -244,6 +244,7 @@ def test_tumor_board_brief_fits_the_first_projector_screen(low_platelets: AppPag
         assert prediction.ci_high is not None
         interval = f"95% CI {prediction.ci_low * 100:.0f}–{prediction.ci_high * 100:.0f} %"
         in_first_screen(main.get_by_text(interval).first, height)
+        in_first_screen(app.page.locator(".st-key-board_interval [role=img]"), height)
         expect(main.get_by_text(interval)).to_have_count(1)
         for warning in prediction.warnings:
             in_first_screen(main.get_by_text(warning).first, height)
