@@ -29,7 +29,7 @@ from tests.app_support import (
     texts,
     write_synthetic_model,
 )
-from tests.ui_text import OUTCOME_DEFINITION
+from tests.ui_text import OUTCOME_DEFINITION, typed_text
 
 INPUT_KINDS = (
     "selectbox",
@@ -145,3 +145,29 @@ def test_board_with_a_refused_model_keeps_the_scores(
     expected, _ = expected_score_metrics(expected_case(FULL))
     assert metrics(at) == expected | {PROBABILITY: "—"}
     assert "refused" in " ".join(e.value for e in at.error)
+
+
+def test_board_has_the_findings_checklist_and_labs(
+    model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _board_with(FULL, model_dir, monkeypatch)
+    case = expected_case(FULL)
+    _, scores = expected_score_metrics(case)
+    said = texts(at)
+    for heading in (
+        "Surgical indications checklist",
+        "SINS findings",
+        "Spinal cord compression",
+        "Laboratory values",
+    ):
+        assert f"#### {heading}" in said
+    for criterion in scores.criteria:
+        assert criterion.label in said
+    for item in scores.sins.items:
+        assert item.option is not None
+        assert item.option.label in said
+    assert case.escc_grade is not None
+    assert f"ESCC (Bilsky) grade: **{case.escc_grade.value}**" in said
+    for name in ("crp", "ldh", "albumin", "platelets", "calcium", "bilirubin"):
+        lab = getattr(case, name)
+        assert f"| {typed_text(lab.value)} {lab.unit.label} |" in said, "as typed, no 180.0"
