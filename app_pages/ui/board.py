@@ -15,6 +15,7 @@ import streamlit as st
 
 from app_pages.ui import charts
 from app_pages.ui.results import contribution_sentence, table_cell, top_contributions
+from app_pages.ui.typed_numbers import plain
 from scoring.case import field_title
 from scoring.labs import ANALYTES
 
@@ -110,7 +111,7 @@ def labs(case: PatientCase) -> None:
         flagged = spec.is_flagged(value.value, value.unit)
         met = "met" if flagged else "not met"
         rows.append(
-            f"| {field_title(spec.field)} | {value.value} {value.unit.label} | "
+            f"| {field_title(spec.field)} | {plain(value.value)} {value.unit.label} | "
             f"{table_cell(spec.criterion_text(value.unit))}: {met} |"
         )
     st.markdown("\n".join(rows))
