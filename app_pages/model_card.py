@@ -26,6 +26,7 @@ from models import card
 from models import published as pub
 
 if TYPE_CHECKING:
+    from models.manifest import Manifest
     from models.predict import PoorOutcomeModel
     from models.validate import ValidationResult
 
@@ -48,7 +49,7 @@ def _pseudo_cohort_validation(
     return validate_frame(_model, frame, training_sha256=csv_sha256, published=True)
 
 
-def _section_summary(manifest: card.Manifest | None) -> None:
+def _section_summary(manifest: Manifest | None) -> None:
     st.header("In one screen")
     if manifest is None:
         st.info("The summary needs a verified model (see the message above).")
@@ -57,7 +58,7 @@ def _section_summary(manifest: card.Manifest | None) -> None:
     st.caption(card.HEADLINE_LINE)
 
 
-def _section_statistics(manifest: card.Manifest | None) -> None:
+def _section_statistics(manifest: Manifest | None) -> None:
     st.header("Statistics: one number per meaning")
     if manifest is None:
         st.info("The statistics need a verified model (see the message at the top).")
@@ -69,13 +70,13 @@ def _section_statistics(manifest: card.Manifest | None) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _instability(file_sha256: str, _manifest: card.Manifest) -> card.Instability:
+def _instability(file_sha256: str, _manifest: Manifest) -> card.Instability:
     """The plots' inputs, once per model file (keyed by its verified SHA-256)."""
     del file_sha256  # the cache key only
     return card.instability(_manifest)
 
 
-def _section_model_uncertainty(manifest: card.Manifest | None) -> None:
+def _section_model_uncertainty(manifest: Manifest | None) -> None:
     st.header("How stable the model is")
     if manifest is None:
         st.info("These plots need a verified model (see the message at the top).")
@@ -97,7 +98,7 @@ def _section_model_uncertainty(manifest: card.Manifest | None) -> None:
         parts.calibration_instability_chart(data.grid, data.curves, key="card_cal_instab")
 
 
-def _section_tripod_ai(manifest: card.Manifest | None) -> None:
+def _section_tripod_ai(manifest: Manifest | None) -> None:
     st.header("Use, inputs and availability (TRIPOD+AI)")
     parts.pairs_table(card.tripod_ai_rows(manifest), ("Item", "Statement"))
 
@@ -116,7 +117,7 @@ def _section_source_study() -> None:
     parts.pairs_table(card.outcome_rows(), ("Item", "Outcome definition"))
 
 
-def _section_pseudo_cohort(manifest: card.Manifest | None) -> None:
+def _section_pseudo_cohort(manifest: Manifest | None) -> None:
     st.header("The pseudo-cohort: how it was made, what it can and cannot stand for")
     for paragraph in card.PSEUDO_COHORT_MADE:
         st.markdown(paragraph)
@@ -136,7 +137,7 @@ def _section_pseudo_cohort(manifest: card.Manifest | None) -> None:
         parts.rows_table(ensemble.rows)
 
 
-def _section_equation(manifest: card.Manifest | None) -> None:
+def _section_equation(manifest: Manifest | None) -> None:
     st.header("Predictors and equation")
     parts.rows_table(
         [
@@ -177,7 +178,7 @@ def _section_equation(manifest: card.Manifest | None) -> None:
     )
 
 
-def _section_odds_ratios(manifest: card.Manifest | None) -> None:
+def _section_odds_ratios(manifest: Manifest | None) -> None:
     st.header("Odds ratios beside the paper's Table 4")
     if manifest is None:
         st.markdown("Table 4 as printed (no verified model to compare with):")
@@ -207,7 +208,7 @@ def _section_coding_evidence() -> None:
     parts.rows_table(summary.rows)
 
 
-def _section_sample_size(manifest: card.Manifest | None) -> None:
+def _section_sample_size(manifest: Manifest | None) -> None:
     st.header("Sample size: events per variable")
     if manifest is None:
         events, k = pub.N_POOR, len(pub.FEATURES)
@@ -283,7 +284,7 @@ def _section_published_tables() -> None:
         parts.rows_table(card.table4_rows())
 
 
-def _section_limitations(manifest: card.Manifest | None) -> None:
+def _section_limitations(manifest: Manifest | None) -> None:
     st.header("Limitations")
     st.markdown("\n".join(f"- {line}" for line in card.limitations(manifest)))
 
@@ -329,7 +330,7 @@ def _section_upload(model: PoorOutcomeModel | None) -> None:
     parts.validation_summary(outcome.result, key="card_upload_result")
 
 
-def _section_references(manifest: card.Manifest | None) -> None:
+def _section_references(manifest: Manifest | None) -> None:
     st.header("References")
     refs = [pub.CITATION, card.TRIPOD_CITATION, card.PEDUZZI_CITATION, card.RILEY_CITATION]
     if manifest is not None:
