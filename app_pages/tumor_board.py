@@ -38,15 +38,18 @@ else:
                 results.score_metric(result)
         status, prediction = prediction_for(scored)
         with columns[3]:
-            results.probability_metric(status, prediction, scored.build.case)
-            results.model_warnings(prediction)
-    with st.container(key="board_detail"):
+            results.probability_number(status, prediction, scored.build.case)
+    # Everything that qualifies the number, side by side so it stays in the first screen.
+    with st.container(key="board_qualifiers"):
         left, right = st.columns([1, 1], gap="large")
         with left:
-            board.interval(prediction)
-            results.model_quality(status)
+            results.probability_qualifiers(status, prediction)
         with right:
-            board.top_factors(prediction)
+            board.interval(prediction)
+            results.model_warnings(prediction)
+            results.model_quality(status)
+    with st.container(key="board_detail"):
+        board.top_factors(prediction)
     with st.container(key="board_more_scores"):
         columns = st.columns([1, 1, 1, 1.6])
         for column, result in zip(

@@ -253,7 +253,11 @@ def score_tabs(scores: CaseScores) -> None:
 
 # -- probability -------------------------------------------------------------------------
 def probability_metric(
-    status: ModelStatus, prediction: Prediction | None, case: PatientCase
+    status: ModelStatus,
+    prediction: Prediction | None,
+    case: PatientCase,
+    *,
+    qualifiers: bool = True,
 ) -> None:
     """The probability with its interval text, or "—" with the reason beside it.
 
@@ -285,6 +289,26 @@ def probability_metric(
     else:
         st.metric(PROBABILITY_LABEL, percent(prediction.probability), border=True)
         outcome_definition()
+    if qualifiers:
+        probability_qualifiers(status, prediction)
+
+
+def probability_number(
+    status: ModelStatus, prediction: Prediction | None, case: PatientCase
+) -> None:
+    """The probability metric, its definition and why there is none, without the
+    qualifiers (the tumor board lays those out beside it in a row of their own)."""
+    if status.message is None and prediction is not None and prediction.probability is not None:
+        st.metric(PROBABILITY_LABEL, percent(prediction.probability), border=True)
+        outcome_definition()
+        return
+    probability_metric(status, prediction, case, qualifiers=False)
+
+
+def probability_qualifiers(status: ModelStatus, prediction: Prediction | None) -> None:
+    """What qualifies the number: its interval in words, the frequency and the ranges,
+    the unadjusted model one tap away, and the model's provenance."""
+    if prediction is not None and prediction.probability is not None:
         if prediction.ci_low is not None and prediction.ci_high is not None:
             st.markdown(f"**{interval_text(prediction.ci_low, prediction.ci_high)}**")
         uncertainty(prediction)
