@@ -2,12 +2,14 @@
 
 Why a wrapper: :mod:`scoring.batch` knows nothing about the model (scoring never imports
 models); this module adds ``poor_outcome_probability``, ``poor_outcome_ci_low``,
-``poor_outcome_ci_high`` and ``model_warnings`` through the scorer's ``extra_columns``
-hook. Everything is vectorized: predictors come from :func:`models.features.feature_arrays`
-(the array form of :func:`models.features.features`), probabilities and intervals from
-:meth:`models.predict.PoorOutcomeModel.predict_rows`, and warning texts are built once per
-distinct predictor row, not once per row. A row without a probability gets the reason in
-``model_warnings``; a rejected row gets empty model cells (the scorer blanks them).
+``poor_outcome_ci_high`` and ``model_warnings`` through the scorer's ``ExtraColumns``
+hook. A cohort has few distinct predictor rows (sex, the two totals, level, Frankel), so
+each chunk is reduced to its distinct rows first (one packed integer key per row, NumPy
+``unique``); predictors come from :func:`models.features.feature_arrays` (the array form of
+:func:`models.features.features`), probabilities and intervals from
+:meth:`models.predict.PoorOutcomeModel.predict_rows`, and warning texts from
+``warnings_rows``, each once per distinct row. A row without a probability gets the reason
+in ``model_warnings``; a rejected row gets empty model cells (the scorer empties them).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
+import pyarrow as pa
 
 from models.features import ROW_OK, ROW_STATUS_TEXT, feature_arrays
 
@@ -26,45 +29,41 @@ if TYPE_CHECKING:
     from models.predict import PoorOutcomeModel
     from scoring.batch import ScoredChunk
 
-MODEL_COLUMNS: Final[tuple[str, ...]] = (
-    "poor_outcome_probability",
-    "poor_outcome_ci_low",
-    "poor_outcome_ci_high",
-    "model_warnings",
-)
 #: Decimals written for probabilities (the model is far less precise than this).
 DECIMALS: Final = 4
 WARNING_SEPARATOR: Final = " | "
-
+_PROBABILITY = {b"decimals": str(DECIMALS).encode()}
+MODEL_FIELDS: Final[tuple[pa.Field, ...]] = (
+    pa.field("poor_outcome_probability", pa.float64(), metadata=_PROBABILITY),
+    pa.field("poor_outcome_ci_low", pa.float64(), metadata=_PROBABILITY),
+    pa.field("poor_outcome_ci_high", pa.float64(), metadata=_PROBABILITY),
+    pa.field("model_warnings", pa.string()),
+)
+MODEL_COLUMNS: Final[tuple[str, ...]] = tuple(f.name for f in MODEL_FIELDS)
 
 NO_MODEL: Final = (
     "no probability: the model files were not found (they are made by `python cli.py train`)"
 )
+#: The inputs of the model's row, as (scored-chunk accessor, output column or field).
+_CODED = ("sex", "lesion_level", "frankel")
+_TOTALS = ("tokuhashi_total", "katagiri_min", "katagiri_max")
 
 
-def _distinct_rows(x: Any) -> tuple[Any, Any]:
-    """Distinct rows and, per row, the index of its distinct row.
-
-    Predictors are small whole numbers, so each row packs into one integer key and a 1-D
-    ``np.unique`` suffices (several times faster than ``np.unique(axis=0)``); anything
-    else falls back to the general form.
-    """
-    codes = x.astype(np.int64)
-    if np.array_equal(codes, x) and codes.min() >= 0 and codes.max() < 64:
-        key = codes @ (64 ** np.arange(codes.shape[1] - 1, -1, -1, dtype=np.int64))
-        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-        return x[first], inverse.reshape(-1)
-    unique, inverse = np.unique(x, axis=0, return_inverse=True)
-    return unique, inverse.reshape(-1)
-
-
-def _text(values: Any) -> Any:
-    """Probabilities as fixed-decimal text (object array)."""
-    return np.array([f"{v:.{DECIMALS}f}" for v in values], dtype=object)
+def _distinct(chunk: ScoredChunk) -> tuple[Any, Any]:
+    """Row indices of the distinct predictor inputs and, per row, which one it is."""
+    key = np.zeros(len(chunk.valid), dtype=np.int64)
+    for name in _CODED:
+        codes = chunk.parsed.codes[name] + 1
+        key = key * 64 + codes
+    for name in _TOTALS:
+        numbers = chunk.number(name)
+        key = key * 64 + np.where(np.isnan(numbers), 0, numbers + 1).astype(np.int64)
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return first, np.asarray(inverse).reshape(-1)
 
 
 class ModelColumns:
-    """The ``extra_columns`` hook of :func:`scoring.batch.run_batch`.
+    """The ``ExtraColumns`` hook of :func:`scoring.batch.run_batch`.
 
     ``model`` None (no model files at all) keeps the output's columns and says why every
     row has no probability; a model that is present but fails verification is refused
@@ -75,51 +74,36 @@ class ModelColumns:
         self.model = model
 
     @property
-    def names(self) -> Sequence[str]:
-        return MODEL_COLUMNS
+    def fields(self) -> Sequence[pa.Field]:
+        return MODEL_FIELDS
 
-    def columns(
-        self,
-        cases: Any,  # pandas DataFrame of parsed PatientCase fields
-        scores: Any,  # pandas DataFrame of score columns
-    ) -> dict[str, Any]:
-        """Model columns for parsed cases and their score columns (one entry per row)."""
+    def __call__(self, chunk: ScoredChunk) -> Mapping[str, Any]:
+        first, inverse = _distinct(chunk)
         x, status = feature_arrays(
-            cases["sex"],
-            scores["tokuhashi_total"],
-            scores["katagiri_min"],
-            scores["katagiri_max"],
-            cases["lesion_level"],
-            cases["frankel"],
+            chunk.members("sex")[first],
+            chunk.number("tokuhashi_total")[first],
+            chunk.number("katagiri_min")[first],
+            chunk.number("katagiri_max")[first],
+            chunk.members("lesion_level")[first],
+            chunk.members("frankel")[first],
         )
-        n = len(x)
-        by_status = np.array([ROW_STATUS_TEXT[code] for code in range(len(ROW_STATUS_TEXT))])
-        warnings = by_status.astype(object)[status]
-        probability = np.full(n, "", dtype=object)
-        ci_low = np.full(n, "", dtype=object)
-        ci_high = np.full(n, "", dtype=object)
+        m = len(first)
+        warnings = np.array([ROW_STATUS_TEXT[int(code)] for code in status], dtype=object)
+        probability = np.full((3, m), np.nan)
         if self.model is None:
             warnings[:] = NO_MODEL
         else:
             ok = status == ROW_OK
             if ok.any():
-                # a cohort has few distinct predictor rows: compute and format each once
-                unique, inverse = _distinct_rows(x[ok])
-                p, lo, hi = self.model.predict_rows(unique)
-                probability[ok] = _text(p)[inverse]
-                ci_low[ok] = _text(lo)[inverse]
-                ci_high[ok] = _text(hi)[inverse]
-                texts = [WARNING_SEPARATOR.join(w) for w in self.model.warnings_rows(unique)]
-                warnings[ok] = np.array(texts, dtype=object)[inverse]
+                probability[:, ok] = self.model.predict_rows(x[ok])
+                texts = [WARNING_SEPARATOR.join(w) for w in self.model.warnings_rows(x[ok])]
+                warnings[ok] = np.array(texts, dtype=object)
         return {
-            "poor_outcome_probability": probability,
-            "poor_outcome_ci_low": ci_low,
-            "poor_outcome_ci_high": ci_high,
-            "model_warnings": warnings,
+            "poor_outcome_probability": probability[0][inverse],
+            "poor_outcome_ci_low": probability[1][inverse],
+            "poor_outcome_ci_high": probability[2][inverse],
+            "model_warnings": warnings[inverse],
         }
-
-    def __call__(self, chunk: ScoredChunk) -> Mapping[str, Any]:
-        return self.columns(chunk.cases, chunk.scores)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -133,6 +117,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="model directory for the model columns (default: the shipped model)",
     )
+    parser.add_argument(
+        "--no-model",
+        action="store_true",
+        help="scores only: no model columns (the model is not loaded)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -142,6 +131,8 @@ def run(args: argparse.Namespace) -> int:
     from models.predict import ModelIntegrityError, load_model
     from scoring import batch
 
+    if getattr(args, "no_model", False):
+        return batch.run(args)
     directory: Path | None = getattr(args, "model_dir", None)
     where = SHIPPED_DIR if directory is None else directory
     model: PoorOutcomeModel | None = None

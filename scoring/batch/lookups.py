@@ -1,0 +1,260 @@
+"""Scores over a chunk by lookup: every rule is the single-case scorer's own.
+
+Why lookups and not a second implementation: a score rule written twice drifts. So the
+batch knows no points, no cut-off and no item logic. It asks the single-case scorer
+(``tokuhashi.score``, ``katagiri.score``, ``sins.score``: the functions the calculator
+calls, reading the option tables) and remembers the answers in arrays:
+
+1. **Which fields feed which item**: the items of ``score(PatientCase())`` (nothing
+   recorded) name, in ``missing``, every field that decides them.
+2. **Each row's state per item**: the item's fields encoded as small integers (the code's
+   position in its vocabulary, the whole number itself, a laboratory value as
+   *unmeasured / within limits / meets the criterion*, the last decided exactly by
+   ``scoring.batch.parse``), packed into one key per row.
+3. **Each state scored once**: for a key not yet seen, the first row holding it is turned
+   into a ``PatientCase`` carrying only that item's fields (its own values, validated by
+   pydantic) and scored by the single-case scorer; the item's lowest and highest points,
+   the fields it names as missing and whether it makes the score incomplete are stored in
+   arrays indexed by key. Every other row with that key is a lookup (NumPy ``take``).
+4. **Totals and bands**: the sum of the items' points, banded with the score's own
+   ``bands`` through ``result.band_for``, as ``ScoreResult`` does.
+
+A one-point change in an option table therefore changes both paths (tested). The cost is
+one single-case call per distinct state (a few hundred in a large cohort; bounded by the
+fields' ranges), cached for the whole run, then a handful of array operations per chunk.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from scoring import katagiri, sins, tokuhashi
+from scoring.batch.columns import (
+    COLUMN_BY_NAME,
+    LAB_COLUMNS,
+    CodedColumn,
+    WholeColumn,
+    YesNoColumn,
+)
+from scoring.batch.parse import Bools, Ints, ParsedChunk
+from scoring.case import PatientCase
+from scoring.labs import ANALYTE_BY_FIELD, LabValue
+from scoring.result import Band, ScoreResult, band_for
+
+ScoreFunction = Callable[[PatientCase], ScoreResult]
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreSpec:
+    """A score the batch writes: its scorer and its output columns.
+
+    ``columns`` pairs each output column with what it shows: ``total`` (complete and exact,
+    else empty), ``min``/``max`` (the range, empty when the score is incomplete) or
+    ``band`` (the band code, empty when incomplete or when the range spans bands).
+    """
+
+    key: str
+    score: ScoreFunction
+    columns: tuple[tuple[str, str], ...]
+
+
+SCORES: tuple[ScoreSpec, ...] = (
+    ScoreSpec(
+        "tokuhashi", tokuhashi.score, (("tokuhashi_total", "total"), ("tokuhashi_band", "band"))
+    ),
+    ScoreSpec(
+        "katagiri",
+        katagiri.score,
+        (("katagiri_min", "min"), ("katagiri_max", "max"), ("katagiri_group", "band")),
+    ),
+    ScoreSpec("sins", sins.score, (("sins_total", "total"), ("sins_category", "band"))),
+)
+
+
+# ------------------------------------------------------------------ field states
+
+
+@dataclass(frozen=True, slots=True)
+class FieldState:
+    """One ``PatientCase`` field as a small integer per row; 0 always means not recorded."""
+
+    name: str
+    size: int
+    kind: str  # coded | yes_no | whole | lab
+
+    def states(self, p: ParsedChunk) -> Ints:
+        if self.kind == "coded":
+            return p.codes[self.name] + 1
+        if self.kind == "yes_no":
+            return p.yes_no[self.name] + 1
+        if self.kind == "whole":
+            return p.whole[self.name] + 1
+        measured = p.lab_column[self.name] >= 0
+        return np.where(measured, 1 + p.lab_flagged[self.name].astype(np.int64), 0)
+
+    def value(self, p: ParsedChunk, row: int, state: int) -> Any:
+        """The ``PatientCase`` value of ``row`` (whose state for this field is ``state``)."""
+        if state == 0:
+            return None
+        if self.kind == "coded":
+            column = COLUMN_BY_NAME[self.name]
+            assert isinstance(column, CodedColumn)
+            return list(column.vocabulary)[state - 1]
+        if self.kind == "yes_no":
+            return state == 2
+        if self.kind == "whole":
+            return state - 1
+        column = LAB_COLUMNS[int(p.lab_column[self.name][row])]
+        text = p.lab_text[column.name][row].as_py()
+        return LabValue(value=Decimal(text), unit=column.rule.unit)
+
+
+def field_state(name: str) -> FieldState:
+    """How field ``name`` is encoded; a field the file format lacks is a programming error."""
+    if name in ANALYTE_BY_FIELD:
+        return FieldState(name, 3, "lab")
+    column = COLUMN_BY_NAME.get(name)
+    if isinstance(column, CodedColumn):
+        return FieldState(name, len(list(column.vocabulary)) + 1, "coded")
+    if isinstance(column, YesNoColumn):
+        return FieldState(name, 3, "yes_no")
+    if isinstance(column, WholeColumn):
+        return FieldState(name, column.high + 2, "whole")
+    raise KeyError(f"no batch column feeds PatientCase.{name}")
+
+
+# ------------------------------------------------------------------------ items
+
+
+class ItemLookup:
+    """One item of one score: per packed key, its points range and what it lacks."""
+
+    def __init__(
+        self,
+        score: ScoreFunction,
+        index: int,
+        fields: Sequence[FieldState],
+        bits: Mapping[str, int],
+    ) -> None:
+        self.score = score
+        self.index = index
+        self.fields = tuple(fields)
+        self.bits = bits
+        self.radix = np.cumprod([1, *(f.size for f in self.fields[:-1])]).astype(np.int64)
+        self.size = math.prod(f.size for f in self.fields)
+        self.known = np.zeros(self.size, dtype=bool)
+        self.low = np.zeros(self.size, dtype=np.int64)
+        self.high = np.zeros(self.size, dtype=np.int64)
+        self.missing = np.zeros(self.size, dtype=np.int64)  # bit per field, see ``bits``
+        self.blocks = np.zeros(self.size, dtype=bool)  # missing and not range-tolerant
+
+    def keys(self, p: ParsedChunk) -> tuple[Ints, list[Ints]]:
+        states = [f.states(p) for f in self.fields]
+        key = np.zeros(p.n, dtype=np.int64)
+        for state, radix in zip(states, self.radix, strict=True):
+            key += state * radix
+        return key, states
+
+    def learn(self, p: ParsedChunk, key: Ints, states: list[Ints]) -> None:
+        """Score each state of this chunk not seen before, on the first row holding it."""
+        present = np.zeros(self.size, dtype=bool)
+        present[key] = True
+        todo = np.flatnonzero(present & ~self.known)
+        if not todo.size:
+            return
+        first = np.full(self.size, -1, dtype=np.int64)
+        first[key[::-1]] = np.arange(p.n - 1, -1, -1, dtype=np.int64)
+        for k in todo:
+            row = int(first[k])
+            values = {
+                f.name: f.value(p, row, int(s[row]))
+                for f, s in zip(self.fields, states, strict=True)
+            }
+            item = self.score(PatientCase(**values)).items[self.index]
+            self.low[k] = item.points_min
+            self.high[k] = item.points_max
+            self.missing[k] = sum(1 << self.bits[name] for name in item.missing)
+            self.blocks[k] = bool(item.missing) and not item.range_tolerant
+            self.known[k] = True
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreArrays:
+    """A score over a chunk, mirroring ``ScoreResult`` (range, completeness, band)."""
+
+    total_min: Ints
+    total_max: Ints
+    incomplete: Bools
+    band_index: Ints  # into band_codes; -1 when incomplete or the range spans bands
+    band_codes: tuple[str, ...]
+    missing_bits: Ints
+
+    @property
+    def total(self) -> Ints:
+        """The total, or -1 when incomplete or a range (``ScoreResult.total`` is None)."""
+        exact = ~self.incomplete & (self.total_min == self.total_max)
+        return np.where(exact, self.total_min, -1)
+
+
+class ScoreLookup:
+    """A whole score over chunks: its items' lookups, summed and banded."""
+
+    def __init__(self, spec: ScoreSpec, bits: Mapping[str, int]) -> None:
+        self.spec = spec
+        empty = spec.score(PatientCase())
+        self.items = [
+            ItemLookup(spec.score, i, [field_state(name) for name in item.missing], bits)
+            for i, item in enumerate(empty.items)
+        ]
+        if empty.total_min < 0:
+            raise ValueError(f"{spec.key}: a negative total cannot be banded by lookup")
+        self.bands: tuple[Band, ...] = empty.bands
+        totals = range(empty.total_max + 1)
+        self.band_of_total = np.array(
+            [self.bands.index(band_for(self.bands, t)) for t in totals], dtype=np.int64
+        )
+
+    def __call__(self, p: ParsedChunk) -> ScoreArrays:
+        low = np.zeros(p.n, dtype=np.int64)
+        high = np.zeros(p.n, dtype=np.int64)
+        missing = np.zeros(p.n, dtype=np.int64)
+        incomplete = np.zeros(p.n, dtype=bool)
+        for item in self.items:
+            key, states = item.keys(p)
+            item.learn(p, key, states)
+            low += item.low[key]
+            high += item.high[key]
+            missing |= item.missing[key]
+            incomplete |= item.blocks[key]
+        same = self.band_of_total[low] == self.band_of_total[high]
+        band = np.where(~incomplete & same, self.band_of_total[low], -1)
+        codes = tuple(b.code for b in self.bands)
+        return ScoreArrays(low, high, incomplete, band, codes, missing)
+
+
+@cache
+def missing_order() -> tuple[str, ...]:
+    """The order ``missing`` names fields in: the scores' ``missing`` concatenated and
+    de-duplicated, as the single-case path gives it for a case with nothing recorded."""
+    empty = PatientCase()
+    return tuple(dict.fromkeys(name for s in SCORES for name in s.score(empty).missing))
+
+
+class Scorer:
+    """All of ``SCORES`` over chunks; lookups are learnt as chunks arrive (one per run)."""
+
+    def __init__(self, scores: Sequence[ScoreSpec] = SCORES) -> None:
+        order = missing_order()
+        self.order = order
+        bits = {name: i for i, name in enumerate(order)}
+        self.lookups = [ScoreLookup(spec, bits) for spec in scores]
+
+    def __call__(self, p: ParsedChunk) -> dict[str, ScoreArrays]:
+        return {lookup.spec.key: lookup(p) for lookup in self.lookups}

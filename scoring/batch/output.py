@@ -1,0 +1,179 @@
+"""The output columns of a chunk, typed, and their CSV text.
+
+Typed first (integers as ``int64``, band codes and texts as strings, empty as null), so a
+Parquet output holds numbers a statistics package reads as numbers; the CSV text is the
+same values written out (null → empty cell), so both formats carry identical results.
+
+Missing-value rules are those of ``scoring.result``: Tokuhashi and SINS totals and bands
+are given only when complete; Katagiri's min and max are given when at most laboratory
+values are missing (the laboratory item then spans the tiers it could still reach) and its
+group only when both ends fall in one group; ``missing`` lists, once each, the fields the
+scores' ``ScoreResult.missing`` would list, in their order. A rejected row gets only
+``error``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from scoring.batch.columns import COLUMN_BY_NAME, CodedColumn
+from scoring.batch.lookups import SCORES, ScoreArrays
+from scoring.batch.parse import Bools, Floats, Ints, Objects, ParsedChunk
+
+_KIND_TYPE = {"total": pa.int64(), "min": pa.int64(), "max": pa.int64(), "band": pa.string()}
+OUTPUT_FIELDS: tuple[pa.Field, ...] = (
+    *(pa.field(name, _KIND_TYPE[kind]) for spec in SCORES for name, kind in spec.columns),
+    pa.field("missing", pa.string()),
+    pa.field("error", pa.string()),
+)
+OUTPUT_COLUMNS: tuple[str, ...] = tuple(f.name for f in OUTPUT_FIELDS)
+#: Field metadata key: a floating column is written with this many decimals.
+DECIMALS_KEY = b"decimals"
+
+
+def _ints(values: Ints, show: Bools) -> pa.Array:
+    return pa.array(values, type=pa.int64(), mask=~show | (values < 0))
+
+
+def _take(texts: Sequence[str], index: Ints) -> pa.Array:
+    """``texts[index]`` as a string array, index -1 giving null."""
+    table = pa.array(list(texts), type=pa.string())
+    return table.take(pa.array(index, type=pa.int64(), mask=index < 0))
+
+
+def missing_text(bits: Ints, order: Sequence[str]) -> pa.Array:
+    """``;``-joined names per row from a bit pattern per row: only the distinct patterns
+    (a few dozen in practice) are turned into text; no field missing → null."""
+    patterns, inverse = np.unique(bits, return_inverse=True)
+    texts = [";".join(name for i, name in enumerate(order) if int(p) >> i & 1) for p in patterns]
+    index = np.asarray(inverse).reshape(-1)
+    empty = np.array([t == "" for t in texts], dtype=bool)
+    return _take(texts, np.where(empty[index], -1, index))
+
+
+def score_columns(
+    parsed: ParsedChunk, scores: Mapping[str, ScoreArrays], order: Sequence[str]
+) -> dict[str, pa.Array]:
+    """The ``OUTPUT_COLUMNS`` of one chunk, typed; a rejected row gets only its error."""
+    valid = parsed.valid
+    out: dict[str, pa.Array] = {}
+    bits = np.zeros(parsed.n, dtype=np.int64)
+    for spec in SCORES:
+        score = scores[spec.key]
+        bits |= score.missing_bits
+        complete = valid & ~score.incomplete
+        for name, kind in spec.columns:
+            if kind == "total":
+                out[name] = _ints(score.total, valid)
+            elif kind == "min":
+                out[name] = _ints(score.total_min, complete)
+            elif kind == "max":
+                out[name] = _ints(score.total_max, complete)
+            else:
+                out[name] = _take(score.band_codes, np.where(valid, score.band_index, -1))
+    bits[~valid] = 0
+    out["missing"] = missing_text(bits, order)
+    errors = parsed.errors
+    out["error"] = pa.array(errors, type=pa.string(), mask=errors == "")
+    return out
+
+
+# ----------------------------------------------------------------- extra columns
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredChunk:
+    """What an ``ExtraColumns`` hook receives for one chunk.
+
+    ``valid``: False for rejected rows (their extra cells are emptied whatever the hook
+    returns); ``parsed``: the validated fields; ``scores``: each score's arrays by key;
+    ``columns``: the typed ``OUTPUT_COLUMNS``.
+    """
+
+    valid: Bools
+    parsed: ParsedChunk
+    scores: Mapping[str, ScoreArrays]
+    columns: Mapping[str, pa.Array]
+
+    def members(self, field: str) -> Objects:
+        """A coded field as its Enum members (None where not recorded)."""
+        column = COLUMN_BY_NAME[field]
+        assert isinstance(column, CodedColumn)
+        table = np.array([*column.vocabulary, None], dtype=object)
+        return table[self.parsed.codes[field]]
+
+    def number(self, name: str) -> Floats:
+        """An integer output column as floats, NaN where empty."""
+        column = self.columns[name].cast(pa.float64())
+        return column.to_numpy(zero_copy_only=False)  # type: ignore[no-any-return]
+
+
+class ExtraColumns(Protocol):
+    """Adds output columns (e.g. the model's) without editing this package.
+
+    ``fields`` are appended after ``OUTPUT_COLUMNS`` in this order (also for an input with
+    no rows); a floating field may carry ``{"decimals": "4"}`` metadata, the number of
+    decimals it is written with (the typed value is the written one read back, so CSV and
+    Parquet agree). ``__call__`` returns, for every row of the chunk, one value per name
+    (None or NaN → empty).
+    """
+
+    @property
+    def fields(self) -> Sequence[pa.Field]: ...
+
+    def __call__(self, chunk: ScoredChunk) -> Mapping[str, Any]: ...
+
+
+def _fixed(values: Floats, decimals: int) -> tuple[pa.Array, pa.Array]:
+    """(typed, text) of floats written with ``decimals``; NaN → null. Each distinct value
+    is formatted once."""
+    finite = np.isfinite(values)
+    distinct, inverse = np.unique(np.where(finite, values, 0.0), return_inverse=True)
+    texts = [f"{v:.{decimals}f}" for v in distinct]
+    index = np.where(finite, np.asarray(inverse).reshape(-1), -1)
+    text = _take(texts, index)
+    typed = pa.array([float(t) for t in texts], type=pa.float64()).take(
+        pa.array(index, type=pa.int64(), mask=index < 0)
+    )
+    return typed, text
+
+
+def extra_columns(
+    hook: ExtraColumns, chunk: ScoredChunk, n: int
+) -> tuple[dict[str, pa.Array], dict[str, pa.Array]]:
+    """(typed, CSV text) of the hook's columns; rejected rows emptied."""
+    produced = hook(chunk)
+    typed: dict[str, pa.Array] = {}
+    text: dict[str, pa.Array] = {}
+    hide = ~chunk.valid
+    for field in hook.fields:
+        values = produced[field.name]
+        if len(values) != n:
+            raise ValueError(f"extra column {field.name!r}: {len(values)} values for {n} rows")
+        metadata = field.metadata or {}
+        if DECIMALS_KEY in metadata:
+            floats = np.asarray(values, dtype=np.float64).copy()
+            floats[hide] = np.nan
+            typed[field.name], fixed = _fixed(floats, int(metadata[DECIMALS_KEY]))
+            text[field.name] = csv_text(fixed)
+            continue
+        array = pa.array(values, type=field.type, from_pandas=True)
+        if pa.types.is_string(field.type):
+            array = pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
+        array = pc.if_else(pa.array(hide), pa.scalar(None, field.type), array)
+        typed[field.name] = array
+        text[field.name] = csv_text(array)
+    return typed, text
+
+
+def csv_text(array: pa.Array) -> pa.Array:
+    """A typed column as CSV cells (``large_string``, null → empty)."""
+    if array.type != pa.large_string():
+        array = array.cast(pa.large_string())
+    return array.fill_null("") if array.null_count else array

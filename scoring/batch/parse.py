@@ -1,0 +1,356 @@
+"""Validation of one chunk of text cells: each cell becomes a code, a number or an error.
+
+Why text first: every format is read as text (a Parquet integer or double column is cast to
+its text), so one set of rules judges a cell whatever file it came from, and a rejected
+cell can be quoted back to the user as written.
+
+- Coded columns take exactly the codes of their vocabulary (case-sensitive, as the
+  single-case model does); ``previous_chemotherapy`` takes ``yes`` or ``no``. Each
+  *distinct* cell is looked up once (dictionary encoding), then the codes are indexed.
+- Whole-number columns (kps, ecog, counts, age) take digits with an optional sign, e.g.
+  ``50`` or ``+3``. ``3.0`` is **rejected**: ``PatientCase`` declares these fields
+  ``StrictInt`` and rejects the float 3.0 too, and a decimal point in a count or a
+  performance score is more often a spreadsheet artefact or a shifted column than a
+  deliberate value; we reject rather than guess.
+- Laboratory columns take a number in plain decimal notation (``0.4``, ``12``, ``.5``;
+  no exponent, no thousands separator, ``.`` as the decimal mark), within the accepted
+  range of that analyte in that unit (``labs.UnitRule``). Giving both the conventional
+  and the SI column of one analyte in one row is an error, even if they agree.
+
+Lab cut-offs, float vs exact. The single-case path compares the exact decimal ``v`` with
+the exact cut-off ``c`` (a ``Fraction``) in the unit the value was given in. Here the bulk
+of the comparison is done in binary floating point: ``x = float(text)`` (correctly rounded
+by Arrow's parser, checked in the tests against Python's ``float``) against ``float(c)``
+(``Fraction.__float__``, correctly rounded). Round-to-nearest is monotone, so ``x >
+float(c)`` implies ``v > c`` and ``x < float(c)`` implies ``v < c``: the float answer is
+exact whenever the two floats differ. They can agree only when ``v`` and ``c`` are within
+half a unit in the last place of each other, i.e. for a value *at* the cut-off (``0.4``,
+``10.3``) or one carrying 13+ decimals. Those few distinct texts are re-decided with the
+single-case rule itself (``AnalyteSpec.is_flagged`` on the exact ``Decimal``), so the
+batch agrees with the single-case path for every value. The accepted-range limits are
+handled the same way.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from scoring.batch.columns import (
+    COLUMNS,
+    LAB_COLUMNS,
+    CodedColumn,
+    LabColumn,
+    WholeColumn,
+    YesNoColumn,
+)
+from scoring.labs import ANALYTE_BY_FIELD, Direction
+
+Bools = npt.NDArray[np.bool_]
+Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+Objects = npt.NDArray[np.object_]
+
+#: Ignored around a value: what people type in a spreadsheet. Not Unicode spaces: a
+#: no-break space pasted from a document is reported rather than silently dropped.
+SPACE = " \t"
+_WHOLE_RE = r"^[+-]?[0-9]+$"
+_DECIMAL_RE = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$"
+#: Longest cell accepted in any column (characters); a longer one rejects its row. Bounds
+#: the work a single cell can cause (the regular expressions, the error text).
+MAX_CELL_CHARS = 10_000
+
+
+def arrow_text(values: typing.Sequence[str] | pa.Array | pa.ChunkedArray) -> pa.Array:
+    """A column as one Arrow ``large_string`` array without nulls (null → empty cell)."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    array = values if isinstance(values, pa.Array) else pa.array(values, type=pa.large_string())
+    if array.type != pa.large_string():
+        array = array.cast(pa.large_string())
+    return array.fill_null("") if array.null_count else array
+
+
+def _mask(array: pa.Array) -> Bools:
+    return typing.cast(Bools, array.to_numpy(zero_copy_only=False).astype(bool))
+
+
+@dataclass(slots=True)
+class ParsedChunk:
+    """The cells of one chunk turned into arrays, and why any row is rejected.
+
+    ``codes[f]`` is the index of the member in ``list(vocabulary)`` or -1 when empty;
+    ``whole[f]`` the number or -1 when empty; ``yes_no[f]`` 1 yes, 0 no, -1 empty;
+    ``lab_value[f]`` the float value and ``lab_column[f]`` the index of its ``LabColumn``
+    in ``LAB_COLUMNS`` (-1 when unmeasured), ``lab_flagged[f]`` the exact answer to "does
+    the value meet the analyte's criterion"; ``errors`` is "" for a valid row, else why
+    it is rejected.
+    """
+
+    n: int
+    codes: dict[str, Ints] = field(default_factory=dict)
+    whole: dict[str, Ints] = field(default_factory=dict)
+    yes_no: dict[str, Ints] = field(default_factory=dict)
+    lab_value: dict[str, Floats] = field(default_factory=dict)
+    lab_column: dict[str, Ints] = field(default_factory=dict)
+    lab_flagged: dict[str, Bools] = field(default_factory=dict)
+    lab_text: dict[str, pa.Array] = field(default_factory=dict)
+    errors: Objects = field(default_factory=lambda: np.empty(0, dtype=object))
+
+    @property
+    def valid(self) -> Bools:
+        return typing.cast(Bools, self.errors == "")
+
+    def reject(self, mask: Bools, column: str, text: pa.Array | None, reason: str) -> None:
+        """Reject the rows of ``mask``: "column: 'cell' reason" (the cell quoted if given).
+
+        The message is assembled with Arrow kernels over the rejected rows only.
+        """
+        if not mask.any():
+            return
+        if text is None:
+            new = np.full(int(mask.sum()), f"{column}: {reason}", dtype=object)
+        else:
+            cells = pc.utf8_slice_codeunits(text.filter(pa.array(mask)), 0, 40)
+            joined = pc.binary_join_element_wise(
+                _scalar(f"{column}: '"), cells, _scalar(f"' {reason}"), _scalar("")
+            )
+            new = joined.to_numpy(zero_copy_only=False).astype(object)
+        old = self.errors[mask]
+        self.errors[mask] = np.where(old == "", new, old + "; " + new)
+
+
+def _scalar(text: str) -> pa.Scalar:
+    return pa.scalar(text, type=pa.large_string())
+
+
+def _parse_coded(col: CodedColumn | YesNoColumn, text: pa.Array, out: ParsedChunk) -> Ints:
+    """Look each *distinct* cell up once (dictionary encoding), then index: no loop per row."""
+    if isinstance(col, YesNoColumn):
+        index = {"no": 0, "yes": 1}
+    else:
+        index = {str(m.value): i for i, m in enumerate(col.vocabulary)}
+    encoded = text.dictionary_encode()
+    lut = np.array(
+        [
+            -1 if not u.strip(SPACE) else index.get(u.strip(SPACE), -2)
+            for u in encoded.dictionary.to_pylist()
+        ]
+        + [-1],
+        dtype=np.int64,
+    )
+    codes = lut[encoded.indices.to_numpy(zero_copy_only=False)]
+    bad = codes == -2
+    out.reject(
+        bad,
+        col.name,
+        text,
+        f"is not an allowed value. Allowed: {col.allowed}; empty = not recorded",
+    )
+    codes[bad] = -1
+    return typing.cast(Ints, codes)
+
+
+def _characters(text: pa.Array) -> npt.NDArray[np.uint8]:
+    """The bytes of all cells of a ``large_string`` array (a view, no copy)."""
+    _, offsets, data = text.buffers()
+    if data is None:
+        return np.zeros(0, dtype=np.uint8)
+    ends = np.frombuffer(offsets, dtype=np.int64)[[text.offset, text.offset + len(text)]]
+    return np.frombuffer(data, dtype=np.uint8)[int(ends[0]) : int(ends[1])]
+
+
+_DIGITS = np.zeros(256, dtype=bool)
+_DIGITS[[ord(c) for c in "0123456789"]] = True
+_DIGITS_POINT = _DIGITS.copy()
+_DIGITS_POINT[ord(".")] = True
+
+
+def _numbers(text: pa.Array, pattern: str) -> tuple[pa.Array, Bools, Bools, Floats]:
+    """(trimmed text, present, well-formed, float value or 0.0) of a numeric column.
+
+    Fast path, same answer: when every character of the column is a digit (or, for
+    decimals, a digit or a point), a non-empty cell is well-formed exactly when Arrow's
+    float parser accepts it (``.``, ``1.2.3`` make the cast fail and the column takes
+    the regular-expression path).
+    """
+    chars = _characters(text)
+    allowed = _DIGITS if pattern == _WHOLE_RE else _DIGITS_POINT
+    if allowed[chars].all():
+        lengths = pc.binary_length(text)
+        present = _mask(pc.greater(lengths, 0))
+        try:
+            values = pc.cast(pc.if_else(present, text, _scalar("0")), pa.float64())
+        except pa.ArrowInvalid:
+            pass
+        else:
+            return text, present, present, values.to_numpy(zero_copy_only=False)
+    trimmed = pc.utf8_trim(text, characters=SPACE)
+    present = _mask(pc.greater(pc.binary_length(trimmed), 0))
+    ok_array = pc.match_substring_regex(trimmed, pattern)
+    values = pc.cast(pc.if_else(ok_array, trimmed, _scalar("0")), pa.float64())
+    return trimmed, present, _mask(ok_array), values.to_numpy(zero_copy_only=False)
+
+
+def _parse_whole(col: WholeColumn, text: pa.Array, out: ParsedChunk) -> Ints:
+    # Parsed as float: a 30-digit number becomes a large float (out of range), not an
+    # overflow; every accepted value is a small whole number, exact in binary.
+    _, present, ok, values = _numbers(text, _WHOLE_RE)
+    in_range = (values >= col.low) & (values <= col.high)
+    in_range &= np.fmod(np.where(in_range, values, 0), col.step) == 0
+    out.reject(
+        present & ~ok,
+        col.name,
+        text,
+        "is not a whole number (written without a decimal point). "
+        f"Allowed: {col.allowed}; empty = not recorded",
+    )
+    out.reject(
+        ok & ~in_range,
+        col.name,
+        text,
+        f"is outside the allowed values. Allowed: {col.allowed}; empty = not recorded",
+    )
+    return np.where(ok & in_range, values, -1).astype(np.int64)
+
+
+def _tie_texts(trimmed: pa.Array, tie: Bools) -> tuple[list[str], Ints]:
+    """The distinct texts of the tied rows and, per tied row, the index of its text."""
+    sub = trimmed.filter(pa.array(tie))
+    distinct = pc.unique(sub)
+    positions = pc.index_in(sub, value_set=distinct).to_numpy(zero_copy_only=False)
+    return distinct.to_pylist(), positions.astype(np.int64)
+
+
+def _exact_sign(trimmed: pa.Array, x: Floats, bound: Fraction, rows: Bools) -> Ints:
+    """sign(v − bound) for the decimal texts of ``rows``, exact (see the module docstring).
+
+    Decided in floating point except where ``float(v) == float(bound)``; those distinct
+    texts are compared as exact Decimals.
+    """
+    limit = float(bound)
+    sign = np.sign(x - limit).astype(np.int64)
+    tie = rows & (x == limit)
+    if tie.any():
+        texts, positions = _tie_texts(trimmed, tie)
+        exact = np.array(
+            [(Fraction(Decimal(t)) > bound) - (Fraction(Decimal(t)) < bound) for t in texts],
+            dtype=np.int64,
+        )
+        sign[tie] = exact[positions]
+    return sign
+
+
+def _exact_flagged(
+    col: LabColumn, trimmed: pa.Array, x: Floats, rows: Bools
+) -> tuple[Bools, Bools]:
+    """(flagged, accepted) for the measured rows: the criterion and the accepted range."""
+    limit = float(col.spec.cutoff_in(col.rule.unit))
+    flagged = x >= limit if col.spec.direction is Direction.AT_OR_ABOVE else x < limit
+    tie = rows & (x == limit)
+    if tie.any():
+        # The single-case rule itself decides the few distinct texts at the cut-off.
+        texts, positions = _tie_texts(trimmed, tie)
+        exact = np.array(
+            [col.spec.is_flagged(Decimal(t), col.rule.unit) for t in texts], dtype=bool
+        )
+        flagged[tie] = exact[positions]
+    low = _exact_sign(trimmed, x, Fraction(col.rule.low), rows)
+    high = _exact_sign(trimmed, x, Fraction(col.rule.high), rows)
+    return flagged & rows, rows & (low >= 0) & (high <= 0)
+
+
+def _parse_labs(columns: Mapping[str, pa.Array], out: ParsedChunk) -> None:
+    """Each analyte: at most one of its columns per row, a number, in range, flagged exactly."""
+    n = out.n
+    for analyte in dict.fromkeys(c.field for c in LAB_COLUMNS):
+        value = np.full(n, np.nan)
+        which = np.full(n, -1, dtype=np.int64)
+        flagged = np.zeros(n, dtype=bool)
+        given: dict[str, Bools] = {}
+        for index, col in enumerate(LAB_COLUMNS):
+            if col.field != analyte or col.name not in columns:
+                continue
+            text = columns[col.name]
+            trimmed, present, ok, x = _numbers(text, _DECIMAL_RE)
+            out.lab_text[col.name] = trimmed
+            given[col.name] = present
+            ok &= present
+            col_flagged, accepted = _exact_flagged(col, trimmed, x, ok)
+            out.reject(
+                present & ~ok,
+                col.name,
+                text,
+                "is not a number (plain decimal notation with '.', e.g. 0.4). "
+                f"Allowed: {col.allowed}; empty = not measured",
+            )
+            out.reject(
+                ok & ~accepted,
+                col.name,
+                text,
+                f"is outside the accepted range. Allowed: {col.allowed}; empty = not measured",
+            )
+            use = ok & accepted
+            value[use] = x[use]
+            which[use] = index
+            flagged |= col_flagged & use
+        if len(given) == 2:
+            first, second = given
+            out.reject(
+                given[first] & given[second],
+                f"{first} and {second}",
+                None,
+                f"both given; give {ANALYTE_BY_FIELD[analyte].label} in one unit only",
+            )
+        out.lab_value[analyte] = value
+        out.lab_column[analyte] = which
+        out.lab_flagged[analyte] = flagged
+
+
+def _reject_long_cells(columns: Mapping[str, pa.Array], out: ParsedChunk) -> None:
+    """Any column, known or passed through: a cell over ``MAX_CELL_CHARS`` rejects its row."""
+    for name, text in columns.items():
+        if (pc.max(pc.binary_length(text)).as_py() or 0) <= MAX_CELL_CHARS:
+            continue  # bytes ≥ characters: no cell of this column can be too long
+        long = _mask(pc.greater(pc.utf8_length(text), MAX_CELL_CHARS))
+        out.reject(long, name, None, f"a cell is longer than {MAX_CELL_CHARS:,} characters")
+
+
+def parse_chunk(
+    columns: Mapping[str, pa.Array], n: int, record_errors: Objects | None = None
+) -> ParsedChunk:
+    """Validate and convert one chunk of text cells; rows with a bad value are rejected.
+
+    ``columns`` maps header names to Arrow string arrays of ``n`` cells (see
+    ``arrow_text``); columns this module does not know are only checked for length.
+    ``record_errors`` (from the reader) rejects records that are not rows at all; their
+    cells are not judged (they may be shifted), the reader's message alone is given.
+    """
+    out = ParsedChunk(n, errors=np.full(n, "", dtype=object))
+    _reject_long_cells(columns, out)
+    for col in COLUMNS:
+        if isinstance(col, LabColumn):
+            continue
+        if col.name not in columns:  # only optional columns can be absent
+            out.whole[col.field] = np.full(n, -1, dtype=np.int64)
+            continue
+        text = columns[col.name]
+        if isinstance(col, CodedColumn):
+            out.codes[col.field] = _parse_coded(col, text, out)
+        elif isinstance(col, YesNoColumn):
+            out.yes_no[col.field] = _parse_coded(col, text, out)
+        else:
+            out.whole[col.field] = _parse_whole(col, text, out)
+    _parse_labs(columns, out)
+    if record_errors is not None:
+        broken = record_errors != ""
+        out.errors[broken] = record_errors[broken]
+    return out

@@ -1,0 +1,261 @@
+"""Writing the scored file: CSV or Parquet, all or nothing, never readable by others.
+
+Why these choices:
+
+- **All or nothing.** Output goes to a hidden temporary file beside the target
+  (``.NAME.PID.part``), created with mode 0600 (only the user can read it while it holds
+  patient rows) and renamed into place only when the whole input has been read. If the
+  run fails, is interrupted (Ctrl-C) or is stopped by SIGTERM or SIGHUP, the temporary
+  file is removed: nothing is left behind that looks like a result.
+- **Permissions.** The finished file gets the input's permission bits (read/write only,
+  never execute), so a file readable only by its owner stays so; 0600 when they cannot be
+  read.
+- **What ``-o`` may name.** ``-`` writes CSV to standard output (rows are streamed: if the
+  input proves malformed half-way, what was written stays written and the exit status is
+  2). A device, a FIFO or anything else that is not a regular file is refused rather than
+  replaced by a regular file.
+- **CSV text** is assembled with Arrow string kernels (quote where needed, join with
+  commas): the same text as Python's ``csv`` module with ``QUOTE_MINIMAL`` and ``\\n`` line
+  endings (tested), at the speed of the kernels. Arrow's own ``CSVWriter`` quotes every
+  string cell, which would change every output byte; it is not used.
+- **Formula neutralisation** (OWASP's recipe for CSV injection): a text cell that starts
+  with ``=``, ``+``, ``-``, ``@``, a tab or a CR is prefixed with ``'`` so that a
+  spreadsheet shows it instead of running it. Only text cells are touched (input columns
+  passed through, the header, error texts); a cell that is a plain number such as ``-5``
+  or ``+0.4`` is a number, not a formula, and is left alone, as are the numeric output
+  columns. ``--keep-formulas`` turns this off. Parquet cells are typed data, not parsed
+  by spreadsheets as formulas, and are written as they are.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import signal
+import stat
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from types import FrameType
+from typing import IO
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from scoring.batch.reader import MalformedFileError, is_parquet
+
+STDOUT = "-"
+_COMMA = pa.scalar(",", type=pa.large_string())
+_NEWLINE = pa.scalar("\n", type=pa.large_string())
+_EMPTY = pa.scalar("", type=pa.large_string())
+_QUOTE = pa.scalar('"', type=pa.large_string())
+_APOSTROPHE = pa.scalar("'", type=pa.large_string())
+#: Starts a cell a spreadsheet would run (OWASP: = + - @ tab CR).
+FORMULA_START = "^[=+\\-@\t\r]"
+#: ... unless the whole cell is a plain number.
+PLAIN_NUMBER = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$"
+
+
+class StopSignalError(Exception):
+    """SIGTERM or SIGHUP arrived; the run stops and leaves nothing behind."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def interruptible() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into ``StopSignalError`` (so cleanup runs) for the block."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise StopSignalError(signum)
+
+    previous = {s: signal.signal(s, handler) for s in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)
+
+
+def _data(column: pa.Array) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint8]]:
+    """The offsets and the character bytes of a ``large_string`` array (no copy)."""
+    _, offsets, data = column.buffers()
+    starts = np.frombuffer(offsets, dtype=np.int64)[column.offset : column.offset + len(column) + 1]
+    if data is None:
+        return starts, np.zeros(0, dtype=np.uint8)
+    return starts, np.frombuffer(data, dtype=np.uint8)
+
+
+_RISKY_FIRST = np.zeros(256, dtype=bool)
+_RISKY_FIRST[[ord(c) for c in "=+-@\t\r"]] = True
+
+
+def _may_start_a_formula(column: pa.Array) -> bool:
+    """Cheap pre-check: does any non-empty cell start with a risky character?"""
+    starts, data = _data(column)
+    first = starts[:-1][starts[1:] > starts[:-1]]
+    return bool(_RISKY_FIRST[data[first]].any())
+
+
+def neutralise(column: pa.Array) -> pa.Array:
+    """Prefix ``'`` to text cells a spreadsheet would run as a formula (see module doc)."""
+    if not _may_start_a_formula(column):
+        return column
+    risky = pc.match_substring_regex(column, FORMULA_START)
+    risky = pc.and_(risky, pc.invert(pc.match_substring_regex(column, PLAIN_NUMBER)))
+    prefixed = pc.binary_join_element_wise(_APOSTROPHE, column, _EMPTY)
+    return pc.if_else(risky, prefixed, column)
+
+
+def check_target(source: Path, target: str) -> None:
+    """Refuse an output that is the input, or that exists and is not a regular file."""
+    if target == STDOUT:
+        return
+    path = Path(target)
+    if not path.exists():
+        return
+    mode = path.stat().st_mode
+    if not stat.S_ISREG(mode):
+        kind = "a directory" if stat.S_ISDIR(mode) else "a device, pipe or socket"
+        raise MalformedFileError(
+            f"the output {target} is {kind}, not a regular file; name a file, or use "
+            "-o - for standard output"
+        )
+    if path.resolve() == source.resolve():
+        raise MalformedFileError("the output would overwrite the input; choose another -o path")
+
+
+def output_mode(source: Path) -> int:
+    """The input's read/write permission bits, or 0600 when they cannot be read."""
+    try:
+        return stat.S_IMODE(source.stat().st_mode) & 0o666 or 0o600
+    except OSError:
+        return 0o600
+
+
+class Output:
+    """Where the rows go: a hidden 0600 temporary file renamed on ``commit``, or stdout."""
+
+    def __init__(self, target: str, mode: int) -> None:
+        self.target = target
+        self.mode = mode
+        self.partial: Path | None = None
+        self.handle: IO[bytes] | None = None
+
+    def open(self) -> IO[bytes]:
+        if self.target == STDOUT:
+            self.handle = sys.stdout.buffer
+            return self.handle
+        path = Path(self.target)
+        self.partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+        fd = os.open(self.partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        self.handle = os.fdopen(fd, "wb")
+        return self.handle
+
+    def restart(self) -> None:
+        """Discard what was written (the reader starts again from the first row)."""
+        if self.partial is None:
+            raise RuntimeError("cannot restart standard output")
+        assert self.handle is not None
+        self.handle.seek(0)
+        self.handle.truncate()
+
+    def commit(self) -> None:
+        assert self.handle is not None
+        if self.partial is None:
+            self.handle.flush()
+            return
+        self.handle.close()
+        os.chmod(self.partial, self.mode)
+        os.replace(self.partial, self.target)
+        self.partial = None
+
+    def discard(self) -> None:
+        if self.handle is not None and self.partial is not None and not self.handle.closed:
+            self.handle.close()
+        if self.partial is not None:
+            with contextlib.suppress(FileNotFoundError):
+                self.partial.unlink()
+            self.partial = None
+
+
+class CsvWriter:
+    """Rows as CSV text (see the module docstring), optionally formula-neutralised."""
+
+    def __init__(self, handle: IO[bytes], header: Sequence[str], *, guard: bool) -> None:
+        self.handle = handle
+        self.header = list(header)
+        self.guard = guard
+        self.write_header()
+
+    def write_header(self) -> None:
+        names = self.header
+        if self.guard:
+            names = neutralise(pa.array(names, type=pa.large_string())).to_pylist()
+        line = io.StringIO()
+        csv.writer(line, lineterminator="\n").writerow(names)
+        self.handle.write(line.getvalue().encode("utf-8"))
+
+    def write(self, text: Sequence[pa.Array], guarded: Sequence[bool]) -> None:
+        """Append rows given as one text array per header column; ``guarded`` marks the
+        text columns to neutralise."""
+        if len(text) != len(self.header):
+            raise ValueError(f"{len(text)} columns for a header of {len(self.header)}")
+        if not text or len(text[0]) == 0:
+            return
+        fields = [
+            _csv_field(neutralise(c) if self.guard and g else c)
+            for c, g in zip(text, guarded, strict=True)
+        ]
+        lines = pc.binary_join_element_wise(*fields, _COMMA)
+        lines = pc.binary_join_element_wise(lines, _NEWLINE, _EMPTY)
+        offsets, data = lines.buffers()[1:3]
+        first, last = np.frombuffer(offsets, dtype=np.int64)[
+            [lines.offset, lines.offset + len(lines)]
+        ]
+        self.handle.write(memoryview(data)[int(first) : int(last)])
+
+    def close(self) -> None:
+        return None
+
+
+_NEEDS_QUOTES = np.zeros(256, dtype=bool)
+_NEEDS_QUOTES[[ord(c) for c in '",\r\n']] = True
+
+
+def _csv_field(column: pa.Array) -> pa.Array:
+    """One column as CSV fields: quoted (quotes doubled) only where a cell needs it."""
+    starts, data = _data(column)
+    if not _NEEDS_QUOTES[data[starts[0] : starts[-1]]].any():
+        return column
+    needs = pc.match_substring_regex(column, '[",\r\n]')
+    quoted = pc.binary_join_element_wise(
+        _QUOTE, pc.replace_substring(column, '"', '""'), _QUOTE, _EMPTY
+    )
+    return pc.if_else(needs, quoted, column)
+
+
+class ParquetOut:
+    """Rows as Parquet, typed: the schema is fixed by the first chunk written."""
+
+    def __init__(self, handle: IO[bytes], schema: pa.Schema) -> None:
+        import pyarrow.parquet as pq
+
+        self.writer = pq.ParquetWriter(handle, schema, compression="zstd")
+        self.schema = schema
+
+    def write(self, columns: Sequence[pa.Array]) -> None:
+        self.writer.write_batch(pa.RecordBatch.from_arrays(list(columns), schema=self.schema))
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+def wants_parquet(target: str) -> bool:
+    return target != STDOUT and is_parquet(Path(target))
