@@ -34,7 +34,8 @@ from scoring.batch import (
     run,
     run_batch,
 )
-from scoring.batch_io import AtomicCsvWriter, Progress
+from scoring.batch.progress import Progress
+from scoring.batch.writer import CsvWriter
 
 # Worked examples of the modules' docstrings, completed so each score is complete.
 BASE: dict[str, str] = {
@@ -441,9 +442,16 @@ def test_not_utf8_late_in_the_file(tmp_path, capsys):
     _expect_exit_2(tmp_path, capsys, content, "not UTF-8")
 
 
-def test_record_with_too_many_fields(tmp_path, capsys):
+def test_record_with_too_many_fields_is_a_rejected_row(tmp_path):
     content = _csv_bytes([BASE, BASE, BASE, BASE]) + (",".join(BASE.values()) + ",extra\n").encode()
-    _expect_exit_2(tmp_path, capsys, content, "not a well-formed CSV")
+    src = tmp_path / "in.csv"
+    src.write_bytes(content)
+    summary = run_batch(src, tmp_path / "out.csv", quiet=True)
+    out = read_csv(tmp_path / "out.csv")
+    assert summary.rows == len(out) == 5
+    assert out[4]["error"].startswith(f"line 6: {len(HEADER) + 1} fields where the header has")
+    assert out[4]["tokuhashi_total"] == out[4]["sins_total"] == ""
+    assert [r["tokuhashi_total"] for r in out[:4]] == ["13"] * 4
 
 
 def test_output_may_not_overwrite_input(tmp_path, capsys):
@@ -550,16 +558,16 @@ def test_writer_matches_pandas_to_csv(tmp_path):
     """
     cells = ["plain", "", 'q"uote', "com,ma", "new\nline", " sp ", "é", '"', ","]
     frame = pd.DataFrame({"a": cells, "b": list(reversed(cells)), "c,d": cells}, dtype=str)
-    target = tmp_path / "w.csv"
-    with AtomicCsvWriter(target, list(frame.columns)) as writer:
-        writer.write([arrow_text(frame[c]) for c in frame.columns])
-        writer.commit()
+    target = io.BytesIO()
+    writer = CsvWriter(target, list(frame.columns), guard=False)
+    writer.write([arrow_text(list(frame[c])) for c in frame.columns], [True] * 3)
     expected = frame.to_csv(index=False, lineterminator="\n")
-    assert target.read_text(encoding="utf-8") == expected
-    with AtomicCsvWriter(target, ["a", "b"]) as writer:
-        writer.write([pa.array(["cr\rx"]), pa.array(["y"])])
-        writer.commit()
-    assert target.read_bytes() == b'a,b\n"cr\rx",y\n'
+    assert target.getvalue().decode("utf-8") == expected
+    target = io.BytesIO()
+    CsvWriter(target, ["a", "b"], guard=False).write(
+        [arrow_text(["cr\rx"]), arrow_text(["y"])], [True, True]
+    )
+    assert target.getvalue() == b'a,b\n"cr\rx",y\n'
 
 
 def test_header_only_input(tmp_path):
@@ -602,16 +610,17 @@ def test_age_years_is_validated_when_present(tmp_path):
 class Doubled:
     """A stand-in for the model's hook: one column from parsed inputs, one from scores."""
 
-    names = ("kps_twice", "toku_plus_one")
+    fields = (pa.field("kps_twice", pa.int64()), pa.field("toku_plus_one", pa.float64()))
 
     def __init__(self) -> None:
         self.seen: list[ScoredChunk] = []
 
     def __call__(self, chunk: ScoredChunk):
         self.seen.append(chunk)
+        kps = chunk.parsed.whole["kps"]
         return {
-            "kps_twice": chunk.cases["kps"] * 2,
-            "toku_plus_one": chunk.scores["tokuhashi_total"] + 1,
+            "kps_twice": [None if k < 0 else 2 * int(k) for k in kps],
+            "toku_plus_one": chunk.number("tokuhashi_total") + 1,
         }
 
 
@@ -627,10 +636,10 @@ def test_extra_columns_hook(tmp_path):
     assert [r["toku_plus_one"] for r in out] == ["14", "", ""]
     first = hook.seen[0]
     assert first.valid.tolist() == [True, False]
-    assert first.cases["frankel"].iloc[0].value == "D"
-    assert first.scores["katagiri_min"].iloc[0] == 2
-    assert pd.isna(first.scores["tokuhashi_total"].iloc[1])
-    assert list(hook.seen[1].rows.index) == [2]  # index = data-row number
+    assert first.members("frankel")[0].value == "D"
+    assert first.number("katagiri_min")[0] == 2
+    assert first.columns["tokuhashi_total"][1].as_py() is None
+    assert len(hook.seen[1].valid) == 1
 
 
 def test_extra_columns_in_header_of_empty_input(tmp_path):

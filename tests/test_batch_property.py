@@ -242,7 +242,7 @@ def test_batch_agrees_with_single_case(rows: list[dict[str, str]], chunk_size: i
             writer.writerow(HEADER)
             for i, cells in enumerate(rows):
                 writer.writerow([str(i), *(cells[c.name] for c in COLUMNS)])
-        summary = run_batch(src, dst, quiet=True, chunk_size=chunk_size)
+        summary = run_batch(src, dst, quiet=True, chunk_size=chunk_size, keep_formulas=True)
         with dst.open(encoding="utf-8", newline="") as handle:
             out = list(csv.DictReader(handle))
     assert summary.rows == len(out) == len(rows)

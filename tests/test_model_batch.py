@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import shutil
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -114,16 +116,35 @@ def test_many_rows_are_vectorized(model_dir, tmp_path):
     assert (out["poor_outcome_probability"].iloc[:: len(VARIANTS)] == first).all()
 
 
-def test_without_model_files_the_columns_say_why():
+def test_without_model_files_the_columns_say_why(tmp_path):
     from models.batch import NO_MODEL, ModelColumns
+    from scoring.batch import run_batch
 
-    cases = pd.DataFrame({"sex": [None], "lesion_level": [None], "frankel": [None]})
-    scores = pd.DataFrame(
-        {"tokuhashi_total": [None], "katagiri_min": [None], "katagiri_max": [None]}
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    write_input(source, VARIANTS[:2])
+    run_batch(source, target, quiet=True, extra_columns=ModelColumns(None))
+    out = pd.read_csv(target, dtype=str, keep_default_na=False)
+    assert list(out["model_warnings"]) == [NO_MODEL, NO_MODEL]
+    assert list(out["poor_outcome_probability"]) == ["", ""]
+
+
+def test_no_model_flag_writes_scores_only_and_imports_no_model(tmp_path):
+    """``--no-model``: no model columns, and neither scikit-learn nor pandas is imported."""
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    write_input(source, VARIANTS[:2])
+    code = (
+        "import sys, cli; status = cli.main(sys.argv[1:]); "
+        "print(sorted(m for m in ('sklearn', 'pandas', 'joblib') if m in sys.modules)); "
+        "sys.exit(status)"
     )
-    columns = ModelColumns(None).columns(cases, scores)
-    assert list(columns["model_warnings"]) == [NO_MODEL]
-    assert columns["poor_outcome_probability"][0] == ""
+    args = ["score", str(source), "-o", str(target), "--no-model", "--quiet"]
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
+    out = pd.read_csv(target, dtype=str, keep_default_na=False)
+    assert not set(MODEL_COLUMNS) & set(out.columns)
+    assert list(out.columns[-2:]) == ["missing", "error"]
 
 
 def test_a_model_dir_without_files_is_refused(tmp_path, capsys):

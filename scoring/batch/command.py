@@ -10,9 +10,11 @@ dropped.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import importlib.abc
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +30,7 @@ from scoring.batch.output import (
     ExtraColumns,
     ScoredChunk,
     csv_text,
-    extra_columns,
+    extra_output,
     score_columns,
 )
 from scoring.batch.parse import parse_chunk
@@ -148,7 +150,7 @@ def run_batch(
     strict: bool = False,
     quiet: bool = False,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
-    extra_columns_hook: ExtraColumns | None = None,
+    extra_columns: ExtraColumns | None = None,
     keep_formulas: bool = False,
     max_rows: int = DEFAULT_MAX_ROWS,
 ) -> BatchSummary:
@@ -164,7 +166,7 @@ def run_batch(
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
     check_target(source, target)
-    extra_fields = list(extra_columns_hook.fields) if extra_columns_hook is not None else []
+    extra_fields = list(extra_columns.fields) if extra_columns is not None else []
     header = reader.read_header(source)
     reader.check_header(header, REQUIRED, (*OUTPUT_COLUMNS, *(f.name for f in extra_fields)))
     progress = Progress(quiet=quiet)
@@ -186,9 +188,9 @@ def run_batch(
                 scores = scorer(parsed)
                 typed = score_columns(parsed, scores, scorer.order)
                 text = {name: csv_text(array) for name, array in typed.items()}
-                if extra_columns_hook is not None:
+                if extra_columns is not None:
                     view = ScoredChunk(parsed.valid, parsed, scores, typed)
-                    more_typed, more_text = extra_columns(extra_columns_hook, view, chunk.n)
+                    more_typed, more_text = extra_output(extra_columns, view, chunk.n)
                     typed.update(more_typed)
                     text.update(more_text)
                 sink.write(chunk, typed, text)
@@ -258,8 +260,42 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+class _NoPandas(importlib.abc.MetaPathFinder):
+    """Refuses to import pandas (see ``_pandas_not_loaded_by_arrow``)."""
+
+    def find_spec(self, name: str, path: object, target: object = None) -> None:
+        if name.partition(".")[0] == "pandas":
+            raise ImportError("pandas is not needed by the batch command")
+
+
+@contextlib.contextmanager
+def _pandas_not_loaded_by_arrow() -> Iterator[None]:
+    """Keep pyarrow from importing pandas for the run (unless it is already imported).
+
+    pyarrow imports pandas, when it is installed, on the first ``pa.array``, ``pa.scalar``
+    or ``to_numpy`` call, only to ask whether an object is a pandas one; that import costs
+    about 0.7 s, more than a small file's whole run, and nothing here uses pandas. An
+    import hook makes that import fail for the run, which pyarrow takes as "pandas is not
+    installed" (an explicit pandas conversion later retries the import).
+    """
+    if "pandas" in sys.modules:
+        yield
+        return
+    blocker = _NoPandas()
+    sys.meta_path.insert(0, blocker)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(blocker)
+
+
 def run(args: argparse.Namespace, *, extra_columns: ExtraColumns | None = None) -> int:
     """The command: 0 done, 1 rejected rows under ``--strict``, 2 malformed file."""
+    with _pandas_not_loaded_by_arrow():
+        return _run(args, extra_columns)
+
+
+def _run(args: argparse.Namespace, extra_columns: ExtraColumns | None) -> int:
     try:
         summary = run_batch(
             args.input,
@@ -267,7 +303,7 @@ def run(args: argparse.Namespace, *, extra_columns: ExtraColumns | None = None) 
             strict=args.strict,
             quiet=args.quiet,
             chunk_size=args.chunk_size,
-            extra_columns_hook=extra_columns,
+            extra_columns=extra_columns,
             keep_formulas=args.keep_formulas,
             max_rows=args.max_rows,
         )

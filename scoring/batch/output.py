@@ -144,7 +144,7 @@ def _fixed(values: Floats, decimals: int) -> tuple[pa.Array, pa.Array]:
     return typed, text
 
 
-def extra_columns(
+def extra_output(
     hook: ExtraColumns, chunk: ScoredChunk, n: int
 ) -> tuple[dict[str, pa.Array], dict[str, pa.Array]]:
     """(typed, CSV text) of the hook's columns; rejected rows emptied."""

@@ -205,10 +205,14 @@ def _csv_fast(path: Path, header: Sequence[str], chunk_rows: int) -> Iterator[Ch
     pending: list[pa.RecordBatch] = []
     rows = 0
 
-    def flush() -> Chunk:
+    def take(count: int) -> Chunk:
+        """The first ``count`` pending rows as a chunk (the rest stays pending)."""
+        nonlocal rows
         table = pa.Table.from_batches(pending)
-        cells = {name: arrow_text(table.column(i)) for i, name in enumerate(header)}
-        pending.clear()
+        head, tail = table.slice(0, count), table.slice(count)
+        pending[:] = tail.to_batches()
+        rows -= count
+        cells = {name: arrow_text(head.column(i)) for i, name in enumerate(header)}
         return Chunk(cells, None, None, min(source.tell() / size, 1.0))
 
     try:
@@ -217,13 +221,12 @@ def _csv_fast(path: Path, header: Sequence[str], chunk_rows: int) -> Iterator[Ch
                 raise _IrregularRecordError
             pending.append(batch)
             rows += batch.num_rows
-            if rows >= chunk_rows:
-                yield flush()
-                rows = 0
+            while rows >= chunk_rows:
+                yield take(chunk_rows)
         if irregular:
             raise _IrregularRecordError
-        if pending:
-            yield flush()
+        if rows:
+            yield take(rows)
     finally:
         source.close()
 

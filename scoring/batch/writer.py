@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import io
 import os
 import signal
@@ -49,15 +50,16 @@ import pyarrow.compute as pc
 from scoring.batch.reader import MalformedFileError, is_parquet
 
 STDOUT = "-"
-_COMMA = pa.scalar(",", type=pa.large_string())
-_NEWLINE = pa.scalar("\n", type=pa.large_string())
-_EMPTY = pa.scalar("", type=pa.large_string())
-_QUOTE = pa.scalar('"', type=pa.large_string())
-_APOSTROPHE = pa.scalar("'", type=pa.large_string())
 #: Starts a cell a spreadsheet would run (OWASP: = + - @ tab CR).
 FORMULA_START = "^[=+\\-@\t\r]"
-#: ... unless the whole cell is a plain number.
-PLAIN_NUMBER = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$"
+#: ... unless the whole cell is a plain number (spaces or tabs around it allowed).
+PLAIN_NUMBER = r"^[ \t]*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[ \t]*$"
+
+
+@functools.cache
+def _text(value: str) -> pa.Scalar:
+    """A string scalar, made on first use (not at import: see ``command``)."""
+    return pa.scalar(value, type=pa.large_string())
 
 
 class StopSignalError(Exception):
@@ -109,7 +111,7 @@ def neutralise(column: pa.Array) -> pa.Array:
         return column
     risky = pc.match_substring_regex(column, FORMULA_START)
     risky = pc.and_(risky, pc.invert(pc.match_substring_regex(column, PLAIN_NUMBER)))
-    prefixed = pc.binary_join_element_wise(_APOSTROPHE, column, _EMPTY)
+    prefixed = pc.binary_join_element_wise(_text("'"), column, _text(""))
     return pc.if_else(risky, prefixed, column)
 
 
@@ -213,8 +215,8 @@ class CsvWriter:
             _csv_field(neutralise(c) if self.guard and g else c)
             for c, g in zip(text, guarded, strict=True)
         ]
-        lines = pc.binary_join_element_wise(*fields, _COMMA)
-        lines = pc.binary_join_element_wise(lines, _NEWLINE, _EMPTY)
+        lines = pc.binary_join_element_wise(*fields, _text(","))
+        lines = pc.binary_join_element_wise(lines, _text("\n"), _text(""))
         offsets, data = lines.buffers()[1:3]
         first, last = np.frombuffer(offsets, dtype=np.int64)[
             [lines.offset, lines.offset + len(lines)]
@@ -236,7 +238,7 @@ def _csv_field(column: pa.Array) -> pa.Array:
         return column
     needs = pc.match_substring_regex(column, '[",\r\n]')
     quoted = pc.binary_join_element_wise(
-        _QUOTE, pc.replace_substring(column, '"', '""'), _QUOTE, _EMPTY
+        _text('"'), pc.replace_substring(column, '"', '""'), _text('"'), _text("")
     )
     return pc.if_else(needs, quoted, column)
 
