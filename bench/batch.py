@@ -43,7 +43,8 @@ import sys
 import pyarrow as pa, pyarrow.csv as c
 with open(sys.argv[1], encoding="utf-8") as f:
     names = f.readline().rstrip("\\n").replace('"', "").split(",")
-t = c.read_csv(sys.argv[1], convert_options=c.ConvertOptions(
+t = c.read_csv(sys.argv[1], parse_options=c.ParseOptions(newlines_in_values=True),
+               convert_options=c.ConvertOptions(
     column_types={n: pa.string() for n in names}, strings_can_be_null=False))
 c.write_csv(t, sys.argv[2])
 """

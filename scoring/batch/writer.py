@@ -50,8 +50,8 @@ import pyarrow.compute as pc
 from scoring.batch.reader import MalformedFileError, is_parquet
 
 STDOUT = "-"
-#: Starts a cell a spreadsheet would run (OWASP: = + - @ tab CR).
-FORMULA_START = "^[=+\\-@\t\r]"
+#: A cell starting with one of these a spreadsheet would run (OWASP: = + - @ tab CR).
+FORMULA_START = "=+-@\t\r"
 #: ... unless the whole cell is a plain number (spaces or tabs around it allowed).
 PLAIN_NUMBER = r"^[ \t]*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[ \t]*$"
 
@@ -95,24 +95,34 @@ def _data(column: pa.Array) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint8
 
 
 _RISKY_FIRST = np.zeros(256, dtype=bool)
-_RISKY_FIRST[[ord(c) for c in "=+-@\t\r"]] = True
+_RISKY_FIRST[[ord(c) for c in FORMULA_START]] = True
 
 
-def _may_start_a_formula(column: pa.Array) -> bool:
-    """Cheap pre-check: does any non-empty cell start with a risky character?"""
-    starts, data = _data(column)
-    first = starts[:-1][starts[1:] > starts[:-1]]
-    return bool(_RISKY_FIRST[data[first]].any())
+def _patched(column: pa.Array, rows: npt.NDArray[np.int64], new: pa.Array) -> pa.Array:
+    """``column`` with the cells at ``rows`` replaced by ``new`` (in order)."""
+    mask = np.zeros(len(column), dtype=bool)
+    mask[rows] = True
+    return pc.replace_with_mask(column, pa.array(mask), new)
 
 
 def neutralise(column: pa.Array) -> pa.Array:
-    """Prefix ``'`` to text cells a spreadsheet would run as a formula (see module doc)."""
-    if not _may_start_a_formula(column):
+    """Prefix ``'`` to text cells a spreadsheet would run as a formula (see module doc).
+
+    The first byte of every cell is checked with NumPy; only the few risky cells are
+    matched against ``PLAIN_NUMBER`` and rewritten.
+    """
+    starts, data = _data(column)
+    nonempty = np.flatnonzero(starts[1:] > starts[:-1])
+    risky = nonempty[_RISKY_FIRST[data[starts[nonempty]]]]
+    if not risky.size:
         return column
-    risky = pc.match_substring_regex(column, FORMULA_START)
-    risky = pc.and_(risky, pc.invert(pc.match_substring_regex(column, PLAIN_NUMBER)))
-    prefixed = pc.binary_join_element_wise(_text("'"), column, _text(""))
-    return pc.if_else(risky, prefixed, column)
+    candidates = column.take(pa.array(risky))
+    plain = pc.match_substring_regex(candidates, PLAIN_NUMBER).to_numpy(zero_copy_only=False)
+    rows = risky[~plain]
+    if not rows.size:
+        return column
+    prefixed = pc.binary_join_element_wise(_text("'"), column.take(pa.array(rows)), _text(""))
+    return _patched(column, rows, prefixed)
 
 
 def check_target(source: Path, target: str) -> None:
@@ -232,15 +242,22 @@ _NEEDS_QUOTES[[ord(c) for c in '",\r\n']] = True
 
 
 def _csv_field(column: pa.Array) -> pa.Array:
-    """One column as CSV fields: quoted (quotes doubled) only where a cell needs it."""
+    """One column as CSV fields: quoted (quotes doubled) only where a cell needs it.
+
+    Which cells need it is counted with NumPy over the column's bytes (a running count
+    of special bytes, differenced at the cell boundaries); only those cells are rewritten.
+    """
     starts, data = _data(column)
-    if not _NEEDS_QUOTES[data[starts[0] : starts[-1]]].any():
+    special = _NEEDS_QUOTES[data[starts[0] : starts[-1]]]
+    if not special.any():
         return column
-    needs = pc.match_substring_regex(column, '[",\r\n]')
+    running = np.concatenate([[0], np.cumsum(special, dtype=np.int64)])
+    rows = np.flatnonzero(running[starts[1:] - starts[0]] > running[starts[:-1] - starts[0]])
+    cells = column.take(pa.array(rows))
     quoted = pc.binary_join_element_wise(
-        _text('"'), pc.replace_substring(column, '"', '""'), _text('"'), _text("")
+        _text('"'), pc.replace_substring(cells, '"', '""'), _text('"'), _text("")
     )
-    return pc.if_else(needs, quoted, column)
+    return _patched(column, rows, quoted)
 
 
 class ParquetOut:
