@@ -216,10 +216,15 @@ def test_output_to_a_fifo_is_refused(tmp_path, capsys):
     assert stat.S_ISFIFO(fifo.stat().st_mode)
 
 
-def test_output_to_a_device_is_refused(tmp_path, capsys):
+def test_output_to_a_device_is_refused(tmp_path):
+    """Checked before anything is opened (not run through the command: a regression
+    would replace the machine's /dev/null with a regular file)."""
+    from scoring.batch.reader import MalformedFileError
+    from scoring.batch.writer import check_target
+
     src = write_csv(tmp_path / "in.csv", [BASE])
-    assert cli(tmp_path, str(src), "-o", "/dev/null") == 2
-    assert "not a regular file" in capsys.readouterr().err
+    with pytest.raises(MalformedFileError, match="not a regular file"):
+        check_target(src, "/dev/null")
 
 
 def test_dash_writes_csv_to_standard_output(tmp_path):

@@ -247,21 +247,26 @@ def _exact_records(path: Path, width: int) -> Iterator[tuple[list[str], str]]:
                 record = next(reader)
             except StopIteration:
                 return
-            except csv.Error:
-                yield (
-                    [],
-                    f"line {start}: a line break (carriage return) inside an unquoted cell; "
-                    "the record was not scored (quote the cell or remove the line break)",
+            except csv.Error as exc:
+                reason = (
+                    "a line break (carriage return) inside an unquoted cell; the record was "
+                    "not scored (quote the cell or remove the line break)"
+                    if "new-line" in str(exc)
+                    else f"the record cannot be read as CSV ({exc}); it was not scored"
                 )
+                yield [], f"line {start}: {reason}"
                 continue
             if not record:
                 continue  # a blank line
             if len(record) != width:
+                end = reader.line_num + 1
+                where = f"line {start}" if end == start else f"lines {start}–{end}"
+                fields = f"{len(record)} field{'' if len(record) == 1 else 's'}"
                 yield (
                     record[:width],
-                    f"line {start}: {len(record)} fields where the header has {width}; the "
-                    "record was not scored (a missing or extra comma, or an unquoted line "
-                    "break?)",
+                    f"{where}: {fields} where the header has {width}; the record was not "
+                    "scored (a missing or extra comma, an unquoted line break or an unclosed "
+                    "quote?)",
                 )
                 continue
             yield record, ""
