@@ -147,7 +147,7 @@ def _case_kwargs(row: dict[str, str]) -> dict[str, object]:
             continue
         if isinstance(col, WholeColumn):
             kwargs[col.field] = int(cell)
-        elif col.name == "previous_chemotherapy":
+        elif col.name in ("previous_chemotherapy", "visceral_mets_treatable"):
             kwargs[col.field] = cell == "yes"
         elif col in LAB_COLUMNS:
             kwargs[col.field] = {"value": Decimal(cell), "unit": col.rule.unit}  # type: ignore[union-attr]

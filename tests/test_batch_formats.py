@@ -3,6 +3,7 @@ single-case rules (not a second copy of them)."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pyarrow as pa
@@ -10,7 +11,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from scoring import katagiri, score_case, sins, tokuhashi
+from scoring import bauer, katagiri, score_case, sins, tokuhashi, tomita
 from scoring.batch import OUTPUT_COLUMNS, run_batch, synthetic
 from scoring.case import PatientCase
 from scoring.labs import LabTier
@@ -152,8 +153,8 @@ def test_a_changed_rule_changes_both_paths(tmp_path, monkeypatch):
         item = original(case)
         if case.crp is None:
             return item
-        return ItemResult(
-            item.key, item.label, LabTier.CRITICAL, 2, 2, item.source, range_tolerant=True
+        return dataclasses.replace(
+            item, option=LabTier.CRITICAL, points_min=2, points_max=2, missing=()
         )
 
     row = {**BASE, "crp_mg_dl": "0.1"}  # normal CRP: laboratory 0 → 2 under the patch
@@ -180,7 +181,59 @@ def _case(row: dict[str, str]) -> dict[str, object]:
     return _case_kwargs(row)
 
 
+def test_tomita_reads_major_organ_mets_without_naming_it():
+    """A field an item reads but never names as missing is still in its lookup key:
+    organs 'removable' establish a visceral metastasis for Tomita and Bauer."""
+    from scoring.batch.lookups import Scorer
+
+    lookups = {lookup.spec.key: lookup for lookup in Scorer().lookups}
+    visceral = lookups["tomita"].items[1]
+    assert {f.name for f in visceral.fields} == {
+        "visceral_mets",
+        "visceral_mets_treatable",
+        "major_organ_mets",
+    }
+
+
+def test_tomita_and_bauer_columns(tmp_path):
+    """Spec vignettes T4 (complete, 5) and T10 (range 5–7, no group)."""
+    t4 = {
+        **BASE,
+        "primary_tumor": "uterus_cervix",
+        "visceral_mets": "nodular",
+        "major_organ_mets": "removable",
+        "visceral_mets_treatable": "yes",
+        "extraspinal_bone_mets": "0",
+        "vertebral_body_mets": "1",
+    }
+    t10 = {**t4, "primary_tumor": "kidney", "visceral_mets_treatable": ""}
+    header = [*HEADER, "visceral_mets_treatable"]
+    src = write_csv(tmp_path / "in.csv", [t4, t10, {**t4, "visceral_mets": "none"}], header)
+    run_batch(src, tmp_path / "out.csv", quiet=True)
+    out = read_csv(tmp_path / "out.csv")
+    assert [out[0][c] for c in ("tomita_min", "tomita_max", "tomita_group")] == [
+        "5",
+        "5",
+        "middle_term_local_control",
+    ]
+    assert [out[1][c] for c in ("tomita_min", "tomita_max", "tomita_group")] == ["5", "7", ""]
+    assert out[2]["error"].startswith("visceral_mets: 'none' contradicts")
+    for row, values in zip(out[:2], (t4, t10), strict=True):
+        result = score_case(PatientCase(**_case(values))).bauer
+        assert (row["bauer_min"], row["bauer_max"]) == (
+            str(result.total_min),
+            str(result.total_max),
+        )
+        assert row["bauer_band"] == ("" if result.band is None else result.band.code)
+
+
 def test_every_score_column_comes_from_a_single_case_scorer():
     from scoring.batch.lookups import SCORES
 
-    assert [s.score for s in SCORES] == [tokuhashi.score, katagiri.score, sins.score]
+    assert [s.score for s in SCORES] == [
+        tokuhashi.score,
+        katagiri.score,
+        sins.score,
+        tomita.score,
+        bauer.score,
+    ]

@@ -223,6 +223,15 @@ def expected_columns(case: PatientCase) -> dict[str, str]:
         "katagiri_group": band(k),
         "sins_total": "" if s.total is None else str(s.total),
         "sins_category": band(s),
+        **{
+            f"{r.key}_{suffix}": value
+            for r, group in ((scores.tomita, "group"), (scores.bauer, "band"))
+            for suffix, value in (
+                ("min", str(r.total_min)),
+                ("max", str(r.total_max)),
+                (group, "" if r.band is None else r.band.code),  # empty when spanning
+            )
+        },
         "missing": ";".join(dict.fromkeys(n for r in scores.scores for n in r.missing)),
         "error": "",
     }

@@ -128,6 +128,7 @@ COLUMNS: tuple[Column, ...] = (
     _coded("major_organ_mets"),
     _coded("visceral_mets"),
     YesNoColumn("previous_chemotherapy", "previous_chemotherapy"),
+    YesNoColumn("visceral_mets_treatable", "visceral_mets_treatable"),
     *LAB_COLUMNS,
     _coded("sins_pain"),
     _coded("sins_bone_lesion"),
@@ -137,9 +138,11 @@ COLUMNS: tuple[Column, ...] = (
 )
 COLUMN_BY_NAME: Mapping[str, Column] = {c.name: c for c in COLUMNS}
 ID_COLUMN = "case_id"
-#: Must be in the header. Optional: case_id, age_years (read for the model when present)
-#: and the lab columns (either twin of an analyte may be absent).
+#: Columns added after files in the earlier format existed: optional, absent = not recorded.
+LATER_COLUMNS: tuple[str, ...] = ("age_years", "visceral_mets_treatable")
+#: Must be in the header. Optional: case_id, the later columns and the lab columns
+#: (either twin of an analyte may be absent).
 REQUIRED: tuple[str, ...] = tuple(
-    c.name for c in COLUMNS if not isinstance(c, LabColumn) and c.name != "age_years"
+    c.name for c in COLUMNS if not isinstance(c, LabColumn) and c.name not in LATER_COLUMNS
 )
-OPTIONAL: tuple[str, ...] = (ID_COLUMN, "age_years", *(c.name for c in LAB_COLUMNS))
+OPTIONAL: tuple[str, ...] = (ID_COLUMN, *LATER_COLUMNS, *(c.name for c in LAB_COLUMNS))

@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from scoring import katagiri, sins, tokuhashi
+from scoring import bauer, katagiri, sins, tokuhashi, tomita
 from scoring.batch.columns import (
     COLUMN_BY_NAME,
     LAB_COLUMNS,
@@ -57,7 +57,9 @@ class ScoreSpec:
 
     ``columns`` pairs each output column with what it shows: ``total`` (complete and exact,
     else empty), ``min``/``max`` (the range, empty when the score is incomplete) or
-    ``band`` (the band code, empty when incomplete or when the range spans bands).
+    ``band`` (the band code, empty when incomplete or when the range spans bands); or, as
+    ``ScoreResult`` gives them whether complete or not, ``range_min``/``range_max`` (the
+    total's range) and ``range_band`` (empty when the range spans bands).
     """
 
     key: str
@@ -75,7 +77,20 @@ SCORES: tuple[ScoreSpec, ...] = (
         (("katagiri_min", "min"), ("katagiri_max", "max"), ("katagiri_group", "band")),
     ),
     ScoreSpec("sins", sins.score, (("sins_total", "total"), ("sins_category", "band"))),
+    ScoreSpec(
+        "tomita",
+        tomita.score,
+        (("tomita_min", "range_min"), ("tomita_max", "range_max"), ("tomita_group", "range_band")),
+    ),
+    ScoreSpec(
+        "bauer",
+        bauer.score,
+        (("bauer_min", "range_min"), ("bauer_max", "range_max"), ("bauer_band", "range_band")),
+    ),
 )
+#: The scores whose missing fields the ``missing`` column names (as before Tomita and
+#: Bauer were added; those two show their range instead).
+MISSING_FROM: tuple[str, ...] = ("tokuhashi", "katagiri", "sins")
 
 
 # ------------------------------------------------------------------ field states
@@ -163,14 +178,16 @@ class ItemLookup:
         return key, states
 
     def learn(self, p: ParsedChunk, key: Ints, states: list[Ints]) -> None:
-        """Score each state of this chunk not seen before, on the first row holding it."""
+        """Score each state of this chunk not seen before, on the first valid row holding
+        it (a rejected row is never scored; its cells may contradict each other)."""
+        rows = np.flatnonzero(p.valid)
         present = np.zeros(self.size, dtype=bool)
-        present[key] = True
+        present[key[rows]] = True
         todo = np.flatnonzero(present & ~self.known)
         if not todo.size:
             return
         first = np.full(self.size, -1, dtype=np.int64)
-        first[key[::-1]] = np.arange(p.n - 1, -1, -1, dtype=np.int64)
+        first[key[rows[::-1]]] = rows[::-1]
         for k in todo:
             row = int(first[k])
             values = {
@@ -195,6 +212,7 @@ class ScoreArrays:
     band_index: Ints  # into band_codes; -1 when incomplete or the range spans bands
     band_codes: tuple[str, ...]
     missing_bits: Ints
+    range_band_index: Ints  # ``ScoreResult.band``: -1 only when the range spans bands
 
     @property
     def total(self) -> Ints:
@@ -203,22 +221,73 @@ class ScoreArrays:
         return np.where(exact, self.total_min, -1)
 
 
+def fields_read(score: ScoreFunction) -> frozenset[str]:
+    """The ``PatientCase`` fields ``score`` reads, on a case with nothing recorded and on
+    one with every batch field recorded (attribute reads are recorded, not guessed)."""
+    reads: set[str] = set()
+    names = frozenset(PatientCase.model_fields)
+
+    class Recorded(PatientCase):
+        def __getattribute__(self, name: str) -> Any:
+            if name in names:
+                reads.add(name)
+            return super().__getattribute__(name)
+
+    score(Recorded())
+    score(Recorded.model_construct(**_everything_recorded()))
+    return frozenset(reads)
+
+
+def _everything_recorded() -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for column in COLUMN_BY_NAME.values():
+        if isinstance(column, CodedColumn):
+            values[column.field] = list(column.vocabulary)[-1]
+        elif isinstance(column, YesNoColumn):
+            values[column.field] = True
+        elif isinstance(column, WholeColumn):
+            values[column.field] = column.low
+    for column in LAB_COLUMNS:
+        values[column.field] = LabValue(value=column.rule.low, unit=column.rule.unit)
+    return values
+
+
 class ScoreLookup:
-    """A whole score over chunks: its items' lookups, summed and banded."""
+    """A whole score over chunks: its items' lookups, summed and banded.
+
+    An item's key holds the fields it names as missing when nothing is recorded, plus any
+    field the score reads that no item names (e.g. ``major_organ_mets`` in Tomita, which
+    establishes a visceral metastasis without ever being the missing answer).
+    """
 
     def __init__(self, spec: ScoreSpec, bits: Mapping[str, int]) -> None:
         self.spec = spec
         empty = spec.score(PatientCase())
+        named = {name for item in empty.items for name in item.missing}
+        hidden = sorted(
+            name
+            for name in fields_read(spec.score) - named
+            if name in COLUMN_BY_NAME or name in ANALYTE_BY_FIELD
+        )
         self.items = [
-            ItemLookup(spec.score, i, [field_state(name) for name in item.missing], bits)
+            ItemLookup(
+                spec.score,
+                i,
+                [field_state(name) for name in (*item.missing, *hidden)],
+                bits,
+            )
             for i, item in enumerate(empty.items)
         ]
         if empty.total_min < 0:
             raise ValueError(f"{spec.key}: a negative total cannot be banded by lookup")
         self.bands: tuple[Band, ...] = empty.bands
-        totals = range(empty.total_max + 1)
+        # totals below the score's lowest (Tomita starts at 2) cannot occur
         self.band_of_total = np.array(
-            [self.bands.index(band_for(self.bands, t)) for t in totals], dtype=np.int64
+            [
+                self.bands.index(band_for(self.bands, t)) if t >= empty.total_min else -1
+                for t in range(empty.total_max + 1)
+            ],
+            dtype=np.int64,
         )
 
     def __call__(self, p: ParsedChunk) -> ScoreArrays:
@@ -234,17 +303,20 @@ class ScoreLookup:
             missing |= item.missing[key]
             incomplete |= item.blocks[key]
         same = self.band_of_total[low] == self.band_of_total[high]
-        band = np.where(~incomplete & same, self.band_of_total[low], -1)
+        in_one = np.where(same, self.band_of_total[low], -1)
+        band = np.where(~incomplete, in_one, -1)
         codes = tuple(b.code for b in self.bands)
-        return ScoreArrays(low, high, incomplete, band, codes, missing)
+        return ScoreArrays(low, high, incomplete, band, codes, missing, in_one)
 
 
 @cache
 def missing_order() -> tuple[str, ...]:
-    """The order ``missing`` names fields in: the scores' ``missing`` concatenated and
-    de-duplicated, as the single-case path gives it for a case with nothing recorded."""
+    """The order fields are named in: the scores' ``missing`` concatenated and
+    de-duplicated, as the single-case path gives it for a case with nothing recorded
+    (``MISSING_FROM`` first: the ``missing`` column lists those)."""
     empty = PatientCase()
-    return tuple(dict.fromkeys(name for s in SCORES for name in s.score(empty).missing))
+    ordered = sorted(SCORES, key=lambda s: s.key not in MISSING_FROM)
+    return tuple(dict.fromkeys(name for s in ordered for name in s.score(empty).missing))
 
 
 class Scorer:

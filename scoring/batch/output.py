@@ -23,10 +23,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from scoring.batch.columns import COLUMN_BY_NAME, CodedColumn
-from scoring.batch.lookups import SCORES, ScoreArrays
+from scoring.batch.lookups import MISSING_FROM, SCORES, ScoreArrays
 from scoring.batch.parse import Bools, Floats, Ints, Objects, ParsedChunk
 
-_KIND_TYPE = {"total": pa.int64(), "min": pa.int64(), "max": pa.int64(), "band": pa.string()}
+_KIND_TYPE = {
+    "total": pa.int64(),
+    "min": pa.int64(),
+    "max": pa.int64(),
+    "band": pa.string(),
+    "range_min": pa.int64(),
+    "range_max": pa.int64(),
+    "range_band": pa.string(),
+}
 OUTPUT_FIELDS: tuple[pa.Field, ...] = (
     *(pa.field(name, _KIND_TYPE[kind]) for spec in SCORES for name, kind in spec.columns),
     pa.field("missing", pa.string()),
@@ -66,17 +74,19 @@ def score_columns(
     bits = np.zeros(parsed.n, dtype=np.int64)
     for spec in SCORES:
         score = scores[spec.key]
-        bits |= score.missing_bits
+        if spec.key in MISSING_FROM:
+            bits |= score.missing_bits
         complete = valid & ~score.incomplete
         for name, kind in spec.columns:
             if kind == "total":
                 out[name] = _ints(score.total, valid)
-            elif kind == "min":
-                out[name] = _ints(score.total_min, complete)
-            elif kind == "max":
-                out[name] = _ints(score.total_max, complete)
+            elif kind in ("min", "range_min"):
+                out[name] = _ints(score.total_min, complete if kind == "min" else valid)
+            elif kind in ("max", "range_max"):
+                out[name] = _ints(score.total_max, complete if kind == "max" else valid)
             else:
-                out[name] = _take(score.band_codes, np.where(valid, score.band_index, -1))
+                index = score.band_index if kind == "band" else score.range_band_index
+                out[name] = _take(score.band_codes, np.where(valid, index, -1))
     bits[~valid] = 0
     out["missing"] = missing_text(bits, order)
     errors = parsed.errors

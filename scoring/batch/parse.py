@@ -45,6 +45,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from scoring.batch.columns import (
+    COLUMN_BY_NAME,
     COLUMNS,
     LAB_COLUMNS,
     CodedColumn,
@@ -52,7 +53,15 @@ from scoring.batch.columns import (
     WholeColumn,
     YesNoColumn,
 )
-from scoring.labs import ANALYTE_BY_FIELD, Direction
+from scoring.case import field_title
+from scoring.derived import CONTRADICTIONS
+from scoring.labs import (
+    ANALYTE_BY_FIELD,
+    MAX_DECIMAL_PLACES,
+    MAX_DIGITS,
+    Direction,
+    check_written_size,
+)
 
 Bools = npt.NDArray[np.bool_]
 Ints = npt.NDArray[np.int64]
@@ -291,6 +300,27 @@ def _exact_flagged(
     return flagged & rows, rows & (low >= 0) & (high <= 0)
 
 
+def _written_size_ok(
+    col: LabColumn, trimmed: pa.Array, ok: Bools, text: pa.Array, out: ParsedChunk
+) -> Bools:
+    """``labs.check_written_size`` on the few cells long enough to exceed it (more than
+    ``MAX_DECIMAL_PLACES`` characters); the others cannot. Failing cells are rejected."""
+    shortest = min(MAX_DIGITS, MAX_DECIMAL_PLACES) + 1
+    long = ok & _mask(pc.greater_equal(pc.binary_length(trimmed), shortest))
+    if not long.any():
+        return ok
+    rows = np.flatnonzero(long)
+    for row in rows:
+        try:
+            check_written_size(Decimal(trimmed[int(row)].as_py()))
+        except ValueError as exc:
+            mask = np.zeros(out.n, dtype=bool)
+            mask[row] = True
+            out.reject(mask, col.name, text, f"is not accepted: {exc}")
+            ok = ok & ~mask
+    return ok
+
+
 def _parse_labs(columns: Mapping[str, pa.Array], out: ParsedChunk) -> None:
     """Each analyte: at most one of its columns per row, a number, in range, flagged exactly."""
     n = out.n
@@ -321,6 +351,7 @@ def _parse_labs(columns: Mapping[str, pa.Array], out: ParsedChunk) -> None:
                 text,
                 f"is outside the accepted range. Allowed: {col.allowed}; empty = not measured",
             )
+            ok &= _written_size_ok(col, trimmed, ok, text, out)
             use = ok & accepted
             value[use] = x[use]
             which[use] = index
@@ -336,6 +367,32 @@ def _parse_labs(columns: Mapping[str, pa.Array], out: ParsedChunk) -> None:
         out.lab_value[analyte] = value
         out.lab_column[analyte] = which
         out.lab_flagged[analyte] = flagged
+
+
+def _codes_of(field: str, out: ParsedChunk) -> tuple[Ints, list[str]]:
+    """A coded or yes/no field as (index per row, -1 empty; the code of each index)."""
+    if field in out.yes_no:
+        return out.yes_no[field], ["no", "yes"]
+    column = COLUMN_BY_NAME[field]
+    assert isinstance(column, CodedColumn)
+    return out.codes[field], [str(m.value) for m in column.vocabulary]
+
+
+def _reject_contradictions(columns: Mapping[str, pa.Array], out: ParsedChunk) -> None:
+    """The pairs of answers ``PatientCase`` refuses (``derived.CONTRADICTIONS``), refused
+    here with the case model's own wording, on the later field."""
+    for rule in CONTRADICTIONS:
+        if rule.later not in columns:
+            continue
+        earlier, earlier_codes = _codes_of(rule.earlier, out)
+        later, later_codes = _codes_of(rule.later, out)
+        for i, code in enumerate(earlier_codes):
+            bad = [j for j, c in enumerate(later_codes) if rule.holds(code, c)]
+            if not bad:
+                continue
+            mask = (earlier == i) & np.isin(later, bad)
+            reason = rule.message(field_title(rule.earlier), code)
+            out.reject(mask, rule.later, columns[rule.later], reason)
 
 
 def _reject_long_cells(columns: Mapping[str, pa.Array], out: ParsedChunk) -> None:
@@ -363,7 +420,8 @@ def parse_chunk(
         if isinstance(col, LabColumn):
             continue
         if col.name not in columns:  # only optional columns can be absent
-            out.whole[col.field] = np.full(n, -1, dtype=np.int64)
+            table = out.yes_no if isinstance(col, YesNoColumn) else out.whole
+            table[col.field] = np.full(n, -1, dtype=np.int64)
             continue
         text = columns[col.name]
         if isinstance(col, CodedColumn):
@@ -373,6 +431,7 @@ def parse_chunk(
         else:
             out.whole[col.field] = _parse_whole(col, text, out)
     _parse_labs(columns, out)
+    _reject_contradictions(columns, out)
     if record_errors is not None:
         broken = record_errors != ""
         out.errors[broken] = record_errors[broken]

@@ -113,6 +113,15 @@ def block(start: int, n: int, rng: np.random.Generator, *, invalid: float = 0.00
         both = rng.random(n) < invalid
         data[col.name] = np.where(conventional | both, data[col.name], "")
         data[col.twin] = np.where(~conventional | both, data[col.twin], "")
+    # Most rows are coherent: an organ metastasis is a visceral one, and treatability is
+    # left empty without one; about 0.5 % keep the contradiction (rejected rows).
+    keep = rng.random(n) < 0.005
+    organ = np.char.strip(data["major_organ_mets"].astype(str))
+    visceral = np.char.strip(data["visceral_mets"].astype(str))
+    fix = ~keep & np.isin(organ, ["removable", "unremovable"]) & (visceral == "none")
+    data["visceral_mets"][fix] = "nodular"
+    visceral[fix] = "nodular"
+    data["visceral_mets_treatable"][~keep & (visceral == "none")] = ""
     data[NOTE_COLUMN] = rng.choice(np.array(NOTES, dtype=object), n)
     return pa.table({k: pa.array(v, type=pa.string()) for k, v in data.items()})
 
