@@ -14,7 +14,9 @@ import contextlib
 import importlib.abc
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,7 +86,12 @@ class BatchSummary:
 
 class _Sink:
     """The writer for one output format, created at the first chunk (Parquet needs the
-    input's types) and again if the reader restarts."""
+    input's types) and again if the reader restarts.
+
+    Writing runs on one worker thread, a chunk behind the scoring: formatting and joining
+    the CSV text are Arrow kernels that release the interpreter lock, so the two halves
+    use two cores. At most two chunks wait, which keeps memory bounded.
+    """
 
     def __init__(
         self, output: Output, header: Sequence[str], fields: Sequence[pa.Field], guard: bool
@@ -95,6 +102,25 @@ class _Sink:
         self.guard = guard
         self.parquet = wants_parquet(output.target)
         self.writer: CsvWriter | ParquetOut | None = None
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="batch-writer")
+        self.pending: deque[Future[None]] = deque()
+
+    def _submit(self, task: Callable[[], None]) -> None:
+        self.pending.append(self.pool.submit(task))
+        while len(self.pending) > 2:
+            self.pending.popleft().result()
+
+    def drain(self) -> None:
+        """Wait for the queued chunks (raising the first error)."""
+        while self.pending:
+            self.pending.popleft().result()
+
+    def abort(self) -> None:
+        """Stop writing: wait for the queued chunks, ignoring their errors."""
+        for future in self.pending:
+            future.cancel()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.pending.clear()
 
     def start(self, input_schema: pa.Schema | None) -> None:
         handle = self.output.handle
@@ -114,26 +140,32 @@ class _Sink:
     def write(self, chunk: Chunk, typed: dict[str, pa.Array], text: dict[str, pa.Array]) -> None:
         if self.writer is None:
             self.start(chunk.typed.schema if chunk.typed is not None else None)
-        if isinstance(self.writer, ParquetOut):
+        writer = self.writer
+        if isinstance(writer, ParquetOut):
             passed = (
                 chunk.typed.columns
                 if chunk.typed is not None
                 else [chunk.cells[name].cast(pa.string()) for name in self.header]
             )
-            self.writer.write([*passed, *(typed[f.name] for f in self.fields)])
-        elif self.writer is not None:
+            columns = [*passed, *(typed[f.name] for f in self.fields)]
+            self._submit(lambda: writer.write(columns))
+        elif writer is not None:
             inputs = [chunk.cells[name] for name in self.header]
             outputs = [text[f.name] for f in self.fields]
             guarded = [True] * len(inputs) + [pa.types.is_string(f.type) for f in self.fields]
-            self.writer.write([*inputs, *outputs], guarded)
+            cells = [*inputs, *outputs]
+            self._submit(lambda: writer.write(cells, guarded))
 
     def restart(self) -> None:
+        self.drain()
         if isinstance(self.writer, ParquetOut):
             self.writer.close()
         self.writer = None
         self.output.restart()
 
     def finish(self, source: Path) -> None:
+        self.drain()
+        self.pool.shutdown()
         if self.writer is None:  # no data rows: the header (or schema) alone
             schema = None
             if self.parquet and reader.is_parquet(source):
@@ -209,6 +241,7 @@ def run_batch(
             sink.finish(source)
             output.commit()
         except BaseException:
+            sink.abort()
             output.discard()
             raise
     progress.close()

@@ -238,13 +238,15 @@ def fields_read(score: ScoreFunction) -> frozenset[str]:
     return frozenset(reads)
 
 
-def _everything_recorded() -> dict[str, Any]:
+def _everything_recorded(last: bool = True) -> dict[str, Any]:
+    """A value for every batch field: each vocabulary's last (or first) code, the lowest
+    whole number, ``yes``, each analyte at the low end of its accepted range."""
     values: dict[str, Any] = {}
     for column in COLUMN_BY_NAME.values():
         if isinstance(column, CodedColumn):
-            values[column.field] = list(column.vocabulary)[-1]
+            values[column.field] = list(column.vocabulary)[-1 if last else 0]
         elif isinstance(column, YesNoColumn):
-            values[column.field] = True
+            values[column.field] = last
         elif isinstance(column, WholeColumn):
             values[column.field] = column.low
     for column in LAB_COLUMNS:
@@ -252,12 +254,44 @@ def _everything_recorded() -> dict[str, Any]:
     return values
 
 
+def _probe_values(name: str) -> list[Any]:
+    """Values of a field to vary it over: None and every code, or a few numbers."""
+    column = COLUMN_BY_NAME.get(name)
+    if isinstance(column, CodedColumn):
+        return [None, *column.vocabulary]
+    if isinstance(column, YesNoColumn):
+        return [None, False, True]
+    if isinstance(column, WholeColumn):
+        return [None, column.low, column.low + column.step, column.high]
+    spec = ANALYTE_BY_FIELD[name]
+    rule = spec.rule(spec.conventional)
+    return [None, *(LabValue(value=v, unit=rule.unit) for v in (rule.low, rule.high))]
+
+
+def item_reads(score: ScoreFunction, index: int, name: str) -> bool:
+    """Whether item ``index`` of ``score`` changes with field ``name`` (which it never
+    names as missing): varied over its values with nothing else recorded and with every
+    other field recorded (first codes, last codes). Only for fields the score is seen to
+    read; a change anywhere keeps the field in the item's key."""
+    for base in ({}, _everything_recorded(last=False), _everything_recorded(last=True)):
+        seen = set()
+        for value in _probe_values(name):
+            case = PatientCase.model_construct(**{**base, name: value})
+            item = score(case).items[index]
+            seen.add((item.points_min, item.points_max, item.missing, item.range_tolerant))
+        if len(seen) > 1:
+            return True
+    return False
+
+
 class ScoreLookup:
     """A whole score over chunks: its items' lookups, summed and banded.
 
     An item's key holds the fields it names as missing when nothing is recorded, plus any
     field the score reads that no item names (e.g. ``major_organ_mets`` in Tomita, which
-    establishes a visceral metastasis without ever being the missing answer).
+    establishes a visceral metastasis without ever being the missing answer) and that
+    changes that item (``item_reads``): a smaller key means fewer distinct states to ask
+    the scorer about.
     """
 
     def __init__(self, spec: ScoreSpec, bits: Mapping[str, int]) -> None:
@@ -269,15 +303,11 @@ class ScoreLookup:
             for name in fields_read(spec.score) - named
             if name in COLUMN_BY_NAME or name in ANALYTE_BY_FIELD
         )
-        self.items = [
-            ItemLookup(
-                spec.score,
-                i,
-                [field_state(name) for name in (*item.missing, *hidden)],
-                bits,
-            )
-            for i, item in enumerate(empty.items)
-        ]
+        self.items = []
+        for i, item in enumerate(empty.items):
+            extra = [name for name in hidden if item_reads(spec.score, i, name)]
+            fields = [field_state(name) for name in (*item.missing, *extra)]
+            self.items.append(ItemLookup(spec.score, i, fields, bits))
         if empty.total_min < 0:
             raise ValueError(f"{spec.key}: a negative total cannot be banded by lookup")
         self.bands: tuple[Band, ...] = empty.bands

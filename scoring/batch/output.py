@@ -14,6 +14,7 @@ scores' ``ScoreResult.missing`` would list, in their order. A rejected row gets 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -55,11 +56,16 @@ def _take(texts: Sequence[str], index: Ints) -> pa.Array:
     return table.take(pa.array(index, type=pa.int64(), mask=index < 0))
 
 
+@functools.cache
+def _pattern_text(pattern: int, order: tuple[str, ...]) -> str:
+    return ";".join(name for i, name in enumerate(order) if pattern >> i & 1)
+
+
 def missing_text(bits: Ints, order: Sequence[str]) -> pa.Array:
     """``;``-joined names per row from a bit pattern per row: only the distinct patterns
-    (a few dozen in practice) are turned into text; no field missing → null."""
+    (a few hundred in practice) are turned into text, once per run; none → null."""
     patterns, inverse = np.unique(bits, return_inverse=True)
-    texts = [";".join(name for i, name in enumerate(order) if int(p) >> i & 1) for p in patterns]
+    texts = [_pattern_text(int(p), tuple(order)) for p in patterns]
     index = np.asarray(inverse).reshape(-1)
     empty = np.array([t == "" for t in texts], dtype=bool)
     return _take(texts, np.where(empty[index], -1, index))

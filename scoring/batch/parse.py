@@ -114,9 +114,11 @@ class ParsedChunk:
     lab_text: dict[str, pa.Array] = field(default_factory=dict)
     errors: Objects = field(default_factory=lambda: np.empty(0, dtype=object))
 
+    rejected: Bools = field(default_factory=lambda: np.zeros(0, dtype=bool))
+
     @property
     def valid(self) -> Bools:
-        return typing.cast(Bools, self.errors == "")
+        return ~self.rejected
 
     def reject(self, mask: Bools, column: str, text: pa.Array | None, reason: str) -> None:
         """Reject the rows of ``mask``: "column: 'cell' reason" (the cell quoted if given).
@@ -135,6 +137,7 @@ class ParsedChunk:
             new = joined.to_numpy(zero_copy_only=False).astype(object)
         old = self.errors[mask]
         self.errors[mask] = np.where(old == "", new, old + "; " + new)
+        self.rejected |= mask
 
 
 def _scalar(text: str) -> pa.Scalar:
@@ -414,7 +417,7 @@ def parse_chunk(
     ``record_errors`` (from the reader) rejects records that are not rows at all; their
     cells are not judged (they may be shifted), the reader's message alone is given.
     """
-    out = ParsedChunk(n, errors=np.full(n, "", dtype=object))
+    out = ParsedChunk(n, errors=np.full(n, "", dtype=object), rejected=np.zeros(n, dtype=bool))
     _reject_long_cells(columns, out)
     for col in COLUMNS:
         if isinstance(col, LabColumn):
@@ -435,4 +438,5 @@ def parse_chunk(
     if record_errors is not None:
         broken = record_errors != ""
         out.errors[broken] = record_errors[broken]
+        out.rejected |= broken
     return out
