@@ -23,6 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from scoring.batch import arrays
 from scoring.batch.columns import COLUMN_BY_NAME, CodedColumn
 from scoring.batch.lookups import MISSING_FROM, SCORES, ScoreArrays
 from scoring.batch.parse import Bools, Floats, Ints, Objects, ParsedChunk
@@ -47,13 +48,13 @@ DECIMALS_KEY = b"decimals"
 
 
 def _ints(values: Ints, show: Bools) -> pa.Array:
-    return pa.array(values, type=pa.int64(), mask=~show | (values < 0))
+    return arrays.ints(values, ~show | (values < 0))
 
 
 def _take(texts: Sequence[str], index: Ints) -> pa.Array:
     """``texts[index]`` as a string array, index -1 giving null."""
     table = pa.array(list(texts), type=pa.string())
-    return table.take(pa.array(index, type=pa.int64(), mask=index < 0))
+    return table.take(arrays.ints(index, index < 0))
 
 
 @functools.cache
@@ -96,7 +97,7 @@ def score_columns(
     bits[~valid] = 0
     out["missing"] = missing_text(bits, order)
     errors = parsed.errors
-    out["error"] = pa.array(errors, type=pa.string(), mask=errors == "")
+    out["error"] = pa.array([e or None for e in errors.tolist()], type=pa.string())
     return out
 
 
@@ -155,7 +156,7 @@ def _fixed(values: Floats, decimals: int) -> tuple[pa.Array, pa.Array]:
     index = np.where(finite, np.asarray(inverse).reshape(-1), -1)
     text = _take(texts, index)
     typed = pa.array([float(t) for t in texts], type=pa.float64()).take(
-        pa.array(index, type=pa.int64(), mask=index < 0)
+        arrays.ints(index, index < 0)
     )
     return typed, text
 
@@ -179,10 +180,11 @@ def extra_output(
             typed[field.name], fixed = _fixed(floats, int(metadata[DECIMALS_KEY]))
             text[field.name] = csv_text(fixed)
             continue
-        array = pa.array(values, type=field.type, from_pandas=True)
+        items = values.tolist() if isinstance(values, np.ndarray) else list(values)
+        array = pa.array(items, type=field.type, from_pandas=True)
         if pa.types.is_string(field.type):
             array = pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
-        array = pc.if_else(pa.array(hide), pa.scalar(None, field.type), array)
+        array = pc.if_else(arrays.bools(hide), pa.scalar(None, field.type), array)
         typed[field.name] = array
         text[field.name] = csv_text(array)
     return typed, text

@@ -44,6 +44,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from scoring.batch import arrays
 from scoring.batch.columns import (
     COLUMN_BY_NAME,
     COLUMNS,
@@ -130,7 +131,7 @@ class ParsedChunk:
         if text is None:
             new = np.full(int(mask.sum()), f"{column}: {reason}", dtype=object)
         else:
-            cells = pc.utf8_slice_codeunits(text.filter(pa.array(mask)), 0, 40)
+            cells = pc.utf8_slice_codeunits(text.filter(arrays.bools(mask)), 0, 40)
             joined = pc.binary_join_element_wise(
                 _scalar(f"{column}: '"), cells, _scalar(f"' {reason}"), _scalar("")
             )
@@ -231,7 +232,7 @@ def _numbers(text: pa.Array, pattern: str) -> tuple[pa.Array, Bools, Bools, Floa
     starts, _ = _offsets(trimmed)
     present = starts[1:] > starts[:-1]
     ok = _well_formed(trimmed, whole=pattern == _WHOLE_RE)
-    values = pc.cast(pc.if_else(pa.array(ok), trimmed, _scalar("0")), pa.float64())
+    values = pc.cast(pc.if_else(arrays.bools(ok), trimmed, _scalar("0")), pa.float64())
     return trimmed, present, ok, values.to_numpy(zero_copy_only=False)
 
 
@@ -259,7 +260,7 @@ def _parse_whole(col: WholeColumn, text: pa.Array, out: ParsedChunk) -> Ints:
 
 def _tie_texts(trimmed: pa.Array, tie: Bools) -> tuple[list[str], Ints]:
     """The distinct texts of the tied rows and, per tied row, the index of its text."""
-    sub = trimmed.filter(pa.array(tie))
+    sub = trimmed.filter(arrays.bools(tie))
     distinct = pc.unique(sub)
     positions = pc.index_in(sub, value_set=distinct).to_numpy(zero_copy_only=False)
     return distinct.to_pylist(), positions.astype(np.int64)

@@ -47,6 +47,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from scoring.batch import arrays
 from scoring.batch.reader import MalformedFileError, is_parquet
 
 STDOUT = "-"
@@ -102,7 +103,7 @@ def _patched(column: pa.Array, rows: npt.NDArray[np.int64], new: pa.Array) -> pa
     """``column`` with the cells at ``rows`` replaced by ``new`` (in order)."""
     mask = np.zeros(len(column), dtype=bool)
     mask[rows] = True
-    return pc.replace_with_mask(column, pa.array(mask), new)
+    return pc.replace_with_mask(column, arrays.bools(mask), new)
 
 
 def neutralise(column: pa.Array) -> pa.Array:
@@ -116,12 +117,12 @@ def neutralise(column: pa.Array) -> pa.Array:
     risky = nonempty[_RISKY_FIRST[data[starts[nonempty]]]]
     if not risky.size:
         return column
-    candidates = column.take(pa.array(risky))
+    candidates = column.take(arrays.ints(risky))
     plain = pc.match_substring_regex(candidates, PLAIN_NUMBER).to_numpy(zero_copy_only=False)
     rows = risky[~plain]
     if not rows.size:
         return column
-    prefixed = pc.binary_join_element_wise(_text("'"), column.take(pa.array(rows)), _text(""))
+    prefixed = pc.binary_join_element_wise(_text("'"), column.take(arrays.ints(rows)), _text(""))
     return _patched(column, rows, prefixed)
 
 
@@ -253,7 +254,7 @@ def _csv_field(column: pa.Array) -> pa.Array:
         return column
     running = np.concatenate([[0], np.cumsum(special, dtype=np.int64)])
     rows = np.flatnonzero(running[starts[1:] - starts[0]] > running[starts[:-1] - starts[0]])
-    cells = column.take(pa.array(rows))
+    cells = column.take(arrays.ints(rows))
     quoted = pc.binary_join_element_wise(
         _text('"'), pc.replace_substring(cells, '"', '""'), _text('"'), _text("")
     )

@@ -1,0 +1,40 @@
+"""NumPy arrays as Arrow arrays without ``pyarrow.array``.
+
+Why: ``pyarrow.array(ndarray)`` asks whether its argument is a NumPy masked array, which
+imports ``numpy.ma`` (about 0.1 s, a sixth of a small file's whole run) although nothing
+here uses it. Building the arrays from their buffers is also zero-copy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+
+def _validity(null: npt.NDArray[np.bool_] | None) -> pa.Buffer | None:
+    if null is None or not null.any():
+        return None
+    return pa.py_buffer(np.packbits(~null, bitorder="little"))
+
+
+def bools(mask: npt.NDArray[np.bool_]) -> pa.Array:
+    """A boolean array (no nulls)."""
+    bits = np.packbits(np.asarray(mask, dtype=bool), bitorder="little")
+    return pa.Array.from_buffers(pa.bool_(), len(mask), [None, pa.py_buffer(bits)])
+
+
+def ints(values: npt.NDArray[np.int64], null: npt.NDArray[np.bool_] | None = None) -> pa.Array:
+    """An ``int64`` array; ``null`` marks the empty cells."""
+    data = np.ascontiguousarray(values, dtype=np.int64)
+    return pa.Array.from_buffers(
+        pa.int64(), len(data), [_validity(null), pa.py_buffer(data)], null_count=-1
+    )
+
+
+def floats(values: npt.NDArray[np.float64], null: npt.NDArray[np.bool_] | None = None) -> pa.Array:
+    """A ``float64`` array; ``null`` marks the empty cells."""
+    data = np.ascontiguousarray(values, dtype=np.float64)
+    return pa.Array.from_buffers(
+        pa.float64(), len(data), [_validity(null), pa.py_buffer(data)], null_count=-1
+    )
