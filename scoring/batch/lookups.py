@@ -127,7 +127,8 @@ class FieldState:
         if self.kind == "whole":
             return state - 1
         column = LAB_COLUMNS[int(p.lab_column[self.name][row])]
-        text = p.lab_text[column.name][row].as_py()
+        cells, rows = p.lab_text[column.name]
+        text = cells[int(rows[row])].as_py()
         return LabValue(value=Decimal(text), unit=column.rule.unit)
 
 

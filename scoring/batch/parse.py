@@ -112,7 +112,7 @@ class ParsedChunk:
     lab_value: dict[str, Floats] = field(default_factory=dict)
     lab_column: dict[str, Ints] = field(default_factory=dict)
     lab_flagged: dict[str, Bools] = field(default_factory=dict)
-    lab_text: dict[str, pa.Array] = field(default_factory=dict)
+    lab_text: dict[str, tuple[pa.Array, Ints]] = field(default_factory=dict)
     errors: Objects = field(default_factory=lambda: np.empty(0, dtype=object))
 
     rejected: Bools = field(default_factory=lambda: np.zeros(0, dtype=bool))
@@ -236,12 +236,23 @@ def _numbers(text: pa.Array, pattern: str) -> tuple[pa.Array, Bools, Bools, Floa
     return trimmed, present, ok, values.to_numpy(zero_copy_only=False)
 
 
+def distinct(text: pa.Array) -> tuple[pa.Array, Ints]:
+    """(the distinct cells, per row the index of its cell): a column is judged once per
+    distinct cell (a cohort repeats its values: a few hundred per column and chunk),
+    then the answers are gathered per row."""
+    encoded = text.dictionary_encode()
+    index = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    return encoded.dictionary, index
+
+
 def _parse_whole(col: WholeColumn, text: pa.Array, out: ParsedChunk) -> Ints:
     # Parsed as float: a 30-digit number becomes a large float (out of range), not an
     # overflow; every accepted value is a small whole number, exact in binary.
-    _, present, ok, values = _numbers(text, _WHOLE_RE)
-    in_range = (values >= col.low) & (values <= col.high)
-    in_range &= np.fmod(np.where(in_range, values, 0), col.step) == 0
+    cells, index = distinct(text)
+    _, present_d, ok_d, values_d = _numbers(cells, _WHOLE_RE)
+    in_range_d = (values_d >= col.low) & (values_d <= col.high)
+    in_range_d &= np.fmod(np.where(in_range_d, values_d, 0), col.step) == 0
+    present, ok, in_range = present_d[index], ok_d[index], in_range_d[index]
     out.reject(
         present & ~ok,
         col.name,
@@ -255,7 +266,7 @@ def _parse_whole(col: WholeColumn, text: pa.Array, out: ParsedChunk) -> Ints:
         text,
         f"is outside the allowed values. Allowed: {col.allowed}; empty = not recorded",
     )
-    return np.where(ok & in_range, values, -1).astype(np.int64)
+    return np.where(ok_d & in_range_d, values_d, -1).astype(np.int64)[index]
 
 
 def _tie_texts(trimmed: pa.Array, tie: Bools) -> tuple[list[str], Ints]:
@@ -304,25 +315,18 @@ def _exact_flagged(
     return flagged & rows, rows & (low >= 0) & (high <= 0)
 
 
-def _written_size_ok(
-    col: LabColumn, trimmed: pa.Array, ok: Bools, text: pa.Array, out: ParsedChunk
-) -> Bools:
-    """``labs.check_written_size`` on the few cells long enough to exceed it (more than
-    ``MAX_DECIMAL_PLACES`` characters); the others cannot. Failing cells are rejected."""
+def _written_size(trimmed: pa.Array, ok: Bools) -> list[tuple[int, str]]:
+    """``labs.check_written_size`` on the few distinct cells long enough to exceed it
+    (more than ``MAX_DECIMAL_PLACES`` characters; shorter ones cannot): (cell, why)."""
     shortest = min(MAX_DIGITS, MAX_DECIMAL_PLACES) + 1
     long = ok & _mask(pc.greater_equal(pc.binary_length(trimmed), shortest))
-    if not long.any():
-        return ok
-    rows = np.flatnonzero(long)
-    for row in rows:
+    refused = []
+    for cell in np.flatnonzero(long):
         try:
-            check_written_size(Decimal(trimmed[int(row)].as_py()))
+            check_written_size(Decimal(trimmed[int(cell)].as_py()))
         except ValueError as exc:
-            mask = np.zeros(out.n, dtype=bool)
-            mask[row] = True
-            out.reject(mask, col.name, text, f"is not accepted: {exc}")
-            ok = ok & ~mask
-    return ok
+            refused.append((int(cell), str(exc)))
+    return refused
 
 
 def _parse_labs(columns: Mapping[str, pa.Array], out: ParsedChunk) -> None:
@@ -337,11 +341,13 @@ def _parse_labs(columns: Mapping[str, pa.Array], out: ParsedChunk) -> None:
             if col.field != analyte or col.name not in columns:
                 continue
             text = columns[col.name]
-            trimmed, present, ok, x = _numbers(text, _DECIMAL_RE)
-            out.lab_text[col.name] = trimmed
+            cells, rows = distinct(text)
+            trimmed, present_d, ok_d, x_d = _numbers(cells, _DECIMAL_RE)
+            out.lab_text[col.name] = (trimmed, rows)
+            ok_d &= present_d
+            flagged_d, accepted_d = _exact_flagged(col, trimmed, x_d, ok_d)
+            present, ok, accepted = present_d[rows], ok_d[rows], accepted_d[rows]
             given[col.name] = present
-            ok &= present
-            col_flagged, accepted = _exact_flagged(col, trimmed, x, ok)
             out.reject(
                 present & ~ok,
                 col.name,
@@ -355,11 +361,14 @@ def _parse_labs(columns: Mapping[str, pa.Array], out: ParsedChunk) -> None:
                 text,
                 f"is outside the accepted range. Allowed: {col.allowed}; empty = not measured",
             )
-            ok &= _written_size_ok(col, trimmed, ok, text, out)
+            for cell, why in _written_size(trimmed, ok_d):
+                refused = rows == cell
+                out.reject(refused, col.name, text, f"is not accepted: {why}")
+                ok &= ~refused
             use = ok & accepted
-            value[use] = x[use]
+            value[use] = x_d[rows][use]
             which[use] = index
-            flagged |= col_flagged & use
+            flagged |= flagged_d[rows] & use
         if len(given) == 2:
             first, second = given
             out.reject(
