@@ -24,6 +24,7 @@ import numpy as np
 import pyarrow as pa
 
 from models.features import ROW_OK, ROW_STATUS_TEXT, feature_arrays
+from scoring.batch import arrays
 
 if TYPE_CHECKING:
     from models.predict import PoorOutcomeModel
@@ -98,11 +99,13 @@ class ModelColumns:
                 probability[:, ok] = self.model.predict_rows(x[ok])
                 texts = [WARNING_SEPARATOR.join(w) for w in self.model.warnings_rows(x[ok])]
                 warnings[ok] = np.array(texts, dtype=object)
+        # warnings as Arrow text gathered from the distinct rows' texts (no per-row objects)
+        texts = pa.array([w or None for w in warnings.tolist()], type=pa.string())
         return {
             "poor_outcome_probability": probability[0][inverse],
             "poor_outcome_ci_low": probability[1][inverse],
             "poor_outcome_ci_high": probability[2][inverse],
-            "model_warnings": warnings[inverse],
+            "model_warnings": texts.take(arrays.ints(inverse)),
         }
 
 

@@ -138,7 +138,7 @@ class ExtraColumns(Protocol):
     no rows); a floating field may carry ``{"decimals": "4"}`` metadata, the number of
     decimals it is written with (the typed value is the written one read back, so CSV and
     Parquet agree). ``__call__`` returns, for every row of the chunk, one value per name
-    (None or NaN → empty).
+    (None or NaN → empty), as a sequence, a NumPy array or an Arrow array.
     """
 
     @property
@@ -180,9 +180,12 @@ def extra_output(
             typed[field.name], fixed = _fixed(floats, int(metadata[DECIMALS_KEY]))
             text[field.name] = csv_text(fixed)
             continue
-        items = values.tolist() if isinstance(values, np.ndarray) else list(values)
-        array = pa.array(items, type=field.type, from_pandas=True)
-        if pa.types.is_string(field.type):
+        if isinstance(values, pa.Array):
+            array = values.cast(field.type)
+        else:
+            items = values.tolist() if isinstance(values, np.ndarray) else list(values)
+            array = pa.array(items, type=field.type, from_pandas=True)
+        if pa.types.is_string(field.type) and array.null_count < len(array):
             array = pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
         array = pc.if_else(arrays.bools(hide), pa.scalar(None, field.type), array)
         typed[field.name] = array
