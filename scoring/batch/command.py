@@ -50,7 +50,7 @@ from scoring.batch.writer import (
     wants_parquet,
 )
 
-DEFAULT_CHUNK_SIZE = 50_000
+DEFAULT_CHUNK_SIZE = 25_000
 
 
 @dataclass(frozen=True, slots=True)

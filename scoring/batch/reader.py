@@ -24,9 +24,12 @@ Guarantees, whatever the file:
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import difflib
 import mmap
+import queue
+import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -303,10 +306,58 @@ def _csv_exact(path: Path, header: Sequence[str], chunk_rows: int) -> Iterator[C
         ) from None
 
 
+class _Failed:
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+def prefetched(chunks: Iterator[Chunk], depth: int = 2) -> Iterator[Chunk]:
+    """``chunks`` produced on a worker thread, up to ``depth`` ahead of the consumer.
+
+    Arrow's parsing and the slicing into chunks release the interpreter lock, so reading
+    the next chunk overlaps with validating and scoring this one. Errors are raised in
+    the consumer, in order; stopping early stops the worker and closes the reader.
+    """
+    box: queue.Queue[Chunk | _Failed | None] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for chunk in chunks:
+                while not stop.is_set():
+                    try:
+                        box.put(chunk, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            box.put(None)
+        except BaseException as exc:  # handed to the consumer
+            box.put(_Failed(exc))
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+
+    worker = threading.Thread(target=produce, name="batch-reader", daemon=True)
+    worker.start()
+    try:
+        while (item := box.get()) is not None:
+            if isinstance(item, _Failed):
+                raise item.error
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():
+            with contextlib.suppress(queue.Empty):
+                box.get(timeout=0.05)
+
+
 def _csv(path: Path, header: Sequence[str], chunk_rows: int) -> Iterator[Chunk]:
     """Arrow first; the exact reader when a record is malformed (see the module docstring)."""
     if not has_bare_cr(path):
-        fast = _csv_fast(path, header, chunk_rows)
+        fast = prefetched(_csv_fast(path, header, chunk_rows))
         try:
             yield from _arrow_errors(fast)
             return
