@@ -193,8 +193,21 @@ def extra_output(
     return typed, text
 
 
+_SMALL = 64  # score totals are far below this
+
+
+@functools.cache
+def _small_numbers() -> pa.Array:
+    return pa.array([*(str(i) for i in range(_SMALL)), ""], type=pa.large_string())
+
+
 def csv_text(array: pa.Array) -> pa.Array:
-    """A typed column as CSV cells (``large_string``, null → empty)."""
+    """A typed column as CSV cells (``large_string``, null → empty). Small non-negative
+    integers (every score column) are looked up in a table of their texts."""
+    if pa.types.is_int64(array.type):
+        values = array.fill_null(_SMALL).to_numpy(zero_copy_only=False)
+        if len(values) and values.min() >= 0 and values.max() <= _SMALL:
+            return _small_numbers().take(arrays.ints(values))
     if array.type != pa.large_string():
         array = array.cast(pa.large_string())
     return array.fill_null("") if array.null_count else array

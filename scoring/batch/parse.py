@@ -226,6 +226,12 @@ _PACKED = np.array([1 << (15 * k) for k in range(4)], dtype=np.uint64)
 _FIELD = np.uint64((1 << 15) - 1)
 
 
+def plain_numbers(text: pa.Array) -> Bools:
+    """Per cell, whether it is a plain decimal number, spaces and tabs around allowed
+    (``writer.PLAIN_NUMBER``: such a cell is a number to a spreadsheet, not a formula)."""
+    return _well_formed(_trimmed(text), whole=False)
+
+
 def _numbers(text: pa.Array, pattern: str) -> tuple[pa.Array, Bools, Bools, Floats]:
     """(trimmed text, present, well-formed, float value or 0.0) of a numeric column."""
     trimmed = _trimmed(text)

@@ -48,6 +48,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from scoring.batch import arrays
+from scoring.batch.parse import plain_numbers
 from scoring.batch.reader import MalformedFileError, is_parquet
 
 STDOUT = "-"
@@ -109,8 +110,10 @@ def _patched(column: pa.Array, rows: npt.NDArray[np.int64], new: pa.Array) -> pa
 def neutralise(column: pa.Array) -> pa.Array:
     """Prefix ``'`` to text cells a spreadsheet would run as a formula (see module doc).
 
-    The first byte of every cell is checked with NumPy; only the few risky cells are
-    matched against ``PLAIN_NUMBER`` and rewritten.
+    Counted with NumPy: the first byte of every cell, then, only if some cell starts with
+    a risky character, which cells are plain numbers (the batch's own number grammar,
+    spaces and tabs around allowed, ``PLAIN_NUMBER``); only the remaining cells are
+    rewritten.
     """
     starts, data = _data(column)
     nonempty = np.flatnonzero(starts[1:] > starts[:-1])
@@ -118,12 +121,13 @@ def neutralise(column: pa.Array) -> pa.Array:
     if not risky.size:
         return column
     candidates = column.take(arrays.ints(risky))
-    plain = pc.match_substring_regex(candidates, PLAIN_NUMBER).to_numpy(zero_copy_only=False)
-    rows = risky[~plain]
-    if not rows.size:
+    formula = ~plain_numbers(candidates)
+    if not formula.any():
         return column
-    prefixed = pc.binary_join_element_wise(_text("'"), column.take(arrays.ints(rows)), _text(""))
-    return _patched(column, rows, prefixed)
+    prefixed = pc.binary_join_element_wise(
+        _text("'"), candidates.filter(arrays.bools(formula)), _text("")
+    )
+    return _patched(column, risky[formula], prefixed)
 
 
 def check_target(source: Path, target: str) -> None:
