@@ -222,21 +222,31 @@ class ScoreArrays:
         return np.where(exact, self.total_min, -1)
 
 
-def fields_read(score: ScoreFunction) -> frozenset[str]:
-    """The ``PatientCase`` fields ``score`` reads, on a case with nothing recorded and on
-    one with every batch field recorded (attribute reads are recorded, not guessed)."""
-    reads: set[str] = set()
+_READS: set[str] = set()
+
+
+@cache
+def _recorded() -> type[PatientCase]:
+    """A ``PatientCase`` that notes every field read from it in ``_READS`` (made once)."""
     names = frozenset(PatientCase.model_fields)
 
     class Recorded(PatientCase):
         def __getattribute__(self, name: str) -> Any:
             if name in names:
-                reads.add(name)
+                _READS.add(name)
             return super().__getattribute__(name)
 
-    score(Recorded())
-    score(Recorded.model_construct(**_everything_recorded()))
-    return frozenset(reads)
+    return Recorded
+
+
+def fields_read(score: ScoreFunction) -> frozenset[str]:
+    """The ``PatientCase`` fields ``score`` reads, on a case with nothing recorded and on
+    one with every batch field recorded (attribute reads are recorded, not guessed)."""
+    recorded = _recorded()
+    _READS.clear()
+    score(recorded())
+    score(recorded.model_construct(**_everything_recorded()))
+    return frozenset(_READS)
 
 
 def _everything_recorded(last: bool = True) -> dict[str, Any]:
