@@ -230,8 +230,9 @@ class CsvWriter:
             _csv_field(neutralise(c) if self.guard and g else c)
             for c, g in zip(text, guarded, strict=True)
         ]
+        # the line ending goes onto the last cell, so the whole line is copied only once
+        fields[-1] = pc.binary_join_element_wise(fields[-1], _text("\n"), _text(""))
         lines = pc.binary_join_element_wise(*fields, _text(","))
-        lines = pc.binary_join_element_wise(lines, _text("\n"), _text(""))
         offsets, data = lines.buffers()[1:3]
         first, last = np.frombuffer(offsets, dtype=np.int64)[
             [lines.offset, lines.offset + len(lines)]
