@@ -101,8 +101,10 @@ class ParsedChunk:
     ``whole[f]`` the number or -1 when empty; ``yes_no[f]`` 1 yes, 0 no, -1 empty;
     ``lab_value[f]`` the float value and ``lab_column[f]`` the index of its ``LabColumn``
     in ``LAB_COLUMNS`` (-1 when unmeasured), ``lab_flagged[f]`` the exact answer to "does
-    the value meet the analyte's criterion"; ``errors`` is "" for a valid row, else why
-    it is rejected.
+    the value meet the analyte's criterion"; ``lab_text[column]`` the column's distinct
+    trimmed cells and, per row, the index of its cell (the exact text, for the single-case
+    scorer); ``errors`` is "" for a valid row, else why it is rejected, and ``rejected``
+    marks those rows.
     """
 
     n: int
