@@ -130,6 +130,33 @@ def neutralise(column: pa.Array) -> pa.Array:
     return _patched(column, risky[formula], prefixed)
 
 
+def neutralise_all(columns: Sequence[pa.Array]) -> list[pa.Array]:
+    """``neutralise`` over several columns of one chunk, asking which risky cells are plain
+    numbers in one pass over all of them (the per-column work is then a few NumPy steps)."""
+    risky: list[npt.NDArray[np.int64]] = []
+    for column in columns:
+        starts, data = _data(column)
+        nonempty = np.flatnonzero(starts[1:] > starts[:-1])
+        risky.append(nonempty[_RISKY_FIRST[data[starts[nonempty]]]])
+    if not any(rows.size for rows in risky):
+        return list(columns)
+    candidates = [c.take(arrays.ints(r)) for c, r in zip(columns, risky, strict=True)]
+    plain = plain_numbers(pa.concat_arrays(candidates))
+    out = []
+    at = 0
+    for column, rows, cells in zip(columns, risky, candidates, strict=True):
+        formula = ~plain[at : at + rows.size]
+        at += rows.size
+        if not formula.any():
+            out.append(column)
+            continue
+        prefixed = pc.binary_join_element_wise(
+            _text("'"), cells.filter(arrays.bools(formula)), _text("")
+        )
+        out.append(_patched(column, rows[formula], prefixed))
+    return out
+
+
 def check_target(source: Path, target: str) -> None:
     """Refuse an output that is the input, or that exists and is not a regular file."""
     if target == STDOUT:
@@ -226,10 +253,12 @@ class CsvWriter:
             raise ValueError(f"{len(text)} columns for a header of {len(self.header)}")
         if not text or len(text[0]) == 0:
             return
-        fields = [
-            _csv_field(neutralise(c) if self.guard and g else c)
-            for c, g in zip(text, guarded, strict=True)
-        ]
+        cells = list(text)
+        if self.guard:
+            which = [i for i, g in enumerate(guarded) if g]
+            for i, column in zip(which, neutralise_all([cells[i] for i in which]), strict=True):
+                cells[i] = column
+        fields = [_csv_field(c) for c in cells]
         # the line ending goes onto the last cell, so the whole line is copied only once
         fields[-1] = pc.binary_join_element_wise(fields[-1], _text("\n"), _text(""))
         lines = pc.binary_join_element_wise(*fields, _text(","))
