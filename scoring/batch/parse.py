@@ -33,6 +33,7 @@ handled the same way.
 
 from __future__ import annotations
 
+import functools
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -143,7 +144,9 @@ class ParsedChunk:
         self.rejected |= mask
 
 
+@functools.cache
 def _scalar(text: str) -> pa.Scalar:
+    """A string scalar; the error texts of a run are few, so each is made once."""
     return pa.scalar(text, type=pa.large_string())
 
 
