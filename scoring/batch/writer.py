@@ -98,6 +98,7 @@ def _data(column: pa.Array) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint8
 
 _RISKY_FIRST = np.zeros(256, dtype=bool)
 _RISKY_FIRST[[ord(c) for c in FORMULA_START]] = True
+_FORMULA_BYTES = tuple(c.encode() for c in FORMULA_START)
 
 
 def _patched(column: pa.Array, rows: npt.NDArray[np.int64], new: pa.Array) -> pa.Array:
@@ -136,6 +137,10 @@ def neutralise_all(columns: Sequence[pa.Array]) -> list[pa.Array]:
     risky: list[npt.NDArray[np.int64]] = []
     for column in columns:
         starts, data = _data(column)
+        text = data[starts[0] : starts[-1]].tobytes()
+        if not any(text.find(c) >= 0 for c in _FORMULA_BYTES):  # C-speed pre-check
+            risky.append(np.zeros(0, dtype=np.int64))
+            continue
         nonempty = np.flatnonzero(starts[1:] > starts[:-1])
         risky.append(nonempty[_RISKY_FIRST[data[starts[nonempty]]]])
     if not any(rows.size for rows in risky):
