@@ -1,13 +1,14 @@
 """``python cli.py score``: the batch scorer plus the poor-outcome model's columns.
 
 Why a wrapper: :mod:`scoring.batch` knows nothing about the model (scoring never imports
-models); this module adds ``poor_outcome_probability``, ``poor_outcome_ci_low``,
-``poor_outcome_ci_high`` and ``model_warnings`` through the scorer's ``ExtraColumns``
+models); this module adds the model's columns (``PROBABILITY_COLUMNS``: the model as
+published, the headline model adjusted for optimism with its interval, reconstruction
+range and instability range) and ``model_warnings`` through the scorer's ``ExtraColumns``
 hook. A cohort has few distinct predictor rows (sex, the two totals, level, Frankel), so
 each chunk is reduced to its distinct rows first (one packed integer key per row, NumPy
 ``unique``); predictors come from :func:`models.features.feature_arrays` (the array form of
-:func:`models.features.features`), probabilities and intervals from
-:meth:`models.predict.PoorOutcomeModel.predict_rows`, and warning texts from
+:func:`models.features.features`), every figure from
+:meth:`models.predict.PoorOutcomeModel.predict_arrays`, and warning texts from
 ``warnings_rows``, each once per distinct row. A row without a probability gets the reason
 in ``model_warnings``; a rejected row gets empty model cells (the scorer empties them).
 """
@@ -34,10 +35,23 @@ if TYPE_CHECKING:
 DECIMALS: Final = 4
 WARNING_SEPARATOR: Final = " | "
 _PROBABILITY = {b"decimals": str(DECIMALS).encode()}
+#: Probability columns, each with the ``PredictionArrays`` field it is read from: the
+#: model as published (unadjusted, Table 4) keeps the original three names; the headline
+#: model adjusted for optimism, its reconstruction range and its instability range follow.
+PROBABILITY_COLUMNS: Final[tuple[tuple[str, str], ...]] = (
+    ("poor_outcome_probability", "published_probability"),
+    ("poor_outcome_ci_low", "published_ci_low"),
+    ("poor_outcome_ci_high", "published_ci_high"),
+    ("poor_outcome_adjusted_probability", "probability"),
+    ("poor_outcome_adjusted_ci_low", "ci_low"),
+    ("poor_outcome_adjusted_ci_high", "ci_high"),
+    ("poor_outcome_reconstruction_low", "reconstruction_low"),
+    ("poor_outcome_reconstruction_high", "reconstruction_high"),
+    ("poor_outcome_instability_low", "instability_low"),
+    ("poor_outcome_instability_high", "instability_high"),
+)
 MODEL_FIELDS: Final[tuple[pa.Field, ...]] = (
-    pa.field("poor_outcome_probability", pa.float64(), metadata=_PROBABILITY),
-    pa.field("poor_outcome_ci_low", pa.float64(), metadata=_PROBABILITY),
-    pa.field("poor_outcome_ci_high", pa.float64(), metadata=_PROBABILITY),
+    *(pa.field(name, pa.float64(), metadata=_PROBABILITY) for name, _ in PROBABILITY_COLUMNS),
     pa.field("model_warnings", pa.string()),
 )
 MODEL_COLUMNS: Final[tuple[str, ...]] = tuple(f.name for f in MODEL_FIELDS)
@@ -90,23 +104,26 @@ class ModelColumns:
         )
         m = len(first)
         warnings = np.array([ROW_STATUS_TEXT[int(code)] for code in status], dtype=object)
-        probability = np.full((3, m), np.nan)
+        values = np.full((len(PROBABILITY_COLUMNS), m), np.nan)
         if self.model is None:
             warnings[:] = NO_MODEL
         else:
             ok = status == ROW_OK
             if ok.any():
-                probability[:, ok] = self.model.predict_rows(x[ok])
+                figures = self.model.predict_arrays(x[ok])
+                for i, (_, attribute) in enumerate(PROBABILITY_COLUMNS):
+                    column = getattr(figures, attribute)
+                    if column is not None:  # no reconstruction fits: that range stays empty
+                        values[i, ok] = column
                 texts = [WARNING_SEPARATOR.join(w) for w in self.model.warnings_rows(x[ok])]
                 warnings[ok] = np.array(texts, dtype=object)
         # warnings as Arrow text gathered from the distinct rows' texts (no per-row objects)
-        texts = pa.array([w or None for w in warnings.tolist()], type=pa.string())
-        return {
-            "poor_outcome_probability": probability[0][inverse],
-            "poor_outcome_ci_low": probability[1][inverse],
-            "poor_outcome_ci_high": probability[2][inverse],
-            "model_warnings": texts.take(arrays.ints(inverse)),
+        text = pa.array([w or None for w in warnings.tolist()], type=pa.string())
+        out: dict[str, Any] = {
+            name: values[i][inverse] for i, (name, _) in enumerate(PROBABILITY_COLUMNS)
         }
+        out["model_warnings"] = text.take(arrays.ints(inverse))
+        return out
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -129,13 +146,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load and verify the model, then score with the model columns added."""
+    from scoring import batch
+
+    if getattr(args, "no_model", False):  # the model code is not even imported
+        return batch.run(args)
     from models.artifact import LEGACY_ARTIFACT_NAME as ARTIFACT_NAME
     from models.artifact import MANIFEST_NAME, SHIPPED_DIR
     from models.predict import ModelIntegrityError, load_model
-    from scoring import batch
 
-    if getattr(args, "no_model", False):
-        return batch.run(args)
     directory: Path | None = getattr(args, "model_dir", None)
     where = SHIPPED_DIR if directory is None else directory
     model: PoorOutcomeModel | None = None

@@ -70,7 +70,7 @@ def test_score_route_adds_the_model_columns_matching_the_single_case_path(model_
     args = ["score", str(source), "-o", str(target), "--model-dir", str(model_dir), "--quiet"]
     assert cli.main(args) == 0
     out = pd.read_csv(target, dtype=str, keep_default_na=False)
-    assert list(out.columns[-4:]) == list(MODEL_COLUMNS)
+    assert list(out.columns[-len(MODEL_COLUMNS) :]) == list(MODEL_COLUMNS)
     model = load_model(model_dir)
     for i, changes in enumerate(VARIANTS):
         case = make_case(**changes)
@@ -82,6 +82,23 @@ def test_score_route_adds_the_model_columns_matching_the_single_case_path(model_
             assert float(cells["poor_outcome_probability"]) == round(published, 4)
             assert float(cells["poor_outcome_ci_low"]) == round(prediction.published_ci_low, 4)
             assert float(cells["poor_outcome_ci_high"]) == round(prediction.published_ci_high, 4)
+            # the headline model adjusted for optimism, and its two ranges (issue 12)
+            for column, figure in (
+                ("poor_outcome_adjusted_probability", prediction.probability),
+                ("poor_outcome_adjusted_ci_low", prediction.ci_low),
+                ("poor_outcome_adjusted_ci_high", prediction.ci_high),
+                ("poor_outcome_reconstruction_low", prediction.reconstruction_low),
+                ("poor_outcome_reconstruction_high", prediction.reconstruction_high),
+                ("poor_outcome_instability_low", prediction.instability_low),
+                ("poor_outcome_instability_high", prediction.instability_high),
+            ):
+                if figure is None:
+                    assert cells[column] == "", column
+                else:
+                    assert float(cells[column]) == round(figure, 4), column
+            low = float(cells["poor_outcome_instability_low"])
+            high = float(cells["poor_outcome_instability_high"])
+            assert low <= float(cells["poor_outcome_adjusted_probability"]) <= high
             assert cells["model_warnings"] == " | ".join(prediction.warnings)
         else:
             assert cells["poor_outcome_probability"] == ""
