@@ -87,6 +87,29 @@ class ModelColumns:
 
     def __init__(self, model: PoorOutcomeModel | None) -> None:
         self.model = model
+        #: Each predictor vector's figures and warning text, computed once per run.
+        self._known: dict[tuple[float, ...], tuple[Any, str]] = {}
+
+    def _figures(self, x: Any) -> tuple[Any, list[str]]:
+        """Figures (len(PROBABILITY_COLUMNS), n) and warning texts for predictor rows ``x``;
+        a vector seen earlier in the run is not computed again (a cohort has a few hundred
+        distinct vectors, the model's ranges cost a matrix product each)."""
+        assert self.model is not None
+        keys = [tuple(row) for row in x.tolist()]
+        new = list(dict.fromkeys(k for k in keys if k not in self._known))
+        if new:
+            rows = np.array(new, dtype=np.float64)
+            figures = self.model.predict_arrays(rows)
+            block = np.full((len(PROBABILITY_COLUMNS), len(new)), np.nan)
+            for i, (_, attribute) in enumerate(PROBABILITY_COLUMNS):
+                column = getattr(figures, attribute)
+                if column is not None:  # no reconstruction fits: that range stays empty
+                    block[i] = column
+            texts = [WARNING_SEPARATOR.join(w) for w in self.model.warnings_rows(rows)]
+            for j, key in enumerate(new):
+                self._known[key] = (block[:, j], texts[j])
+        values = np.stack([self._known[k][0] for k in keys], axis=1)
+        return values, [self._known[k][1] for k in keys]
 
     @property
     def fields(self) -> Sequence[pa.Field]:
@@ -110,12 +133,7 @@ class ModelColumns:
         else:
             ok = status == ROW_OK
             if ok.any():
-                figures = self.model.predict_arrays(x[ok])
-                for i, (_, attribute) in enumerate(PROBABILITY_COLUMNS):
-                    column = getattr(figures, attribute)
-                    if column is not None:  # no reconstruction fits: that range stays empty
-                        values[i, ok] = column
-                texts = [WARNING_SEPARATOR.join(w) for w in self.model.warnings_rows(x[ok])]
+                values[:, ok], texts = self._figures(x[ok])
                 warnings[ok] = np.array(texts, dtype=object)
         # warnings as Arrow text gathered from the distinct rows' texts (no per-row objects)
         text = pa.array([w or None for w in warnings.tolist()], type=pa.string())
