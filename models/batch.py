@@ -26,6 +26,7 @@ import pyarrow as pa
 
 from models.features import ROW_OK, ROW_STATUS_TEXT, feature_arrays
 from scoring.batch import arrays
+from scoring.batch.output import Encoded
 
 if TYPE_CHECKING:
     from models.predict import PoorOutcomeModel
@@ -137,8 +138,8 @@ class ModelColumns:
                 warnings[ok] = np.array(texts, dtype=object)
         # warnings as Arrow text gathered from the distinct rows' texts (no per-row objects)
         text = pa.array([w or None for w in warnings.tolist()], type=pa.string())
-        out: dict[str, Any] = {
-            name: values[i][inverse] for i, (name, _) in enumerate(PROBABILITY_COLUMNS)
+        out: dict[str, Any] = {  # per distinct row, with the rows' indices: formatted once
+            name: Encoded(values[i], inverse) for i, (name, _) in enumerate(PROBABILITY_COLUMNS)
         }
         out["model_warnings"] = text.take(arrays.ints(inverse))
         return out

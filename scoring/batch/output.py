@@ -147,11 +147,32 @@ class ExtraColumns(Protocol):
     def __call__(self, chunk: ScoredChunk) -> Mapping[str, Any]: ...
 
 
-def _fixed(values: Floats, decimals: int) -> tuple[pa.Array, pa.Array]:
-    """(typed, text) of floats written with ``decimals``; NaN → null. Each distinct value
-    is formatted once."""
-    finite = np.isfinite(values)
-    distinct, inverse = np.unique(np.where(finite, values, 0.0), return_inverse=True)
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    """A float column given as its distinct values and, per row, which one (``index``):
+    what a hook that computes per distinct input returns, so that each distinct value is
+    formatted once without sorting the rows again. NaN = empty."""
+
+    values: Floats
+    index: Ints
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+
+def _fixed(values: Floats | Encoded, decimals: int, hide: Bools) -> tuple[pa.Array, pa.Array]:
+    """(typed, text) of floats written with ``decimals``; NaN and hidden rows → null. Each
+    distinct value is formatted once."""
+    if isinstance(values, Encoded):
+        # the hook's distinct rows may still repeat a value: keep each value once
+        finite_d = np.isfinite(values.values)
+        distinct, back = np.unique(np.where(finite_d, values.values, 0.0), return_inverse=True)
+        inverse = np.asarray(back).reshape(-1)[values.index]
+        finite = finite_d[values.index] & ~hide
+    else:
+        floats = np.asarray(values, dtype=np.float64)
+        finite = np.isfinite(floats) & ~hide
+        distinct, inverse = np.unique(np.where(finite, floats, 0.0), return_inverse=True)
     texts = [f"{v:.{decimals}f}" for v in distinct]
     index = np.where(finite, np.asarray(inverse).reshape(-1), -1)
     text = _take(texts, index)
@@ -175,9 +196,7 @@ def extra_output(
             raise ValueError(f"extra column {field.name!r}: {len(values)} values for {n} rows")
         metadata = field.metadata or {}
         if DECIMALS_KEY in metadata:
-            floats = np.asarray(values, dtype=np.float64).copy()
-            floats[hide] = np.nan
-            typed[field.name], fixed = _fixed(floats, int(metadata[DECIMALS_KEY]))
+            typed[field.name], fixed = _fixed(values, int(metadata[DECIMALS_KEY]), hide)
             text[field.name] = csv_text(fixed)
             continue
         if isinstance(values, pa.Array):
