@@ -127,7 +127,7 @@ def _section_pseudo_cohort(manifest: Manifest | None) -> None:
     st.subheader("Across independent pseudo-cohorts")
     if summary is None:
         st.info(
-            "The ensemble summary (models/data/ensemble_summary.json) is not in this "
+            "The summary of the independent reconstructions is not in this "
             "installation, so the range of the intercept, AUC and Brier score over "
             "independent pseudo-cohorts cannot be shown."
         )
@@ -199,7 +199,7 @@ def _section_coding_evidence() -> None:
     evidence = card.read_json(card.CODING_EVIDENCE_JSON)
     if evidence is None:
         st.info(
-            "The coding evidence (models/data/coding_evidence.json) is not in this "
+            "The search results for the coding of lesion level are not in this "
             "installation; the conclusion is stated in the last correction below."
         )
         return
@@ -238,7 +238,8 @@ def _section_performance(model: PoorOutcomeModel | None) -> None:
     st.caption(
         f"Optimism of the AUC: {card.fmt(perf.optimism_auc, 3)}. "
         f"Optimism correction: {perf.method}, {perf.usable_reps} of {perf.bootstrap_reps} "
-        f"bootstrap refits usable, seed {perf.seed}. Apparent values are measured on the "
+        "bootstrap refits usable, from a fixed random starting point (so the numbers are "
+        "the same on every run). Apparent values are measured on the committed "
         "pseudo-cohort the model was fitted to."
     )
     st.subheader("On the pseudo-cohort (apparent performance)")

@@ -123,9 +123,10 @@ PAPER_OUTCOME_WORDING: Final = (
 
 PSEUDO_COHORT_MADE: Final[tuple[str, ...]] = (
     "The study published aggregates only (Tables 1, 3 and 4), not patient rows. A "
-    "deterministic, seeded search (simulated annealing with restarts, models/cohort.py) "
-    "built 46 integer-valued pseudo-patients that reproduce, to the printed digit, every "
-    "count, mean and SD of Tables 1 and 3, every reproducible Table 3 P value, and Table "
+    "deterministic search (simulated annealing with restarts, from fixed random starting "
+    "points, so it gives the same pseudo-patients every time it is run) built 46 "
+    "integer-valued pseudo-patients that reproduce, to the printed digit, every count, "
+    "mean and SD of Tables 1 and 3, every reproducible Table 3 P value, and Table "
     "4's odds ratios, intervals and P values when the model below is fitted to them.",
     "Clinical coherence is enforced: each pseudo-patient's revised Tokuhashi contains the "
     "palsy points of their Frankel group, and each new Katagiri the ECOG 3–4 point and "
@@ -752,9 +753,10 @@ def ensemble_ranges(summary: Any, manifest: Manifest | None = None) -> JsonSumma
     budget = (summary.get("search") or {}).get("time_budget_s")
     within = f"within the search's {float(budget):g} s budget" if budget else "in time"
     tried = (
-        f"{n + len(failed)} seeds tried, {len(failed)} found none {within}"
+        f"{n + len(failed)} searches from different random starting points, "
+        f"{len(failed)} found none {within}"
         if failed
-        else f"of {requested} searched with different seeds"
+        else f"of {requested} searched from different random starting points"
     )
     sentence = (
         f"{n} independent pseudo-cohort{'s' if n != 1 else ''} ({tried}), each reproducing "
@@ -765,6 +767,16 @@ def ensemble_ranges(summary: Any, manifest: Manifest | None = None) -> JsonSumma
     if n < MIN_ENSEMBLE:
         sentence += f" Fewer than {MIN_ENSEMBLE} cohorts finished: the range is thin."
     return JsonSummary(sentence, rows)
+
+
+#: How the coding evidence was searched for, in the card's own words. Why not the stored
+#: summary's "method" text: that is written for whoever reruns the search and names its
+#: bookkeeping (the random seed), which a reader of the card has no use for.
+CODING_SEARCH_METHOD: Final = (
+    "Simulated annealing over pseudo-cohorts that keep every Table 1/3 constraint; for each "
+    "coding, one search on the level row alone and one on all of Table 4, from the same "
+    "random starting point and with the same time budget."
+)
 
 
 def coding_evidence(evidence: Any) -> JsonSummary:
@@ -816,7 +828,7 @@ def coding_evidence(evidence: Any) -> JsonSummary:
         )
     )
     sentence = (
-        f"Table 4's level row is {target}. {evidence.get('method', '')} Tolerances: "
+        f"Table 4's level row is {target}. {CODING_SEARCH_METHOD} Tolerances: "
         f"{evidence.get('tolerances', table4_tolerance_text())}. {verdict} The Frankel coding "
         "cannot be told apart by the data (see the corrections below)."
     )

@@ -425,9 +425,9 @@ CORRECTIONS: Final[tuple[str, ...]] = (
     "would not be 0.335).",
     "Table 4 coding: lesion level is ordinal (upper cervical 1 < middle 2 < CTJ 3, one odds "
     "ratio per step) and Frankel grade ordinal (A/B 0 < C/D 1 < E 2). Only the ordinal level "
-    "coding reproduces Table 4's interval for level (see coding_evidence.json); the Frankel "
-    "coding cannot be told apart by the data and this one matches Table 3 and Tokuhashi's "
-    "palsy item.",
+    "coding reproduces Table 4's interval for level (see 'Why this coding: the evidence'); "
+    "the Frankel coding cannot be told apart by the data and this one matches Table 3 and "
+    "Tokuhashi's palsy item.",
 )
 
 #: Table 3 percents that the paper truncated instead of rounding (variable, category, group).

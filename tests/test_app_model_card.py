@@ -37,7 +37,7 @@ def synthetic_dir(tmp_path_factory):
 @pytest.fixture
 def synthetic_page(synthetic_dir, monkeypatch, tmp_path):
     """The page on the synthetic model, its training CSV standing in for the pseudo-cohort
-    and made-up reconstruction summaries (in models/cohort.py's layout) for the JSON files."""
+    and made-up reconstruction summaries (in research/cohort.py's layout) for the JSON files."""
     monkeypatch.setenv(MODEL_DIR_ENV, str(synthetic_dir))
     cohort = next(synthetic_dir.parent.glob("synthetic_*.csv"))
     monkeypatch.setattr(card, "PSEUDO_COHORT_CSV", cohort)

@@ -1,7 +1,8 @@
 """No internal word reaches a user: every page rendered, every string it sends collected.
 
 Each page is rendered with AppTest in the states a user sees (empty, a complete case, an
-example, the tumor board, every learn tab with a marked quiz), and every string field
+example, the tumor board, every learn tab with a marked quiz, the model card as shipped,
+with an uploaded validation, a refused upload and a refused model), and every string field
 of every element the script sends to the browser (text, labels, options, help, captions,
 alerts, tables) is collected from the element protos. None may name a file path, the
 project's "seed"/"spec" bookkeeping, a section sign or an internal reading id such as
@@ -124,4 +125,65 @@ def test_learn_page_with_every_quiz_answer_wrong() -> None:
     at.button(key="learn_quiz_check").click().run()
     assert not at.exception
     assert at.error, "wrong answers are marked"
+    assert internal_words(at) == []
+
+
+MODEL_CARD = str(REPO / "app_pages" / "model_card.py")
+
+
+def _has_expanders(at: AppTest) -> None:
+    """AppTest renders expander and tab bodies whether or not they are open, so their
+    content is part of what ``visible_strings`` walks; this checks the page has some."""
+    assert at.expander, "the model card has expanders whose content is checked"
+
+
+def test_model_card_as_shipped(monkeypatch: pytest.MonkeyPatch) -> None:
+    from app_pages.ui.model import MODEL_DIR_ENV
+
+    monkeypatch.delenv(MODEL_DIR_ENV, raising=False)
+    at = AppTest.from_file(MODEL_CARD, default_timeout=30).run()
+    assert not at.exception
+    _has_expanders(at)
+    assert internal_words(at) == []
+
+
+def test_model_card_with_an_uploaded_validation(
+    model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The synthetic model stands in for the shipped one; an upload adds its own results."""
+    from research.synthetic import synthetic_cohort
+
+    monkeypatch.setenv("CALC_MODEL_DIR", str(model_dir))
+    at = AppTest.from_file(MODEL_CARD, default_timeout=30).run()
+    assert not at.exception
+    assert internal_words(at) == []
+    data = synthetic_cohort(150, seed=31).to_csv(index=False).encode()
+    at.file_uploader(key="card_upload").set_value(("mine.csv", data, "text/csv")).run()
+    assert not at.exception
+    assert at.success
+    assert internal_words(at) == []
+    bad = b"sex,age\nmale,70\n"
+    at.file_uploader(key="card_upload").set_value(("bad.csv", bad, "text/csv")).run()
+    assert not at.exception
+    assert at.error
+    assert internal_words(at) == []
+
+
+def test_model_card_when_the_model_is_refused(
+    model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from models.artifact import MANIFEST_NAME
+
+    broken = tmp_path / "broken"
+    shutil.copytree(model_dir, broken)
+    artifact = broken / MANIFEST_NAME
+    raw = bytearray(artifact.read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    artifact.write_bytes(bytes(raw))
+    monkeypatch.setenv("CALC_MODEL_DIR", str(broken))
+    at = AppTest.from_file(MODEL_CARD, default_timeout=30).run()
+    assert not at.exception
+    assert at.error
     assert internal_words(at) == []

@@ -368,16 +368,16 @@ def test_ensemble_ranges_from_the_summary_and_the_shipped_values(manifest):
     assert "range is thin" in card.ensemble_ranges(made_up_ensemble(3)).sentence
 
 
-def test_ensemble_sentence_counts_the_seeds_that_found_no_cohort():
-    """A seed that missed its time budget is part of the honest count, not hidden."""
+def test_ensemble_sentence_counts_the_searches_that_found_no_cohort():
+    """A search that missed its time budget is part of the honest count, not hidden."""
     summary = made_up_ensemble(20) | {
         "failed_seeds": [101, 102, 103],
         "search": {"time_budget_s": 240.0},
     }
     sentence = card.ensemble_ranges(summary).sentence
     assert sentence.startswith(
-        "20 independent pseudo-cohorts (23 seeds tried, 3 found none within the search's "
-        "240 s budget)"
+        "20 independent pseudo-cohorts (23 searches from different random starting points, "
+        "3 found none within the search's 240 s budget)"
     )
 
 

@@ -12,6 +12,7 @@ Charts are static (no zoom or pan), like the calculator's.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
@@ -25,6 +26,23 @@ from models.card import fmt
 if TYPE_CHECKING:
     from models.predict import PoorOutcomeModel
     from models.validate import ValidationResult
+
+LOG: Final = logging.getLogger(__name__)
+
+#: What the card says when the model is refused. Why not the loader's own message: that
+#: is written for whoever maintains the installation (file locations, rebuild commands);
+#: it goes to the server log, which names no patient value.
+REFUSED: Final = (
+    "The model file was refused: it is not the verified model, or it was damaged or "
+    "edited after fitting, so no model numbers are shown. The published tables below are "
+    "unaffected. Ask whoever maintains this installation to restore the model; the server "
+    "log names the check that failed."
+)
+NOT_LOADED: Final = (
+    "The model could not be loaded, so no model numbers are shown. The published tables "
+    "below are unaffected. Ask whoever maintains this installation to restore the model; "
+    "the server log names the reason."
+)
 
 MODEL_COLOUR: Final = LOWERS_COLOUR
 IDEAL_COLOUR: Final = "#7a8894"
@@ -154,8 +172,8 @@ def validation_summary(result: ValidationResult, *, key: str) -> None:
     """The four measures of one validation as metrics, with what each means, and notes."""
     st.markdown(
         f"**{result.n} patients, {result.events} poor outcomes** "
-        f"(AUC interval: {result.auc_bootstrap_reps} bootstrap samples, seed "
-        f"{result.bootstrap_seed})."
+        f"(AUC interval: {result.auc_bootstrap_reps} bootstrap samples from a fixed random "
+        "starting point, so the same file gives the same interval)."
     )
     st.markdown(
         f"AUC {auc_text(result)}; calibration intercept {fmt(result.calibration_intercept)}, "
@@ -221,13 +239,11 @@ def card_model() -> CardModel:
     try:
         model = cached_model(directory)
     except ModelIntegrityError as exc:
-        return CardModel(None, f"The model artifact was refused: {exc}", PROVENANCE)
+        LOG.warning("Model card: the model was refused: %s", exc)
+        return CardModel(None, REFUSED, PROVENANCE)
     except Exception as exc:  # any other load failure must leave the published card readable
-        return CardModel(
-            None,
-            f"The model could not be loaded ({type(exc).__name__}: {exc}).",
-            PROVENANCE,
-        )
+        LOG.warning("Model card: the model could not be loaded: %s: %s", type(exc).__name__, exc)
+        return CardModel(None, NOT_LOADED, PROVENANCE)
     return CardModel(model, None, model.provenance)
 
 
