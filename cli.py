@@ -14,12 +14,12 @@ import importlib
 import sys
 
 COMMANDS: dict[str, tuple[str, str]] = {
-    "schema": ("scoring.schema_cli", "print the JSON Schema of a patient case"),
+    "schema": ("commands.schema", "print the JSON Schema of a patient case"),
     "score": ("models.batch", "score a CSV of cases (Tokuhashi, Katagiri, SINS, model)"),
-    "reconstruct": ("research.cohort", "search a pseudo-cohort that reproduces the paper's tables"),
-    "train": ("research.train", "fit the shipped model on the committed pseudo-cohort"),
-    "fit": ("research.fit_cli", "refit the model on a department's own cohort"),
-    "validate": ("models.validate", "externally validate a model on a cohort file"),
+    "reconstruct": ("commands.reconstruct", "search a pseudo-cohort matching the paper's tables"),
+    "train": ("commands.train", "fit the shipped model on the committed pseudo-cohort"),
+    "fit": ("commands.fit", "refit the model on a department's own cohort"),
+    "validate": ("commands.validate", "externally validate a model on a cohort file"),
 }
 
 

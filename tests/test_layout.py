@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-DOMAIN = ("scoring", "models", "reports", "learn", "research", "i18n")
+DOMAIN = ("scoring", "models", "reports", "learn", "research", "i18n", "commands")
 RUNTIME = ("scoring", "models", "reports", "learn", "i18n", "app_pages")
 
 
