@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from app_pages.ui import evaluate
 from app_pages.ui.case_state import build_case
-from models.predict import PROVENANCE, ModelIntegrityError, load_model
+from models.predict import PROVENANCE, load_model
 from scoring.case import FIELD_NAMES, field_title
 from tests.app_support import (
     BOARD,
@@ -317,26 +317,19 @@ def test_level_outside_the_cohort_keeps_scores_and_says_why_no_probability(app: 
     assert "outside C1–T1" in texts(app)
 
 
-def test_shipped_model_or_its_refusal_is_what_the_domain_api_says(
+def test_shipped_model_loads_and_its_probability_is_what_the_domain_api_says(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """The shipped model must load: a missing or refused model fails here, never skips."""
     monkeypatch.delenv("CALC_MODEL_DIR", raising=False)
     at = fill(new_app().run(), FULL)
     assert not at.exception
     case = expected_case(FULL)
     expected, scores = expected_score_metrics(case)
-    refusal: str | None = None
-    try:
-        prediction = load_model().predict(case, scores)
-    except ModelIntegrityError as exc:  # not trained yet, or tampered with
-        refusal = str(exc)
-    if refusal is not None:
-        assert metrics(at) == expected | {PROBABILITY: "—"}
-        assert refusal.split(".")[0] in " ".join(e.value for e in at.error)
-    else:
-        assert prediction.probability is not None
-        assert metrics(at) == expected | {PROBABILITY: _percent(prediction.probability)}
-        assert PROVENANCE in texts(at) or prediction.provenance in texts(at)
+    prediction = load_model().predict(case, scores)
+    assert prediction.probability is not None
+    assert metrics(at) == expected | {PROBABILITY: _percent(prediction.probability)}
+    assert PROVENANCE in texts(at) or prediction.provenance in texts(at)
 
 
 def test_reset_asks_first_then_clears_the_label_and_report_fields_with_one_undo(

@@ -381,7 +381,6 @@ def test_ensemble_sentence_counts_the_searches_that_found_no_cohort():
     )
 
 
-@pytest.mark.skipif(not card.CODING_EVIDENCE_JSON.is_file(), reason="not committed yet")
 def test_committed_coding_evidence_only_ordinal_reaches_table4():
     summary = card.coding_evidence(card.read_json(card.CODING_EVIDENCE_JSON))
     assert "only ordinal reached it." in summary.sentence
