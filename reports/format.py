@@ -43,7 +43,11 @@ _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 
 def percent(probability: float) -> str:
-    """A probability as a whole percentage, e.g. ``"34 %"``."""
+    """A probability as a whole percentage, e.g. ``"34 %"``.
+
+    >>> percent(0.342), percent(0.996)
+    ('34 %', '100 %')
+    """
     return f"{_whole_percent(probability)} %"
 
 
@@ -58,7 +62,11 @@ def interval_text(low: float, high: float) -> str:
 
 
 def probability_text(probability: float, low: float, high: float) -> str:
-    """A probability with its interval, always together: ``"34 % (95% CI 12–61 %)"``."""
+    """A probability with its interval, always together: ``"34 % (95% CI 12–61 %)"``.
+
+    >>> probability_text(0.342, 0.118, 0.607)
+    '34 % (95% CI 12–61 %)'
+    """
     return f"{percent(probability)} ({interval_text(low, high)})"
 
 
@@ -67,7 +75,11 @@ def _whole_percent(probability: float) -> str:
 
 
 def number(value: Decimal | float | int) -> str:
-    """An entered value as entered: ``240`` not ``240.0``, ``3.50`` kept, never ``-0``."""
+    """An entered value as entered: ``240`` not ``240.0``, ``3.50`` kept, never ``-0``.
+
+    >>> number(240.0), number(Decimal("3.50")), number(-0.0)
+    ('240', '3.50', '0')
+    """
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, float):
@@ -89,7 +101,11 @@ def number(value: Decimal | float | int) -> str:
 
 
 def signed(value: float, digits: int = 2) -> str:
-    """A signed number, ``"+0.42"`` or ``"−1.20"``; what rounds to zero is ``"0.00"``."""
+    """A signed number, ``"+0.42"`` or ``"−1.20"``; what rounds to zero is ``"0.00"``.
+
+    >>> signed(0.4199), signed(-1.2), signed(-0.001)
+    ('+0.42', '−1.20', '0.00')
+    """
     text = f"{abs(value):.{digits}f}"
     if float(text) == 0.0:
         return text
