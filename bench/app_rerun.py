@@ -38,13 +38,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from playwright.sync_api import Browser, sync_playwright  # noqa: E402
 
-from tests.browser.conftest import (  # noqa: E402
+from tests.support.browser import (  # noqa: E402
     BENCH_CASE,
     PROBABILITY,
     TABLET,
@@ -111,7 +111,7 @@ def model_env(workdir: Path) -> tuple[dict[str, str], str, Any]:
 
     if (SHIPPED_DIR / MANIFEST_NAME).exists():
         return {}, "shipped model (models/artifacts)", load_model()
-    from tests.app_support import write_synthetic_model
+    from tests.support.app import write_synthetic_model
 
     directory = write_synthetic_model(workdir / "model")
     return (

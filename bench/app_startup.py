@@ -33,14 +33,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from playwright.sync_api import Browser, sync_playwright  # noqa: E402
 
 from bench.app_rerun import model_env  # noqa: E402
-from tests.browser.conftest import (  # noqa: E402
+from tests.support.browser import (  # noqa: E402
     PROBABILITY,
     TABLET,
     launch_chromium,

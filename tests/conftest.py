@@ -1,38 +1,13 @@
-"""Shared test helpers: a complete case that every scoring test can vary one field of."""
+"""Suite-wide switches (--run-slow, --run-research) and the complete-case fixture.
+
+The case itself lives in :mod:`tests.support.cases`, which the benchmarks may import too."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import pytest
 
 from scoring import PatientCase
-
-COMPLETE: dict[str, Any] = {
-    "sex": "male",
-    "age_years": 67,
-    "lesion_level": "C5",
-    "frankel": "D",
-    "kps": 60,
-    "ecog": 3,
-    "primary_tumor": "thyroid",
-    "previous_chemotherapy": False,
-    "extraspinal_bone_mets": 0,
-    "vertebral_body_mets": 1,
-    "major_organ_mets": "none",
-    "visceral_mets": "none",
-    "crp": {"value": "0.1", "unit": "mg/dL"},
-    "ldh": {"value": "180", "unit": "U/L"},
-    "albumin": {"value": "4.0", "unit": "g/dL"},
-    "platelets": {"value": "220", "unit": "10^9/L"},
-    "calcium": {"value": "9.2", "unit": "mg/dL"},
-    "bilirubin": {"value": "0.6", "unit": "mg/dL"},
-    "sins_pain": "mechanical",
-    "sins_bone_lesion": "lytic",
-    "sins_alignment": "normal",
-    "sins_collapse": "lt50",
-    "sins_posterolateral": "unilateral",
-}
+from tests.support.cases import make_case
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -59,13 +34,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             continue
         skip = pytest.mark.skip(reason=f"{marker}: run with {option}")
         for item in items:
-            if marker in item.keywords:
+            # The marker itself, not ``item.keywords``: keywords hold the names of the
+            # folders too, and every test under tests/research/ would match "research".
+            if item.get_closest_marker(marker) is not None:
                 item.add_marker(skip)
-
-
-def make_case(**changes: Any) -> PatientCase:
-    """The complete case with ``changes`` applied (a value of None empties a field)."""
-    return PatientCase(**{**COMPLETE, **changes})
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser
 
-from tests.browser.conftest import (
+from tests.support.browser import (
     PROJECTOR,
     REPO,
     SESSION_CASES,

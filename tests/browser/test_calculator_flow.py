@@ -19,7 +19,7 @@ from app_pages.ui.notice import INTENDED_USE
 from scoring import PatientCase
 from scoring.case import FIELD_NAMES
 from scoring.labs import LabValue
-from tests.browser.conftest import (
+from tests.support.browser import (
     FULL_CASE,
     PROJECTOR,
     TABLET,

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from learn.quiz import QuizChoice, generate, items_for, option_text
-from tests.browser.conftest import OpenApp
+from tests.support.browser import OpenApp
 
 pytestmark = pytest.mark.browser
 

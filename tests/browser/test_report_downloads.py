@@ -30,7 +30,7 @@ from playwright.sync_api import Browser, expect
 
 from models.predict import PROVENANCE
 from scoring import score_case
-from tests.browser.conftest import (
+from tests.support.browser import (
     SESSION_CASES,
     AppPage,
     AppServer,

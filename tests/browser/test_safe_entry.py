@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, expect
 
 from scoring import PatientCase, score_case
-from tests.browser.conftest import (
+from tests.support.browser import (
     ARTIFACTS,
     FULL_CASE,
     PROJECTOR,
@@ -33,7 +33,7 @@ from tests.browser.conftest import (
     poor_outcome_model,
     save_failure_screenshot,
 )
-from tests.ui_text import LABELS, OUTCOME_DEFINITION, PROBABILITY, percent_text
+from tests.support.ui_text import LABELS, OUTCOME_DEFINITION, PROBABILITY, percent_text
 
 pytestmark = pytest.mark.browser
 

@@ -34,7 +34,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import (
+from tests.support.browser import (
     ARTIFACTS,
     REPO,
     SERVER_START_TIMEOUT_S,

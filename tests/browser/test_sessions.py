@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext
 
-from tests.browser.conftest import (
+from tests.support.browser import (
     SESSION_CASES,
     TABLET,
     TOKUHASHI,

@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Locator, expect
 
 from models.wording import frequency_text, range_text
 from scoring import score_case
-from tests.browser.conftest import (
+from tests.support.browser import (
     FULL_CASE,
     PROJECTOR,
     TABLET,
@@ -25,7 +25,7 @@ from tests.browser.conftest import (
     poor_outcome_model,
     save_failure_screenshot,
 )
-from tests.ui_text import PROBABILITY
+from tests.support.ui_text import PROBABILITY
 
 pytestmark = pytest.mark.browser
 
