@@ -61,9 +61,10 @@ lint: $(VENV)/.dev
 typecheck: $(VENV)/.dev
 	$(VENV)/bin/mypy
 
-## Install test tools (and chromium if missing), then run lint, types and the whole suite
+## Install test tools (and chromium if missing), then run lint, types and the whole suite;
+## the numba smoke search (marker `research`, skipped by a plain `pytest`) runs here once
 test: $(VENV)/.dev chromium axe lint typecheck
-	$(PY) -m pytest
+	$(PY) -m pytest --run-research
 
 ## The full pseudo-cohort search (heavy; not part of `make test`)
 reconstruct: $(VENV)/.dev
