@@ -141,7 +141,8 @@ class ModelColumns:
         out: dict[str, Any] = {  # per distinct row, with the rows' indices: formatted once
             name: Encoded(values[i], inverse) for i, (name, _) in enumerate(PROBABILITY_COLUMNS)
         }
-        out["model_warnings"] = text.take(arrays.ints(inverse))
+        # each distinct text is quoted and neutralised once by the writer
+        out["model_warnings"] = pa.DictionaryArray.from_arrays(arrays.ints(inverse), text)
         return out
 
 
