@@ -62,22 +62,36 @@ def _pattern_text(pattern: int, order: tuple[str, ...]) -> str:
     return ";".join(name for i, name in enumerate(order) if pattern >> i & 1)
 
 
-def missing_text(bits: Ints, order: Sequence[str]) -> pa.Array:
-    """``;``-joined names per row from a bit pattern per row: only the distinct patterns
-    (a few hundred in practice) are turned into text, once per run; none → null."""
+def _missing_index(bits: Ints, order: Sequence[str]) -> tuple[list[str], Ints]:
+    """``;``-joined names per row from a bit pattern per row, as (distinct texts, index per
+    row, -1 for none): only the distinct patterns (a few hundred in practice) are turned
+    into text, once per run."""
     patterns, inverse = np.unique(bits, return_inverse=True)
     texts = [_pattern_text(int(p), tuple(order)) for p in patterns]
     index = np.asarray(inverse).reshape(-1)
     empty = np.array([t == "" for t in texts], dtype=bool)
-    return _take(texts, np.where(empty[index], -1, index))
+    return texts, np.where(empty[index], -1, index)
+
+
+def missing_text(bits: Ints, order: Sequence[str]) -> pa.Array:
+    """``;``-joined names per row from a bit pattern per row; none → null."""
+    return _take(*_missing_index(bits, order))
 
 
 def score_columns(
-    parsed: ParsedChunk, scores: Mapping[str, ScoreArrays], order: Sequence[str]
+    parsed: ParsedChunk,
+    scores: Mapping[str, ScoreArrays],
+    order: Sequence[str],
+    text: dict[str, pa.Array] | None = None,
 ) -> dict[str, pa.Array]:
-    """The ``OUTPUT_COLUMNS`` of one chunk, typed; a rejected row gets only its error."""
+    """The ``OUTPUT_COLUMNS`` of one chunk, typed; a rejected row gets only its error.
+
+    ``text``, when given, receives the CSV cells of the columns drawn from a few distinct
+    texts (bands, ``missing``) as dictionary arrays, so that they are not encoded again.
+    """
     valid = parsed.valid
     out: dict[str, pa.Array] = {}
+    cells: dict[str, pa.Array] = {} if text is None else text
     bits = np.zeros(parsed.n, dtype=np.int64)
     for spec in SCORES:
         score = scores[spec.key]
@@ -93,9 +107,13 @@ def score_columns(
                 out[name] = _ints(score.total_max, complete if kind == "max" else valid)
             else:
                 index = score.band_index if kind == "band" else score.range_band_index
-                out[name] = _take(score.band_codes, np.where(valid, index, -1))
+                shown = np.where(valid, index, -1)
+                out[name] = _take(score.band_codes, shown)
+                cells[name] = _encoded_text(score.band_codes, shown)
     bits[~valid] = 0
-    out["missing"] = missing_text(bits, order)
+    texts, shown = _missing_index(bits, order)
+    out["missing"] = _take(texts, shown)
+    cells["missing"] = _encoded_text(texts, shown)
     errors = parsed.errors
     out["error"] = pa.array([e or None for e in errors.tolist()], type=pa.string())
     return out
