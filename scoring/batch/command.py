@@ -218,8 +218,11 @@ def run_batch(
                     continue
                 parsed = parse_chunk(chunk.cells, chunk.n, chunk.errors)
                 scores = scorer(parsed)
-                typed = score_columns(parsed, scores, scorer.order)
-                text = {name: csv_text(array) for name, array in typed.items()}
+                text: dict[str, pa.Array] = {}
+                typed = score_columns(parsed, scores, scorer.order, text)
+                for name, array in typed.items():
+                    if name not in text:
+                        text[name] = csv_text(array)
                 if extra_columns is not None:
                     view = ScoredChunk(parsed.valid, parsed, scores, typed)
                     more_typed, more_text = extra_output(extra_columns, view, chunk.n)

@@ -62,22 +62,36 @@ def _pattern_text(pattern: int, order: tuple[str, ...]) -> str:
     return ";".join(name for i, name in enumerate(order) if pattern >> i & 1)
 
 
-def missing_text(bits: Ints, order: Sequence[str]) -> pa.Array:
-    """``;``-joined names per row from a bit pattern per row: only the distinct patterns
-    (a few hundred in practice) are turned into text, once per run; none → null."""
+def _missing_index(bits: Ints, order: Sequence[str]) -> tuple[list[str], Ints]:
+    """``;``-joined names per row from a bit pattern per row, as (distinct texts, index per
+    row, -1 for none): only the distinct patterns (a few hundred in practice) are turned
+    into text, once per run."""
     patterns, inverse = np.unique(bits, return_inverse=True)
     texts = [_pattern_text(int(p), tuple(order)) for p in patterns]
     index = np.asarray(inverse).reshape(-1)
     empty = np.array([t == "" for t in texts], dtype=bool)
-    return _take(texts, np.where(empty[index], -1, index))
+    return texts, np.where(empty[index], -1, index)
+
+
+def missing_text(bits: Ints, order: Sequence[str]) -> pa.Array:
+    """``;``-joined names per row from a bit pattern per row; none → null."""
+    return _take(*_missing_index(bits, order))
 
 
 def score_columns(
-    parsed: ParsedChunk, scores: Mapping[str, ScoreArrays], order: Sequence[str]
+    parsed: ParsedChunk,
+    scores: Mapping[str, ScoreArrays],
+    order: Sequence[str],
+    text: dict[str, pa.Array] | None = None,
 ) -> dict[str, pa.Array]:
-    """The ``OUTPUT_COLUMNS`` of one chunk, typed; a rejected row gets only its error."""
+    """The ``OUTPUT_COLUMNS`` of one chunk, typed; a rejected row gets only its error.
+
+    ``text``, when given, receives the CSV cells of the columns drawn from a few distinct
+    texts (bands, ``missing``) as dictionary arrays, so that they are not encoded again.
+    """
     valid = parsed.valid
     out: dict[str, pa.Array] = {}
+    cells: dict[str, pa.Array] = {} if text is None else text
     bits = np.zeros(parsed.n, dtype=np.int64)
     for spec in SCORES:
         score = scores[spec.key]
@@ -93,9 +107,13 @@ def score_columns(
                 out[name] = _ints(score.total_max, complete if kind == "max" else valid)
             else:
                 index = score.band_index if kind == "band" else score.range_band_index
-                out[name] = _take(score.band_codes, np.where(valid, index, -1))
+                shown = np.where(valid, index, -1)
+                out[name] = _take(score.band_codes, shown)
+                cells[name] = _encoded_text(score.band_codes, shown)
     bits[~valid] = 0
-    out["missing"] = missing_text(bits, order)
+    texts, shown = _missing_index(bits, order)
+    out["missing"] = _take(texts, shown)
+    cells["missing"] = _encoded_text(texts, shown)
     errors = parsed.errors
     out["error"] = pa.array([e or None for e in errors.tolist()], type=pa.string())
     return out
@@ -175,11 +193,19 @@ def _fixed(values: Floats | Encoded, decimals: int, hide: Bools) -> tuple[pa.Arr
         distinct, inverse = np.unique(np.where(finite, floats, 0.0), return_inverse=True)
     texts = [f"{v:.{decimals}f}" for v in distinct]
     index = np.where(finite, np.asarray(inverse).reshape(-1), -1)
-    text = _take(texts, index)
     typed = pa.array([float(t) for t in texts], type=pa.float64()).take(
         arrays.ints(index, index < 0)
     )
-    return typed, text
+    return typed, _encoded_text(texts, index)
+
+
+def _encoded_text(texts: Sequence[str], index: Ints) -> pa.DictionaryArray:
+    """CSV cells ``texts[index]`` (index -1: empty) as a dictionary array: the writer
+    quotes the few distinct texts once and gathers the rows once (see ``CsvWriter``)."""
+    table = pa.array([*texts, ""], type=pa.large_string())
+    return pa.DictionaryArray.from_arrays(
+        arrays.ints(np.where(index < 0, len(texts), index)), table
+    )
 
 
 def extra_output(
@@ -196,8 +222,10 @@ def extra_output(
             raise ValueError(f"extra column {field.name!r}: {len(values)} values for {n} rows")
         metadata = field.metadata or {}
         if DECIMALS_KEY in metadata:
-            typed[field.name], fixed = _fixed(values, int(metadata[DECIMALS_KEY]), hide)
-            text[field.name] = csv_text(fixed)
+            typed[field.name], text[field.name] = _fixed(values, int(metadata[DECIMALS_KEY]), hide)
+            continue
+        if isinstance(values, pa.DictionaryArray) and pa.types.is_string(field.type):
+            typed[field.name], text[field.name] = _dictionary_text(values, hide)
             continue
         if isinstance(values, pa.Array):
             array = values.cast(field.type)
@@ -212,6 +240,19 @@ def extra_output(
     return typed, text
 
 
+def _dictionary_text(values: pa.DictionaryArray, hide: Bools) -> tuple[pa.Array, pa.Array]:
+    """(typed, text) of a text column given as distinct texts and an index per row:
+    empty text and hidden rows → null (typed) and an empty cell (text, still encoded)."""
+    texts = values.dictionary.cast(pa.large_string()).fill_null("").to_pylist()
+    index = values.indices.cast(pa.int64()).fill_null(-1).to_numpy(zero_copy_only=False)
+    index = np.where(hide, -1, index)
+    index = np.where(index >= 0, index, len(texts))
+    texts.append("")
+    empty = np.array([t == "" for t in texts], dtype=bool)
+    index = np.where(empty[index], -1, index)
+    return _take(texts, index), _encoded_text(texts, index)
+
+
 _SMALL = 64  # score totals are far below this
 
 
@@ -222,11 +263,12 @@ def _small_numbers() -> pa.Array:
 
 def csv_text(array: pa.Array) -> pa.Array:
     """A typed column as CSV cells (``large_string``, null → empty). Small non-negative
-    integers (every score column) are looked up in a table of their texts."""
+    integers (every score column) are given as indices into a table of their texts (a
+    dictionary array, which the writer gathers)."""
     if pa.types.is_int64(array.type):
         values = array.fill_null(_SMALL).to_numpy(zero_copy_only=False)
         if len(values) and values.min() >= 0 and values.max() <= _SMALL:
-            return _small_numbers().take(arrays.ints(values))
+            return pa.DictionaryArray.from_arrays(arrays.ints(values), _small_numbers())
     if array.type != pa.large_string():
         array = array.cast(pa.large_string())
     return array.fill_null("") if array.null_count else array

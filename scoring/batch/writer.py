@@ -253,17 +253,33 @@ class CsvWriter:
 
     def write(self, text: Sequence[pa.Array], guarded: Sequence[bool]) -> None:
         """Append rows given as one text array per header column; ``guarded`` marks the
-        text columns to neutralise."""
+        text columns to neutralise and quote where needed (the others are numbers written
+        as digits, which need neither).
+
+        A column may come dictionary-encoded (``large_string`` values, integer indices
+        without nulls): its few distinct values are neutralised and quoted once, and the
+        rows are gathered from them once.
+        """
         if len(text) != len(self.header):
             raise ValueError(f"{len(text)} columns for a header of {len(self.header)}")
         if not text or len(text[0]) == 0:
             return
         cells = list(text)
+        for i, column in enumerate(text):
+            if isinstance(column, pa.DictionaryArray):
+                values = column.dictionary
+                if guarded[i]:
+                    values = _csv_field(neutralise(values) if self.guard else values)
+                cells[i] = values.take(column.indices)
+        which = [
+            i for i, g in enumerate(guarded) if g and not isinstance(text[i], pa.DictionaryArray)
+        ]
         if self.guard:
-            which = [i for i, g in enumerate(guarded) if g]
             for i, column in zip(which, neutralise_all([cells[i] for i in which]), strict=True):
                 cells[i] = column
-        fields = [_csv_field(c) for c in cells]
+        for i in which:
+            cells[i] = _csv_field(cells[i])
+        fields = cells
         # the line ending goes onto the last cell, so the whole line is copied only once
         fields[-1] = pc.binary_join_element_wise(fields[-1], _text("\n"), _text(""))
         lines = pc.binary_join_element_wise(*fields, _text(","))

@@ -570,6 +570,32 @@ def test_writer_matches_pandas_to_csv(tmp_path):
     assert target.getvalue() == b'a,b\n"cr\rx",y\n'
 
 
+@pytest.mark.parametrize("guard", [True, False])
+def test_writer_dictionary_columns_write_the_same_bytes(guard):
+    """A dictionary-encoded text column (distinct texts + index per row, as the score and
+    model columns arrive) is written exactly as the same cells given row by row: quoted
+    and neutralised per distinct text, numbers (unguarded) left as they are."""
+    texts = ["plain", "", 'q"uote', "com,ma", "=1+1", "-0.5", "new\nline", "@x"]
+    index = [0, 1, 2, 3, 4, 5, 6, 7, 7, 3, 0, 1]
+    rows = [texts[i] for i in index]
+    encoded = pa.DictionaryArray.from_arrays(
+        pa.array(index, type=pa.int64()), pa.array(texts, type=pa.large_string())
+    )
+    numbers = pa.DictionaryArray.from_arrays(
+        pa.array([i % 3 for i in range(len(index))], type=pa.int64()),
+        pa.array(["0", "1", ""], type=pa.large_string()),
+    )
+    plain_numbers = arrow_text([["0", "1", ""][i % 3] for i in range(len(index))])
+    outputs = []
+    for cells in ([encoded, numbers], [arrow_text(rows), plain_numbers]):
+        target = io.BytesIO()
+        CsvWriter(target, ["a", "n"], guard=guard).write(cells, [True, False])
+        outputs.append(target.getvalue())
+    assert outputs[0] == outputs[1]
+    assert (b"'=1+1" in outputs[0]) is guard
+    assert b'"com,ma"' in outputs[0]
+
+
 def test_header_only_input(tmp_path):
     src = write_csv(tmp_path / "in.csv", [])
     summary = run_batch(src, tmp_path / "out.csv", quiet=True)
