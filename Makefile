@@ -4,15 +4,21 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+PYBABEL := $(VENV)/bin/pybabel
+# Translations: Babel extracts into locales/messages.pot and compiles each language's .po
+# into the .mo the app reads (compiled here at install, never committed).
+PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: run serve-ward test lint typecheck unit browser chromium axe reconstruct bench clean
+.PHONY: run serve-ward test lint typecheck unit browser chromium axe reconstruct bench clean catalogues i18n
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(MAKE) --no-print-directory catalogues
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
@@ -22,14 +28,14 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 ## Install the runtime into .venv and serve the app headless on http://127.0.0.1:$(PORT),
 ## to this machine only (server.address in .streamlit/config.toml). `streamlit` is started
 ## through app_pages/server_guard.py, which first turns off its outside-address lookups.
-run: $(VENV)/.runtime
+run: $(VENV)/.runtime catalogues
 	$(PY) -m app_pages.server_guard run app.py --server.port $(PORT) --server.address 127.0.0.1
 
 ## Serve a ward: bind the one address the hospital's TLS reverse proxy reaches, e.g.
 ## `make serve-ward ADDRESS=10.1.2.3`. Never a wildcard (0.0.0.0, ::): that would expose
 ## every interface and make Streamlit look up this machine's outside address at start-up.
 ## See SECURITY.md for the intended deployment.
-serve-ward: $(VENV)/.runtime
+serve-ward: $(VENV)/.runtime catalogues
 	@test -n "$(ADDRESS)" || { echo "serve-ward needs ADDRESS=<the address the reverse proxy reaches>" >&2; exit 2; }
 	@case "$(ADDRESS)" in 0.0.0.0|::|"[::]"|"") echo "serve-ward refuses the wildcard address $(ADDRESS): name one interface" >&2; exit 2;; esac
 	$(PY) -m app_pages.server_guard run app.py --server.port $(PORT) --server.address $(ADDRESS)
@@ -37,7 +43,8 @@ serve-ward: $(VENV)/.runtime
 ## Debian's chromium for the real-browser tests (Playwright cannot download its own here)
 ## and poppler-utils (pdftoppm, pdftotext) to render the PDF report in tests; fonts-dejavu-core
 ## is the Unicode font the PDF report embeds (µ, ≥, ×), fonts-ipaexfont-gothic and fonts-nanum
-## its fallbacks for Japanese/Chinese and Korean text; strace watches the server's
+## its fallbacks for Japanese/Chinese and Korean text (IPAex Gothic also draws the Japanese
+## pages in Chromium: no tofu); strace watches the server's
 ## connections in the test that no request leaves the machine
 APT_PACKAGES := chromium poppler-utils fonts-dejavu-core fonts-ipaexfont-gothic fonts-nanum strace
 chromium:
@@ -63,8 +70,21 @@ typecheck: $(VENV)/.dev
 
 ## Install test tools (and chromium if missing), then run lint, types and the whole suite;
 ## the numba smoke search (marker `research`, skipped by a plain `pytest`) runs here once
-test: $(VENV)/.dev chromium axe lint typecheck
+test: $(VENV)/.dev catalogues chromium axe lint typecheck
 	$(PY) -m pytest --run-research
+
+## Compile every language's catalogue (.po -> .mo) that is missing or older than its source
+catalogues: $(MO_FILES)
+locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po
+	$(PY) -m i18n.compile $< $@
+
+## Extract every translatable message into locales/messages.pot and merge it into each .po
+## (new messages arrive untranslated; tests/i18n/test_i18n.py fails until they are translated)
+i18n: $(VENV)/.dev
+	$(PYBABEL) extract -F babel.cfg --no-location --project=cervical-mets-calculator --version=0.1.0 \
+	  --copyright-holder="the project's authors" -o locales/messages.pot .
+	$(PYBABEL) update --no-fuzzy-matching --ignore-obsolete --init-missing -l ja -D messages -i locales/messages.pot -d locales
+	$(MAKE) --no-print-directory catalogues
 
 ## The full pseudo-cohort search (heavy; not part of `make test`)
 reconstruct: $(VENV)/.dev

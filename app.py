@@ -11,6 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages.server_guard import harden
+from app_pages.ui import language
 from app_pages.ui.notice import INTENDED_USE, PRIVACY
 
 HERE = Path(__file__).resolve().parent
@@ -21,16 +22,17 @@ harden()
 # fetches it from fonts.gstatic.com, and the app makes no request beyond the machine.
 st.set_page_config(page_title="Cervical spine metastasis calculator", layout="wide")
 st.html(HERE / "assets" / "style.css")
+_ = language.switch()  # this session's language (English | 日本語); pages read the same
 
 page = st.navigation(
     [
-        st.Page("app_pages/calculator.py", title="Calculator", default=True),
-        st.Page("app_pages/tumor_board.py", title="Tumor board"),
-        st.Page("app_pages/learn.py", title="Learn"),
-        st.Page("app_pages/model_card.py", title="Model card"),
+        st.Page("app_pages/calculator.py", title=_("Calculator"), default=True),
+        st.Page("app_pages/tumor_board.py", title=_("Tumor board")),
+        st.Page("app_pages/learn.py", title=_("Learn")),
+        st.Page("app_pages/model_card.py", title=_("Model card")),
     ],
     position="top",
 )
 with st.container(key="intended_use"):
-    st.caption(f"{INTENDED_USE} {PRIVACY}")
+    st.caption(_("%(intended_use)s %(privacy)s", intended_use=_(INTENDED_USE), privacy=_(PRIVACY)))
 page.run()

@@ -26,6 +26,7 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any, TypeVar
 
+from i18n import N_
 from learn.traps import Trap, traps_concerning
 from scoring import CaseScores, PatientCase, bauer, score_case, tomita
 from scoring.bilsky import BilskyGrade
@@ -54,12 +55,12 @@ class QuizChoice(LabelledEnum):
     def scores(self) -> tuple[str, ...]:
         return SCORE_KEYS if self is QuizChoice.ALL else (self.value,)
 
-    TOKUHASHI = ("tokuhashi", "Revised Tokuhashi")
-    KATAGIRI = ("katagiri", "New Katagiri")
-    SINS = ("sins", "SINS")
-    TOMITA = ("tomita", "Tomita")
-    BAUER = ("bauer", "Modified Bauer")
-    ALL = ("all", "All five")
+    TOKUHASHI = ("tokuhashi", N_("Revised Tokuhashi"))
+    KATAGIRI = ("katagiri", N_("New Katagiri"))
+    SINS = ("sins", N_("SINS"))
+    TOMITA = ("tomita", N_("Tomita"))
+    BAUER = ("bauer", N_("Modified Bauer"))
+    ALL = ("all", N_("All five"))
 
 
 SCORE_KEYS: tuple[str, ...] = ("tokuhashi", "katagiri", "sins", "tomita", "bauer")

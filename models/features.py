@@ -30,6 +30,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
+from i18n import N_, Message
 from models.published import FEATURE_CODING, FRANKEL_CODE, LESION_LEVEL_CODE, TABLE4
 from models.published import FEATURES as PUBLISHED_FEATURES
 from scoring.case import PatientCase, Sex
@@ -48,12 +49,12 @@ LESION_CODES: Final[Mapping[str, int]] = dict(LESION_LEVEL_CODE)
 FRANKEL_CODES: Final[Mapping[str, int]] = dict(FRANKEL_CODE)
 #: Plain-language names of the coded values, for contributions and warnings.
 LESION_TEXT: Final[Mapping[int, str]] = {
-    1: "upper cervical (C1–C2)",
-    2: "middle cervical (C3–C6)",
-    3: "cervicothoracic junction (C7–T1)",
+    1: N_("upper cervical (C1–C2)"),
+    2: N_("middle cervical (C3–C6)"),
+    3: N_("cervicothoracic junction (C7–T1)"),
 }
 FRANKEL_TEXT: Final[Mapping[int, str]] = {0: "Frankel A–B", 1: "Frankel C–D", 2: "Frankel E"}
-SEX_TEXT: Final[Mapping[int, str]] = {0: "female", 1: "male"}
+SEX_TEXT: Final[Mapping[int, str]] = {0: N_("female"), 1: N_("male")}
 #: Score ranges the scores themselves allow (a cohort file outside them is an error).
 SCORE_LIMITS: Final[Mapping[str, tuple[int, int]]] = {
     "revised_tokuhashi": (0, 15),
@@ -75,7 +76,7 @@ COHORT_COLUMNS: Final[tuple[str, ...]] = (
     "poor_outcome",
 )
 
-OUTSIDE_C1_T1: Final = (
+OUTSIDE_C1_T1: Final = N_(
     "The lesion level {level} lies outside C1–T1: the model was fitted on cervical and "
     "cervicothoracic lesions (C1–T1) only, so it gives no probability here. The scores "
     "still apply."
@@ -104,7 +105,9 @@ def value_text(feature: str, value: float) -> str:
     if texts is not None:
         code = round(value)
         return texts.get(code, f"{value:g}") if code == value else f"{value:g}"
-    return f"{value:g} point" if value == 1 else f"{value:g} points"
+    if value == 1:
+        return Message(N_("%(points)s point"), points=f"{value:g}")
+    return Message(N_("%(points)s points"), points=f"{value:g}")
 
 
 def _unique(names: list[str]) -> tuple[str, ...]:
@@ -114,7 +117,7 @@ def _unique(names: list[str]) -> tuple[str, ...]:
 def features(case: PatientCase, scores: CaseScores) -> FeatureRow:
     """The model's row for ``case``, built from the case and its (already computed) scores."""
     missing: list[str] = []
-    sentences: list[str] = []
+    sentences: list[str] = []  # each a Message or, for OUTSIDE_C1_T1, English text
     values: dict[str, float] = {}
     katagiri_range: tuple[int, int] | None = None
 
@@ -130,8 +133,10 @@ def features(case: PatientCase, scores: CaseScores) -> FeatureRow:
     if tokuhashi.total is None:
         missing.extend(tokuhashi.missing)
         sentences.append(
-            "The revised Tokuhashi score is incomplete (missing: "
-            f"{', '.join(tokuhashi.missing) or 'unknown items'})."
+            Message(
+                N_("The revised Tokuhashi score is incomplete (missing: %(fields)s)."),
+                fields=", ".join(tokuhashi.missing) or N_("unknown items"),
+            )
         )
     else:
         values["revised_tokuhashi"] = float(tokuhashi.total)
@@ -139,15 +144,26 @@ def features(case: PatientCase, scores: CaseScores) -> FeatureRow:
     katagiri = scores.katagiri
     if katagiri.total is None:
         missing.extend(katagiri.missing)
-        names = ", ".join(katagiri.missing) or "unknown items"
+        names = ", ".join(katagiri.missing) or N_("unknown items")
         if katagiri.incomplete:
-            sentences.append(f"The new Katagiri score is incomplete (missing: {names}).")
+            sentences.append(
+                Message(
+                    N_("The new Katagiri score is incomplete (missing: %(fields)s)."), fields=names
+                )
+            )
         else:
             katagiri_range = (katagiri.total_min, katagiri.total_max)
             sentences.append(
-                f"The new Katagiri score is known only as a range ({katagiri.total_min}–"
-                f"{katagiri.total_max} points) because laboratory values are missing "
-                f"({names}); the model needs the exact total."
+                Message(
+                    N_(
+                        "The new Katagiri score is known only as a range (%(low)s–%(high)s "
+                        "points) because laboratory values are missing (%(fields)s); the model "
+                        "needs the exact total."
+                    ),
+                    low=katagiri.total_min,
+                    high=katagiri.total_max,
+                    fields=names,
+                )
             )
     else:
         values["new_katagiri"] = float(katagiri.total)
@@ -164,9 +180,11 @@ def features(case: PatientCase, scores: CaseScores) -> FeatureRow:
 
     simple = [m for m in ("sex", "lesion_level", "frankel") if m in missing]
     if simple:
-        sentences.append(f"Not recorded: {', '.join(simple)}.")
+        sentences.append(Message(N_("Not recorded: %(fields)s."), fields=", ".join(simple)))
     if sentences or len(values) != len(FEATURES):
-        reason = " ".join(sentences) or "A predictor of the model is unknown."
+        reason: str = N_("A predictor of the model is unknown.")
+        for index, sentence in enumerate(sentences):
+            reason = sentence if index == 0 else Message(N_("%(a)s %(b)s"), a=reason, b=sentence)
         return FeatureRow(None, _unique(missing), reason, katagiri_range)
     return FeatureRow({name: values[name] for name in FEATURES}, (), None, None)
 

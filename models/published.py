@@ -31,6 +31,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 from typing import Final, Literal, TypeVar
 
+from i18n import N_
+
 _K = TypeVar("_K")
 _V = TypeVar("_V")
 
@@ -325,11 +327,11 @@ LESION_LEVEL_CODE: Final[Mapping[str, int]] = _frozen({"upper": 1, "middle": 2, 
 FRANKEL_CODE: Final[Mapping[str, int]] = _frozen({"AB": 0, "CD": 1, "E": 2})
 
 TABLE4: Final[tuple[Table4Row, ...]] = (
-    Table4Row("male", "Sex (male)", 2.83, 0.40, 19.98, 0.296),
-    Table4Row("revised_tokuhashi", "Revised Tokuhashi score", 0.67, 0.43, 1.04, 0.076),
-    Table4Row("new_katagiri", "New Katagiri score", 1.13, 0.66, 1.91, 0.660),
-    Table4Row("lesion_level", "Level of the main lesion", 5.00, 1.23, 20.32, 0.025),
-    Table4Row("frankel_grade", "Frankel grade at baseline", 0.54, 0.08, 3.85, 0.537),
+    Table4Row("male", N_("Sex (male)"), 2.83, 0.40, 19.98, 0.296),
+    Table4Row("revised_tokuhashi", N_("Revised Tokuhashi score"), 0.67, 0.43, 1.04, 0.076),
+    Table4Row("new_katagiri", N_("New Katagiri score"), 1.13, 0.66, 1.91, 0.660),
+    Table4Row("lesion_level", N_("Level of the main lesion"), 5.00, 1.23, 20.32, 0.025),
+    Table4Row("frankel_grade", N_("Frankel grade at baseline"), 0.54, 0.08, 3.85, 0.537),
 )
 #: Table 4 tolerances: OR rounds half up to the printed 2 decimals; each CI bound within
 #: max(2 % relative, the printed rounding 0.005); each P within 0.002.

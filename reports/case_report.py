@@ -39,6 +39,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
+from i18n import N_, Translator, translator
 from models.predict import PROVENANCE
 from reports.format import KANDA_2021, number, probability_text, signed, source_name
 from reports.text import clean_free_text
@@ -51,43 +52,49 @@ if TYPE_CHECKING:
     from models.manifest import Manifest
     from models.predict import Prediction
     from scoring import CaseScores, Criterion
-    from scoring.result import ScoreResult
+    from scoring.result import ScoreResult, SurvivalFigure
 
-TITLE: Final = "Cervical spine metastasis: case report"
+TITLE: Final = N_("Cervical spine metastasis: case report")
 #: The outcome the model predicts, in the words the FHIR ``prediction.outcome`` carries.
 OUTCOME_TEXT: Final = OUTCOME_NAME
-MODEL_NAME: Final = "Poor-outcome logistic model (predictors of Kanda et al. 2021)"
+MODEL_NAME: Final = N_("Poor-outcome logistic model (predictors of Kanda et al. 2021)")
 SOURCE_STUDY: Final = KANDA_2021
-CHECKLIST_INTRO: Final = (
+CHECKLIST_INTRO: Final = N_(
     "What the two papers state, checked against this case: a checklist for the discussion, "
     "not a recommendation."
 )
 #: How each kind of criterion is headed, and how its status reads: an *absent*
 #: contraindication must not read like a failed requirement.
 KIND_HEADINGS: Final = {
-    Kind.INDICATION: "Indications stated in the papers",
-    Kind.CONTRAINDICATION: "Contraindication stated in the cohort study",
-    Kind.RADICAL_RESECTION: "Conditions the review states for considering radical resection",
+    Kind.INDICATION: N_("Indications stated in the papers"),
+    Kind.CONTRAINDICATION: N_("Contraindication stated in the cohort study"),
+    Kind.RADICAL_RESECTION: N_("Conditions the review states for considering radical resection"),
 }
 STATUS_WORDS: Final = {
-    Kind.INDICATION: {Status.MET: "Met", Status.NOT_MET: "Not met", Status.UNKNOWN: "Unknown"},
+    Kind.INDICATION: {
+        Status.MET: N_("Met"),
+        Status.NOT_MET: N_("Not met"),
+        Status.UNKNOWN: N_("Unknown"),
+    },
     Kind.CONTRAINDICATION: {
-        Status.MET: "Present",
-        Status.NOT_MET: "Absent",
-        Status.UNKNOWN: "Unknown",
+        Status.MET: N_("Present"),
+        Status.NOT_MET: N_("Absent"),
+        Status.UNKNOWN: N_("Unknown"),
     },
     Kind.RADICAL_RESECTION: {
-        Status.MET: "Met",
-        Status.NOT_MET: "Not met",
-        Status.UNKNOWN: "Unknown",
+        Status.MET: N_("Met"),
+        Status.NOT_MET: N_("Not met"),
+        Status.UNKNOWN: N_("Unknown"),
     },
 }
-NO_MODEL_REASON: Final = (
+NO_MODEL_REASON: Final = N_(
     "No probability is reported: the poor-outcome model was not available or was refused "
     "when this report was generated. The scores are unaffected."
 )
-NOT_RECORDED: Final = "not recorded"
-INPUT_ERRORS_HEADING: Final = "Values not accepted (left out of this report):"
+NOT_RECORDED: Final = N_("not recorded")
+#: Codes a report shows as words (a vocabulary without labels): translated, never changed.
+CODE_WORDS: Final = (N_("male"), N_("female"))
+INPUT_ERRORS_HEADING: Final = N_("Values not accepted (left out of this report):")
 #: A label longer than this is cut: it is a case label, not a place for notes.
 LABEL_MAX_CHARS: Final = 80
 #: The optional patient identifier and clinician name are one short line each.
@@ -153,30 +160,38 @@ class ScoreSection:
     missing: tuple[str, ...]
     items: tuple[ItemLine, ...]
     source: str
+    #: The language the texts above are in (``reports`` write each report in one).
+    language: str = "en"
 
     @property
     def total_text(self) -> str:
         """``"12 / 15"`` when known, else ``"12–14 / 15 (range)"``."""
         if self.total is not None:
             return f"{self.total} / {self.max_points}"
-        return f"{_range(self)} / {self.max_points} (range)"
+        _ = translator(self.language)
+        return _("%(range)s / %(max)s (range)", range=_range(self), max=self.max_points)
 
     @property
     def status_text(self) -> str:
         """Why a total is a range, naming what is missing; empty when the total is known."""
         if self.total is not None:
             return ""
-        missing = ", ".join(self.missing) or "an item"
-        kind = "Incomplete" if self.incomplete else "Total known only as a range"
-        return f"{kind}: missing {missing}."
+        _ = translator(self.language)
+        missing = _.join(self.missing) or _("an item")
+        if self.incomplete:
+            return _("Incomplete: missing %(missing)s.", missing=missing)
+        return _("Total known only as a range: missing %(missing)s.", missing=missing)
 
     @property
     def band_text(self) -> str:
         """The band and its meaning, or why no band can be given."""
+        _ = translator(self.language)
         if self.band_label is None:
-            return "No band: the range of possible totals spans more than one band."
+            return _("No band: the range of possible totals spans more than one band.")
         meaning = f": {self.band_meaning}" if self.band_meaning else ""
-        where = " (every total in the range lies in this band)" if self.total is None else ""
+        where = (
+            " " + _("(every total in the range lies in this band)") if self.total is None else ""
+        )
         return f"{self.band_label}{meaning}{where}"
 
 
@@ -188,6 +203,7 @@ class ContributionLine:
     value: str
     reference: str
     log_odds: float
+    language: str = "en"
 
     @property
     def log_odds_text(self) -> str:
@@ -197,9 +213,10 @@ class ContributionLine:
     @property
     def direction_text(self) -> str:
         """The contribution in clinical words, for a reader who does not think in log-odds."""
+        _ = translator(self.language)
         if self.log_odds_text == signed(0.0):
-            return "no change against the reference patient"
-        return "raises the risk" if self.log_odds > 0 else "lowers the risk"
+            return _("no change against the reference patient")
+        return _("raises the risk") if self.log_odds > 0 else _("lowers the risk")
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +264,8 @@ class CaseReport:
     provenance: str
     source_study: str
     model_details: tuple[str, ...]
+    #: The language every text of this report is in (``"en"`` or ``"ja"``).
+    language: str = "en"
 
     @property
     def has_probability(self) -> bool:
@@ -255,13 +274,20 @@ class CaseReport:
     @property
     def probability_text(self) -> str:
         """The probability with its interval, always together; or why there is none."""
+        _ = translator(self.language)
         if self.probability is None or self.ci_low is None or self.ci_high is None:
-            return self.no_probability_reason or NO_MODEL_REASON
-        return probability_text(self.probability, self.ci_low, self.ci_high)
+            return self.no_probability_reason or _(NO_MODEL_REASON)
+        text = probability_text(self.probability, self.ci_low, self.ci_high)
+        return text.replace("95% CI", _("95% CI")) if self.language != "en" else text
 
     @property
     def versions_text(self) -> str:
-        return f"App version {self.app_version}; model version {self.model_version}"
+        _ = translator(self.language)
+        return _(
+            "App version %(app)s; model version %(model)s",
+            app=self.app_version,
+            model=self.model_version,
+        )
 
     @property
     def generated_text(self) -> str:
@@ -274,10 +300,11 @@ class CaseReport:
     @property
     def filing_lines(self) -> tuple[tuple[str, str], ...]:
         """The optional filing fields the user filled in, as (title, value) pairs."""
+        _ = translator(self.language)
         pairs = (
-            ("Patient identifier", self.identifier),
-            ("Clinician", self.clinician),
-            ("Date of imaging and laboratory data", self.data_date_text),
+            (_("Patient identifier"), self.identifier),
+            (_("Clinician"), self.clinician),
+            (_("Date of imaging and laboratory data"), self.data_date_text),
         )
         return tuple((title, value) for title, value in pairs if value)
 
@@ -313,17 +340,18 @@ def clean_label(label: str | None) -> str | None:
     return clean_free_text(label, LABEL_MAX_CHARS)
 
 
-def value_text(value: object) -> str:
+def value_text(value: object, _: Translator | None = None) -> str:
     """How a case value reads in a report: vocabulary labels, lab values with units."""
+    _ = _ or translator("en")
     if value is None:
-        return NOT_RECORDED
+        return _(NOT_RECORDED)
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, LabValue):
         return f"{number(value.value)} {value.unit.label}"
     if isinstance(value, Enum):
         label = getattr(value, "label", None)
-        return label if isinstance(label, str) and label else str(value.value)
+        return _(label) if isinstance(label, str) and label else _(str(value.value))
     if isinstance(value, Decimal | int | float):
         return number(value)
     return str(value)
@@ -350,20 +378,20 @@ def model_version(manifest: Manifest | None) -> str:
     return f"{manifest.model} (model file SHA-256 {manifest.file_sha256[:12]})"
 
 
-def _inputs(case: PatientCase) -> tuple[tuple[InputLine, ...], tuple[str, ...]]:
+def _inputs(case: PatientCase, _: Translator) -> tuple[tuple[InputLine, ...], tuple[str, ...]]:
     recorded: list[InputLine] = []
     empty: list[str] = []
     for name in PatientCase.model_fields:
         value = getattr(case, name)
         if value is None:
-            empty.append(field_title(name))
+            empty.append(_(field_title(name)))
         else:
-            recorded.append(_input_line(name, value))
+            recorded.append(_input_line(name, value, _))
     return tuple(recorded), tuple(empty)
 
 
-def _input_line(name: str, value: object) -> InputLine:
-    line = InputLine(name, field_title(name), value_text(value))
+def _input_line(name: str, value: object, _: Translator) -> InputLine:
+    line = InputLine(name, _(field_title(name)), value_text(value, _))
     if isinstance(value, bool):
         return InputLine(line.name, line.title, line.value, flag=value)
     if isinstance(value, LabValue):
@@ -373,75 +401,108 @@ def _input_line(name: str, value: object) -> InputLine:
     return line
 
 
-def _criterion_line(criterion: Criterion) -> CriterionLine:
+def _criterion_line(criterion: Criterion, _: Translator) -> CriterionLine:
     return CriterionLine(
         kind=criterion.kind.value,
-        heading=KIND_HEADINGS[criterion.kind],
-        label=criterion.label,
+        heading=_(KIND_HEADINGS[criterion.kind]),
+        label=_(criterion.label),
         status=criterion.status.value,
-        status_text=STATUS_WORDS[criterion.kind][criterion.status],
-        explanation=criterion.explanation,
+        status_text=_(STATUS_WORDS[criterion.kind][criterion.status]),
+        explanation=_(criterion.explanation),
         sources=", ".join(source_name(s) for s in criterion.sources),
     )
 
 
-def _item_finding(option_label: str | None, detail: str, missing: tuple[str, ...]) -> str:
+def _item_finding(
+    option_label: str | None, detail: str, missing: tuple[str, ...], _: Translator
+) -> str:
     if missing:
-        return "missing: " + ", ".join(field_title(m) for m in missing)
+        return _("missing: %(fields)s", fields=_.join(_(field_title(m)) for m in missing))
+    option_label = _(option_label) if option_label else option_label
+    detail = _(detail)
     parts = [p for p in (option_label, detail) if p]
     if len(parts) == 2 and parts[1] != parts[0]:
         return f"{parts[0]} ({parts[1]})"
     return parts[0] if parts else ""
 
 
-def _score_section(score: ScoreResult) -> ScoreSection:
+def _score_section(score: ScoreResult, _: Translator) -> ScoreSection:
     band = score.band
     items = tuple(
         ItemLine(
-            label=item.label,
+            label=_(item.label),
             finding=_item_finding(
-                item.option.label if item.option is not None else None, item.detail, item.missing
+                item.option.label if item.option is not None else None,
+                item.detail,
+                item.missing,
+                _,
             ),
             points_min=item.points_min,
             points_max=item.points_max,
-            missing=tuple(field_title(m) for m in item.missing),
+            missing=tuple(_(field_title(m)) for m in item.missing),
             source=item.source.key,
         )
         for item in score.items
     )
     return ScoreSection(
         key=score.key,
-        name=score.name,
+        name=_(score.name),
         total=score.total,
         total_min=score.total_min,
         total_max=score.total_max,
         max_points=max(b.high for b in score.bands),
         incomplete=score.incomplete,
-        band_label=band.label if band is not None else None,
-        band_meaning=band.meaning if band is not None else None,
-        survival=tuple(str(s) for s in band.survival) if band is not None else (),
-        missing=tuple(field_title(m) for m in score.missing),
+        band_label=_(band.label) if band is not None else None,
+        band_meaning=_(band.meaning) if band is not None else None,
+        survival=tuple(_survival(s, _) for s in band.survival) if band is not None else (),
+        missing=tuple(_(field_title(m)) for m in score.missing),
         items=items,
         source=score.source.key,
+        language=_.language,
     )
 
 
-def _model_details(manifest: Manifest | None) -> tuple[str, ...]:
+def _survival(figure: SurvivalFigure, _: Translator) -> str:
+    """A published survival figure, "(provisional)" when its decimal is not confirmed."""
+    if _.language == "en":
+        return str(figure)
+    values = {"horizon": _(figure.horizon), "percent": f"{figure.percent:g}"}
+    if figure.verified:
+        return _("%(horizon)s: %(percent)s %%", **values)
+    return _("%(horizon)s: %(percent)s %% (provisional)", **values)
+
+
+def _model_details(manifest: Manifest | None, _: Translator) -> tuple[str, ...]:
     """A few facts from the model file that let a reader identify and weigh the model."""
     if manifest is None:
         return ()
     training, metrics = manifest.training_data, manifest.metrics
+    internal = _(
+        "Internal metrics: apparent AUC %(apparent)s; optimism-corrected AUC %(corrected)s; "
+        "events per variable %(epv)s",
+        apparent=f"{metrics.apparent_auc:.2f}",
+        corrected=f"{metrics.optimism_corrected_auc:.2f}",
+        epv=f"{metrics.events_per_variable:.1f}",
+    )
     return (
-        f"Headline: {manifest.adjusted.method} (shrinkage factor "
-        f"{manifest.adjusted.shrinkage:.2f})",
-        f"As published (not adjusted for optimism): {manifest.published.method}",
-        f"Training data: {training.rows} rows, {training.events} poor outcomes",
-        f"Training data SHA-256: {training.sha256}",
-        f"Model file SHA-256: {manifest.file_sha256}",
-        f"Internal metrics: apparent AUC {metrics.apparent_auc:.2f}; optimism-corrected AUC "
-        f"{metrics.optimism_corrected_auc:.2f}; events per variable "
-        f"{metrics.events_per_variable:.1f}",
-        "Fitted with " + ", ".join(f"{k} {v}" for k, v in manifest.versions),
+        _(
+            "Headline: %(method)s (shrinkage factor %(shrinkage)s)",
+            method=manifest.adjusted.method,
+            shrinkage=f"{manifest.adjusted.shrinkage:.2f}",
+        ),
+        _(
+            "As published (not adjusted for optimism): %(method)s",
+            method=manifest.published.method,
+        ),
+        _(
+            "Training data: %(rows)s rows, %(events)s poor outcomes",
+            rows=training.rows,
+            events=training.events,
+        ),
+        _("Training data SHA-256: %(sha)s", sha=training.sha256),
+        _("Model file SHA-256: %(sha)s", sha=manifest.file_sha256),
+        internal,
+        _("Fitted with %(versions)s", versions=", ".join(f"{k} {v}" for k, v in manifest.versions)),
     )
 
 
@@ -459,6 +520,7 @@ def build_report(
     clinician: str | None = None,
     data_date: date | None = None,
     input_errors: Sequence[str] = (),
+    language: str = "en",
 ) -> CaseReport:
     """The report of one case; ``prediction`` None (no model) still gives a full report.
 
@@ -467,17 +529,20 @@ def build_report(
     else; nothing in this package logs or stores them. ``input_errors`` are the problems
     of values the page could not accept (and so left out of ``case``); the report lists
     them so that a left-out value is never mistaken for one that was not recorded.
+    ``language`` (``"en"`` or ``"ja"``) is the language of every text of the report;
+    numbers, units, codes and citations do not change with it.
     """
-    recorded, empty = _inputs(case)
+    _ = translator(language)
+    recorded, empty = _inputs(case, _)
     probability = ci_low = ci_high = None
-    reason: str | None = NO_MODEL_REASON
+    reason: str | None = _(NO_MODEL_REASON)
     contributions: tuple[ContributionLine, ...] = ()
     reference, provenance = "", PROVENANCE
     warnings: tuple[str, ...] = ()
     if prediction is not None:
         provenance = prediction.provenance or PROVENANCE
-        reference = _REFERENCE_PREFIX.sub("", prediction.reference)
-        warnings = tuple(prediction.warnings)
+        reference = _(_REFERENCE_PREFIX.sub("", prediction.reference))
+        warnings = tuple(_(w) for w in prediction.warnings)
         if prediction.probability is not None:
             if prediction.ci_low is None or prediction.ci_high is None:
                 raise ValueError("a probability without its 95% interval cannot be reported")
@@ -488,14 +553,16 @@ def build_report(
             )
             reason = None
             contributions = tuple(
-                ContributionLine(c.label, c.value_text, c.reference_text, c.log_odds)
+                ContributionLine(
+                    _(c.label), _(c.value_text), _(c.reference_text), c.log_odds, language
+                )
                 for c in prediction.contributions
             )
         else:
-            why = prediction.reason or "the model does not apply to this case"
-            reason = f"No probability is reported. {why}"
+            why = _(prediction.reason or N_("the model does not apply to this case"))
+            reason = _("No probability is reported. %(why)s", why=why)
     return CaseReport(
-        title=TITLE,
+        title=_(TITLE),
         label=clean_label(label),
         identifier=clean_free_text(identifier, FIELD_MAX_CHARS),
         clinician=clean_free_text(clinician, FIELD_MAX_CHARS),
@@ -503,18 +570,18 @@ def build_report(
         generated=generated,
         app_version=app_version,
         model_version=model_version,
-        intended_use=INTENDED_USE,
+        intended_use=_(INTENDED_USE),
         inputs=recorded,
         not_recorded=empty,
         input_errors=tuple(
             text for e in input_errors if (text := clean_free_text(e, ERROR_MAX_CHARS))
         ),
-        scores=tuple(_score_section(s) for s in scores.scores),
-        criteria=tuple(_criterion_line(c) for c in scores.criteria),
-        outcome=OUTCOME_TEXT,
-        outcome_definition=OUTCOME_DEFINITION,
-        caveats=MODEL_CAVEATS,
-        model_name=MODEL_NAME,
+        scores=tuple(_score_section(s, _) for s in scores.scores),
+        criteria=tuple(_criterion_line(c, _) for c in scores.criteria),
+        outcome=_(OUTCOME_TEXT),
+        outcome_definition=_(OUTCOME_DEFINITION),
+        caveats=tuple(_(c) for c in MODEL_CAVEATS),
+        model_name=_(MODEL_NAME),
         probability=probability,
         ci_low=ci_low,
         ci_high=ci_high,
@@ -524,7 +591,8 @@ def build_report(
         warnings=warnings,
         provenance=provenance,
         source_study=SOURCE_STUDY,
-        model_details=_model_details(manifest),
+        model_details=_model_details(manifest, _),
+        language=language,
     )
 
 

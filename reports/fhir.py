@@ -46,6 +46,7 @@ import json
 from decimal import Decimal
 from typing import Any, Final
 
+from i18n import N_, translator
 from reports.case_report import (
     CHECKLIST_INTRO,
     INPUT_ERRORS_HEADING,
@@ -60,7 +61,7 @@ LOINC_SYSTEM: Final = "http://loinc.org"
 #: The extension on ``prediction`` that carries the 95% interval (see the module docstring).
 INTERVAL_EXTENSION: Final = "urn:cervical-mets-calculator:fhir:probability-95-interval"
 PATIENT_ID: Final = "patient"
-NO_PATIENT_DISPLAY: Final = "Patient not identified in this report"
+NO_PATIENT_DISPLAY: Final = N_("Patient not identified in this report")
 #: Decimal places kept for probabilities (FHIR decimals; more would be false precision).
 DIGITS: Final = 4
 
@@ -134,7 +135,7 @@ def _item_component(item: ItemLine) -> dict[str, Any]:
 def _subject(report: CaseReport) -> dict[str, Any]:
     if report.identifier:
         return {"reference": f"#{PATIENT_ID}"}
-    return {"display": NO_PATIENT_DISPLAY}
+    return {"display": translator(report.language).gettext(NO_PATIENT_DISPLAY)}
 
 
 def _input_code(line: InputLine) -> dict[str, Any]:
@@ -202,13 +203,14 @@ def _observation(
         observation["subject"] = _subject(report)
     observation["effectiveDateTime"] = report.generated_text
     observation |= _points_value(section.total, section.total_min, section.total_max)
-    observation["interpretation"] = [{"text": f"Band: {section.band_text}"}]
+    _ = translator(section.language)
+    observation["interpretation"] = [{"text": _("Band: %(band)s", band=section.band_text)}]
     notes = [f"{section.total_text}"]
     if section.status_text:
         notes.append(section.status_text)
     if section.survival:
-        notes.append("Published survival: " + "; ".join(section.survival))
-    notes.append(f"Source: {section.source}")
+        notes.append(_("Published survival: %(figures)s", figures="; ".join(section.survival)))
+    notes.append(_("Source: %(source)s", source=section.source))
     observation["note"] = [{"text": n} for n in notes]
     if inputs:
         observation["derivedFrom"] = [{"reference": f"#{i['id']}"} for i in inputs]
@@ -217,12 +219,13 @@ def _observation(
 
 
 def _checklist_notes(report: CaseReport) -> list[str]:
-    notes = [f"Indications checklist. {CHECKLIST_INTRO}"]
+    _ = translator(report.language)
+    notes = [_("Indications checklist. %(intro)s", intro=_(CHECKLIST_INTRO))]
     for heading, lines in report.criteria_groups:
         notes.append(
             f"{heading}: "
             + " ".join(
-                f"{line.label}: {line.status_text}."
+                _("%(label)s: %(status)s.", label=line.label, status=line.status_text)
                 + (f" {line.explanation}" if line.explanation else "")
                 + f" ({line.sources})"
                 for line in lines
@@ -232,7 +235,12 @@ def _checklist_notes(report: CaseReport) -> list[str]:
 
 
 def build_risk_assessment(report: CaseReport) -> dict[str, Any]:
-    """The report as a FHIR R4 RiskAssessment resource (a JSON-ready dict)."""
+    """The report as a FHIR R4 RiskAssessment resource (a JSON-ready dict).
+
+    ``display``, ``text`` and ``note`` are in the report's language; codes, LOINC displays,
+    numbers and units are not translated (they are a data contract).
+    """
+    _ = translator(report.language)
     prediction: dict[str, Any] = {"outcome": {"text": report.outcome}}
     if report.probability is not None and report.ci_low is not None and report.ci_high is not None:
         prediction["extension"] = [
@@ -242,35 +250,53 @@ def build_risk_assessment(report: CaseReport) -> dict[str, Any]:
             }
         ]
         prediction["probabilityDecimal"] = round(report.probability, DIGITS)
+        method = _("95% interval by the delta method on the logit scale.")
         prediction["rationale"] = (
-            f"{report.probability_text}; 95% interval by the delta method on the logit scale. "
-            f"{report.outcome_definition} {report.provenance}"
+            f"{report.probability_text}; {method} {report.outcome_definition} {report.provenance}"
         )
     else:
         prediction["rationale"] = f"{report.probability_text} {report.outcome_definition}"
-    notes = [report.provenance, f"Intended use: {report.intended_use}"]
-    notes += [f"Caveat: {c}" for c in report.caveats]
-    notes += [f"Warning: {w}" for w in report.warnings]
+    notes = [report.provenance, _("Intended use: %(text)s", text=report.intended_use)]
+    notes += [_("Caveat: %(text)s", text=c) for c in report.caveats]
+    notes += [_("Warning: %(text)s", text=w) for w in report.warnings]
     if report.input_errors:
-        notes.append(INPUT_ERRORS_HEADING + " " + " ".join(report.input_errors))
+        notes.append(_(INPUT_ERRORS_HEADING) + " " + " ".join(report.input_errors))
     if report.not_recorded:
-        notes.append("Not recorded: " + "; ".join(report.not_recorded))
+        notes.append(_("Not recorded: %(fields)s", fields="; ".join(report.not_recorded)))
     if report.contributions:
-        notes.append(
-            "Contributions (log-odds against the reference patient"
-            + (f": {report.reference}" if report.reference else "")
-            + "): "
-            + "; ".join(
-                f"{c.label} {c.value} vs {c.reference}: {c.log_odds_text} ({c.direction_text})"
-                for c in report.contributions
+        shares = "; ".join(
+            _(
+                "%(label)s %(value)s vs %(reference)s: %(log_odds)s (%(direction)s)",
+                label=c.label,
+                value=c.value,
+                reference=c.reference,
+                log_odds=c.log_odds_text,
+                direction=c.direction_text,
             )
+            for c in report.contributions
         )
+        if report.reference:
+            notes.append(
+                _(
+                    "Contributions (log-odds against the reference patient: %(reference)s): "
+                    "%(shares)s",
+                    reference=report.reference,
+                    shares=shares,
+                )
+            )
+        else:
+            notes.append(
+                _(
+                    "Contributions (log-odds against the reference patient): %(shares)s",
+                    shares=shares,
+                )
+            )
     notes += _checklist_notes(report)
     notes += list(report.model_details)
-    notes.append(f"Source study: {report.source_study}")
+    notes.append(_("Source study: %(source)s", source=report.source_study))
     notes.append(report.versions_text)
     if report.label:
-        notes.append(f"Case label: {report.label}")
+        notes.append(_("Case label: %(label)s", label=report.label))
     inputs = [_input_observation(line, report) for line in report.inputs]
     contained: list[dict[str, Any]] = []
     if report.identifier:
@@ -287,8 +313,14 @@ def build_risk_assessment(report: CaseReport) -> dict[str, Any]:
         "resourceType": "RiskAssessment",
         "contained": contained,
         "status": "final",
-        "method": {"text": f"{report.model_name}, version {report.model_version}"},
-        "code": {"text": "Risk of a poor outcome after palliative cervical spine surgery"},
+        "method": {
+            "text": _(
+                "%(name)s, version %(version)s",
+                name=report.model_name,
+                version=report.model_version,
+            )
+        },
+        "code": {"text": _("Risk of a poor outcome after palliative cervical spine surgery")},
         "subject": _subject(report),
         "occurrenceDateTime": report.generated_text,
     }

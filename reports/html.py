@@ -14,6 +14,7 @@ from __future__ import annotations
 from html import escape
 from typing import Final
 
+from i18n import translator
 from reports.case_report import CHECKLIST_INTRO, INPUT_ERRORS_HEADING, CaseReport, ScoreSection
 
 CSS: Final = """
@@ -58,7 +59,42 @@ def _e(text: str) -> str:
     return escape(text, quote=True)
 
 
+def _words(language: str) -> dict[str, str]:
+    """The report's fixed words (headings, column names) in ``language``, escaped for HTML."""
+    _ = translator(language)
+    words = {
+        "published_survival": _("Published survival"),
+        "band": _("Band"),
+        "item": _("Item"),
+        "finding": _("Finding"),
+        "points": _("Points"),
+        "probability": _("Poor-outcome probability"),
+        "warnings": _("Warnings"),
+        "caveats": _("Caveats"),
+        "contributions": _("Contributions (log-odds against the reference patient)"),
+        "predictor": _("Predictor"),
+        "this_case": _("This case"),
+        "reference": _("Reference"),
+        "effect": _("Effect"),
+        "log_odds": _("Log-odds"),
+        "reference_patient": _("Reference patient"),
+        "checklist": _("Indications checklist"),
+        "criterion": _("Criterion"),
+        "in_this_case": _("In this case"),
+        "source": _("Source"),
+        "status": _("Status"),
+        "provenance": _("Provenance"),
+        "case_label": _("Case label"),
+        "generated": _("Generated"),
+        "inputs": _("Inputs"),
+        "scores": _("Scores"),
+        "not_recorded": _("Not recorded"),
+    }
+    return {key: _e(value) for key, value in words.items()}
+
+
 def _score(section: ScoreSection) -> str:
+    w = _words(section.language)
     rows = "".join(
         f"<tr><td>{_e(item.label)}</td><td>{_e(item.finding)}</td>"
         f'<td class="pts">{_e(item.points_text)}</td></tr>'
@@ -66,31 +102,33 @@ def _score(section: ScoreSection) -> str:
     )
     status = f'<p class="status">{_e(section.status_text)}</p>' if section.status_text else ""
     survival = (
-        f'<p class="muted">Published survival: {_e("; ".join(section.survival))}</p>'
+        f'<p class="muted">{w["published_survival"]}: {_e("; ".join(section.survival))}</p>'
         if section.survival
         else ""
     )
     return (
         f'<section class="score" id="score-{_e(section.key)}">'
         f"<h3><span>{_e(section.name)}</span><span>{_e(section.total_text)}</span></h3>"
-        f"{status}<p>Band: {_e(section.band_text)}</p>{survival}"
-        f'<table><thead><tr><th>Item</th><th>Finding</th><th class="pts">Points</th></tr>'
+        f"{status}<p>{w['band']}: {_e(section.band_text)}</p>{survival}"
+        f"<table><thead><tr><th>{w['item']}</th><th>{w['finding']}</th>"
+        f'<th class="pts">{w["points"]}</th></tr>'
         f"</thead><tbody>{rows}</tbody></table></section>"
     )
 
 
 def _model(report: CaseReport) -> str:
+    w = _words(report.language)
     parts = [
-        "<h2>Poor-outcome probability</h2>",
+        f"<h2>{w['probability']}</h2>",
         f'<p class="probability">{_e(report.probability_text)}</p>',
         f'<p class="definition">{_e(report.outcome_definition)}</p>',
         f'<p class="provenance">{_e(report.provenance)}</p>',
     ]
     if report.warnings:
-        items = "".join(f"<li>{_e(w)}</li>" for w in report.warnings)
-        parts.append(f'<h3>Warnings</h3><ul class="warnings">{items}</ul>')
+        items = "".join(f"<li>{_e(x)}</li>" for x in report.warnings)
+        parts.append(f'<h3>{w["warnings"]}</h3><ul class="warnings">{items}</ul>')
     caveats = "".join(f"<li>{_e(c)}</li>" for c in report.caveats)
-    parts.append(f'<h3>Caveats</h3><ul class="caveats">{caveats}</ul>')
+    parts.append(f'<h3>{w["caveats"]}</h3><ul class="caveats">{caveats}</ul>')
     if report.contributions:
         rows = "".join(
             f"<tr><td>{_e(c.label)}</td><td>{_e(c.value)}</td><td>{_e(c.reference)}</td>"
@@ -98,18 +136,21 @@ def _model(report: CaseReport) -> str:
             for c in report.contributions
         )
         parts.append(
-            "<h3>Contributions (log-odds against the reference patient)</h3>"
-            "<table><thead><tr><th>Predictor</th><th>This case</th><th>Reference</th>"
-            f'<th>Effect</th><th class="pts">Log-odds</th></tr></thead><tbody>{rows}</tbody>'
+            f"<h3>{w['contributions']}</h3>"
+            f"<table><thead><tr><th>{w['predictor']}</th><th>{w['this_case']}</th>"
+            f"<th>{w['reference']}</th><th>{w['effect']}</th>"
+            f'<th class="pts">{w["log_odds"]}</th></tr></thead><tbody>{rows}</tbody>'
             "</table>"
         )
     if report.reference:
-        parts.append(f'<p class="muted small">Reference patient: {_e(report.reference)}</p>')
+        parts.append(f'<p class="muted small">{w["reference_patient"]}: {_e(report.reference)}</p>')
     return "".join(parts)
 
 
 def _checklist(report: CaseReport) -> str:
-    parts = ["<h2>Indications checklist</h2>", f'<p class="muted">{_e(CHECKLIST_INTRO)}</p>']
+    w = _words(report.language)
+    intro = _e(translator(report.language).gettext(CHECKLIST_INTRO))
+    parts = [f"<h2>{w['checklist']}</h2>", f'<p class="muted">{intro}</p>']
     for heading, lines in report.criteria_groups:
         rows = "".join(
             f'<tr data-criterion-status="{_e(line.status)}"><td>{_e(line.label)}</td>'
@@ -118,54 +159,68 @@ def _checklist(report: CaseReport) -> str:
             for line in lines
         )
         parts.append(
-            f"<h3>{_e(heading)}</h3><table><thead><tr><th>Criterion</th><th>In this case</th>"
-            f'<th>Source</th><th class="pts">Status</th></tr></thead><tbody>{rows}</tbody>'
+            f"<h3>{_e(heading)}</h3><table><thead><tr><th>{w['criterion']}</th>"
+            f"<th>{w['in_this_case']}</th><th>{w['source']}</th>"
+            f'<th class="pts">{w["status"]}</th></tr></thead><tbody>{rows}</tbody>'
             "</table>"
         )
     return "".join(parts)
 
 
 def _provenance(report: CaseReport) -> str:
-    lines = [f"Model: {report.model_name}; version {report.model_version}"]
+    _ = translator(report.language)
+    lines = [
+        _(
+            "Model: %(name)s; version %(version)s",
+            name=report.model_name,
+            version=report.model_version,
+        )
+    ]
     lines += list(report.model_details)
-    lines.append(f"Source study: {report.source_study}")
-    lines.append("Score sources: " + "; ".join(f"{s.name}: {s.source}" for s in report.scores))
+    lines.append(_("Source study: %(source)s", source=report.source_study))
+    sources = "; ".join(f"{s.name}: {s.source}" for s in report.scores)
+    lines.append(_("Score sources: %(sources)s", sources=sources))
     body = "".join(f'<p class="small muted">{_e(line)}</p>' for line in lines)
-    return f"<h2>Provenance</h2>{body}"
+    heading = _e(_("Provenance"))
+    return f"<h2>{heading}</h2>{body}"
 
 
 def render_html(report: CaseReport) -> str:
     """The report as a complete HTML document (UTF-8, inline CSS, no script)."""
-    label = f'<p class="label">Case label: {_e(report.label)}</p>' if report.label else ""
+    w = _words(report.language)
+    input_errors_heading = _e(translator(report.language).gettext(INPUT_ERRORS_HEADING))
+    label = f'<p class="label">{w["case_label"]}: {_e(report.label)}</p>' if report.label else ""
     label += "".join(
         f'<p class="filing">{_e(title)}: {_e(value)}</p>' for title, value in report.filing_lines
     )
     inputs = "".join(f"<dt>{_e(i.title)}</dt><dd>{_e(i.value)}</dd>" for i in report.inputs)
     errors = (
-        f'<p class="status">{_e(INPUT_ERRORS_HEADING)}</p><ul>'
+        f'<p class="status">{input_errors_heading}</p><ul>'
         + "".join(f"<li>{_e(e)}</li>" for e in report.input_errors)
         + "</ul>"
         if report.input_errors
         else ""
     )
     not_recorded = (
-        f'<p class="muted small">Not recorded: {_e("; ".join(report.not_recorded))}</p>'
+        f'<p class="muted small">{w["not_recorded"]}: {_e("; ".join(report.not_recorded))}</p>'
         if report.not_recorded
         else ""
     )
     scores = "".join(_score(s) for s in report.scores)
     return (
         "<!DOCTYPE html>\n"
-        '<html lang="en"><head><meta charset="utf-8">'
+        f'<html lang="{_e(report.language)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_e(report.title)} {_e(report.generated_text)}</title>"
         f"<style>{CSS}</style></head><body>"
         f"<header><h1>{_e(report.title)}</h1>{label}"
-        f'<p class="meta">Generated {_e(report.generated_text)} · {_e(report.versions_text)}</p>'
+        f'<p class="meta">{w["generated"]} {_e(report.generated_text)} · '
+        f"{_e(report.versions_text)}</p>"
         f'<p class="meta intended-use">{_e(report.intended_use)}</p></header>'
         '<div class="columns">'
-        f'<section><h2>Inputs</h2><dl class="inputs">{inputs}</dl>{errors}{not_recorded}</section>'
-        f"<section><h2>Scores</h2>{scores}</section></div>"
+        f'<section><h2>{w["inputs"]}</h2><dl class="inputs">{inputs}</dl>{errors}'
+        f"{not_recorded}</section>"
+        f"<section><h2>{w['scores']}</h2>{scores}</section></div>"
         f"<section>{_model(report)}</section>"
         f'<section class="checklist">{_checklist(report)}</section>'
         f"<section>{_provenance(report)}</section>"

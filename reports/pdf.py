@@ -37,6 +37,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
+from i18n import translator
 from reports.case_report import CHECKLIST_INTRO, INPUT_ERRORS_HEADING, CaseReport, ScoreSection
 from reports.text import REPLACEMENT
 
@@ -178,6 +179,11 @@ class _Layout:
 
     def font(self, pt: float, bold: bool = False, color: tuple[int, int, int] = BLACK) -> None:
         self.pdf.set_font(FAMILY, "B" if bold else "", self.size(pt))
+        # A line drawn partly in a fallback font (Japanese) leaves that font selected in the
+        # page, while fpdf2 believes DejaVu still is and skips re-selecting it: the next line
+        # of the same style would be measured in DejaVu and drawn in the fallback, and
+        # overflow. Selecting the font again on the page each time avoids that.
+        self.pdf.current_font_is_set_on_page = False
         self.pdf.set_text_color(*color)
 
     def para(
@@ -219,44 +225,50 @@ class _Layout:
 
     # -- sections --------------------------------------------------------------------------
     def header(self, report: CaseReport) -> None:
+        _ = translator(report.language)
         x, w = MARGIN_MM, self.width
         self.para(x, w, report.title, BASE_PT + 6, bold=True)
         if report.label:
-            self.para(x, w, f"Case label: {report.label}", BASE_PT + 1.5, bold=True)
+            self.para(
+                x, w, _("Case label: %(label)s", label=report.label), BASE_PT + 1.5, bold=True
+            )
         for title, value in report.filing_lines:
             self.para(x, w, f"{title}: {value}", BASE_PT, bold=True)
-        self.para(
-            x,
-            w,
-            f"Generated {report.generated_text} · {report.versions_text}",
-            BASE_PT - 0.5,
-            color=GREY,
+        generated = _(
+            "Generated %(date)s · %(versions)s",
+            date=report.generated_text,
+            versions=report.versions_text,
         )
+        self.para(x, w, generated, BASE_PT - 0.5, color=GREY)
         self.para(x, w, report.intended_use, BASE_PT - 0.5, color=GREY)
 
     def inputs(self, report: CaseReport, x: float, w: float) -> None:
-        self.heading(x, w, "Inputs")
+        _ = translator(report.language)
+        self.heading(x, w, _("Inputs"))
         pt = BASE_PT - 0.5
         for line in report.inputs:
             self.para(x, w, f"{line.title}: {line.value}", pt)
         if report.input_errors:
             self.pdf.set_y(self.pdf.get_y() + self.size(0.8))
-            self.para(x, w, INPUT_ERRORS_HEADING, pt, bold=True)
+            self.para(x, w, _(INPUT_ERRORS_HEADING), pt, bold=True)
             for error in report.input_errors:
                 self.para(x, w, f"• {error}", pt)
         if report.not_recorded:
             self.pdf.set_y(self.pdf.get_y() + self.size(0.8))
-            self.para(x, w, "Not recorded: " + "; ".join(report.not_recorded), pt, color=GREY)
+            not_recorded = _("Not recorded: %(fields)s", fields="; ".join(report.not_recorded))
+            self.para(x, w, not_recorded, pt, color=GREY)
 
     def score(self, section: ScoreSection, x: float, w: float) -> None:
+        _ = translator(section.language)
         self.pdf.set_y(self.pdf.get_y() + self.size(1.0))
         self.row(x, w, section.name, section.total_text, BASE_PT + 0.5)
         pt = BASE_PT - 0.8
         if section.status_text:
             self.para(x, w, section.status_text, pt, bold=True)
-        self.para(x, w, "Band: " + section.band_text, pt)
+        self.para(x, w, _("Band: %(band)s", band=section.band_text), pt)
         if section.survival:
-            self.para(x, w, "Published survival: " + "; ".join(section.survival), pt, color=GREY)
+            survival = _("Published survival: %(figures)s", figures="; ".join(section.survival))
+            self.para(x, w, survival, pt, color=GREY)
         for item in section.items:
             finding = f": {item.finding}" if item.finding else ""
             self.row(
@@ -264,13 +276,15 @@ class _Layout:
             )
 
     def scores(self, report: CaseReport, x: float, w: float) -> None:
-        self.heading(x, w, "Scores")
+        _ = translator(report.language)
+        self.heading(x, w, _("Scores"))
         for section in report.scores:
             self.score(section, x, w)
 
     def model(self, report: CaseReport) -> None:
+        _ = translator(report.language)
         x, w = MARGIN_MM, self.width
-        self.heading(x, w, "Poor-outcome probability")
+        self.heading(x, w, _("Poor-outcome probability"))
         self.para(
             x,
             w,
@@ -282,22 +296,24 @@ class _Layout:
         self.para(x, w, report.provenance, BASE_PT, bold=True)
         if report.warnings:
             self.pdf.set_y(self.pdf.get_y() + self.size(0.8))
-            self.para(x, w, "Warnings", BASE_PT - 0.5, bold=True)
+            self.para(x, w, _("Warnings"), BASE_PT - 0.5, bold=True)
             for warning in report.warnings:
                 self.para(x + self.size(2), w - self.size(2), f"• {warning}", BASE_PT - 0.8)
         self.pdf.set_y(self.pdf.get_y() + self.size(0.8))
-        self.para(x, w, "Caveats", BASE_PT - 0.5, bold=True)
+        self.para(x, w, _("Caveats"), BASE_PT - 0.5, bold=True)
         for caveat in report.caveats:
             self.para(x + self.size(2), w - self.size(2), f"• {caveat}", BASE_PT - 0.8)
         if report.contributions:
             self._contributions(report, x, w)
         if report.reference:
-            self.para(x, w, f"Reference patient: {report.reference}", BASE_PT - 1, color=GREY)
+            reference = _("Reference patient: %(reference)s", reference=report.reference)
+            self.para(x, w, reference, BASE_PT - 1, color=GREY)
 
     def checklist(self, report: CaseReport) -> None:
+        _ = translator(report.language)
         x, w = MARGIN_MM, self.width
-        self.heading(x, w, "Indications checklist")
-        self.para(x, w, CHECKLIST_INTRO, BASE_PT - 0.8, color=GREY)
+        self.heading(x, w, _("Indications checklist"))
+        self.para(x, w, _(CHECKLIST_INTRO), BASE_PT - 0.8, color=GREY)
         pt = BASE_PT - 0.8
         for heading, lines in report.criteria_groups:
             self.para(x, w, heading, BASE_PT - 0.5, bold=True)
@@ -306,19 +322,19 @@ class _Layout:
                 self.row(
                     x + self.size(2),
                     w - self.size(2),
-                    f"{line.label}.{why} ({line.sources})",
+                    _("%(sentence)s.", sentence=line.label) + f"{why} ({line.sources})",
                     line.status_text,
                     pt,
                 )
 
     def _contributions(self, report: CaseReport, x: float, w: float) -> None:
+        _ = translator(report.language)
         self.pdf.set_y(self.pdf.get_y() + self.size(0.8))
-        self.para(
-            x, w, "Contributions (log-odds against the reference patient)", BASE_PT - 0.5, bold=True
-        )
+        title = _("Contributions (log-odds against the reference patient)")
+        self.para(x, w, title, BASE_PT - 0.5, bold=True)
         pt = BASE_PT - 0.8
         widths = (0.26, 0.2, 0.2, 0.22, 0.12)
-        header = ("Predictor", "This case", "Reference", "Effect", "Log-odds")
+        header = (_("Predictor"), _("This case"), _("Reference"), _("Effect"), _("Log-odds"))
         rows: list[Sequence[str]] = [header]
         rows += [
             (c.label, c.value, c.reference, c.direction_text, c.log_odds_text)
@@ -333,15 +349,21 @@ class _Layout:
             self.pdf.ln(self.line_h(pt))
 
     def footer(self, report: CaseReport) -> None:
+        _ = translator(report.language)
         x, w = MARGIN_MM, self.width
-        self.heading(x, w, "Provenance")
+        self.heading(x, w, _("Provenance"))
         pt = BASE_PT - 1.5
-        self.para(x, w, f"Model: {report.model_name}; version {report.model_version}", pt)
+        model = _(
+            "Model: %(name)s; version %(version)s",
+            name=report.model_name,
+            version=report.model_version,
+        )
+        self.para(x, w, model, pt)
         for line in report.model_details:
             self.para(x, w, line, pt, color=GREY)
-        self.para(x, w, f"Source study: {report.source_study}", pt, color=GREY)
+        self.para(x, w, _("Source study: %(source)s", source=report.source_study), pt, color=GREY)
         sources = "; ".join(f"{s.name}: {s.source}" for s in report.scores)
-        self.para(x, w, f"Score sources: {sources}", pt, color=GREY)
+        self.para(x, w, _("Score sources: %(sources)s", sources=sources), pt, color=GREY)
 
 
 def _render_at(report: CaseReport, scale: float) -> FPDF:

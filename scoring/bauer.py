@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from i18n import N_, Message
 from scoring.case import PatientCase
 from scoring.derived import solitary_skeletal, visceral_present
 from scoring.evidence import Assignment, Evidence, Reading
@@ -38,35 +39,35 @@ from scoring.sources import CALCULATOR_READING, LEITHNER_2008
 
 SOURCE = LEITHNER_2008
 KEY = "bauer"
-NAME = "Modified Bauer score"
+NAME = N_("Modified Bauer score")
 
 
 class NoVisceralMets(ScoredOption):
     """Item 1: no visceral metastases."""
 
-    YES = ("yes", 1, "No visceral metastases", SOURCE)
-    NO = ("no", 0, "Visceral metastases present", SOURCE)
+    YES = ("yes", 1, N_("No visceral metastases"), SOURCE)
+    NO = ("no", 0, N_("Visceral metastases present"), SOURCE)
 
 
 class SolitarySkeletalMet(ScoredOption):
     """Item 2: solitary skeletal metastasis."""
 
-    YES = ("yes", 1, "Solitary skeletal metastasis", SOURCE)
-    NO = ("no", 0, "More than one skeletal metastasis", SOURCE)
+    YES = ("yes", 1, N_("Solitary skeletal metastasis"), SOURCE)
+    NO = ("no", 0, N_("More than one skeletal metastasis"), SOURCE)
 
 
 class NotLungCancer(ScoredOption):
     """Item 3: the primary tumour is not lung cancer."""
 
-    YES = ("yes", 1, "Primary is not lung cancer", SOURCE)
-    NO = ("no", 0, "Lung cancer", SOURCE)
+    YES = ("yes", 1, N_("Primary is not lung cancer"), SOURCE)
+    NO = ("no", 0, N_("Lung cancer"), SOURCE)
 
 
 class FavourablePrimary(ScoredOption):
     """Item 4: the primary is breast, kidney, lymphoma or myeloma."""
 
-    YES = ("yes", 1, "Breast, kidney, lymphoma or myeloma", SOURCE)
-    NO = ("no", 0, "Another primary", SOURCE)
+    YES = ("yes", 1, N_("Breast, kidney, lymphoma or myeloma"), SOURCE)
+    NO = ("no", 0, N_("Another primary"), SOURCE)
 
 
 class BauerBand(CodedEnum):
@@ -78,17 +79,38 @@ class BauerBand(CodedEnum):
 
 
 BANDS: tuple[Band, ...] = (
-    Band(BauerBand.LT_6_MONTHS.value, "< 6 months (0–1)", 0, 1, "Survival < 6 months", SOURCE),
-    Band(BauerBand.GT_6_MONTHS.value, "> 6 months (2)", 2, 2, "Survival > 6 months", SOURCE),
-    Band(BauerBand.GT_12_MONTHS.value, "> 12 months (3–4)", 3, 4, "Survival > 12 months", SOURCE),
+    Band(
+        BauerBand.LT_6_MONTHS.value,
+        N_("< 6 months (0–1)"),
+        0,
+        1,
+        N_("Survival < 6 months"),
+        SOURCE,
+    ),
+    Band(
+        BauerBand.GT_6_MONTHS.value,
+        N_("> 6 months (2)"),
+        2,
+        2,
+        N_("Survival > 6 months"),
+        SOURCE,
+    ),
+    Band(
+        BauerBand.GT_12_MONTHS.value,
+        N_("> 12 months (3–4)"),
+        3,
+        4,
+        N_("Survival > 12 months"),
+        SOURCE,
+    ),
 )
 
 #: The treatment the source attaches to each band: informative, never scored.
 GUIDANCE: Mapping[str, str] = MappingProxyType(
     {
-        BauerBand.LT_6_MONTHS: "Authors' guidance for this band: conservative treatment.",
-        BauerBand.GT_6_MONTHS: "Authors' guidance for this band: palliative surgery.",
-        BauerBand.GT_12_MONTHS: "Authors' guidance for this band: excisional surgery.",
+        BauerBand.LT_6_MONTHS: N_("Authors' guidance for this band: conservative treatment."),
+        BauerBand.GT_6_MONTHS: N_("Authors' guidance for this band: palliative surgery."),
+        BauerBand.GT_12_MONTHS: N_("Authors' guidance for this band: excisional surgery."),
     }
 )
 
@@ -105,15 +127,19 @@ _FAVOURABLE = frozenset(
 )
 _NOT_LUNG_READINGS: Mapping[PrimaryTumor, str] = MappingProxyType(
     {
-        PrimaryTumor.UNKNOWN_PRIMARY: "'Not lung cancer' is literally true of an unidentified "
-        "primary, although many turn out to be lung cancer.",
-        PrimaryTumor.CARCINOID: "A bronchial carcinoid is not lung cancer in Bauer's sense.",
+        PrimaryTumor.UNKNOWN_PRIMARY: N_(
+            "'Not lung cancer' is literally true of an unidentified primary, although many "
+            "turn out to be lung cancer."
+        ),
+        PrimaryTumor.CARCINOID: N_("A bronchial carcinoid is not lung cancer in Bauer's sense."),
     }
 )
 _FAVOURABLE_READINGS: Mapping[PrimaryTumor, str] = MappingProxyType(
     {
-        PrimaryTumor.OTHER_UROLOGICAL: "'Kidney' is read as renal cell carcinoma: urothelial "
-        "cancer of the renal pelvis does not score.",
+        PrimaryTumor.OTHER_UROLOGICAL: N_(
+            "'Kidney' is read as renal cell carcinoma: urothelial cancer of the renal pelvis "
+            "does not score."
+        ),
     }
 )
 
@@ -148,41 +174,51 @@ READINGS: tuple[Reading, ...] = (
     Reading(
         "bauer_modified_not_original",
         KEY,
-        "The modified score, not the original",
-        "The original Bauer score (1995) has a fifth item, no pathological fracture, and "
-        "totals 0–5 with bands 0–1, 2–3 and 4–5. Only the modified four-item score (0–4, "
-        "bands 0–1, 2 and 3–4) is computed here; the two are not mixed.",
+        N_("The modified score, not the original"),
+        N_(
+            "The original Bauer score (1995) has a fifth item, no pathological fracture, and "
+            "totals 0–5 with bands 0–1, 2–3 and 4–5. Only the modified four-item score (0–4, "
+            "bands 0–1, 2 and 3–4) is computed here; the two are not mixed."
+        ),
         (LEITHNER_2008,),
     ),
     Reading(
         "bauer_visceral_organs",
         KEY,
-        "Which metastases are visceral",
-        "Any visceral organ counts, brain included and lymph nodes not; pleural, peritoneal "
-        "and leptomeningeal dissemination count. Tokuhashi's four major organs alone would "
-        "score an adrenal or peritoneal metastasis as 'no visceral metastases'.",
+        N_("Which metastases are visceral"),
+        N_(
+            "Any visceral organ counts, brain included and lymph nodes not; pleural, peritoneal "
+            "and leptomeningeal dissemination count. Tokuhashi's four major organs alone would "
+            "score an adrenal or peritoneal metastasis as 'no visceral metastases'."
+        ),
         (LEITHNER_2008, CALCULATOR_READING),
     ),
     Reading(
         "bauer_solitary",
         KEY,
-        "Solitary skeletal metastasis",
-        "Decided from the counts: one vertebral body and no focus outside the spine. A single "
-        "tumour spanning two vertebral bodies counts as two. The same fact as Tomita's "
-        "solitary bone item and the negation of Katagiri's 'multiple skeletal metastases'.",
+        N_("Solitary skeletal metastasis"),
+        N_(
+            "Decided from the counts: one vertebral body and no focus outside the spine. A single "
+            "tumour spanning two vertebral bodies counts as two. The same fact as Tomita's "
+            "solitary bone item and the negation of Katagiri's 'multiple skeletal metastases'."
+        ),
         (LEITHNER_2008, CALCULATOR_READING),
     ),
     Reading(
         "bauer_not_lung",
         KEY,
-        "'Not lung cancer' for an unknown primary and for carcinoid",
-        " ".join(_NOT_LUNG_READINGS.values()) + " Both score 1.",
+        N_("'Not lung cancer' for an unknown primary and for carcinoid"),
+        Message(
+            N_("%(unknown)s %(carcinoid)s Both score 1."),
+            unknown=_NOT_LUNG_READINGS[PrimaryTumor.UNKNOWN_PRIMARY],
+            carcinoid=_NOT_LUNG_READINGS[PrimaryTumor.CARCINOID],
+        ),
         (LEITHNER_2008, CALCULATOR_READING),
     ),
     Reading(
         "bauer_kidney",
         KEY,
-        "'Kidney' is renal cell carcinoma",
+        N_("'Kidney' is renal cell carcinoma"),
         _FAVOURABLE_READINGS[PrimaryTumor.OTHER_UROLOGICAL],
         (LEITHNER_2008, CALCULATOR_READING),
     ),
@@ -201,7 +237,8 @@ def _primary_item(
     if tumor is not None and assignment is not None:
         detail = tumor.label
         if assignment.evidence is not Evidence.VERIFIED:
-            detail += f" ({assignment.evidence.label})"
+            evidence = assignment.evidence.label
+            detail = Message(N_("%(tumor)s (%(evidence)s)"), tumor=tumor.label, evidence=evidence)
     return item(
         key,
         label,
@@ -222,7 +259,7 @@ def score(case: PatientCase) -> ScoreResult:
     items = (
         item(
             "no_visceral_mets",
-            "No visceral metastases",
+            N_("No visceral metastases"),
             NoVisceralMets,
             None
             if visceral.value is None
@@ -232,7 +269,7 @@ def score(case: PatientCase) -> ScoreResult:
         ),
         item(
             "solitary_skeletal_met",
-            "Solitary skeletal metastasis",
+            N_("Solitary skeletal metastasis"),
             SolitarySkeletalMet,
             None
             if solitary.value is None
@@ -243,14 +280,14 @@ def score(case: PatientCase) -> ScoreResult:
         ),
         _primary_item(
             "not_lung_cancer",
-            "Primary tumour is not lung cancer",
+            N_("Primary tumour is not lung cancer"),
             NotLungCancer,
             NOT_LUNG,
             case.primary_tumor,
         ),
         _primary_item(
             "favourable_primary",
-            "Primary is breast, kidney, lymphoma or myeloma",
+            N_("Primary is breast, kidney, lymphoma or myeloma"),
             FavourablePrimary,
             FAVOURABLE,
             case.primary_tumor,

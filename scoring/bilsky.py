@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Self
 
+from i18n import N_
 from scoring.options import CodedEnum
 
 
@@ -31,12 +32,12 @@ class BilskyGrade(CodedEnum):
         """'low' for grades 0–1c, 'high' for 2–3, as the cohort study groups them."""
         return "high" if self.value in ("2", "3") else "low"
 
-    G0 = ("0", "Bone-only disease")
-    G1A = ("1a", "Epidural impingement, without deformation of the thecal sac")
-    G1B = ("1b", "Deformation of the thecal sac, without spinal cord abutment")
+    G0 = ("0", N_("Bone-only disease"))
+    G1A = ("1a", N_("Epidural impingement, without deformation of the thecal sac"))
+    G1B = ("1b", N_("Deformation of the thecal sac, without spinal cord abutment"))
     G1C = (
         "1c",
-        "Deformation of the thecal sac, with spinal cord abutment, without cord compression",
+        N_("Deformation of the thecal sac, with spinal cord abutment, without cord compression"),
     )
-    G2 = ("2", "Spinal cord compression, with CSF visible around the cord")
-    G3 = ("3", "Spinal cord compression, no CSF visible around the cord")
+    G2 = ("2", N_("Spinal cord compression, with CSF visible around the cord"))
+    G3 = ("3", N_("Spinal cord compression, no CSF visible around the cord"))

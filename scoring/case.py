@@ -37,6 +37,7 @@ from pydantic import (
     field_validator,
 )
 
+from i18n import N_, TranslatableError, Translator, pydantic_message, translator
 from scoring.bilsky import BilskyGrade
 from scoring.derived import CONTRADICTIONS, code_of
 from scoring.frankel import FrankelGrade
@@ -104,69 +105,69 @@ class PatientCase(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
     # Patient
-    sex: Sex | None = _coded("Sex", Sex, "Sex; a predictor of the cohort model.")
+    sex: Sex | None = _coded(N_("Sex"), Sex, "Sex; a predictor of the cohort model.")
     age_years: Annotated[StrictInt, Field(ge=18, le=120)] | None = _field(
-        "Age (years)", "18–120", "Age at the time of surgery, in whole years."
+        N_("Age (years)"), "18–120", "Age at the time of surgery, in whole years."
     )
     # Lesion
     lesion_level: VertebralLevel | None = _field(
-        "Vertebral level of the main lesion",
+        N_("Vertebral level of the main lesion"),
         "C1–C7, T1–T12, L1–L5, S1–S5",
         "Feeds SINS location and the model's lesion level (C1–C2 upper, C3–C6 middle, "
         "C7–T1 cervicothoracic junction).",
     )
     escc_grade: BilskyGrade | None = _coded(
-        "Bilsky ESCC grade",
+        N_("Bilsky ESCC grade"),
         BilskyGrade,
         "Epidural spinal cord compression on axial T2 MRI; recorded for the case, not scored.",
     )
     # Neurology and performance
     frankel: FrankelGrade | None = _coded(
-        "Frankel grade", FrankelGrade, "Feeds Tokuhashi's palsy item and the model."
+        N_("Frankel grade"), FrankelGrade, "Feeds Tokuhashi's palsy item and the model."
     )
     kps: Annotated[StrictInt, Field(ge=10, le=100, multiple_of=10)] | None = _field(
-        "Karnofsky performance status (%)",
-        "10–100 in steps of 10",
+        N_("Karnofsky performance status (%)"),
+        N_("10–100 in steps of 10"),
         "Tokuhashi's general condition. Not converted from ECOG.",
     )
     ecog: Annotated[StrictInt, Field(ge=0, le=4)] | None = _field(
-        "ECOG performance status",
+        N_("ECOG performance status"),
         "0–4",
         "Katagiri's 'ECOG PS 3 or 4' point. Not converted from Karnofsky.",
     )
     # Tumor and systemic disease
     primary_tumor: PrimaryTumor | None = _field(
-        "Primary tumor",
-        "a code of the project's primary-tumor vocabulary",
+        N_("Primary tumor"),
+        N_("a code of the project's primary-tumor vocabulary"),
         "Feeds both Tokuhashi (by organ) and Katagiri (by growth).",
     )
     previous_chemotherapy: bool | None = _field(
-        "Previous chemotherapy", "yes (true), no (false)", "Katagiri factor."
+        N_("Previous chemotherapy"), N_("yes (true), no (false)"), "Katagiri factor."
     )
     extraspinal_bone_mets: Annotated[StrictInt, Field(ge=0, le=999)] | None = _field(
-        "Extraspinal bone metastases (foci)",
+        N_("Extraspinal bone metastases (foci)"),
         "0–999",
         "Number of bone metastasis foci outside the spine (bone scan or other imaging).",
     )
     vertebral_body_mets: Annotated[StrictInt, Field(ge=1, le=29)] | None = _field(
-        "Vertebral bodies involved",
+        N_("Vertebral bodies involved"),
         "1–29",
         "Number of vertebral bodies with metastasis, the main lesion included.",
     )
     major_organ_mets: MajorOrganMets | None = _coded(
-        "Major internal organ metastases",
+        N_("Major internal organ metastases"),
         MajorOrganMets,
         "Lungs, liver, kidneys, brain (Tokuhashi).",
     )
     visceral_mets: VisceralMets | None = _coded(
-        "Visceral metastases",
+        N_("Visceral metastases"),
         VisceralMets,
         "Katagiri: nodular visceral or brain = nodular; pleural, peritoneal or leptomeningeal "
         "dissemination = disseminated.",
     )
     visceral_mets_treatable: bool | None = _field(
-        "Visceral metastases treatable",
-        "yes (true), no (false); only when a visceral metastasis is present",
+        N_("Visceral metastases treatable"),
+        N_("yes (true), no (false); only when a visceral metastasis is present"),
         "Tomita's visceral item: treatable by any means (surgery, systemic therapy, radiation, "
         "ablation), which is wider than Tokuhashi's 'removable'. Leave empty when there is no "
         "visceral metastasis.",
@@ -180,38 +181,40 @@ class PatientCase(BaseModel):
     bilirubin: LabValue | None = _lab("bilirubin")
     # SINS findings (location comes from the level)
     sins_pain: SinsPain | None = _coded(
-        "SINS pain",
+        N_("SINS pain"),
         SinsPain,
         "Mechanical: relief when recumbent and/or pain with movement or loading of the spine.",
     )
     sins_bone_lesion: SinsBoneLesion | None = _coded(
-        "SINS bone lesion", SinsBoneLesion, "Lesion quality on CT."
+        N_("SINS bone lesion"), SinsBoneLesion, "Lesion quality on CT."
     )
     sins_alignment: SinsAlignment | None = _coded(
-        "SINS alignment", SinsAlignment, "Radiographic spinal alignment."
+        N_("SINS alignment"), SinsAlignment, "Radiographic spinal alignment."
     )
     sins_collapse: SinsCollapse | None = _coded(
-        "SINS vertebral body collapse",
+        N_("SINS vertebral body collapse"),
         SinsCollapse,
         "Exactly 50 % has no category and is not accepted.",
     )
     sins_posterolateral: SinsPosterolateral | None = _coded(
-        "SINS posterolateral involvement",
+        N_("SINS posterolateral involvement"),
         SinsPosterolateral,
         "Facet, pedicle or costovertebral joint fracture or replacement with tumor.",
     )
     # Indications (seed 000 Methods; seed 004)
     progressive_neurological_deficit: bool | None = _field(
-        "Progressive neurological deficit", "yes, no", "A surgical indication in the cohort study."
+        N_("Progressive neurological deficit"),
+        N_("yes, no"),
+        "A surgical indication in the cohort study.",
     )
     intractable_pain: bool | None = _field(
-        "Intractable pain despite conservative care",
-        "yes, no",
+        N_("Intractable pain despite conservative care"),
+        N_("yes, no"),
         "Pain resistant to conservative care including opioids; an indication in the cohort study.",
     )
     impaired_consciousness_cerebral_mets: bool | None = _field(
-        "Impaired consciousness from cerebral metastasis",
-        "yes, no",
+        N_("Impaired consciousness from cerebral metastasis"),
+        N_("yes, no"),
         "The cohort study's contraindication to surgery.",
     )
 
@@ -221,8 +224,9 @@ class PatientCase(BaseModel):
         """Refuse an integer too long to be any accepted value before anything reads it."""
         too_long = 10**MAX_WHOLE_NUMBER_DIGITS
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= too_long:
-            raise ValueError(
-                f"a whole number of more than {MAX_WHOLE_NUMBER_DIGITS} digits is not accepted"
+            raise TranslatableError(
+                N_("a whole number of more than %(digits)s digits is not accepted"),
+                digits=MAX_WHOLE_NUMBER_DIGITS,
             )
         return value
 
@@ -237,7 +241,8 @@ class PatientCase(BaseModel):
                 continue
             earlier = info.data.get(rule.earlier)
             if earlier is not None and rule.holds(code_of(earlier), code_of(value)):
-                raise ValueError(rule.message(field_title(rule.earlier), code_of(earlier)))
+                why = rule.message(field_title(rule.earlier), code_of(earlier))
+                raise TranslatableError(N_("%(why)s"), why=why)
         return value
 
     @field_validator("crp", "ldh", "albumin", "platelets", "calcium", "bilirubin")
@@ -249,9 +254,16 @@ class PatientCase(BaseModel):
         spec = ANALYTE_BY_FIELD[str(info.field_name)]
         rule = spec.rule(value.unit)
         if not rule.low <= value.value <= rule.high:
-            raise ValueError(
-                f"{spec.label} {value.value} {value.unit.label} is outside the accepted "
-                f"range {rule.low}–{rule.high} {value.unit.label}"
+            raise TranslatableError(
+                N_(
+                    "%(label)s %(value)s %(unit)s is outside the accepted range "
+                    "%(low)s–%(high)s %(unit)s"
+                ),
+                label=spec.label,
+                value=str(value.value),
+                unit=value.unit.label,
+                low=str(rule.low),
+                high=str(rule.high),
             )
         return value
 
@@ -321,33 +333,42 @@ def shown_input(value: object) -> str:
     return text
 
 
-def describe_errors(error: ValidationError) -> list[str]:
+def describe_errors(error: ValidationError, _: Translator | None = None) -> list[str]:
     """One plain sentence per problem, naming the field, its allowed values and the input.
 
     Pydantic's messages are exact but terse ("Input should be a multiple of 10"); a
     surgeon needs the field's name and what it accepts on the same line. Never raises,
     whatever the input was (a 5,000-digit integer, a megabyte of text): a message about
-    bad input must not itself become the failure.
+    bad input must not itself become the failure. ``_`` is the reader's translator
+    (English when not given).
     """
+    _ = _ or translator("en")
     lines = []
     for err in error.errors(include_url=False):
         try:
-            lines.append(_describe(err))
+            lines.append(_describe(err, _))
         except Exception:
-            lines.append("case: a value could not be accepted")
+            lines.append(_("case: a value could not be accepted"))
     return lines
 
 
-def _describe(err: Any) -> str:
+def _describe(err: Any, _: Translator) -> str:
     loc = [str(p) for p in err["loc"] if not isinstance(p, int)]
     name = loc[0] if loc else "case"
     if err["type"] == "extra_forbidden":
         short = name if len(name) <= _SHOWN_CHARACTERS else shown_input(name)
-        return f"{short}: not a field of a patient case"
-    title = field_title(name)
-    allowed = field_allowed(name)
-    message = str(err["msg"]).removeprefix("Value error, ")
+        return _("%(name)s: not a field of a patient case", name=short)
+    values = {
+        "title": _(field_title(name)),
+        "name": name,
+        "message": pydantic_message(err, _),
+    }
     got = err.get("input")
-    got_text = "" if isinstance(got, dict) else f" (got {shown_input(got)})"
-    suffix = f" Allowed: {allowed}." if allowed else ""
-    return f"{title} ({name}): {message}{got_text}.{suffix}"
+    if isinstance(got, dict):
+        line = _("%(title)s (%(name)s): %(message)s.", **values)
+    else:
+        line = _(
+            "%(title)s (%(name)s): %(message)s (got %(input)s).", input=shown_input(got), **values
+        )
+    allowed = field_allowed(name)
+    return line + " " + _("Allowed: %(allowed)s.", allowed=_(allowed)) if allowed else line

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from i18n import N_, Message
 from scoring.metastases import MajorOrganMets, VisceralMets
 
 
@@ -77,7 +78,12 @@ def solitary_skeletal(extraspinal: int | None, bodies: int | None) -> Fact:
         return Fact(False)
     if bodies is not None and bodies >= 2:
         # Multiple on the vertebral count alone: a single tumour over two bodies counts as two.
-        return Fact(False, reading=f"{bodies} vertebral bodies counted as multiple metastases")
+        return Fact(
+            False,
+            reading=Message(
+                N_("%(count)s vertebral bodies counted as multiple metastases"), count=bodies
+            ),
+        )
     if extraspinal is not None and bodies is not None:
         return Fact(True)
     missing = tuple(
@@ -109,7 +115,13 @@ class Contradiction:
     def message(self, earlier_title: str, earlier_code: str) -> str:
         """The refusal of the later answer, naming the earlier field and its answer; the
         case model and the batch file word it the same way."""
-        return f"contradicts {earlier_title} ({self.earlier}) = {earlier_code}: {self.why}"
+        return Message(
+            N_("contradicts %(title)s (%(field)s) = %(code)s: %(why)s"),
+            title=earlier_title,
+            field=self.earlier,
+            code=earlier_code,
+            why=self.why,
+        )
 
 
 CONTRADICTIONS: tuple[Contradiction, ...] = (
@@ -118,14 +130,14 @@ CONTRADICTIONS: tuple[Contradiction, ...] = (
         frozenset(c.value for c in ORGAN_PRESENT_CODES),
         "visceral_mets",
         frozenset({VisceralMets.NONE.value}),
-        "a lung, liver, kidney or brain metastasis is a visceral metastasis",
+        N_("a lung, liver, kidney or brain metastasis is a visceral metastasis"),
     ),
     Contradiction(
         "visceral_mets",
         frozenset({VisceralMets.NONE.value}),
         "visceral_mets_treatable",
         frozenset({"yes", "no"}),
-        "treatability applies only to a visceral metastasis that is present; leave it empty",
+        N_("treatability applies only to a visceral metastasis that is present; leave it empty"),
     ),
 )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from i18n import N_
 from scoring.options import LabelledEnum, ScoredOption
 from scoring.sources import Source
 
@@ -19,9 +20,9 @@ from scoring.sources import Source
 class Evidence(LabelledEnum):
     """The trust of one table entry."""
 
-    VERIFIED = ("verified", "read in an accessible source")
-    RECOLLECTION = ("recollection", "recollection of the original paper, not confirmed")
-    READING = ("reading", "this calculator's reading; no source decides it")
+    VERIFIED = ("verified", N_("read in an accessible source"))
+    RECOLLECTION = ("recollection", N_("recollection of the original paper, not confirmed"))
+    READING = ("reading", N_("this calculator's reading; no source decides it"))
 
 
 OptionT = TypeVar("OptionT", bound=ScoredOption)

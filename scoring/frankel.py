@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Self
 
+from i18n import N_
 from scoring.options import CodedEnum
 
 
@@ -49,34 +50,40 @@ class FrankelGrade(CodedEnum):
 
     A = (
         "A",
-        "Complete",
-        "No motor or sensory function below the level of the lesion.",
+        N_("Complete"),
+        N_("No motor or sensory function below the level of the lesion."),
         FrankelGroup.AB,
     )
     B = (
         "B",
-        "Sensory only",
-        "Some sensation preserved below the level; motor paralysis complete.",
+        N_("Sensory only"),
+        N_("Some sensation preserved below the level; motor paralysis complete."),
         FrankelGroup.AB,
     )
     C = (
         "C",
-        "Motor useless",
-        "Some voluntary motor power below the level, too weak for any practical use; "
-        "sensation may or may not be preserved.",
+        N_("Motor useless"),
+        N_(
+            "Some voluntary motor power below the level, too weak for any practical use; "
+            "sensation may or may not be preserved."
+        ),
         FrankelGroup.CD,
     )
     D = (
         "D",
-        "Motor useful",
-        "Useful motor power below the level; can move the lower limbs and walk with or "
-        "without aids.",
+        N_("Motor useful"),
+        N_(
+            "Useful motor power below the level; can move the lower limbs and walk with or "
+            "without aids."
+        ),
         FrankelGroup.CD,
     )
     E = (
         "E",
-        "Normal",
-        "Normal motor and sensory function, no sphincter disturbance; abnormal reflexes may "
-        "persist.",
+        N_("Normal"),
+        N_(
+            "Normal motor and sensory function, no sphincter disturbance; abnormal reflexes may "
+            "persist."
+        ),
         FrankelGroup.E,
     )

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from i18n import N_, Message
 from scoring.case import PatientCase
 from scoring.derived import solitary_skeletal, visceral_present
 from scoring.metastases import MajorOrganMets
@@ -85,29 +86,38 @@ def _threshold(result: ScoreResult, at_least: int) -> Status:
 
 def _range_text(result: ScoreResult) -> str:
     low, high = result.total_min, result.total_max
-    return f"{result.name} {low}" if low == high else f"{result.name} {low}–{high}"
+    total = str(low) if low == high else f"{low}–{high}"
+    return Message(N_("%(score)s %(total)s"), score=result.name, total=total)
 
 
 def _life_expectancy_3_months(tokuhashi: ScoreResult, katagiri: ScoreResult) -> Criterion:
     if tokuhashi.total_min >= 9 or katagiri.total_max <= 3:
         status, why = (
             Status.MET,
-            (
-                f"{_range_text(tokuhashi)}, {_range_text(katagiri)}: a band predicting ≥ 6 months "
-                "(Tokuhashi ≥ 9) or 98 % 6-month survival (Katagiri 0–3)."
+            Message(
+                N_(
+                    "%(tokuhashi)s, %(katagiri)s: a band predicting ≥ 6 months (Tokuhashi ≥ 9) "
+                    "or 98 %% 6-month survival (Katagiri 0–3)."
+                ),
+                tokuhashi=_range_text(tokuhashi),
+                katagiri=_range_text(katagiri),
             ),
         )
     else:
         status, why = (
             Status.UNKNOWN,
-            (
-                f"{_range_text(tokuhashi)}, {_range_text(katagiri)}: no published band of either "
-                "score resolves 3 months; judge clinically."
+            Message(
+                N_(
+                    "%(tokuhashi)s, %(katagiri)s: no published band of either score resolves "
+                    "3 months; judge clinically."
+                ),
+                tokuhashi=_range_text(tokuhashi),
+                katagiri=_range_text(katagiri),
             ),
         )
     return Criterion(
         "life_expectancy_3_months",
-        "Life expectancy ≥ 3 months, as estimated by the scores",
+        N_("Life expectancy ≥ 3 months, as estimated by the scores"),
         Kind.INDICATION,
         status,
         (REVIEW,),
@@ -147,59 +157,61 @@ def assess(
     return (
         Criterion(
             "progressive_neurological_deficit",
-            "Progressive (acute) neurological deficit",
+            N_("Progressive (acute) neurological deficit"),
             Kind.INDICATION,
             _answer(case.progressive_neurological_deficit),
             both,
-            "As recorded in the case.",
+            N_("As recorded in the case."),
         ),
         Criterion(
             "sins_13_or_more",
-            "Remarkable spinal instability (SINS ≥ 13)",
+            N_("Remarkable spinal instability (SINS ≥ 13)"),
             Kind.INDICATION,
             _threshold(sins, 13),
             (COHORT_STUDY,),
-            f"{_range_text(sins)}.",
+            Message(N_("%(sentence)s."), sentence=_range_text(sins)),
         ),
         Criterion(
             "intractable_pain",
-            "Intractable pain despite conservative care (opioids, radiotherapy)",
+            N_("Intractable pain despite conservative care (opioids, radiotherapy)"),
             Kind.INDICATION,
             _answer(case.intractable_pain),
             both,
-            "As recorded in the case.",
+            N_("As recorded in the case."),
         ),
         _life_expectancy_3_months(tokuhashi, katagiri),
         Criterion(
             "impaired_consciousness_cerebral_mets",
-            "Impaired consciousness due to cerebral metastasis",
+            N_("Impaired consciousness due to cerebral metastasis"),
             Kind.CONTRAINDICATION,
             _answer(case.impaired_consciousness_cerebral_mets),
             (COHORT_STUDY,),
-            "The cohort study's contraindication to surgery.",
+            N_("The cohort study's contraindication to surgery."),
         ),
         Criterion(
             "solitary_metastasis",
-            "Solitary metastasis",
+            N_("Solitary metastasis"),
             Kind.RADICAL_RESECTION,
             _solitary(case),
             (REVIEW,),
-            "One vertebra, no extraspinal bone focus, no organ or visceral metastasis.",
+            N_("One vertebra, no extraspinal bone focus, no organ or visceral metastasis."),
         ),
         Criterion(
             "life_expectancy_1_year",
-            "Life expectancy > 1 year (revised Tokuhashi 12–15)",
+            N_("Life expectancy > 1 year (revised Tokuhashi 12–15)"),
             Kind.RADICAL_RESECTION,
             _threshold(tokuhashi, 12),
             (REVIEW,),
-            f"{_range_text(tokuhashi)}.",
+            Message(N_("%(sentence)s."), sentence=_range_text(tokuhashi)),
         ),
         Criterion(
             "slow_growing_tumor",
-            "Slowly growing tumor (Katagiri slow group, or breast, renal cell, prostate)",
+            N_("Slowly growing tumor (Katagiri slow group, or breast, renal cell, prostate)"),
             Kind.RADICAL_RESECTION,
             _slow_growing(case.primary_tumor),
             (REVIEW,),
-            "" if case.primary_tumor is None else case.primary_tumor.label + ".",
+            ""
+            if case.primary_tumor is None
+            else Message(N_("%(sentence)s."), sentence=case.primary_tumor.label),
         ),
     )

@@ -18,6 +18,7 @@ no other bone focus (0): total 5, intermediate.
 
 from __future__ import annotations
 
+from i18n import N_, Message
 from scoring.case import PatientCase
 from scoring.derived import solitary_skeletal
 from scoring.items import item
@@ -34,66 +35,78 @@ SOURCE = KATAGIRI_2014
 class EcogPoint(RangedOption):
     """Factor 4: ECOG performance status 3 or 4."""
 
-    PS_0_TO_2 = ("ps_0_2", 0, "ECOG PS 0–2", SOURCE, 0, 2)
-    PS_3_TO_4 = ("ps_3_4", 1, "ECOG PS 3 or 4", SOURCE, 3, 4)
+    PS_0_TO_2 = ("ps_0_2", 0, N_("ECOG PS 0–2"), SOURCE, 0, 2)
+    PS_3_TO_4 = ("ps_3_4", 1, N_("ECOG PS 3 or 4"), SOURCE, 3, 4)
 
 
 class PreviousChemotherapy(ScoredOption):
     """Factor 5: previous chemotherapy."""
 
-    NO = ("no", 0, "No previous chemotherapy", SOURCE)
-    YES = ("yes", 1, "Previous chemotherapy", SOURCE)
+    NO = ("no", 0, N_("No previous chemotherapy"), SOURCE)
+    YES = ("yes", 1, N_("Previous chemotherapy"), SOURCE)
 
 
 class MultipleSkeletalMets(ScoredOption):
     """Factor 6: multiple skeletal metastases."""
 
-    NO = ("no", 0, "Solitary skeletal metastasis", SOURCE)
-    YES = ("yes", 1, "Multiple skeletal metastases", SOURCE)
+    NO = ("no", 0, N_("Solitary skeletal metastasis"), SOURCE)
+    YES = ("yes", 1, N_("Multiple skeletal metastases"), SOURCE)
 
 
 BANDS: tuple[Band, ...] = (
     Band(
         "low",
-        "Low risk (0–3)",
+        N_("Low risk (0–3)"),
         0,
         3,
-        "Low risk",
+        N_("Low risk"),
         SOURCE,
         (
-            SurvivalFigure("6 months", 98.1, False, "recollection of the 2014 paper"),
-            SurvivalFigure("1 year", 91.4, False, "decimal recalled; the abstract gives 91 %"),
-            SurvivalFigure("2 years", 77.8, False, "decimal recalled; the abstract gives 78 %"),
+            SurvivalFigure(N_("6 months"), 98.1, False, N_("recollection of the 2014 paper")),
+            SurvivalFigure(
+                N_("1 year"), 91.4, False, N_("decimal recalled; the abstract gives 91 %")
+            ),
+            SurvivalFigure(
+                N_("2 years"), 77.8, False, N_("decimal recalled; the abstract gives 78 %")
+            ),
         ),
     ),
     Band(
         "intermediate",
-        "Intermediate risk (4–6)",
+        N_("Intermediate risk (4–6)"),
         4,
         6,
-        "Intermediate risk",
+        N_("Intermediate risk"),
         SOURCE,
         (
-            SurvivalFigure("6 months", 74.0, False, "recollection; one secondary source: 73.9 %"),
-            SurvivalFigure("1 year", 49.3, False, "decimal recalled; a secondary source: 49 %"),
-            SurvivalFigure("2 years", 27.6, False, "recollection of the 2014 paper"),
+            SurvivalFigure(
+                N_("6 months"), 74.0, False, N_("recollection; one secondary source: 73.9 %")
+            ),
+            SurvivalFigure(
+                N_("1 year"), 49.3, False, N_("decimal recalled; a secondary source: 49 %")
+            ),
+            SurvivalFigure(N_("2 years"), 27.6, False, N_("recollection of the 2014 paper")),
         ),
     ),
     Band(
         "high",
-        "High risk (7–10)",
+        N_("High risk (7–10)"),
         7,
         10,
-        "High risk",
+        N_("High risk"),
         SOURCE,
         (
-            SurvivalFigure("6 months", 26.9, False, "decimal recalled; the abstract gives 27 %"),
-            SurvivalFigure("1 year", 6.0, False, "decimal recalled; the abstract gives 6 %"),
-            SurvivalFigure("2 years", 2.1, False, "recollection of the 2014 paper"),
+            SurvivalFigure(
+                N_("6 months"), 26.9, False, N_("decimal recalled; the abstract gives 27 %")
+            ),
+            SurvivalFigure(
+                N_("1 year"), 6.0, False, N_("decimal recalled; the abstract gives 6 %")
+            ),
+            SurvivalFigure(N_("2 years"), 2.1, False, N_("recollection of the 2014 paper")),
         ),
     ),
 )
-SURVIVAL_NOTE = (
+SURVIVAL_NOTE = N_(
     "Survival from the onset of skeletal metastasis in the 2014 derivation cohort (808 "
     "patients, all skeletal sites). The abstract's rounded figures are verified; decimals "
     "marked provisional rest on recollection of the full paper."
@@ -113,12 +126,22 @@ def laboratory_item(case: PatientCase) -> ItemResult:
     floor = max((s.tier for s, _ in flagged), key=lambda t: t.points, default=LabTier.NORMAL)
     ceiling = max([floor, *(s.tier for s in unmeasured)], key=lambda t: t.points)
     needed = tuple(s.field for s in unmeasured if s.tier.points > floor.points)
-    detail = "; ".join(
-        f"{s.label} {v.value} {v.unit.label} ({s.criterion_text(v.unit)})" for s, v in flagged
+    detail = Message(
+        N_("%(items)s"),
+        items=tuple(
+            Message(
+                N_("%(label)s %(value)s %(unit)s (%(criterion)s)"),
+                label=s.label,
+                value=str(v.value),
+                unit=v.unit.label,
+                criterion=s.criterion_text(v.unit),
+            )
+            for s, v in flagged
+        ),
     )
     return ItemResult(
         "laboratory",
-        "Laboratory data",
+        N_("Laboratory data"),
         floor if floor is ceiling else None,
         floor.points,
         ceiling.points,
@@ -126,7 +149,7 @@ def laboratory_item(case: PatientCase) -> ItemResult:
         LabTier,
         missing=needed,
         range_tolerant=True,
-        detail=detail or ("all measured values within limits" if not unmeasured else ""),
+        detail=detail or (N_("all measured values within limits") if not unmeasured else ""),
     )
 
 
@@ -145,7 +168,7 @@ def score(case: PatientCase) -> ScoreResult:
     chemo = case.previous_chemotherapy
     skeletal_item = item(
         "multiple_skeletal_mets",
-        "Multiple skeletal metastases",
+        N_("Multiple skeletal metastases"),
         MultipleSkeletalMets,
         skeletal,
         skeletal_missing,
@@ -154,7 +177,7 @@ def score(case: PatientCase) -> ScoreResult:
     items = (
         item(
             "primary",
-            "Primary lesion (growth)",
+            N_("Primary lesion (growth)"),
             KatagiriGrowth,
             None if case.primary_tumor is None else case.primary_tumor.katagiri,
             ("primary_tumor",),
@@ -163,7 +186,7 @@ def score(case: PatientCase) -> ScoreResult:
         ),
         item(
             "visceral_mets",
-            "Visceral metastases",
+            N_("Visceral metastases"),
             VisceralMets,
             case.visceral_mets,
             ("visceral_mets",),
@@ -172,7 +195,7 @@ def score(case: PatientCase) -> ScoreResult:
         laboratory_item(case),
         item(
             "ecog",
-            "ECOG performance status 3 or 4",
+            N_("ECOG performance status 3 or 4"),
             EcogPoint,
             None if case.ecog is None else EcogPoint.classify(case.ecog),
             ("ecog",),
@@ -181,7 +204,7 @@ def score(case: PatientCase) -> ScoreResult:
         ),
         item(
             "previous_chemotherapy",
-            "Previous chemotherapy",
+            N_("Previous chemotherapy"),
             PreviousChemotherapy,
             None
             if chemo is None
@@ -191,4 +214,4 @@ def score(case: PatientCase) -> ScoreResult:
         ),
         skeletal_item,
     )
-    return ScoreResult("katagiri", "New Katagiri score", items, BANDS, False, SOURCE)
+    return ScoreResult("katagiri", N_("New Katagiri score"), items, BANDS, False, SOURCE)

@@ -30,6 +30,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from i18n import N_, Message, TranslatableError
 from scoring.options import LabelledEnum, ScoredOption
 from scoring.sources import KATAGIRI_2014
 
@@ -58,17 +59,17 @@ SI_UNITS: frozenset[LabUnit] = frozenset(
 class LabTier(ScoredOption):
     """New Katagiri factor 3, laboratory data."""
 
-    NORMAL = ("normal", 0, "Normal", KATAGIRI_2014)
+    NORMAL = ("normal", 0, N_("Normal"), KATAGIRI_2014)
     ABNORMAL = (
         "abnormal",
         1,
-        "Abnormal (CRP ≥ 0.4 mg/dL, LDH ≥ 250 IU/L or albumin < 3.7 g/dL)",
+        N_("Abnormal (CRP ≥ 0.4 mg/dL, LDH ≥ 250 IU/L or albumin < 3.7 g/dL)"),
         KATAGIRI_2014,
     )
     CRITICAL = (
         "critical",
         2,
-        "Critical (platelets < 100 × 10⁹/L, calcium ≥ 10.3 mg/dL or bilirubin ≥ 1.4 mg/dL)",
+        N_("Critical (platelets < 100 × 10⁹/L, calcium ≥ 10.3 mg/dL or bilirubin ≥ 1.4 mg/dL)"),
         KATAGIRI_2014,
     )
 
@@ -119,7 +120,12 @@ class AnalyteSpec:
             if rule.unit is unit:
                 return rule
         allowed = " or ".join(r.unit.label for r in self.units)
-        raise ValueError(f"{unit.label} is not a unit of {self.label}; use {allowed}")
+        raise TranslatableError(
+            N_("%(unit)s is not a unit of %(label)s; use %(allowed)s"),
+            unit=unit.label,
+            label=self.label,
+            allowed=allowed,
+        )
 
     def cutoff_in(self, unit: LabUnit) -> Fraction:
         """The published cut-off expressed exactly in ``unit``."""
@@ -135,7 +141,13 @@ class AnalyteSpec:
         unit = unit or self.conventional
         limit = self.cutoff_in(unit)
         shown = _format_fraction(limit)
-        return f"{self.label} {self.direction.value} {shown} {unit.label}"
+        return Message(
+            N_("%(label)s %(direction)s %(limit)s %(unit)s"),
+            label=self.label,
+            direction=self.direction.value,
+            limit=shown,
+            unit=unit.label,
+        )
 
 
 def _format_fraction(value: Fraction) -> str:
@@ -170,7 +182,7 @@ ANALYTES: tuple[AnalyteSpec, ...] = (
     ),
     AnalyteSpec(
         "albumin",
-        "Albumin",
+        N_("Albumin"),
         (
             UnitRule(LabUnit.G_DL, _ONE, Decimal("0.5"), Decimal(7)),
             UnitRule(LabUnit.G_L, Fraction(10), Decimal(5), Decimal(70)),
@@ -181,7 +193,7 @@ ANALYTES: tuple[AnalyteSpec, ...] = (
     ),
     AnalyteSpec(
         "platelets",
-        "Platelets",
+        N_("Platelets"),
         (
             UnitRule(LabUnit.E9_PER_L, _ONE, Decimal(0), Decimal(2000)),
             UnitRule(LabUnit.E4_PER_UL, Fraction(1, 10), Decimal(0), Decimal(200)),
@@ -192,7 +204,7 @@ ANALYTES: tuple[AnalyteSpec, ...] = (
     ),
     AnalyteSpec(
         "calcium",
-        "Calcium",
+        N_("Calcium"),
         (
             UnitRule(LabUnit.MG_DL, _ONE, Decimal(2), Decimal(25)),
             UnitRule(LabUnit.MMOL_L, Fraction(1000, 4008), Decimal("0.5"), Decimal("6.25")),
@@ -203,7 +215,7 @@ ANALYTES: tuple[AnalyteSpec, ...] = (
     ),
     AnalyteSpec(
         "bilirubin",
-        "Total bilirubin",
+        N_("Total bilirubin"),
         (
             UnitRule(LabUnit.MG_DL, _ONE, Decimal(0), Decimal(50)),
             UnitRule(LabUnit.UMOL_L, Fraction("17.104"), Decimal(0), Decimal(855)),
@@ -236,17 +248,24 @@ def _as_decimal(value: Any) -> Decimal | None:
         return None
     if isinstance(value, int):
         if abs(value) >= 10**MAX_DIGITS:  # compares sizes first; never prints the integer
-            raise ValueError(f"a number of more than {MAX_DIGITS} digits is not accepted")
+            raise TranslatableError(
+                N_("a number of more than %(digits)s digits is not accepted"), digits=MAX_DIGITS
+            )
         return Decimal(value)
     if isinstance(value, float):
         return Decimal(repr(value))
     if isinstance(value, str):
         if len(value) > MAX_TEXT_LENGTH:
-            raise ValueError(f"a number longer than {MAX_TEXT_LENGTH} characters is not accepted")
+            raise TranslatableError(
+                N_("a number longer than %(length)s characters is not accepted"),
+                length=MAX_TEXT_LENGTH,
+            )
         if "," in value:
-            raise ValueError(
-                "a comma is not accepted in a number: write the decimal mark as a point "
-                "(3.5, not 3,5) and no thousands separator"
+            raise TranslatableError(
+                N_(
+                    "a comma is not accepted in a number: write the decimal mark as a point "
+                    "(3.5, not 3,5) and no thousands separator"
+                )
             )
         try:
             return Decimal(value.strip())
@@ -268,11 +287,17 @@ def check_written_size(value: Any) -> Any:
     _, digits, exponent = number.as_tuple()
     assert isinstance(exponent, int)  # finite
     if len(digits) > MAX_DIGITS:
-        raise ValueError(f"a number of more than {MAX_DIGITS} digits is not accepted")
+        raise TranslatableError(
+            N_("a number of more than %(digits)s digits is not accepted"), digits=MAX_DIGITS
+        )
     if exponent < -MAX_DECIMAL_PLACES:
-        raise ValueError(f"at most {MAX_DECIMAL_PLACES} decimal places are accepted")
+        raise TranslatableError(
+            N_("at most %(places)s decimal places are accepted"), places=MAX_DECIMAL_PLACES
+        )
     if exponent > MAX_EXPONENT:
-        raise ValueError(f"a number this large (exponent {exponent}) is not accepted")
+        raise TranslatableError(
+            N_("a number this large (exponent %(exponent)s) is not accepted"), exponent=exponent
+        )
     return value
 
 

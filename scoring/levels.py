@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Self
 
+from i18n import N_
 from scoring.options import CodedEnum, LabelledEnum, ScoredOption
 from scoring.sources import COHORT_STUDY, FISHER_2010
 
@@ -22,18 +23,18 @@ from scoring.sources import COHORT_STUDY, FISHER_2010
 class SinsLocation(ScoredOption):
     """SINS component 1, location (Fisher 2010)."""
 
-    JUNCTIONAL = ("junctional", 3, "Junctional (occiput–C2, C7–T2, T11–L1, L5–S1)", FISHER_2010)
-    MOBILE = ("mobile", 2, "Mobile spine (C3–C6, L2–L4)", FISHER_2010)
-    SEMI_RIGID = ("semi_rigid", 1, "Semi-rigid (T3–T10)", FISHER_2010)
-    RIGID = ("rigid", 0, "Rigid (S2–S5)", FISHER_2010)
+    JUNCTIONAL = ("junctional", 3, N_("Junctional (occiput–C2, C7–T2, T11–L1, L5–S1)"), FISHER_2010)
+    MOBILE = ("mobile", 2, N_("Mobile spine (C3–C6, L2–L4)"), FISHER_2010)
+    SEMI_RIGID = ("semi_rigid", 1, N_("Semi-rigid (T3–T10)"), FISHER_2010)
+    RIGID = ("rigid", 0, N_("Rigid (S2–S5)"), FISHER_2010)
 
 
 class LesionGroup(LabelledEnum):
     """The cohort study's level of the main lesion (seed 000, Methods and Table 1)."""
 
-    UPPER = ("upper", "Upper cervical spine (C1–C2)")
-    MIDDLE = ("middle", "Middle cervical spine (C3–C6)")
-    CTJ = ("ctj", "Cervicothoracic junction (C7–T1)")
+    UPPER = ("upper", N_("Upper cervical spine (C1–C2)"))
+    MIDDLE = ("middle", N_("Middle cervical spine (C3–C6)"))
+    CTJ = ("ctj", N_("Cervicothoracic junction (C7–T1)"))
 
 
 LESION_GROUP_SOURCE = COHORT_STUDY

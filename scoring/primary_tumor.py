@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Self
 
+from i18n import N_
 from scoring.options import CodedEnum, ScoredOption
 from scoring.sources import KATAGIRI_2014, KATAGIRI_2014_RECOLLECTION, TOKUHASHI_2005, Source
 
@@ -23,22 +24,22 @@ class TokuhashiPrimary(ScoredOption):
     LUNG_ETC = (
         "lung_osteosarcoma_stomach_bladder_esophagus_pancreas",
         0,
-        "Lung, osteosarcoma, stomach, bladder, esophagus, pancreas",
+        N_("Lung, osteosarcoma, stomach, bladder, esophagus, pancreas"),
         TOKUHASHI_2005,
     )
     LIVER_ETC = (
         "liver_gallbladder_unidentified",
         1,
-        "Liver, gallbladder, unidentified",
+        N_("Liver, gallbladder, unidentified"),
         TOKUHASHI_2005,
     )
-    OTHERS = ("others", 2, "Others", TOKUHASHI_2005)
-    KIDNEY_UTERUS = ("kidney_uterus", 3, "Kidney, uterus", TOKUHASHI_2005)
-    RECTUM = ("rectum", 4, "Rectum", TOKUHASHI_2005)
+    OTHERS = ("others", 2, N_("Others"), TOKUHASHI_2005)
+    KIDNEY_UTERUS = ("kidney_uterus", 3, N_("Kidney, uterus"), TOKUHASHI_2005)
+    RECTUM = ("rectum", 4, N_("Rectum"), TOKUHASHI_2005)
     THYROID_ETC = (
         "thyroid_breast_prostate_carcinoid",
         5,
-        "Thyroid, breast, prostate, carcinoid tumor",
+        N_("Thyroid, breast, prostate, carcinoid tumor"),
         TOKUHASHI_2005,
     )
 
@@ -46,9 +47,9 @@ class TokuhashiPrimary(ScoredOption):
 class KatagiriGrowth(ScoredOption):
     """New Katagiri factor 1, primary lesion by growth (Katagiri 2014)."""
 
-    SLOW = ("slow", 0, "Slow growth", KATAGIRI_2014)
-    MODERATE = ("moderate", 2, "Moderate growth", KATAGIRI_2014)
-    RAPID = ("rapid", 3, "Rapid growth", KATAGIRI_2014)
+    SLOW = ("slow", 0, N_("Slow growth"), KATAGIRI_2014)
+    MODERATE = ("moderate", 2, N_("Moderate growth"), KATAGIRI_2014)
+    RAPID = ("rapid", 3, N_("Rapid growth"), KATAGIRI_2014)
 
 
 T = TokuhashiPrimary
@@ -111,105 +112,113 @@ class PrimaryTumor(CodedEnum):
 
     LUNG_TARGETED = (
         "lung_targeted",
-        "Lung cancer treated with molecularly targeted therapy",
+        N_("Lung cancer treated with molecularly targeted therapy"),
         T.LUNG_ETC,
         K.MODERATE,
         _VERIFIED,
-        "Katagiri: targeted therapy actually given or planned (EGFR-TKI, ALK inhibitor) counts;"
-        " immunotherapy alone does not.",
+        N_(
+            "Katagiri: targeted therapy actually given or planned (EGFR-TKI, ALK inhibitor) counts;"
+            " immunotherapy alone does not."
+        ),
     )
     LUNG_UNTARGETED = (
         "lung_untargeted",
-        "Lung cancer without molecularly targeted therapy",
+        N_("Lung cancer without molecularly targeted therapy"),
         T.LUNG_ETC,
         K.RAPID,
         _VERIFIED,
     )
-    OSTEOSARCOMA = ("osteosarcoma", "Osteosarcoma", T.LUNG_ETC, K.MODERATE, _VERIFIED)
-    STOMACH = ("stomach", "Gastric cancer", T.LUNG_ETC, K.RAPID, _VERIFIED)
-    BLADDER = ("bladder", "Bladder cancer", T.LUNG_ETC, K.RAPID, _RECALLED)
-    ESOPHAGUS = ("esophagus", "Esophageal cancer", T.LUNG_ETC, K.RAPID, _VERIFIED)
-    PANCREAS = ("pancreas", "Pancreatic cancer", T.LUNG_ETC, K.RAPID, _VERIFIED)
-    LIVER = ("liver", "Hepatocellular carcinoma", T.LIVER_ETC, K.RAPID, _VERIFIED)
-    GALLBLADDER = ("gallbladder", "Gallbladder cancer", T.LIVER_ETC, K.RAPID, _RECALLED)
+    OSTEOSARCOMA = ("osteosarcoma", N_("Osteosarcoma"), T.LUNG_ETC, K.MODERATE, _VERIFIED)
+    STOMACH = ("stomach", N_("Gastric cancer"), T.LUNG_ETC, K.RAPID, _VERIFIED)
+    BLADDER = ("bladder", N_("Bladder cancer"), T.LUNG_ETC, K.RAPID, _RECALLED)
+    ESOPHAGUS = ("esophagus", N_("Esophageal cancer"), T.LUNG_ETC, K.RAPID, _VERIFIED)
+    PANCREAS = ("pancreas", N_("Pancreatic cancer"), T.LUNG_ETC, K.RAPID, _VERIFIED)
+    LIVER = ("liver", N_("Hepatocellular carcinoma"), T.LIVER_ETC, K.RAPID, _VERIFIED)
+    GALLBLADDER = ("gallbladder", N_("Gallbladder cancer"), T.LIVER_ETC, K.RAPID, _RECALLED)
     UNKNOWN_PRIMARY = (
         "unknown_primary",
-        "Primary not identified",
+        N_("Primary not identified"),
         T.LIVER_ETC,
         K.RAPID,
         _VERIFIED,
-        "The cohort study files a primary found only after the spinal metastasis as unknown.",
+        N_("The cohort study files a primary found only after the spinal metastasis as unknown."),
     )
-    KIDNEY = ("kidney", "Renal cell carcinoma", T.KIDNEY_UTERUS, K.MODERATE, _VERIFIED)
-    UTERUS_BODY = ("uterus_body", "Endometrial cancer", T.KIDNEY_UTERUS, K.MODERATE, _RECALLED)
-    UTERUS_CERVIX = ("uterus_cervix", "Cervical cancer", T.KIDNEY_UTERUS, K.RAPID, _RECALLED)
-    RECTUM = ("rectum", "Rectal cancer", T.RECTUM, K.RAPID, _VERIFIED)
+    KIDNEY = ("kidney", N_("Renal cell carcinoma"), T.KIDNEY_UTERUS, K.MODERATE, _VERIFIED)
+    UTERUS_BODY = ("uterus_body", N_("Endometrial cancer"), T.KIDNEY_UTERUS, K.MODERATE, _RECALLED)
+    UTERUS_CERVIX = ("uterus_cervix", N_("Cervical cancer"), T.KIDNEY_UTERUS, K.RAPID, _RECALLED)
+    RECTUM = ("rectum", N_("Rectal cancer"), T.RECTUM, K.RAPID, _VERIFIED)
     COLON = (
         "colon",
-        "Colon cancer",
+        N_("Colon cancer"),
         T.OTHERS,
         K.RAPID,
         _VERIFIED,
-        "Tokuhashi lists only rectum (4 points); colon is scored as 'others' (2), a reading "
-        "some calculators do not follow.",
+        N_(
+            "Tokuhashi lists only rectum (4 points); colon is scored as 'others' (2), a reading "
+            "some calculators do not follow."
+        ),
     )
-    THYROID = ("thyroid", "Thyroid cancer", T.THYROID_ETC, K.SLOW, _VERIFIED)
+    THYROID = ("thyroid", N_("Thyroid cancer"), T.THYROID_ETC, K.SLOW, _VERIFIED)
     BREAST_HORMONE_DEPENDENT = (
         "breast_hormone_dependent",
-        "Breast cancer, hormone-dependent",
+        N_("Breast cancer, hormone-dependent"),
         T.THYROID_ETC,
         K.SLOW,
         _VERIFIED,
     )
     BREAST_HORMONE_INDEPENDENT = (
         "breast_hormone_independent",
-        "Breast cancer, hormone-independent",
+        N_("Breast cancer, hormone-independent"),
         T.THYROID_ETC,
         K.MODERATE,
         _VERIFIED,
-        "HER2-positive, ER/PR-negative breast cancer is hormone-independent literally.",
+        N_("HER2-positive, ER/PR-negative breast cancer is hormone-independent literally."),
     )
     PROSTATE_HORMONE_DEPENDENT = (
         "prostate_hormone_dependent",
-        "Prostate cancer, hormone-dependent",
+        N_("Prostate cancer, hormone-dependent"),
         T.THYROID_ETC,
         K.SLOW,
         _VERIFIED,
     )
     PROSTATE_HORMONE_INDEPENDENT = (
         "prostate_hormone_independent",
-        "Prostate cancer, hormone-independent (castration-resistant)",
+        N_("Prostate cancer, hormone-independent (castration-resistant)"),
         T.THYROID_ETC,
         K.MODERATE,
         _VERIFIED,
     )
     CARCINOID = (
         "carcinoid",
-        "Carcinoid / neuroendocrine tumor",
+        N_("Carcinoid / neuroendocrine tumor"),
         T.THYROID_ETC,
         K.MODERATE,
         _RECALLED,
-        "Katagiri does not name carcinoid in accessible sources; scored as 'others' (moderate).",
+        N_(
+            "Katagiri does not name carcinoid in accessible sources; scored as 'others' (moderate)."
+        ),
     )
-    MYELOMA = ("myeloma", "Multiple myeloma", T.OTHERS, K.SLOW, _VERIFIED)
-    LYMPHOMA = ("lymphoma", "Malignant lymphoma", T.OTHERS, K.SLOW, _VERIFIED)
-    OVARY = ("ovary", "Ovarian cancer", T.OTHERS, K.MODERATE, _RECALLED)
-    HEAD_AND_NECK = ("head_and_neck", "Head and neck cancer", T.OTHERS, K.RAPID, _VERIFIED)
-    MELANOMA = ("melanoma", "Melanoma", T.OTHERS, K.RAPID, _VERIFIED)
+    MYELOMA = ("myeloma", N_("Multiple myeloma"), T.OTHERS, K.SLOW, _VERIFIED)
+    LYMPHOMA = ("lymphoma", N_("Malignant lymphoma"), T.OTHERS, K.SLOW, _VERIFIED)
+    OVARY = ("ovary", N_("Ovarian cancer"), T.OTHERS, K.MODERATE, _RECALLED)
+    HEAD_AND_NECK = ("head_and_neck", N_("Head and neck cancer"), T.OTHERS, K.RAPID, _VERIFIED)
+    MELANOMA = ("melanoma", N_("Melanoma"), T.OTHERS, K.RAPID, _VERIFIED)
     SARCOMA_OTHER = (
         "sarcoma_other",
-        "Sarcoma other than osteosarcoma",
+        N_("Sarcoma other than osteosarcoma"),
         T.OTHERS,
         K.MODERATE,
         _VERIFIED,
     )
     OTHER_UROLOGICAL = (
         "other_urological",
-        "Urothelial cancer of renal pelvis, ureter or urethra",
+        N_("Urothelial cancer of renal pelvis, ureter or urethra"),
         T.OTHERS,
         K.RAPID,
         _RECALLED,
-        "Tokuhashi names bladder (0) and kidney (3) only; renal pelvis, ureter and urethra are "
-        "scored as 'others'.",
+        N_(
+            "Tokuhashi names bladder (0) and kidney (3) only; renal pelvis, ureter and urethra are "
+            "scored as 'others'."
+        ),
     )
-    OTHER = ("other", "Any other primary", T.OTHERS, K.MODERATE, _RECALLED)
+    OTHER = ("other", N_("Any other primary"), T.OTHERS, K.MODERATE, _RECALLED)

@@ -11,6 +11,7 @@ indeterminate (possibly impending) instability.
 
 from __future__ import annotations
 
+from i18n import N_, Message
 from scoring.case import PatientCase
 from scoring.items import item
 from scoring.levels import SinsLocation
@@ -27,18 +28,18 @@ from scoring.sources import FISHER_2010
 SOURCE = FISHER_2010
 
 BANDS: tuple[Band, ...] = (
-    Band("stable", "Stable (0–6)", 0, 6, "Stable", SOURCE),
+    Band("stable", N_("Stable (0–6)"), 0, 6, N_("Stable"), SOURCE),
     Band(
         "indeterminate",
-        "Indeterminate (7–12)",
+        N_("Indeterminate (7–12)"),
         7,
         12,
-        "Indeterminate (possibly impending) instability",
+        N_("Indeterminate (possibly impending) instability"),
         SOURCE,
     ),
-    Band("unstable", "Unstable (13–18)", 13, 18, "Instability", SOURCE),
+    Band("unstable", N_("Unstable (13–18)"), 13, 18, N_("Instability"), SOURCE),
 )
-CONSULTATION_NOTE = "A SINS of 7–18 warrants surgical consultation (Fisher 2010)."
+CONSULTATION_NOTE = N_("A SINS of 7–18 warrants surgical consultation (Fisher 2010).")
 
 
 def score(case: PatientCase) -> ScoreResult:
@@ -47,17 +48,17 @@ def score(case: PatientCase) -> ScoreResult:
     items = (
         item(
             "location",
-            "Location",
+            N_("Location"),
             SinsLocation,
             None if level is None else level.sins_location,
             ("lesion_level",),
             SOURCE,
-            "" if level is None else f"Level {level.value}",
+            "" if level is None else Message(N_("Level %(level)s"), level=level.value),
         ),
-        item("pain", "Pain", SinsPain, case.sins_pain, ("sins_pain",), SOURCE),
+        item("pain", N_("Pain"), SinsPain, case.sins_pain, ("sins_pain",), SOURCE),
         item(
             "bone_lesion",
-            "Bone lesion",
+            N_("Bone lesion"),
             SinsBoneLesion,
             case.sins_bone_lesion,
             ("sins_bone_lesion",),
@@ -65,7 +66,7 @@ def score(case: PatientCase) -> ScoreResult:
         ),
         item(
             "alignment",
-            "Radiographic spinal alignment",
+            N_("Radiographic spinal alignment"),
             SinsAlignment,
             case.sins_alignment,
             ("sins_alignment",),
@@ -73,7 +74,7 @@ def score(case: PatientCase) -> ScoreResult:
         ),
         item(
             "collapse",
-            "Vertebral body collapse",
+            N_("Vertebral body collapse"),
             SinsCollapse,
             case.sins_collapse,
             ("sins_collapse",),
@@ -81,11 +82,11 @@ def score(case: PatientCase) -> ScoreResult:
         ),
         item(
             "posterolateral",
-            "Posterolateral involvement of spinal elements",
+            N_("Posterolateral involvement of spinal elements"),
             SinsPosterolateral,
             case.sins_posterolateral,
             ("sins_posterolateral",),
             SOURCE,
         ),
     )
-    return ScoreResult("sins", "SINS", items, BANDS, False, SOURCE, (CONSULTATION_NOTE,))
+    return ScoreResult("sins", N_("SINS"), items, BANDS, False, SOURCE, (CONSULTATION_NOTE,))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+from i18n import N_, Message
 from scoring.case import PatientCase
 from scoring.frankel import FrankelGrade
 from scoring.items import item
@@ -32,9 +33,9 @@ SOURCE = TOKUHASHI_2005
 class GeneralCondition(RangedOption):
     """Item 1: general condition by Karnofsky performance status, %."""
 
-    POOR = ("poor", 0, "Poor (KPS 10–40 %)", SOURCE, 10, 40)
-    MODERATE = ("moderate", 1, "Moderate (KPS 50–70 %)", SOURCE, 50, 70)
-    GOOD = ("good", 2, "Good (KPS 80–100 %)", SOURCE, 80, 100)
+    POOR = ("poor", 0, N_("Poor (KPS 10–40 %)"), SOURCE, 10, 40)
+    MODERATE = ("moderate", 1, N_("Moderate (KPS 50–70 %)"), SOURCE, 50, 70)
+    GOOD = ("good", 2, N_("Good (KPS 80–100 %)"), SOURCE, 80, 100)
 
 
 class ExtraspinalBoneMets(RangedOption):
@@ -56,9 +57,9 @@ class VertebralBodyMets(RangedOption):
 class Palsy(ScoredOption):
     """Item 6: palsy, by Frankel grade."""
 
-    COMPLETE = ("complete", 0, "Complete (Frankel A, B)", SOURCE)
-    INCOMPLETE = ("incomplete", 1, "Incomplete (Frankel C, D)", SOURCE)
-    NONE = ("none", 2, "None (Frankel E)", SOURCE)
+    COMPLETE = ("complete", 0, N_("Complete (Frankel A, B)"), SOURCE)
+    INCOMPLETE = ("incomplete", 1, N_("Incomplete (Frankel C, D)"), SOURCE)
+    NONE = ("none", 2, N_("None (Frankel E)"), SOURCE)
 
 
 #: Frankel grade → palsy category (spec §4, A-T6).
@@ -73,18 +74,41 @@ PALSY_BY_FRANKEL = MappingProxyType(
 )
 
 BANDS: tuple[Band, ...] = (
-    Band("under_6_months", "< 6 months", 0, 8, "Predicted survival < 6 months", SOURCE),
-    Band("6_months_or_more", "≥ 6 months", 9, 11, "Predicted survival ≥ 6 months", SOURCE),
-    Band("1_year_or_more", "≥ 1 year", 12, 15, "Predicted survival ≥ 1 year", SOURCE),
+    Band(
+        "under_6_months",
+        N_("< 6 months"),
+        0,
+        8,
+        N_("Predicted survival < 6 months"),
+        SOURCE,
+    ),
+    Band(
+        "6_months_or_more",
+        N_("≥ 6 months"),
+        9,
+        11,
+        N_("Predicted survival ≥ 6 months"),
+        SOURCE,
+    ),
+    Band(
+        "1_year_or_more",
+        N_("≥ 1 year"),
+        12,
+        15,
+        N_("Predicted survival ≥ 1 year"),
+        SOURCE,
+    ),
 )
 
 #: The authors' treatment guidance per band (spec S2, secondary): informative, never scored.
 GUIDANCE = MappingProxyType(
     {
-        "under_6_months": "Authors' guidance: conservative treatment (or palliative surgery).",
-        "6_months_or_more": "Authors' guidance: palliative surgery; excisional surgery if a "
-        "single lesion without major-organ metastases.",
-        "1_year_or_more": "Authors' guidance: excisional surgery.",
+        "under_6_months": N_("Authors' guidance: conservative treatment (or palliative surgery)."),
+        "6_months_or_more": N_(
+            "Authors' guidance: palliative surgery; excisional surgery if a "
+            "single lesion without major-organ metastases."
+        ),
+        "1_year_or_more": N_("Authors' guidance: excisional surgery."),
     }
 )
 
@@ -97,7 +121,7 @@ def score(case: PatientCase) -> ScoreResult:
     items = (
         item(
             "general_condition",
-            "General condition (Karnofsky %)",
+            N_("General condition (Karnofsky %)"),
             GeneralCondition,
             None if kps is None else GeneralCondition.classify(kps),
             ("kps",),
@@ -106,25 +130,25 @@ def score(case: PatientCase) -> ScoreResult:
         ),
         item(
             "extraspinal_bone_mets",
-            "Extraspinal bone metastasis foci",
+            N_("Extraspinal bone metastasis foci"),
             ExtraspinalBoneMets,
             None if extra is None else ExtraspinalBoneMets.classify(extra),
             ("extraspinal_bone_mets",),
             SOURCE,
-            "" if extra is None else f"{extra} foci",
+            "" if extra is None else Message(N_("%(count)s foci"), count=extra),
         ),
         item(
             "vertebral_body_mets",
-            "Metastases in the vertebral body",
+            N_("Metastases in the vertebral body"),
             VertebralBodyMets,
             None if bodies is None else VertebralBodyMets.classify(bodies),
             ("vertebral_body_mets",),
             SOURCE,
-            "" if bodies is None else f"{bodies} vertebrae",
+            "" if bodies is None else Message(N_("%(count)s vertebrae"), count=bodies),
         ),
         item(
             "major_organ_mets",
-            "Metastases to the major internal organs",
+            N_("Metastases to the major internal organs"),
             MajorOrganMets,
             case.major_organ_mets,
             ("major_organ_mets",),
@@ -132,7 +156,7 @@ def score(case: PatientCase) -> ScoreResult:
         ),
         item(
             "primary",
-            "Primary site of the cancer",
+            N_("Primary site of the cancer"),
             TokuhashiPrimary,
             None if case.primary_tumor is None else case.primary_tumor.tokuhashi,
             ("primary_tumor",),
@@ -141,7 +165,7 @@ def score(case: PatientCase) -> ScoreResult:
         ),
         item(
             "palsy",
-            "Palsy (Frankel grade)",
+            N_("Palsy (Frankel grade)"),
             Palsy,
             None if case.frankel is None else PALSY_BY_FRANKEL[case.frankel],
             ("frankel",),
@@ -149,4 +173,4 @@ def score(case: PatientCase) -> ScoreResult:
             "" if case.frankel is None else f"Frankel {case.frankel.value}",
         ),
     )
-    return ScoreResult("tokuhashi", "Revised Tokuhashi score", items, BANDS, True, SOURCE)
+    return ScoreResult("tokuhashi", N_("Revised Tokuhashi score"), items, BANDS, True, SOURCE)

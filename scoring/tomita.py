@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from i18n import N_, Message
 from scoring.case import PatientCase
 from scoring.derived import solitary_skeletal, visceral_present
 from scoring.evidence import Assignment, Evidence, Reading
@@ -45,30 +46,30 @@ from scoring.sources import (
 
 SOURCE = TOMITA_2001
 KEY = "tomita"
-NAME = "Tomita score"
+NAME = N_("Tomita score")
 
 
 class TomitaGrowth(ScoredOption):
     """Item 1: primary tumour, by growth (the tumour names are examples, not closed lists)."""
 
-    SLOW = ("slow", 1, "Slow growth (e.g. breast, thyroid, prostate)", SOURCE)
-    MODERATE = ("moderate", 2, "Moderate growth (e.g. kidney, uterus)", SOURCE)
-    RAPID = ("rapid", 4, "Rapid growth (e.g. lung, stomach) or unknown primary", SOURCE)
+    SLOW = ("slow", 1, N_("Slow growth (e.g. breast, thyroid, prostate)"), SOURCE)
+    MODERATE = ("moderate", 2, N_("Moderate growth (e.g. kidney, uterus)"), SOURCE)
+    RAPID = ("rapid", 4, N_("Rapid growth (e.g. lung, stomach) or unknown primary"), SOURCE)
 
 
 class TomitaVisceral(ScoredOption):
     """Item 2: visceral metastases (brain included, lymph nodes not)."""
 
-    NONE = ("none", 0, "No visceral metastases", SOURCE)
-    TREATABLE = ("treatable", 2, "Treatable visceral metastases", SOURCE)
-    UNTREATABLE = ("untreatable", 4, "Untreatable visceral metastases", SOURCE)
+    NONE = ("none", 0, N_("No visceral metastases"), SOURCE)
+    TREATABLE = ("treatable", 2, N_("Treatable visceral metastases"), SOURCE)
+    UNTREATABLE = ("untreatable", 4, N_("Untreatable visceral metastases"), SOURCE)
 
 
 class TomitaBone(ScoredOption):
     """Item 3: bone metastases, the spine included."""
 
-    SOLITARY = ("solitary", 1, "Solitary or isolated bone metastasis", SOURCE)
-    MULTIPLE = ("multiple", 2, "Multiple bone metastases", SOURCE)
+    SOLITARY = ("solitary", 1, N_("Solitary or isolated bone metastasis"), SOURCE)
+    MULTIPLE = ("multiple", 2, N_("Multiple bone metastases"), SOURCE)
 
 
 class TomitaGroup(CodedEnum):
@@ -84,40 +85,63 @@ G = TomitaGroup
 #: The authors' surgical strategy for each group, attributed; informative, never scored.
 STRATEGY: Mapping[str, str] = MappingProxyType(
     {
-        G.LONG_TERM_LOCAL_CONTROL: "The 2001 paper's strategy for this group: wide or marginal "
-        "excision.",
-        G.MIDDLE_TERM_LOCAL_CONTROL: "The 2001 paper's strategy for this group: marginal or "
-        "intralesional excision.",
-        G.SHORT_TERM_PALLIATION: "The 2001 paper's strategy for this group: palliative surgery.",
-        G.TERMINAL_CARE: "The 2001 paper's strategy for this group: non-operative supportive care.",
+        G.LONG_TERM_LOCAL_CONTROL: N_(
+            "The 2001 paper's strategy for this group: wide or marginal excision."
+        ),
+        G.MIDDLE_TERM_LOCAL_CONTROL: N_(
+            "The 2001 paper's strategy for this group: marginal or intralesional excision."
+        ),
+        G.SHORT_TERM_PALLIATION: N_(
+            "The 2001 paper's strategy for this group: palliative surgery."
+        ),
+        G.TERMINAL_CARE: N_(
+            "The 2001 paper's strategy for this group: non-operative supportive care."
+        ),
     }
 )
 
 
-def _band(group: TomitaGroup, low: int, high: int, goal: str) -> Band:
+def _band(group: TomitaGroup, low: int, high: int, goal: str, title: str) -> Band:
     return Band(
         group.value,
-        f"{goal.capitalize()} ({low}–{high})",
+        Message(N_("%(goal)s (%(low)s–%(high)s)"), goal=title, low=low, high=high),
         low,
         high,
-        f"Treatment goal set by the 2001 paper for totals {low}–{high}: {goal}",
+        Message(
+            N_("Treatment goal set by the 2001 paper for totals %(low)s–%(high)s: %(goal)s"),
+            low=low,
+            high=high,
+            goal=goal,
+        ),
         SOURCE,
     )
 
 
 BANDS: tuple[Band, ...] = (
-    _band(G.LONG_TERM_LOCAL_CONTROL, 2, 3, "long-term local control"),
-    _band(G.MIDDLE_TERM_LOCAL_CONTROL, 4, 5, "middle-term local control"),
-    _band(G.SHORT_TERM_PALLIATION, 6, 7, "short-term palliation"),
-    _band(G.TERMINAL_CARE, 8, 10, "terminal care"),
+    _band(
+        G.LONG_TERM_LOCAL_CONTROL,
+        2,
+        3,
+        N_("long-term local control"),
+        N_("Long-term local control"),
+    ),
+    _band(
+        G.MIDDLE_TERM_LOCAL_CONTROL,
+        4,
+        5,
+        N_("middle-term local control"),
+        N_("Middle-term local control"),
+    ),
+    _band(G.SHORT_TERM_PALLIATION, 6, 7, N_("short-term palliation"), N_("Short-term palliation")),
+    _band(G.TERMINAL_CARE, 8, 10, N_("terminal care"), N_("Terminal care")),
 )
 
-GOAL_NOTE = (
+GOAL_NOTE = N_(
     "Tomita's groups are the treatment goals the 2001 paper set for each total, not a "
     "prediction of survival; the paper's survival figures could not be confirmed in an "
     "accessible source and are not shown."
 )
-VALIDITY_NOTE = (
+VALIDITY_NOTE = N_(
     "A modern cohort of 221 operated patients (2010–2019) found that the Tomita groups "
     "predicted survival correctly in only 30 % of patients, and a prospective comparison of "
     "202 patients reported a one-year-survival c-statistic of 0.69: the 2001 groups "
@@ -128,15 +152,17 @@ VALIDITY_SOURCES: tuple[Source, ...] = (GONG_2021, SCHOENFELD_2022)
 _V, _RC, _RD = Evidence.VERIFIED, Evidence.RECOLLECTION, Evidence.READING
 _S, _M, _R = TomitaGrowth.SLOW, TomitaGrowth.MODERATE, TomitaGrowth.RAPID
 _P = PrimaryTumor
-_KATAGIRI_RAPID = "Tomita names no group for it; the calculator's Katagiri growth group (rapid)."
-_KATAGIRI_MODERATE = (
+_KATAGIRI_RAPID = N_(
+    "Tomita names no group for it; the calculator's Katagiri growth group (rapid)."
+)
+_KATAGIRI_MODERATE = N_(
     "Tomita names no group for it; the calculator's Katagiri growth group (moderate)."
 )
-_BIOLOGY = (
+_BIOLOGY = N_(
     "Tomita scores the organ, not the tumour biology: the 2001 score predates hormone- and "
     "molecular-targeted therapy."
 )
-_RECALLED_RAPID = (
+_RECALLED_RAPID = N_(
     "Recalled among the 2001 paper's rapid examples (not confirmed); Katagiri's group agrees."
 )
 
@@ -150,8 +176,10 @@ GROWTH: Mapping[PrimaryTumor, Assignment[TomitaGrowth]] = MappingProxyType(
         _P.OSTEOSARCOMA: Assignment(
             _R,
             _RD,
-            "Tomita names no group for it; the revised Tokuhashi score places it with lung and "
-            "stomach, Tomita's rapid examples (Katagiri would say moderate).",
+            N_(
+                "Tomita names no group for it; the revised Tokuhashi score places it with lung and "
+                "stomach, Tomita's rapid examples (Katagiri would say moderate)."
+            ),
         ),
         _P.STOMACH: Assignment(_R, _V),
         _P.BLADDER: Assignment(_R, _RD, _KATAGIRI_RAPID),
@@ -165,7 +193,9 @@ GROWTH: Mapping[PrimaryTumor, Assignment[TomitaGrowth]] = MappingProxyType(
         _P.UTERUS_CERVIX: Assignment(
             _M,
             _V,
-            "Tomita's 'uterus' is read as corpus and cervix, as in the revised Tokuhashi score.",
+            N_(
+                "Tomita's 'uterus' is read as corpus and cervix, as in the revised Tokuhashi score."
+            ),
         ),
         _P.RECTUM: Assignment(_R, _RC, _RECALLED_RAPID),
         _P.COLON: Assignment(_R, _RC, _RECALLED_RAPID),
@@ -177,34 +207,42 @@ GROWTH: Mapping[PrimaryTumor, Assignment[TomitaGrowth]] = MappingProxyType(
         _P.CARCINOID: Assignment(
             _S,
             _RD,
-            "Tomita names no group for it; slow-growing, and the revised Tokuhashi score places "
-            "it with thyroid, breast and prostate, Tomita's slow examples.",
+            N_(
+                "Tomita names no group for it; slow-growing, and the revised Tokuhashi score "
+                "places it with thyroid, breast and prostate, Tomita's slow examples."
+            ),
         ),
         _P.MYELOMA: Assignment(
-            _S, _RD, "Tomita names no group for it; the calculator's Katagiri growth group (slow)."
+            _S,
+            _RD,
+            N_("Tomita names no group for it; the calculator's Katagiri growth group (slow)."),
         ),
         _P.LYMPHOMA: Assignment(
-            _S, _RD, "Tomita names no group for it; the calculator's Katagiri growth group (slow)."
+            _S,
+            _RD,
+            N_("Tomita names no group for it; the calculator's Katagiri growth group (slow)."),
         ),
         _P.OVARY: Assignment(
-            _M, _RD, "Gynaecological like Tomita's 'uterus'; Katagiri's group is moderate too."
+            _M, _RD, N_("Gynaecological like Tomita's 'uterus'; Katagiri's group is moderate too.")
         ),
         _P.HEAD_AND_NECK: Assignment(_R, _RD, _KATAGIRI_RAPID),
         _P.MELANOMA: Assignment(_R, _RD, _KATAGIRI_RAPID),
         _P.SARCOMA_OTHER: Assignment(
             _M,
             _RD,
-            "Tomita names no group for it; Katagiri's sarcoma group (moderate). The 2001 paper "
-            "may have listed sarcomas as rapid (recollection only): the widest uncertainty of "
-            "this table.",
+            N_(
+                "Tomita names no group for it; Katagiri's sarcoma group (moderate). The 2001 paper "
+                "may have listed sarcomas as rapid (recollection only): the widest uncertainty of "
+                "this table."
+            ),
         ),
         _P.OTHER_UROLOGICAL: Assignment(
-            _R, _RD, "Like bladder cancer; the calculator's Katagiri growth group (rapid)."
+            _R, _RD, N_("Like bladder cancer; the calculator's Katagiri growth group (rapid).")
         ),
         _P.OTHER: Assignment(
             _M,
             _RD,
-            "Tomita has no 'others' row; the middle group, as Katagiri's 'others'.",
+            N_("Tomita has no 'others' row; the middle group, as Katagiri's 'others'."),
         ),
     }
 )
@@ -215,71 +253,90 @@ READINGS: tuple[Reading, ...] = (
     Reading(
         "tomita_rapid_growth_points",
         KEY,
-        "Rapid growth scores 4 points",
-        "One review table gives 3 points for rapid growth; only 4 gives the published range "
-        "2–10 (4 + 4 + 2), and two independent sources give 4. An unknown primary is rapid.",
+        N_("Rapid growth scores 4 points"),
+        N_(
+            "One review table gives 3 points for rapid growth; only 4 gives the published range "
+            "2–10 (4 + 4 + 2), and two independent sources give 4. An unknown primary is rapid."
+        ),
         (TOMITA_2001,),
     ),
     Reading(
         "tomita_open_tumour_lists",
         KEY,
-        "Tumours Tomita does not name",
-        "Every accessible source gives examples only (breast, thyroid, prostate; kidney, "
-        "uterus; lung, stomach). A tumour not named takes the calculator's Katagiri growth "
-        "group, except where the revised Tokuhashi score puts it with Tomita's examples of "
-        "another group (carcinoid with thyroid, breast and prostate: slow; osteosarcoma with "
-        "lung and stomach: rapid). Liver, colon and rectum as rapid rest on recollection of "
-        "the 2001 paper.",
+        N_("Tumours Tomita does not name"),
+        N_(
+            "Every accessible source gives examples only (breast, thyroid, prostate; kidney, "
+            "uterus; lung, stomach). A tumour not named takes the calculator's Katagiri growth "
+            "group, except where the revised Tokuhashi score puts it with Tomita's examples of "
+            "another group (carcinoid with thyroid, breast and prostate: slow; osteosarcoma with "
+            "lung and stomach: rapid). Liver, colon and rectum as rapid rest on recollection of "
+            "the 2001 paper."
+        ),
         (TOMITA_2001, TOMITA_2001_RECOLLECTION, CALCULATOR_READING),
     ),
     Reading(
         "tomita_solitary_or_isolated",
         KEY,
-        "'Solitary or isolated' bone metastasis",
-        "No accessible source defines 'isolated'. A bone metastasis is solitary only when there "
-        "is exactly one skeletal metastasis: one vertebral body and no focus outside the spine. "
-        "Two or more vertebral bodies score multiple even when they are contiguous. This is the "
-        "same fact as the modified Bauer score's 'solitary skeletal metastasis' and Katagiri's "
-        "'multiple skeletal metastases', and the cautious direction.",
+        N_("'Solitary or isolated' bone metastasis"),
+        N_(
+            "No accessible source defines 'isolated'. A bone metastasis is solitary only when "
+            "there is exactly one skeletal metastasis: one vertebral body and no focus outside "
+            "the spine. Two or more vertebral bodies score multiple even when they are "
+            "contiguous. This is the same fact as the modified Bauer score's 'solitary skeletal "
+            "metastasis' and Katagiri's 'multiple skeletal metastases', and the cautious "
+            "direction."
+        ),
         (TOMITA_2001, CALCULATOR_READING),
     ),
     Reading(
         "tomita_organ_not_biology",
         KEY,
-        "The organ, not the tumour biology",
-        "The 2001 score predates hormone- and molecular-targeted therapy: hormone-independent "
-        "breast and castration-resistant prostate cancer stay slow (1 point), lung cancer on "
-        "targeted therapy stays rapid (4). Katagiri differs on purpose; both are shown as "
-        "published.",
+        N_("The organ, not the tumour biology"),
+        N_(
+            "The 2001 score predates hormone- and molecular-targeted therapy: hormone-independent "
+            "breast and castration-resistant prostate cancer stay slow (1 point), lung cancer on "
+            "targeted therapy stays rapid (4). Katagiri differs on purpose; both are shown as "
+            "published."
+        ),
         (TOMITA_2001, CALCULATOR_READING),
     ),
     Reading(
         "tomita_treatable",
         KEY,
-        "'Treatable' visceral metastases are asked, not derived",
-        "Tomita's 'treatable' is wider than Tokuhashi's 'removable': it includes control by "
-        "systemic therapy, radiation or ablation, and covers every visceral site. So it is a "
-        "separate yes/no answer, asked only when a visceral metastasis is present; "
-        "unremovable yet treatable disease scores 2.",
+        N_("'Treatable' visceral metastases are asked, not derived"),
+        N_(
+            "Tomita's 'treatable' is wider than Tokuhashi's 'removable': it includes control by "
+            "systemic therapy, radiation or ablation, and covers every visceral site. So it is a "
+            "separate yes/no answer, asked only when a visceral metastasis is present; "
+            "unremovable yet treatable disease scores 2."
+        ),
         (TOMITA_2001, CALCULATOR_READING),
     ),
     Reading(
         "tomita_visceral_organs",
         KEY,
-        "Which metastases are visceral",
-        "Brain counts as visceral and lymph nodes do not; pleural, peritoneal and "
-        "leptomeningeal dissemination count. A visceral metastasis is present when the "
-        "visceral answer is nodular or disseminated, or a major-organ metastasis is recorded; "
-        "'no major-organ metastasis' alone does not exclude adrenal, pleural or peritoneal "
-        "disease.",
+        N_("Which metastases are visceral"),
+        N_(
+            "Brain counts as visceral and lymph nodes do not; pleural, peritoneal and "
+            "leptomeningeal dissemination count. A visceral metastasis is present when the "
+            "visceral answer is nodular or disseminated, or a major-organ metastasis is recorded; "
+            "'no major-organ metastasis' alone does not exclude adrenal, pleural or peritoneal "
+            "disease."
+        ),
         (TOMITA_2001, CALCULATOR_READING),
     ),
     Reading(
         "tomita_groups_are_goals",
         KEY,
-        "The groups are treatment goals",
-        "The 2001 paper set a treatment goal for each group of totals; some reviews attach "
-        "survival windows to them, which this calculator does not repeat. " + VALIDITY_NOTE,
+        N_("The groups are treatment goals"),
+        Message(
+            N_(
+                "The 2001 paper set a treatment goal for each group of totals; some reviews "
+                "attach survival windows to them, which this calculator does not repeat. "
+                "%(validity)s"
+            ),
+            validity=VALIDITY_NOTE,
+        ),
         (TOMITA_2001, GONG_2021, SCHOENFELD_2022),
     ),
 )
@@ -292,10 +349,11 @@ def _primary_item(case: PatientCase) -> ItemResult:
     if tumor is not None and assignment is not None:
         detail = tumor.label
         if assignment.evidence is not Evidence.VERIFIED:
-            detail += f" ({assignment.evidence.label})"
+            evidence = assignment.evidence.label
+            detail = Message(N_("%(tumor)s (%(evidence)s)"), tumor=tumor.label, evidence=evidence)
     return item(
         "primary",
-        "Primary tumour (growth)",
+        N_("Primary tumour (growth)"),
         TomitaGrowth,
         None if assignment is None else assignment.option,
         ("primary_tumor",),
@@ -326,7 +384,7 @@ def _visceral_item(case: PatientCase) -> ItemResult:
         missing = (*presence.missing, *missing)
     return item_among(
         "visceral_mets",
-        "Visceral metastases",
+        N_("Visceral metastases"),
         TomitaVisceral,
         frozenset(possible),
         missing,
@@ -344,10 +402,18 @@ def _bone_item(case: PatientCase) -> ItemResult:
         if solitary.value
         else TomitaBone.MULTIPLE
     )
-    detail = f"{solitary.reading} ({Evidence.READING.label})" if solitary.reading else ""
+    detail = (
+        Message(
+            N_("%(reading)s (%(evidence)s)"),
+            reading=solitary.reading,
+            evidence=Evidence.READING.label,
+        )
+        if solitary.reading
+        else ""
+    )
     return item(
         "bone_mets",
-        "Bone metastases (spine included)",
+        N_("Bone metastases (spine included)"),
         TomitaBone,
         option,
         solitary.missing,

@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING, Final
 
 import streamlit as st
 
+from app_pages.ui.language import current as current_language
+
 if TYPE_CHECKING:
     from models.manifest import Manifest
     from models.predict import Prediction
@@ -170,6 +172,8 @@ def render_report_downloads(
         generated = date.today()
         errors = tuple(input_errors)
 
+        language = current_language()
+
         def report() -> CaseReport:
             return build_report(
                 case,
@@ -184,6 +188,7 @@ def render_report_downloads(
                 clinician=clinician,
                 data_date=data_date,
                 input_errors=errors,
+                language=language,
             )
 
         def pdf_bytes() -> bytes:

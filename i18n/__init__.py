@@ -1,0 +1,48 @@
+"""Translations chosen per session: English source strings, Japanese from a gettext catalogue.
+
+Why no ``gettext.install()`` and no module-global "current language": the Streamlit server
+runs every browser session in the same process, so a global would leak one user's language
+into another's page. Instead each session holds a :class:`Translator` for its own language,
+obtained from :func:`translator`; the translators are built once per language, cached, and
+never mutated, so sessions share them safely.
+
+Strings defined at import time (option tables, bands, item names) are wrapped in :func:`N_`,
+which marks them for extraction and returns them unchanged; a page translates them when it
+renders, by passing the English text (the msgid) to its session's translator.
+
+Example::
+
+    >>> from i18n import N_, translator
+    >>> GOOD = N_("Good")
+    >>> translator("en").gettext(GOOD)
+    'Good'
+    >>> translator("ja").gettext(GOOD)
+    '良好'
+    >>> translator("ja")("%(count)s foci", count=3)
+    '3 病巣'
+"""
+
+from i18n._catalogues import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    LOCALES_DIR,
+    Message,
+    Translator,
+    language_from_locale,
+    translator,
+)
+from i18n._marker import N_
+from i18n.errors import TranslatableError, pydantic_message
+
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "LOCALES_DIR",
+    "N_",
+    "Message",
+    "TranslatableError",
+    "Translator",
+    "language_from_locale",
+    "pydantic_message",
+    "translator",
+]

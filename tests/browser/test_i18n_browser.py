@@ -1,0 +1,157 @@
+"""English | 日本語 in a real browser: chosen per session, defaulted from the browser's locale.
+
+Chromium with locale ja-JP opens in Japanese and en-US in English; the switch changes the
+language at once and keeps the case; two sessions in different languages at once do not
+affect each other; every page in Japanese at the tablet and the projector size, with no
+horizontal scroll, saved as a screenshot in test-artifacts (looked at for tofu when the
+font list changes: the check here is that fontconfig has a Japanese font for Chromium).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable, Iterator
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, expect
+
+from i18n import translator
+from tests.browser.conftest import (
+    ARTIFACTS,
+    EXPECT_TIMEOUT_MS,
+    NAVIGATION_TIMEOUT_MS,
+    PROJECTOR,
+    TABLET,
+    AppPage,
+    AppServer,
+    attach,
+    save_failure_screenshot,
+)
+
+pytestmark = pytest.mark.browser
+
+JA = translator("ja")
+#: Page path (Streamlit derives it from the file name, so it does not change with the
+#: language) and its navigation title in English.
+PAGES = {
+    "": "Calculator",
+    "tumor_board": "Tumor board",
+    "learn": "Learn",
+    "model_card": "Model card",
+}
+NOTICE_EN = "informs the team's judgment"
+NOTICE_JA = "チームの判断"
+
+Opener = Callable[..., AppPage]
+
+
+@pytest.fixture
+def open_in(
+    browser: Browser, app_server: AppServer, request: pytest.FixtureRequest
+) -> Iterator[Opener]:
+    """Sessions whose browser reports ``locale``; closed (with evidence on failure) after."""
+    opened: list[tuple[BrowserContext, AppPage]] = []
+
+    def _open(locale: str, viewport: tuple[int, int] = TABLET, path: str = "") -> AppPage:
+        context = browser.new_context(
+            viewport={"width": viewport[0], "height": viewport[1]},
+            has_touch=True,
+            device_scale_factor=1,
+            locale=locale,
+            reduced_motion="reduce",
+            service_workers="block",
+        )
+        context.set_default_timeout(EXPECT_TIMEOUT_MS)
+        context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+        app = AppPage(context.new_page(), app_server)
+        attach(context, app)
+        opened.append((context, app))
+        app.open(path)
+        return app
+
+    yield _open
+    report = getattr(request.node, "report_call", None)
+    for index, (context, app) in enumerate(opened):
+        if report is not None and report.failed:
+            save_failure_screenshot(app, f"{request.node.name}-{index}")
+        context.close()
+
+
+def expect_language(app: AppPage, language: str) -> None:
+    """Navigation, notice and switch all in ``language``."""
+    nav = app.page.get_by_role("link", name=JA("Calculator") if language == "ja" else "Calculator")
+    expect(nav.first).to_be_visible()
+    notice = NOTICE_JA if language == "ja" else NOTICE_EN
+    expect(app.main_container().get_by_text(notice, exact=False).first).to_be_visible()
+    chosen = "日本語" if language == "ja" else "English"
+    segment = app.widget("lang").get_by_role("radio", name=chosen, exact=True)
+    expect(segment).to_have_attribute("aria-checked", "true")
+
+
+def switch_to(app: AppPage, language: str) -> None:
+    app.pick_option("lang", "日本語" if language == "ja" else "English")
+
+
+@pytest.mark.parametrize(("locale", "language"), [("ja-JP", "ja"), ("en-US", "en")])
+def test_the_browser_locale_picks_the_language(open_in: Opener, locale: str, language: str) -> None:
+    expect_language(open_in(locale), language)
+
+
+def test_switching_language_keeps_the_case(open_in: Opener) -> None:
+    app = open_in("en-US")
+    app.type_number("calc_age_years", 67)
+    app.pick_option("calc_frankel", next_frankel_text := frankel_text("en"))
+    switch_to(app, "ja")
+    expect_language(app, "ja")
+    expect(app.widget("calc_age_years").locator("input")).to_have_value("67")
+    combo = app.widget("calc_frankel").get_by_role("combobox")
+    switch_to(app, "en")
+    expect_language(app, "en")
+    expect(combo).to_have_value(next_frankel_text)
+
+
+def frankel_text(language: str) -> str:
+    """The Frankel D option as the calculator shows it in ``language``."""
+    from scoring.frankel import FrankelGrade
+
+    grade = FrankelGrade.D
+    _ = translator(language)
+    return f"{grade.value}: {_(grade.grade_name)}"
+
+
+def test_two_sessions_in_two_languages_at_once(open_in: Opener) -> None:
+    ja, en = open_in("ja-JP"), open_in("en-US")
+    expect_language(ja, "ja")
+    expect_language(en, "en")
+    switch_to(en, "ja")
+    switch_to(ja, "en")
+    expect_language(en, "ja")
+    expect_language(ja, "en")
+    ja.page.reload()
+    ja.wait_for_app()
+    en.go_to_page(JA("Learn"))
+    expect_language(en, "ja")
+
+
+def test_a_japanese_font_is_installed_for_chromium() -> None:
+    """Chromium draws Japanese with whatever fontconfig offers; none means tofu."""
+    fonts = subprocess.run(
+        ["fc-list", ":lang=ja", "family"], capture_output=True, text=True, check=True
+    ).stdout
+    assert fonts.strip(), "no Japanese font: run `make chromium` (fonts-ipaexfont-gothic)"
+
+
+@pytest.mark.parametrize("viewport", [TABLET, PROJECTOR], ids=["1024x768", "1920x1080"])
+@pytest.mark.parametrize("path", list(PAGES), ids=[p or "calculator" for p in PAGES])
+def test_each_page_in_japanese_fits_and_is_saved(
+    open_in: Opener, path: str, viewport: tuple[int, int]
+) -> None:
+    app = open_in("ja-JP", viewport, path)
+    expect_language(app, "ja")
+    size = app.scroll_size()
+    assert size["docScrollWidth"] <= size["docClientWidth"], size
+    assert size["scrollWidth"] <= size["clientWidth"], size
+    name = f"i18n-ja-{path or 'calculator'}-{viewport[0]}x{viewport[1]}"
+    shot = app.full_page_screenshot(name)
+    assert shot.exists()
+    assert shot.is_relative_to(ARTIFACTS)

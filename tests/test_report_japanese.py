@@ -1,0 +1,80 @@
+"""The case report in Japanese: PDF (text layer and a PNG render), HTML and FHIR.
+
+The report's language is the session's (``build_report(..., language="ja")``); every
+heading, label, band, meaning and sentence is Japanese, while numbers, units, codes, LOINC
+displays and citations stay as they are. The PDF is read back with poppler (pdftotext,
+pdftoppm), as a reader's viewer would, and its first page is kept as a PNG in
+test-artifacts/reports for a person to look at.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from PIL import Image
+
+from reports.fhir import render_fhir
+from reports.html import render_html
+from tests.test_report import full_report
+from tests.test_report_pdf import _run, _tool, page_info, pdf_file, pdf_text
+
+REPO = Path(__file__).resolve().parents[1]
+ARTIFACTS = REPO / "test-artifacts" / "reports"
+LABEL = "頸椎転移 症例2"
+JAPANESE_HEADINGS = ("入力値", "スコア", "不良転帰の確率", "適応チェックリスト", "由来")
+ENGLISH_HEADINGS = ("Inputs", "Scores", "Poor-outcome probability", "Indications checklist")
+
+
+def test_japanese_pdf_text_layer_and_png(tmp_path: Path) -> None:
+    path = pdf_file(full_report(label=LABEL, language="ja"), tmp_path, "ja")
+    text = pdf_text(path)
+    assert LABEL in text
+    assert f"症例ラベル：{LABEL}" in text
+    for heading in (*JAPANESE_HEADINGS, "改訂徳橋スコア", "新片桐スコア"):
+        assert heading in text, heading
+    for english in ENGLISH_HEADINGS:
+        assert english not in text, english
+    assert page_info(path)["Pages"] == "1"
+    _run(_tool("pdftoppm"), "-png", "-r", "80", "-singlefile", str(path), str(tmp_path / "ja"))
+    png = tmp_path / "ja.png"
+    with Image.open(png) as image:
+        grey = image.convert("L")
+        dark = sum(grey.histogram()[:128])
+        assert dark > 0.01 * image.size[0] * image.size[1]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(png, ARTIFACTS / "case-report-ja.png")
+
+
+def test_english_pdf_is_unchanged_by_the_language_option(tmp_path: Path) -> None:
+    english = pdf_text(pdf_file(full_report(label="Case 2"), tmp_path, "en"))
+    assert "Inputs" in english
+    assert "入力値" not in english
+
+
+def test_japanese_html() -> None:
+    html = render_html(full_report(label=LABEL, language="ja"))
+    assert '<html lang="ja">' in html
+    for heading in JAPANESE_HEADINGS:
+        assert f"<h2>{heading}</h2>" in html, heading
+    for english in ENGLISH_HEADINGS:
+        assert f">{english}<" not in html, english
+    assert f"症例ラベル: {LABEL}" in html
+
+
+def test_japanese_fhir_keeps_codes_and_translates_text() -> None:
+    ja = json.loads(render_fhir(full_report(label=LABEL, language="ja")))
+    en = json.loads(render_fhir(full_report(label=LABEL)))
+    assert ja["code"]["text"] == "頸椎の姑息的手術後の不良転帰のリスク"
+    assert {b["display"] for b in ja["basis"]} >= {"改訂徳橋スコア", "新片桐スコア", "SINS"}
+
+    def codes(resource: dict[str, object]) -> list[object]:
+        return [
+            c.get("code", {}).get("coding")  # type: ignore[union-attr]
+            for c in resource["contained"]  # type: ignore[union-attr]
+        ]
+
+    assert codes(ja) == codes(en)
+    assert ja["prediction"][0]["probabilityDecimal"] == en["prediction"][0]["probabilityDecimal"]
+    assert any(LABEL in n["text"] for n in ja["note"])
