@@ -20,6 +20,7 @@ import streamlit as st
 from app_pages.ui import case_state, inputs, model, results
 from app_pages.ui.evaluate import prediction_for, scored_case
 from app_pages.ui.examples import EXAMPLE_BY_CODE, EXAMPLES
+from app_pages.ui.language import session_translator
 from app_pages.ui.report_downloads import render_report_downloads
 
 PENDING_KEY = "case_pending_replacement"
@@ -74,45 +75,49 @@ def _chooser(row: st.delta_generator.DeltaGenerator) -> None:
     example_column, reset_column = row.columns([3, 1], vertical_alignment="bottom")
     with example_column:
         st.selectbox(
-            "Load an example case",
+            _("Load an example case"),
             [e.code for e in EXAMPLES],
             index=None,
-            format_func=lambda code: EXAMPLE_BY_CODE[code].title,
+            format_func=lambda code: _(EXAMPLE_BY_CODE[code].title),
             key="calc_example",
-            placeholder="Choose an example case from the cohort paper",
+            placeholder=_("Choose an example case from the cohort paper"),
             on_change=_on_example,
         )
     with reset_column:
-        st.button("Reset case", key="calc_reset", on_click=_on_reset, width="stretch")
+        st.button(_("Reset case"), key="calc_reset", on_click=_on_reset, width="stretch")
     pending = st.session_state.get(PENDING_KEY)
     if isinstance(pending, dict):
         code = pending.get("example")
         what = (
-            "Load the example and clear"
+            _("Load the example and clear")
             if code is not None
-            else "Clear the case, its label and its report fields"
+            else _("Clear the case, its label and its report fields")
         )
         with row.container(key="confirm_replace", border=True):
             st.warning(
-                "This replaces the case on screen, including its label and report fields "
-                "(identifier, clinician, date). You can undo it once."
+                _(
+                    "This replaces the case on screen, including its label and report fields "
+                    "(identifier, clinician, date). You can undo it once."
+                )
             )
             yes, no = st.columns(2)
             yes.button(what, key="calc_confirm_replace", on_click=_confirm, type="primary")
-            no.button("Keep the current case", key="calc_cancel_replace", on_click=_cancel)
+            no.button(_("Keep the current case"), key="calc_cancel_replace", on_click=_cancel)
     elif case_state.can_undo():
         with row.container(key="undo_replace"):
             text, button = st.columns([3, 1], vertical_alignment="center")
-            text.info("The previous case was cleared.")
-            button.button("Undo", key="calc_undo", on_click=_undo, width="stretch")
+            text.info(_("The previous case was cleared."))
+            button.button(_("Undo"), key="calc_undo", on_click=_undo, width="stretch")
     if note := st.session_state.get(case_state.EXAMPLE_NOTE_KEY):
-        row.info(note)
+        loaded = next((e for e in EXAMPLES if e.note == note), None)
+        row.info(loaded.note_in(_) if loaded is not None else note)
 
 
 # Widget values of this run are already in session state before the widgets are drawn, so
 # the case is scored first and its metrics and probability are the first results on screen
 # (a cold start shows numbers before seventy inputs are laid out; a change updates the
 # numbers before the browser redraws the inputs and the charts).
+_ = session_translator()
 case_state.seed_widgets()
 case_state.sync_from_widgets()
 case_state.clear_unasked()
@@ -146,24 +151,24 @@ _chooser(chooser_row)
 
 with inputs_column, st.container(key="inputs_panel"):
     with st.container(border=True):
-        st.subheader("Patient")
+        st.subheader(_("Patient"))
         inputs.patient()
     with st.container(border=True):
-        st.subheader("Lesion")
+        st.subheader(_("Lesion"))
         inputs.lesion()
     with st.container(border=True):
-        st.subheader("Neurology and performance")
+        st.subheader(_("Neurology and performance"))
         inputs.neurology_and_performance()
     with st.container(border=True):
-        st.subheader("Tumor and systemic disease")
+        st.subheader(_("Tumor and systemic disease"))
         inputs.tumor_and_systemic_disease()
     with st.container(border=True, key="labs_panel"):
-        st.subheader("Laboratory values")
+        st.subheader(_("Laboratory values"))
         if notice := case_state.units_notice():
             st.warning(notice)
         inputs.labs()
     with st.container(border=True):
-        st.subheader("Indications and contraindication")
+        st.subheader(_("Indications and contraindication"))
         inputs.indications()
 
 case_state.sync_from_widgets()
@@ -177,7 +182,7 @@ with probability_panel:
     results.probability_details(prediction, key_prefix="calc_chart")
 with results_panel:
     results.score_tabs(scored.scores)
-    st.subheader("Surgical indications checklist")
+    st.subheader(_("Surgical indications checklist"))
     results.criteria_checklist(scored.scores.criteria)
     render_report_downloads(
         scored.build.case,

@@ -18,14 +18,18 @@ import streamlit as st
 
 from app_pages.ui import board, model, results
 from app_pages.ui.evaluate import prediction_for, scored_case
+from app_pages.ui.language import session_translator
 from app_pages.ui.report_downloads import render_report_downloads
 
+_ = session_translator()
 scored = scored_case()
 
 if scored.build.is_empty:
     st.info(
-        "No case has been entered in this session yet. Enter one on the Calculator page "
-        "(or load an example there); it appears here as soon as it has a value."
+        _(
+            "No case has been entered in this session yet. Enter one on the Calculator page "
+            "(or load an example there); it appears here as soon as it has a value."
+        )
     )
 else:
     with st.container(key="board_case"):
@@ -60,7 +64,7 @@ else:
     with st.container(key="board_findings"):
         checklist, sins, labs = st.columns([1.3, 1, 1], gap="large")
         with checklist:
-            st.markdown("#### Surgical indications checklist")
+            st.markdown("#### " + _("Surgical indications checklist"))
             results.criteria_checklist(scored.scores.criteria)
         with sins:
             board.findings(scored.build.case, scored.scores)

@@ -56,7 +56,19 @@ def problems(catalog: Catalog) -> list[str]:
         for form in strings:
             if placeholders(form) != expected:
                 found.append(f"{where}: placeholders {placeholders(form)} != {expected}")
+            elif expected and not _formats(form):
+                found.append(f"{where}: msgstr does not format (a lone % must be written %%)")
     return found
+
+
+def _formats(text: str) -> bool:
+    """Whether ``text % values`` works, as :class:`Translator` applies it when filling."""
+    names = re.findall(r"%\(([A-Za-z_]\w*)\)", text)
+    try:
+        text % dict.fromkeys(names, 0)
+    except (ValueError, TypeError, KeyError):
+        return False
+    return True
 
 
 def read(po_path: Path) -> Catalog:

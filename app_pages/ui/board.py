@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from app_pages.ui import charts
+from app_pages.ui.language import session_translator
 from app_pages.ui.results import contribution_sentence, table_cell, top_contributions
 from app_pages.ui.typed_numbers import plain
+from i18n import N_
 from scoring.case import field_title
 from scoring.labs import ANALYTES
 
@@ -23,27 +25,29 @@ if TYPE_CHECKING:
     from models.predict import Prediction
     from scoring import CaseScores, PatientCase
 
-NOT_RECORDED = "not recorded"
+NOT_RECORDED = N_("not recorded")
+SEX_TEXT = {"male": N_("Male"), "female": N_("Female")}
 
 
 def case_summary(case: PatientCase) -> str:
     """Who the case is, from the recorded facts only (unrecorded ones are left out)."""
+    _ = session_translator()
     parts = []
     if case.sex is not None or case.age_years is not None:
-        sex = "" if case.sex is None else case.sex.value.capitalize()
-        age = "" if case.age_years is None else f"{case.age_years} years"
+        sex = "" if case.sex is None else _(SEX_TEXT[case.sex.value])
+        age = "" if case.age_years is None else _("%(age)s years", age=case.age_years)
         parts.append(", ".join(p for p in (sex, age) if p))
     if case.primary_tumor is not None:
-        parts.append(case.primary_tumor.label)
+        parts.append(_(case.primary_tumor.label))
     if case.lesion_level is not None:
-        parts.append(f"main lesion {case.lesion_level.value}")
+        parts.append(_("main lesion %(level)s", level=case.lesion_level.value))
     if case.frankel is not None:
         parts.append(f"Frankel {case.frankel.value}")
     if case.kps is not None:
         parts.append(f"KPS {case.kps} %")
     if case.ecog is not None:
         parts.append(f"ECOG {case.ecog}")
-    return " · ".join(parts) if parts else "Case with partial findings"
+    return " · ".join(parts) if parts else _("Case with partial findings")
 
 
 def interval(prediction: Prediction | None) -> None:
@@ -53,7 +57,8 @@ def interval(prediction: Prediction | None) -> None:
         return
     if prediction.ci_low is None or prediction.ci_high is None:
         return
-    st.markdown("#### Estimate and 95% interval")
+    _ = session_translator()
+    st.markdown("#### " + _("Estimate and 95% interval"))
     charts.interval_bar(
         prediction.probability,
         prediction.ci_low,
@@ -69,49 +74,61 @@ def top_factors(prediction: Prediction | None, count: int = 3) -> None:
     """The predictors that move the estimate most, in clinical words, against the reference."""
     if prediction is None or not prediction.contributions:
         return
-    st.markdown(f"#### What moves this estimate most (top {count})")
+    _ = session_translator()
+    st.markdown("#### " + _("What moves this estimate most (top %(count)s)", count=count))
     st.markdown(
         "\n".join(
             f"{i}. {contribution_sentence(c)}"
             for i, c in enumerate(top_contributions(prediction, count), start=1)
         )
     )
-    st.caption(prediction.reference)
+    st.caption(_(prediction.reference))
 
 
 def findings(case: PatientCase, scores: CaseScores) -> None:
     """The SINS findings, the ESCC (Bilsky) grade and the laboratory values, as recorded."""
-    st.markdown("#### SINS findings")
-    rows = ["| Item | Finding | Points |", "|---|---|---|"]
+    _ = session_translator()
+    st.markdown("#### " + _("SINS findings"))
+    header = (_("Item"), _("Finding"), _("Points"))
+    rows = ["| " + " | ".join(header) + " |", "|---|---|---|"]
     for item in scores.sins.items:
-        finding = item.option.label if item.option is not None else NOT_RECORDED
-        if item.detail and item.detail not in finding:
-            finding = f"{finding} ({item.detail})"
+        finding = _(item.option.label) if item.option is not None else _(NOT_RECORDED)
+        detail = _(item.detail)
+        if detail and detail not in finding:
+            finding = f"{finding} ({detail})"
         points = "" if item.points is None else str(item.points)
-        rows.append(f"| {table_cell(item.label)} | {table_cell(finding)} | {points} |")
+        rows.append(f"| {table_cell(_(item.label))} | {table_cell(finding)} | {points} |")
     st.markdown("\n".join(rows))
-    st.markdown("#### Spinal cord compression")
+    st.markdown("#### " + _("Spinal cord compression"))
     grade = case.escc_grade
     st.markdown(
-        f"ESCC (Bilsky) grade: **{grade.value}**: {grade.definition}."
+        _(
+            "ESCC (Bilsky) grade: **%(grade)s**: %(definition)s.",
+            grade=grade.value,
+            definition=_(grade.definition),
+        )
         if grade is not None
-        else f"ESCC (Bilsky) grade: {NOT_RECORDED}."
+        else _("ESCC (Bilsky) grade: %(grade)s.", grade=_(NOT_RECORDED))
     )
 
 
 def labs(case: PatientCase) -> None:
     """Each laboratory value as entered, with its unit, and whether it meets its cut-off."""
-    st.markdown("#### Laboratory values")
-    rows = ["| Test | Value | Katagiri criterion |", "|---|---|---|"]
+    _ = session_translator()
+    st.markdown("#### " + _("Laboratory values"))
+    header = (_("Test"), _("Value"), _("Katagiri criterion"))
+    rows = ["| " + " | ".join(header) + " |", "|---|---|---|"]
     for spec in ANALYTES:
         value = getattr(case, spec.field)
+        title = _(field_title(spec.field))
         if value is None:
-            rows.append(f"| {field_title(spec.field)} | {NOT_RECORDED} | |")
+            rows.append(f"| {title} | {_(NOT_RECORDED)} | |")
             continue
         flagged = spec.is_flagged(value.value, value.unit)
-        met = "met" if flagged else "not met"
+        met = _("met") if flagged else _("not met")
+        criterion = _(spec.criterion_text(value.unit))
         rows.append(
-            f"| {field_title(spec.field)} | {plain(value.value)} {value.unit.label} | "
-            f"{table_cell(spec.criterion_text(value.unit))}: {met} |"
+            f"| {title} | {plain(value.value)} {value.unit.label} | "
+            f"{table_cell(criterion)}: {met} |"
         )
     st.markdown("\n".join(rows))

@@ -32,7 +32,9 @@ from typing import Any, Final, Literal
 import streamlit as st
 from pydantic import ValidationError
 
-from app_pages.ui.typed_numbers import plain, read_number, shown
+from app_pages.ui.language import session_translator
+from app_pages.ui.typed_numbers import MAX_LENGTH, plain, read_number, shown
+from i18n import N_
 from scoring import PatientCase, derived, describe_errors
 from scoring.case import FIELD_NAMES, field_bounds, field_title
 from scoring.labs import ANALYTE_BY_FIELD, ANALYTES, LabUnit
@@ -51,7 +53,7 @@ UNDO_KEY: Final = "case_undo"
 
 UnitSystem = Literal["conventional", "si"]
 UNIT_SYSTEMS: Final[tuple[UnitSystem, ...]] = ("conventional", "si")
-UNIT_SYSTEM_LABELS: Final[Mapping[str, str]] = {"conventional": "Conventional", "si": "SI"}
+UNIT_SYSTEM_LABELS: Final[Mapping[str, str]] = {"conventional": N_("Conventional"), "si": N_("SI")}
 LAB_FIELDS: Final[tuple[str, ...]] = tuple(a.field for a in ANALYTES)
 #: Fields typed as whole numbers (counts and age); the labs are typed as decimals.
 WHOLE_NUMBER_FIELDS: Final[tuple[str, ...]] = (
@@ -270,6 +272,7 @@ def on_units_change() -> None:
     user can re-enter them as reported in the new unit; the notice goes once every one of
     them has been re-entered (:func:`units_notice`).
     """
+    _ = session_translator()
     values = inputs()
     new = st.session_state.get(widget_key(UNITS_FIELD)) or "conventional"
     old = values.get(UNITS_FIELD) or "conventional"
@@ -282,15 +285,18 @@ def on_units_change() -> None:
         number = st.session_state.get(key, values.get(lab))
         if number not in (None, ""):
             unit = lab_unit(lab, old)
-            cleared.append(f"{ANALYTE_BY_FIELD[lab].label} {shown(str(number))} {unit.label}")
+            label = _(ANALYTE_BY_FIELD[lab].label)
+            cleared.append(f"{label} {shown(str(number))} {unit.label}")
             fields.append(lab)
         values[lab] = None
         st.session_state[key] = None
     values[UNITS_FIELD] = new
     if cleared:
-        st.session_state[UNITS_NOTICE_KEY] = (
-            f"Units switched to {UNIT_SYSTEM_LABELS[new]}. These values were cleared, not "
-            f"converted: {', '.join(cleared)}. Re-enter them as reported."
+        st.session_state[UNITS_NOTICE_KEY] = _(
+            "Units switched to %(system)s. These values were cleared, not converted: "
+            "%(values)s. Re-enter them as reported.",
+            system=_(UNIT_SYSTEM_LABELS[new]),
+            values=", ".join(cleared),
         )
         st.session_state[UNITS_CLEARED_KEY] = fields
     else:
@@ -339,11 +345,15 @@ def typed_value(name: str, text: object, system: str) -> tuple[Any, str | None]:
     accepted range of the unit shown in their label ("Platelets: 180000 is outside
     0–2000 × 10⁹/L").
     """
+    _ = session_translator()
     reading = read_number(text)
-    title = field_title(name)
+    title = _(field_title(name))
     quoted = shown(str(text))
     if reading.problem is not None:
-        return None, f"{title}: “{quoted}” {reading.problem}."
+        problem = _(reading.problem, max=MAX_LENGTH)
+        return None, _(
+            "%(title)s: “%(text)s” %(problem)s.", title=title, text=quoted, problem=problem
+        )
     number = reading.value
     if number is None:
         return None, None
@@ -351,16 +361,34 @@ def typed_value(name: str, text: object, system: str) -> tuple[Any, str | None]:
         unit = lab_unit(name, system)
         rule = ANALYTE_BY_FIELD[name].rule(unit)
         if not rule.low <= number <= rule.high:
-            return None, f"{title}: {quoted} is outside {rule.low}–{rule.high} {unit.label}."
+            return None, _(
+                "%(title)s: %(text)s is outside %(low)s–%(high)s %(unit)s.",
+                title=title,
+                text=quoted,
+                low=rule.low,
+                high=rule.high,
+                unit=unit.label,
+            )
         return {"value": number, "unit": unit}, None
     low, high, step = field_bounds(name)
     if number != number.to_integral_value():
-        return None, f"{title}: {quoted} is not a whole number."
+        return None, _("%(title)s: %(text)s is not a whole number.", title=title, text=quoted)
     if not low <= number <= high:
-        return None, f"{title}: {quoted} is outside {low}–{high}."
+        return None, _(
+            "%(title)s: %(text)s is outside %(low)s–%(high)s.",
+            title=title,
+            text=quoted,
+            low=low,
+            high=high,
+        )
     whole = int(number)
     if whole % step:
-        return None, f"{title}: {quoted} is not a multiple of {step}."
+        return None, _(
+            "%(title)s: %(text)s is not a multiple of %(step)s.",
+            title=title,
+            text=quoted,
+            step=step,
+        )
     return whole, None
 
 

@@ -16,6 +16,9 @@ from typing import TYPE_CHECKING, Any, Final
 
 import streamlit as st
 
+from app_pages.ui.language import session_translator
+from i18n import N_
+
 if TYPE_CHECKING:
     from models.predict import Contribution
 
@@ -88,10 +91,22 @@ def interval_bar(
         for t in range(10, 100, 10)
     )
     p, lo, hi = probability * 100, low * 100, high * 100
-    label = f"Estimate {p:.0f} %, 95% interval {lo:.0f} to {hi:.0f} %"
-    for name, (a, b) in (("reconstructions", reconstruction), ("instability", instability)):
+    _ = session_translator()
+    label = _(
+        "Estimate %(p)s %%, 95%% interval %(low)s to %(high)s %%",
+        p=f"{p:.0f}",
+        low=f"{lo:.0f}",
+        high=f"{hi:.0f}",
+    )
+    ranges = ((N_("reconstructions"), reconstruction), (N_("instability"), instability))
+    for name, (a, b) in ranges:
         if a is not None and b is not None:
-            label += f", {name} {a * 100:.0f} to {b * 100:.0f} %"
+            label += _(
+                ", %(name)s %(low)s to %(high)s %%",
+                name=_(name),
+                low=f"{a * 100:.0f}",
+                high=f"{b * 100:.0f}",
+            )
     height = round(font_size * 3)
     html = (
         f'<div role="img" aria-label="{label}" style="font-size:{font_size}px;color:{INK};'
@@ -117,10 +132,11 @@ def contribution_bars(
     contributions: Sequence[Contribution], *, key: str, font_size: int = 14
 ) -> None:
     """Log-odds of each predictor against the reference patient, largest at the top."""
+    _ = session_translator()
     ordered = sorted(contributions, key=lambda c: abs(c.log_odds))
     # Predictor and value on two lines: on a tablet the labels would otherwise take most
     # of the width and squeeze the bars and their value labels into the axis text.
-    labels = [f"{c.label}<br>{c.value_text}" for c in ordered]
+    labels = [f"{_(c.label)}<br>{_(c.value_text)}" for c in ordered]
     values = [c.log_odds for c in ordered]
     bars = {
         "type": "bar",
@@ -145,16 +161,18 @@ def contribution_bars(
             "zerolinecolor": INK,
             "zerolinewidth": 2,
             "gridcolor": GRID,
-            "title": {"text": "log-odds vs the reference patient"},
+            "title": {"text": _("log-odds vs the reference patient")},
         },
         yaxis={"automargin": True},
     )
     _show(
         {"data": [bars], "layout": layout},
         key,
-        "Contributions to the log-odds: "
-        + "; ".join(
-            f"{c.label}: {c.value_text} {value:+.2f}"
-            for c, value in zip(ordered, values, strict=True)
-        ),
+        _("Contributions to the log-odds: %(items)s")
+        % {
+            "items": "; ".join(
+                f"{_(c.label)}: {_(c.value_text)} {value:+.2f}"
+                for c, value in zip(ordered, values, strict=True)
+            )
+        },
     )

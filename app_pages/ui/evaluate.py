@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from app_pages.ui import model
 from app_pages.ui.case_state import CaseBuild, current_case
+from app_pages.ui.language import session_translator
 from scoring import CaseScores, score_case
 
 if TYPE_CHECKING:
@@ -55,8 +56,10 @@ def prediction_for(scored: Scored) -> tuple[model.ModelStatus, Prediction | None
     try:
         return status, status.model.predict(case, scores)
     except Exception as exc:  # a prediction failure must leave the scores on screen
-        message = (
+        _ = session_translator()
+        message = _(
             "The poor-outcome model failed on this case and no probability is shown "
-            f"({type(exc).__name__}: {exc}). The scores are unaffected."
+            "(%(error)s). The scores are unaffected.",
+            error=f"{type(exc).__name__}: {exc}",
         )
         return model.ModelStatus(None, message, status.provenance), None

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Final
 
+from i18n import N_, Translator, translator
 from scoring.sources import COHORT_STUDY
 
-_LEFT_EMPTY = (
+_LEFT_EMPTY = N_(
     "Only sex, age, primary tumor and vertebral level are filled in: the paper's text gives "
     "nothing else, so every other field is left empty (not recorded). Enter the rest from "
     "the patient's records to complete the scores."
@@ -35,27 +36,40 @@ class ExampleCase:
     @property
     def note(self) -> str:
         """The on-screen statement of where the values come from and what is left empty."""
-        return f"Example loaded: {self.description} ({COHORT_STUDY.key}). {_LEFT_EMPTY}"
+        return self.note_in(translator("en"))
+
+    def note_in(self, _: Translator) -> str:
+        """:attr:`note` in the language of ``_``."""
+        return _(
+            "Example loaded: %(description)s (%(source)s). %(left_empty)s",
+            description=_(self.description),
+            source=COHORT_STUDY.key,
+            left_empty=_(_LEFT_EMPTY),
+        )
 
 
 EXAMPLES: Final[tuple[ExampleCase, ...]] = (
     ExampleCase(
         "fig6",
-        "Fig. 6: 67-year-old man, thyroid cancer at C5 (excellent outcome)",
+        N_("Fig. 6: 67-year-old man, thyroid cancer at C5 (excellent outcome)"),
         MappingProxyType(
             {"sex": "male", "age_years": 67, "primary_tumor": "thyroid", "lesion_level": "C5"}
         ),
-        "the 67-year-old man with metastatic thyroid cancer to the C5 vertebra whom the "
-        "cohort paper shows in Fig. 6 as a typical excellent outcome after surgery",
+        N_(
+            "the 67-year-old man with metastatic thyroid cancer to the C5 vertebra whom the "
+            "cohort paper shows in Fig. 6 as a typical excellent outcome after surgery"
+        ),
     ),
     ExampleCase(
         "fig7",
-        "Fig. 7: 69-year-old man, hepatocellular carcinoma at C7 (poor outcome)",
+        N_("Fig. 7: 69-year-old man, hepatocellular carcinoma at C7 (poor outcome)"),
         MappingProxyType(
             {"sex": "male", "age_years": 69, "primary_tumor": "liver", "lesion_level": "C7"}
         ),
-        "the 69-year-old man with metastatic hepatocellular carcinoma to the C7 vertebra "
-        "whom the cohort paper shows in Fig. 7 as a typical poor outcome after surgery",
+        N_(
+            "the 69-year-old man with metastatic hepatocellular carcinoma to the C7 vertebra "
+            "whom the cohort paper shows in Fig. 7 as a typical poor outcome after surgery"
+        ),
     ),
 )
 EXAMPLE_BY_CODE: Final[Mapping[str, ExampleCase]] = MappingProxyType({e.code: e for e in EXAMPLES})

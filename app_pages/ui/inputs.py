@@ -38,6 +38,8 @@ from app_pages.ui.case_state import (
     visceral_present,
     widget_key,
 )
+from app_pages.ui.language import session_translator
+from i18n import N_
 from scoring.bilsky import BilskyGrade
 from scoring.case import Sex, field_title
 from scoring.frankel import FrankelGrade
@@ -54,9 +56,9 @@ from scoring.sins_findings import (
     SinsPosterolateral,
 )
 
-NOT_RECORDED: Final = "Not recorded"
-YES_NO: Final[Mapping[bool, str]] = {True: "Yes", False: "No"}
-SEX_TEXT: Final[Mapping[str, str]] = {"male": "Male", "female": "Female"}
+NOT_RECORDED: Final = N_("Not recorded")
+YES_NO: Final[Mapping[bool, str]] = {True: N_("Yes"), False: N_("No")}
+SEX_TEXT: Final[Mapping[str, str]] = {"male": N_("Male"), "female": N_("Female")}
 #: Descending, as the scale is printed.
 KPS_VALUES: Final[tuple[int, ...]] = tuple(sorted(KPS_DEFINITIONS, reverse=True))
 
@@ -90,9 +92,14 @@ def choice(
 ) -> Any:
     """One tap for a small vocabulary (pills or a segmented control); a selectbox for a
     long one. Every kind starts, and can return to, "not recorded" (None)."""
-    formatter = text if callable(text) else text.__getitem__
+    _ = session_translator()
+    lookup = text if callable(text) else text.__getitem__
+
+    def formatter(option: Any) -> str:
+        return _(lookup(option))
+
     key = widget_key(name)
-    label = field_title(name)
+    label = _(field_title(name))
     if kind == "select":
         return st.selectbox(
             label,
@@ -100,7 +107,7 @@ def choice(
             index=None,
             format_func=formatter,
             key=key,
-            placeholder=NOT_RECORDED,
+            placeholder=_(NOT_RECORDED),
         )
     control = st.segmented_control if kind == "segmented" else st.pills
     # wrap: long option text goes onto another row instead of a sideways scroll area
@@ -109,10 +116,11 @@ def choice(
 
 def typed_number(name: str, label: str | None = None) -> str | None:
     """A count, an age or a lab value typed as text; the refusal, if any, under it."""
+    _ = session_translator()
     value = st.text_input(
-        label or field_title(name),
+        label or _(field_title(name)),
         key=widget_key(name),
-        placeholder=NOT_RECORDED,
+        placeholder=_(NOT_RECORDED),
         autocomplete="off",
     )
     _problem(name)
@@ -139,16 +147,23 @@ def patient() -> None:
 
 def lesion() -> None:
     """Level of the main lesion, Bilsky grade for the record, the five SINS findings."""
+    _ = session_translator()
     level = choice("lesion_level", VertebralLevel.codes(), lambda code: code)
     if level is not None:
         parsed = VertebralLevel.parse(level)
         group = parsed.lesion_group
-        where = group.label if group is not None else "outside the cohort's C1–T1"
-        st.caption(f"SINS location: {parsed.sins_location.label}. Cohort lesion level: {where}.")
+        where = _(group.label) if group is not None else _("outside the cohort's C1–T1")
+        st.caption(
+            _(
+                "SINS location: %(location)s. Cohort lesion level: %(group)s.",
+                location=_(parsed.sins_location.label),
+                group=where,
+            )
+        )
     grades = {g.value: g for g in BilskyGrade}
-    choice("escc_grade", list(grades), lambda code: f"{code}: {grades[code].definition}")
+    choice("escc_grade", list(grades), lambda code: f"{code}: {_(grades[code].definition)}")
     st.caption(
-        "Bilsky grade: read on axial T2 MRI at the most compressed level; recorded, not scored."
+        _("Bilsky grade: read on axial T2 MRI at the most compressed level; recorded, not scored.")
     )
     rows = (
         (("sins_pain", SinsPain), ("sins_bone_lesion", SinsBoneLesion)),
@@ -166,43 +181,61 @@ def lesion() -> None:
 def neurology_and_performance() -> None:
     """Frankel, Karnofsky and ECOG, each asked natively; the chosen grade's definition
     under it, every definition in the expander."""
+    _ = session_translator()
     frankel_grades = {g.value: g for g in FrankelGrade}
     frankel = choice(
-        "frankel", list(frankel_grades), lambda v: f"{v}: {frankel_grades[v].grade_name}"
+        "frankel", list(frankel_grades), lambda v: f"{v}: {_(frankel_grades[v].grade_name)}"
     )
     if frankel is not None:
-        _definition(f"Frankel {frankel}: {frankel_grades[frankel].definition}")
+        _definition(f"Frankel {frankel}: {_(frankel_grades[frankel].definition)}")
     # Full definitions as the option text (wrapped inside the pill, never cut off).
-    choice("kps", KPS_VALUES, lambda v: f"{v} %: {KPS_DEFINITIONS[v]}")
-    choice("ecog", sorted(ECOG_DEFINITIONS), lambda v: f"{v}: {ECOG_DEFINITIONS[v]}")
-    st.caption("Karnofsky and ECOG are both asked; neither is converted from the other.")
-    with st.expander("Definitions: Frankel, Karnofsky, ECOG, Bilsky"):
+    choice("kps", KPS_VALUES, lambda v: f"{v} %: {_(KPS_DEFINITIONS[v])}")
+    choice("ecog", sorted(ECOG_DEFINITIONS), lambda v: f"{v}: {_(ECOG_DEFINITIONS[v])}")
+    st.caption(_("Karnofsky and ECOG are both asked; neither is converted from the other."))
+    with st.expander(_("Definitions: Frankel, Karnofsky, ECOG, Bilsky")):
         st.markdown(
             "\n".join(
-                f"- **Frankel {g.value}** ({g.grade_name}): {g.definition}" for g in FrankelGrade
+                f"- **Frankel {g.value}** ({_(g.grade_name)}): {_(g.definition)}"
+                for g in FrankelGrade
             )
         )
-        st.markdown("\n".join(f"- **KPS {v} %**: {KPS_DEFINITIONS[v]}" for v in KPS_VALUES))
-        st.markdown("\n".join(f"- **ECOG {v}**: {t}" for v, t in ECOG_DEFINITIONS.items()))
+        st.markdown("\n".join(f"- **KPS {v} %**: {_(KPS_DEFINITIONS[v])}" for v in KPS_VALUES))
+        st.markdown("\n".join(f"- **ECOG {v}**: {_(t)}" for v, t in ECOG_DEFINITIONS.items()))
         st.markdown(
-            "\n".join(f"- **Bilsky {g.value}**: {g.definition}" for g in BilskyGrade)
-            + "\n\nBilsky grade is read on axial T2 MRI at the most compressed level."
+            "\n".join(f"- **Bilsky {g.value}**: {_(g.definition)}" for g in BilskyGrade)
+            + "\n\n"
+            + _("Bilsky grade is read on axial T2 MRI at the most compressed level.")
         )
 
 
 def tumor_and_systemic_disease() -> None:
     """Primary tumor (one choice feeds both scores), chemotherapy, spread of disease."""
+    _ = session_translator()
     primary = choice("primary_tumor", PrimaryTumor.codes(), _labels(PrimaryTumor), kind="select")
     if primary is not None:
         tumor = PrimaryTumor.parse(primary)
+        values = {
+            "tokuhashi": _(tumor.tokuhashi.label),
+            "tokuhashi_points": tumor.tokuhashi.points,
+            "katagiri": _(tumor.katagiri.label),
+            "katagiri_points": tumor.katagiri.points,
+        }
         st.caption(
-            f"Tokuhashi: {tumor.tokuhashi.label} ({tumor.tokuhashi.points}). "
-            f"Katagiri: {tumor.katagiri.label} ({tumor.katagiri.points})"
-            + ("" if tumor.katagiri_verified else ", group not verified in an accessible source")
-            + "."
+            _(
+                "Tokuhashi: %(tokuhashi)s (%(tokuhashi_points)s). "
+                "Katagiri: %(katagiri)s (%(katagiri_points)s).",
+                **values,
+            )
+            if tumor.katagiri_verified
+            else _(
+                "Tokuhashi: %(tokuhashi)s (%(tokuhashi_points)s). "
+                "Katagiri: %(katagiri)s (%(katagiri_points)s), group not verified in an "
+                "accessible source.",
+                **values,
+            )
         )
         if tumor.reading:
-            st.info(f"Reading used here: {tumor.reading}")
+            st.info(_("Reading used here: %(reading)s", reading=_(tumor.reading)))
     left, right = st.columns(2)
     with left:
         choice("previous_chemotherapy", [True, False], YES_NO, kind="segmented")
@@ -217,37 +250,47 @@ def tumor_and_systemic_disease() -> None:
         # Tomita's question, asked only when there is a visceral metastasis to treat
         choice("visceral_mets_treatable", [True, False], YES_NO, kind="segmented")
         st.caption(
-            "Treatable by any means (surgery, systemic therapy, radiation, ablation): wider "
-            "than Tokuhashi's 'removable'."
+            _(
+                "Treatable by any means (surgery, systemic therapy, radiation, ablation): wider "
+                "than Tokuhashi's 'removable'."
+            )
         )
 
 
 def labs() -> None:
     """Lab values in the selected unit system; the unit is in each label, the accepted
     range and the Katagiri cut-off under the fields."""
+    _ = session_translator()
     system = st.segmented_control(
-        "Laboratory units",
+        _("Laboratory units"),
         list(UNIT_SYSTEMS),
-        format_func=UNIT_SYSTEM_LABELS.__getitem__,
+        format_func=lambda code: _(UNIT_SYSTEM_LABELS[code]),
         key=widget_key(UNITS_FIELD),
         required=True,
         on_change=on_units_change,
     )
     st.caption(
-        "Each value is taken in the unit shown in its label. Switching units clears "
-        "entered values rather than converting them."
+        _(
+            "Each value is taken in the unit shown in its label. Switching units clears "
+            "entered values rather than converting them."
+        )
     )
     cutoffs = []
     for start in range(0, len(LAB_FIELDS), 2):
         for column, name in zip(st.columns(2), LAB_FIELDS[start : start + 2], strict=True):
             unit = lab_unit(name, system or "conventional")
             with column:
-                typed_number(name, f"{field_title(name)} ({unit.label})")
+                typed_number(name, f"{_(field_title(name))} ({unit.label})")
             rule = ANALYTE_BY_FIELD[name].rule(unit)
             cutoffs.append(
-                f"{ANALYTE_BY_FIELD[name].criterion_text(unit)} (accepted {rule.low}–{rule.high})"
+                _(
+                    "%(criterion)s (accepted %(low)s–%(high)s)",
+                    criterion=_(ANALYTE_BY_FIELD[name].criterion_text(unit)),
+                    low=rule.low,
+                    high=rule.high,
+                )
             )
-    st.caption("Katagiri's laboratory item counts: " + "; ".join(cutoffs) + ".")
+    st.caption(_("Katagiri's laboratory item counts: %(cutoffs)s.", cutoffs="; ".join(cutoffs)))
 
 
 def indications() -> None:

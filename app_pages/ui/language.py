@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Final
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from i18n import LANGUAGES, Translator, language_from_locale, translator
+from i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator, language_from_locale, translator
 
 KEY: Final = "lang"
 #: Each language named in itself, so a reader of either finds their own.
@@ -20,7 +21,12 @@ NAMES: Final = {"en": "English", "ja": "日本語"}
 
 
 def current() -> str:
-    """This session's language code: the switch's choice, else the browser's language."""
+    """This session's language code: the switch's choice, else the browser's language.
+
+    Outside a script run (a helper called from a plain test) there is no session: English.
+    """
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return DEFAULT_LANGUAGE
     chosen = st.session_state.get(KEY)
     if chosen in LANGUAGES:
         return str(chosen)

@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Final
 
 import streamlit as st
 
+from app_pages.ui.language import session_translator
+
 if TYPE_CHECKING:
     from models.predict import PoorOutcomeModel
 
@@ -63,15 +65,19 @@ def cached_model(directory: str | None) -> PoorOutcomeModel:
 def _refused(exc: Exception, provenance: str | None) -> ModelStatus:
     from models.predict import ModelIntegrityError
 
+    _ = session_translator()
     if isinstance(exc, ModelIntegrityError):
-        text = f"The poor-outcome model was refused, so no probability is shown. {exc}"
-    else:
-        text = (
-            "The poor-outcome model could not be loaded, so no probability is shown "
-            f"({type(exc).__name__}: {exc}). Ask whoever maintains this installation to "
-            "restore the model files."
+        text = _(
+            "The poor-outcome model was refused, so no probability is shown. %(reason)s",
+            reason=exc,
         )
-    return ModelStatus(None, text + " The scores are unaffected.", provenance)
+    else:
+        text = _(
+            "The poor-outcome model could not be loaded, so no probability is shown "
+            "(%(error)s). Ask whoever maintains this installation to restore the model files.",
+            error=f"{type(exc).__name__}: {exc}",
+        )
+    return ModelStatus(None, text + " " + _("The scores are unaffected."), provenance)
 
 
 def precheck() -> ModelStatus:
@@ -91,7 +97,9 @@ def loaded() -> ModelStatus:
     try:
         from models.predict import PROVENANCE
     except ImportError as exc:
-        return ModelStatus(None, f"The poor-outcome model is not installed ({exc}).", None)
+        _ = session_translator()
+        text = _("The poor-outcome model is not installed (%(error)s).", error=exc)
+        return ModelStatus(None, text, None)
     directory = model_directory()
     try:
         model = cached_model(None if directory is None else str(directory))

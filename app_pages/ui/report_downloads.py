@@ -34,6 +34,8 @@ from typing import TYPE_CHECKING, Final
 import streamlit as st
 
 from app_pages.ui.language import current as current_language
+from app_pages.ui.language import session_translator
+from i18n import N_
 
 if TYPE_CHECKING:
     from models.manifest import Manifest
@@ -41,15 +43,15 @@ if TYPE_CHECKING:
     from reports.case_report import CaseReport
     from scoring import CaseScores, PatientCase
 
-LABEL_TEXT: Final = "Case label for the report (optional)"
-LABEL_HELP: Final = (
+LABEL_TEXT: Final = N_("Case label for the report (optional)")
+LABEL_HELP: Final = N_(
     "Free text to recognise the file later, e.g. 'Tumor board, case 2'. It appears in the "
     "downloaded files and their names; the app does not save or log it."
 )
-IDENTIFIER_TEXT: Final = "Patient identifier (optional)"
-CLINICIAN_TEXT: Final = "Clinician (optional)"
-DATE_TEXT: Final = "Date of imaging and laboratory data (optional)"
-FILING_HELP: Final = (
+IDENTIFIER_TEXT: Final = N_("Patient identifier (optional)")
+CLINICIAN_TEXT: Final = N_("Clinician (optional)")
+DATE_TEXT: Final = N_("Date of imaging and laboratory data (optional)")
+FILING_HELP: Final = N_(
     "Written into the downloaded files only, to file the report; not saved, not logged, "
     "not in the file name, and cleared with the case."
 )
@@ -86,8 +88,10 @@ PDF: Final = ReportFormat(
     ".pdf",
     "application/pdf",
     ":material/picture_as_pdf:",
-    "One A4 page: inputs, scores, probability with its interval and definition, caveats, "
-    "the indications checklist, provenance.",
+    N_(
+        "One A4 page: inputs, scores, probability with its interval and definition, caveats, "
+        "the indications checklist, provenance."
+    ),
 )
 HTML: Final = ReportFormat(
     "html",
@@ -95,7 +99,7 @@ HTML: Final = ReportFormat(
     ".html",
     "text/html",
     ":material/description:",
-    "A self-contained page that prints like the PDF.",
+    N_("A self-contained page that prints like the PDF."),
 )
 FHIR: Final = ReportFormat(
     "fhir",
@@ -103,10 +107,12 @@ FHIR: Final = ReportFormat(
     ".fhir.json",
     "application/fhir+json",
     ":material/data_object:",
-    "A FHIR R4 RiskAssessment: inputs (LOINC-coded where a code exists) and the three scores "
-    "as contained Observations.",
+    N_(
+        "A FHIR R4 RiskAssessment: inputs (LOINC-coded where a code exists) and the three "
+        "scores as contained Observations."
+    ),
 )
-NO_PDF_HELP: Final = (
+NO_PDF_HELP: Final = N_(
     "The PDF needs the DejaVu Sans font (fonts-dejavu-core), which is not installed here; "
     "the HTML report prints the same content."
 )
@@ -140,32 +146,39 @@ def render_report_downloads(
     )
     from reports.pdf import pdf_available
 
+    _ = session_translator()
     with st.container(key=f"{key_prefix}_report"):
-        st.markdown("**Case report**")
+        st.markdown("**" + _("Case report") + "**")
         label = identifier = clinician = ""
         data_date: date | None = None
         if with_label:
             label_key, identifier_key, clinician_key, date_key = report_field_keys(key_prefix)
             label = st.text_input(
-                LABEL_TEXT,
+                _(LABEL_TEXT),
                 key=label_key,
                 max_chars=LABEL_MAX_CHARS,
-                placeholder="e.g. Tumor board, case 2",
-                help=LABEL_HELP,
+                placeholder=_("e.g. Tumor board, case 2"),
+                help=_(LABEL_HELP),
             )
             identifier = st.text_input(
-                IDENTIFIER_TEXT, key=identifier_key, max_chars=FIELD_MAX_CHARS, help=FILING_HELP
+                _(IDENTIFIER_TEXT),
+                key=identifier_key,
+                max_chars=FIELD_MAX_CHARS,
+                help=_(FILING_HELP),
             )
             clinician = st.text_input(
-                CLINICIAN_TEXT, key=clinician_key, max_chars=FIELD_MAX_CHARS, help=FILING_HELP
+                _(CLINICIAN_TEXT),
+                key=clinician_key,
+                max_chars=FIELD_MAX_CHARS,
+                help=_(FILING_HELP),
             )
             picked = st.date_input(
-                DATE_TEXT,
+                _(DATE_TEXT),
                 value=None,
                 key=date_key,
                 min_value=date(1900, 1, 1),
                 max_value=date.today(),
-                help=FILING_HELP,
+                help=_(FILING_HELP),
                 format="YYYY-MM-DD",
             )
             data_date = picked if isinstance(picked, date) else None
@@ -220,6 +233,6 @@ def render_report_downloads(
                     on_click="ignore",
                     icon=fmt.icon,
                     disabled=not available,
-                    help=fmt.help if available else NO_PDF_HELP,
+                    help=_(fmt.help) if available else _(NO_PDF_HELP),
                     width="stretch",
                 )

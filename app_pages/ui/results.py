@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Final
 import streamlit as st
 
 from app_pages.ui import charts
+from app_pages.ui.language import session_translator
+from i18n import N_
 from scoring.case import field_title
 from scoring.indications import Criterion, Kind, Status
 from scoring.katagiri import BANDS as KATAGIRI_BANDS
@@ -26,15 +28,15 @@ if TYPE_CHECKING:
     from scoring import CaseScores, PatientCase
 
 SCORE_LABELS: Final = {
-    "tokuhashi": "Revised Tokuhashi",
-    "katagiri": "New Katagiri",
-    "sins": "SINS",
-    "tomita": "Tomita",
-    "bauer": "Modified Bauer",
+    "tokuhashi": N_("Revised Tokuhashi"),
+    "katagiri": N_("New Katagiri"),
+    "sins": N_("SINS"),
+    "tomita": N_("Tomita"),
+    "bauer": N_("Modified Bauer"),
 }
-PROBABILITY_LABEL: Final = "Poor-outcome probability"
+PROBABILITY_LABEL: Final = N_("Poor-outcome probability")
 #: What the probability is the probability of, said where the number is (one sentence).
-OUTCOME_DEFINITION: Final = (
+OUTCOME_DEFINITION: Final = N_(
     "Poor outcome: no improvement, or re-deterioration, of ECOG PS or EQ-5D within 3 months "
     "of surgery."
 )
@@ -44,25 +46,25 @@ NOTHING: Final = "—"
 # meaning, the symbols only repeat it.
 _STATUS_TEXT: Final = {
     Kind.INDICATION: {
-        Status.MET: "✓ Met",
-        Status.NOT_MET: "○ Not met",
-        Status.UNKNOWN: "? Not recorded",
+        Status.MET: N_("✓ Met"),
+        Status.NOT_MET: N_("○ Not met"),
+        Status.UNKNOWN: N_("? Not recorded"),
     },
     Kind.CONTRAINDICATION: {
-        Status.MET: "⚠ Present",
-        Status.NOT_MET: "✓ Absent",
-        Status.UNKNOWN: "? Not recorded",
+        Status.MET: N_("⚠ Present"),
+        Status.NOT_MET: N_("✓ Absent"),
+        Status.UNKNOWN: N_("? Not recorded"),
     },
     Kind.RADICAL_RESECTION: {
-        Status.MET: "✓ Met",
-        Status.NOT_MET: "○ Not met",
-        Status.UNKNOWN: "? Not recorded",
+        Status.MET: N_("✓ Met"),
+        Status.NOT_MET: N_("○ Not met"),
+        Status.UNKNOWN: N_("? Not recorded"),
     },
 }
 _KIND_HEADINGS: Final = {
-    Kind.INDICATION: "Indications stated in the papers",
-    Kind.CONTRAINDICATION: "Contraindication stated in the cohort study",
-    Kind.RADICAL_RESECTION: "Conditions the review states for considering radical resection",
+    Kind.INDICATION: N_("Indications stated in the papers"),
+    Kind.CONTRAINDICATION: N_("Contraindication stated in the cohort study"),
+    Kind.RADICAL_RESECTION: N_("Conditions the review states for considering radical resection"),
 }
 
 
@@ -93,7 +95,7 @@ def interval_text(low: float, high: float) -> str:
 
 
 #: What each range on the bar means, in plain words (the legend under the probability).
-RANGE_LEGEND: Final = (
+RANGE_LEGEND: Final = N_(
     "Headline: the optimism-adjusted model. Dark band: 95 % interval (chance in a sample of "
     "46). Thin line above: the range across reconstructions of the study's patients that fit "
     "its tables equally well. Thin line below: the range when the model is refitted to "
@@ -101,55 +103,74 @@ RANGE_LEGEND: Final = (
 )
 
 
+def _frequency_sentence(probability: float) -> str:
+    """The natural frequency as a sentence, in the session's language."""
+    from models.wording import frequency_text, whole_percent
+
+    _ = session_translator()
+    if _.language == "en":
+        return f"{frequency_text(probability).capitalize()} would have a poor outcome."
+    n = whole_percent(probability)
+    if n == 0:
+        return _("Fewer than 1 of 100 patients like this one would have a poor outcome.")
+    if n == 100:
+        return _("More than 99 of 100 patients like this one would have a poor outcome.")
+    return _("About %(count)s of 100 patients like this one would have a poor outcome.", count=n)
+
+
 def uncertainty(prediction: Prediction) -> None:
     """The frequency sentence, the three ranges in words and the unadjusted model one tap
     away (shared by the calculator and the tumor board)."""
-    from models.wording import frequency_text, range_text
+    from models.wording import range_text
 
     if prediction.probability is None:
         return
-    st.markdown(
-        f"**{frequency_text(prediction.probability).capitalize()} would have a poor outcome.**"
-    )
+    _ = session_translator()
+    st.markdown(f"**{_frequency_sentence(prediction.probability)}**")
     lines = []
     if prediction.reconstruction_low is not None and prediction.reconstruction_high is not None:
         span = range_text(prediction.reconstruction_low, prediction.reconstruction_high)
-        lines.append(f"Across reconstructions: {span}")
+        lines.append(_("Across reconstructions: %(span)s", span=span))
     if prediction.instability_low is not None and prediction.instability_high is not None:
         span = range_text(prediction.instability_low, prediction.instability_high)
-        lines.append(f"Refitted to resampled patients: {span}")
+        lines.append(_("Refitted to resampled patients: %(span)s", span=span))
     if lines:
         st.markdown(" · ".join(lines))
-    st.caption(RANGE_LEGEND)
+    st.caption(_(RANGE_LEGEND))
     if prediction.published_probability is not None:
-        with st.expander("As published (not adjusted for optimism)"):
+        with st.expander(_("As published (not adjusted for optimism)")):
             published = percent(prediction.published_probability)
             if prediction.published_ci_low is not None and prediction.published_ci_high is not None:
                 published += (
                     f" ({interval_text(prediction.published_ci_low, prediction.published_ci_high)})"
                 )
             st.markdown(
-                f"**{published}**: the model as it reproduces the paper's Table 4. Its "
-                "predictions are too extreme for new patients (too high when high, too low "
-                "when low), which is why the headline is adjusted."
+                _(
+                    "**%(published)s**: the model as it reproduces the paper's Table 4. Its "
+                    "predictions are too extreme for new patients (too high when high, too low "
+                    "when low), which is why the headline is adjusted.",
+                    published=published,
+                )
             )
 
 
 def missing_text(result: ScoreResult) -> str:
     """The fields a score still needs, by their on-screen titles."""
-    return ", ".join(field_title(name) for name in result.missing)
+    _ = session_translator()
+    return ", ".join(_(field_title(name)) for name in result.missing)
 
 
 def band_text(result: ScoreResult) -> str:
     """The band and its published meaning, or why there is no band yet."""
+    _ = session_translator()
     if score_value(result) == NOTHING:
-        return "Nothing recorded for this score yet."
+        return _("Nothing recorded for this score yet.")
     band = result.band
     if band is not None:
-        return f"{band.meaning} ({band.low}–{band.high})"
-    low = band_for(result.bands, result.total_min).label
-    high = band_for(result.bands, result.total_max).label
-    return f"Band not determined: the range spans {low} to {high}."
+        return f"{_(band.meaning)} ({band.low}–{band.high})"
+    low = _(band_for(result.bands, result.total_min).label)
+    high = _(band_for(result.bands, result.total_max).label)
+    return _("Band not determined: the range spans %(low)s to %(high)s.", low=low, high=high)
 
 
 def top_contributions(prediction: Prediction, count: int = 3) -> tuple[Contribution, ...]:
@@ -164,25 +185,31 @@ def effect_words(log_odds: float) -> str:
     "Strongly" when the predictor at least doubles or halves the odds (|log-odds| ≥ 0.7),
     "slightly" under a third of that; the exact numbers stay on the calculator's chart.
     """
+    _ = session_translator()
     size = abs(log_odds)
     if size < 0.005:
-        return "does not change the risk"
-    direction = "raises" if log_odds > 0 else "lowers"
+        return _("does not change the risk")
+    if log_odds > 0:
+        if size >= 0.7:
+            return _("strongly raises the risk")
+        return _("slightly raises the risk") if size < 0.25 else _("raises the risk")
     if size >= 0.7:
-        return f"strongly {direction} the risk"
-    if size < 0.25:
-        return f"slightly {direction} the risk"
-    return f"{direction} the risk"
+        return _("strongly lowers the risk")
+    return _("slightly lowers the risk") if size < 0.25 else _("lowers the risk")
 
 
 def contribution_sentence(contribution: Contribution) -> str:
     """One contribution in clinical words, direction explicit (colour alone must not carry
     it): "Level of the main lesion: cervicothoracic junction (C7–T1), raises the risk
     (compared with middle cervical (C3–C6))"."""
-    label = "Sex" if contribution.feature == "male" else contribution.label
-    return (
-        f"{label}: {contribution.value_text}, {effect_words(contribution.log_odds)} "
-        f"(compared with {contribution.reference_text})"
+    _ = session_translator()
+    label = _("Sex") if contribution.feature == "male" else _(contribution.label)
+    return _(
+        "%(label)s: %(value)s, %(effect)s (compared with %(reference)s)",
+        label=label,
+        value=_(contribution.value_text),
+        effect=effect_words(contribution.log_odds),
+        reference=_(contribution.reference_text),
     )
 
 
@@ -194,44 +221,61 @@ def table_cell(text: object) -> str:
 # -- scores ------------------------------------------------------------------------------
 def score_metric(result: ScoreResult) -> None:
     """The score's metric with its band, or the fields it is missing, right under it."""
-    st.metric(SCORE_LABELS[result.key], score_value(result), border=True)
+    _ = session_translator()
+    st.metric(_(SCORE_LABELS[result.key]), score_value(result), border=True)
     st.markdown(f"**{table_cell(band_text(result))}**")
     if result.missing:
-        st.caption(f"Missing: {missing_text(result)}")
+        st.caption(_("Missing: %(fields)s", fields=missing_text(result)))
 
 
 def score_breakdown(result: ScoreResult) -> None:
     """Item table (item, answer, points, source), the band's published meaning, notes."""
-    rows = ["| Item | Answer | Points | Source |", "|---|---|---|---|"]
+    _ = session_translator()
+    header = (_("Item"), _("Answer"), _("Points"), _("Source"))
+    rows = ["| " + " | ".join(header) + " |", "|---|---|---|---|"]
     for item in result.items:
+        detail = _(item.detail)
         if item.option is not None:
-            answer = item.option.label
-            if item.detail and item.detail not in answer:
-                answer = f"{answer} ({item.detail})"
+            answer = _(item.option.label)
+            if detail and detail not in answer:
+                answer = f"{answer} ({detail})"
         else:
-            answer = "Not recorded: " + ", ".join(field_title(n) for n in item.missing)
-            if item.detail:
-                answer = f"{item.detail}; {answer}"
+            answer = _(
+                "Not recorded: %(fields)s",
+                fields=", ".join(_(field_title(n)) for n in item.missing),
+            )
+            if detail:
+                answer = f"{detail}; {answer}"
         points = (
             str(item.points)
             if item.points is not None
             else (f"{item.points_min}–{item.points_max}")
         )
-        label, shown = table_cell(item.label), table_cell(answer)
+        label, shown = table_cell(_(item.label)), table_cell(answer)
         rows.append(f"| {label} | {shown} | {points} | {item.source.key} |")
     total = score_value(result)
-    rows.append(f"| **Total** | | **{total}** | |")
+    total_label = _("Total")
+    rows.append(f"| **{total_label}** | | **{total}** | |")
     st.markdown("\n".join(rows))
     st.markdown(band_text(result))
     band = result.band
     if band is not None and band.survival:
-        figures = "; ".join(str(figure) for figure in band.survival)
-        st.markdown(f"Published survival in this band: {figures}.")
-        st.caption(SURVIVAL_NOTE)
+        figures = "; ".join(
+            _("%(horizon)s: %(percent)s %%", horizon=_(f.horizon), percent=f"{f.percent:g}")
+            if f.verified
+            else _(
+                "%(horizon)s: %(percent)s %% (provisional)",
+                horizon=_(f.horizon),
+                percent=f"{f.percent:g}",
+            )
+            for f in band.survival
+        )
+        st.markdown(_("Published survival in this band: %(figures)s.", figures=figures))
+        st.caption(_(SURVIVAL_NOTE))
     for note in result.notes:
-        st.caption(f"Published note: {note}")
+        st.caption(_("Published note: %(note)s", note=_(note)))
     sources = {item.source for item in result.items} | {result.source}
-    st.caption("Sources: " + " · ".join(sorted(str(s) for s in sources)))
+    st.caption(_("Sources: %(sources)s", sources=" · ".join(sorted(str(s) for s in sources))))
 
 
 def more_scores(scores: CaseScores) -> None:
@@ -245,7 +289,10 @@ def more_scores(scores: CaseScores) -> None:
 
 def score_tabs(scores: CaseScores) -> None:
     """Each score's breakdown one tap away, in the order the metrics show them."""
-    tabs = st.tabs([f"{SCORE_LABELS[s.key]} breakdown" for s in scores.all_scores])
+    _ = session_translator()
+    tabs = st.tabs(
+        [_("%(score)s breakdown", score=_(SCORE_LABELS[s.key])) for s in scores.all_scores]
+    )
     for tab, result in zip(tabs, scores.all_scores, strict=True):
         with tab:
             score_breakdown(result)
@@ -264,30 +311,34 @@ def probability_metric(
     The reason is said in field titles; a level outside the cohort's C1–T1 is said
     separately because completing the case would not give a probability either.
     """
+    _ = session_translator()
     if status.message is not None or prediction is None:
-        st.metric(PROBABILITY_LABEL, NOTHING, border=True)
+        st.metric(_(PROBABILITY_LABEL), NOTHING, border=True)
         outcome_definition()
-        st.error(status.message or "The poor-outcome model is not available.")
+        st.error(_(status.message or N_("The poor-outcome model is not available.")))
     elif prediction.probability is None:
-        st.metric(PROBABILITY_LABEL, NOTHING, border=True)
+        st.metric(_(PROBABILITY_LABEL), NOTHING, border=True)
         outcome_definition()
         level = case.lesion_level
         if prediction.missing and level is not None and level.lesion_group is None:
             from models.features import OUTSIDE_C1_T1
 
-            st.info(f"No probability: {OUTSIDE_C1_T1.format(level=level.value)}")
+            reason = _(OUTSIDE_C1_T1).format(level=level.value)
+            st.info(_("No probability: %(reason)s", reason=reason))
         elif prediction.missing:
             st.info(
-                "No probability yet: the model needs all five of its predictors exactly (sex, "
-                "vertebral level, Frankel grade, and complete revised Tokuhashi and new "
-                "Katagiri totals). Still needed: "
-                + ", ".join(field_title(n) for n in prediction.missing)
-                + "."
+                _(
+                    "No probability yet: the model needs all five of its predictors exactly "
+                    "(sex, vertebral level, Frankel grade, and complete revised Tokuhashi and "
+                    "new Katagiri totals). Still needed: %(fields)s.",
+                    fields=", ".join(_(field_title(n)) for n in prediction.missing),
+                )
             )
         else:
-            st.info(f"No probability: {prediction.reason}")
+            reason = _(prediction.reason) if prediction.reason else ""
+            st.info(_("No probability: %(reason)s", reason=reason))
     else:
-        st.metric(PROBABILITY_LABEL, percent(prediction.probability), border=True)
+        st.metric(_(PROBABILITY_LABEL), percent(prediction.probability), border=True)
         outcome_definition()
     if qualifiers:
         probability_qualifiers(status, prediction)
@@ -299,7 +350,9 @@ def probability_number(
     """The probability metric, its definition and why there is none, without the
     qualifiers (the tumor board lays those out beside it in a row of their own)."""
     if status.message is None and prediction is not None and prediction.probability is not None:
-        st.metric(PROBABILITY_LABEL, percent(prediction.probability), border=True)
+        st.metric(
+            session_translator()(PROBABILITY_LABEL), percent(prediction.probability), border=True
+        )
         outcome_definition()
         return
     probability_metric(status, prediction, case, qualifiers=False)
@@ -308,12 +361,14 @@ def probability_number(
 def probability_qualifiers(status: ModelStatus, prediction: Prediction | None) -> None:
     """What qualifies the number: its interval in words, the frequency and the ranges,
     the unadjusted model one tap away, and the model's provenance."""
+    _ = session_translator()
     if prediction is not None and prediction.probability is not None:
         if prediction.ci_low is not None and prediction.ci_high is not None:
-            st.markdown(f"**{interval_text(prediction.ci_low, prediction.ci_high)}**")
+            interval = interval_text(prediction.ci_low, prediction.ci_high)
+            st.markdown(f"**{interval.replace('95% CI', _('95% CI'))}**")
         uncertainty(prediction)
     if status.provenance:
-        st.caption(f"Model: {status.provenance}")
+        st.caption(_("Model: %(provenance)s", provenance=_(status.provenance)))
 
 
 def outcome_definition() -> None:
@@ -326,16 +381,17 @@ def model_quality(status: ModelStatus) -> None:
     """How sure the model can be, from its manifest, at the point of use."""
     if status.model is None:
         return
+    _ = session_translator()
     manifest = status.model.manifest
     metrics, data = manifest.metrics, manifest.training_data
     parts = [
-        f"{data.rows} patients, {data.events} poor outcomes",
-        f"optimism-corrected AUC {metrics.optimism_corrected_auc:.2f}",
-        f"shrinkage factor applied {manifest.adjusted.shrinkage:.2f}",
-        f"events per variable {metrics.events_per_variable:.1f}",
+        _("%(rows)s patients, %(events)s poor outcomes", rows=data.rows, events=data.events),
+        _("optimism-corrected AUC %(auc)s", auc=f"{metrics.optimism_corrected_auc:.2f}"),
+        _("shrinkage factor applied %(factor)s", factor=f"{manifest.adjusted.shrinkage:.2f}"),
+        _("events per variable %(epv)s", epv=f"{metrics.events_per_variable:.1f}"),
     ]
     if parts:
-        st.caption("How sure (internal validation only): " + ", ".join(parts) + ".")
+        st.caption(_("How sure (internal validation only): %(parts)s.", parts=", ".join(parts)))
 
 
 def model_warnings(prediction: Prediction | None) -> None:
@@ -358,27 +414,35 @@ def probability_details(prediction: Prediction | None, key_prefix: str) -> None:
             instability=(prediction.instability_low, prediction.instability_high),
         )
     if prediction.contributions:
-        st.markdown("**What moves this estimate**")
+        _ = session_translator()
+        st.markdown("**" + _("What moves this estimate") + "**")
         charts.contribution_bars(prediction.contributions, key=f"{key_prefix}_contributions")
         st.caption(
-            f"{prediction.reference} Each bar is the predictor's share of the log-odds of a "
-            "poor outcome relative to that patient: to the right (orange) it raises the odds, "
-            "to the left (blue) it lowers them."
+            _(prediction.reference)
+            + " "
+            + _(
+                "Each bar is the predictor's share of the log-odds of a poor outcome relative "
+                "to that patient: to the right (orange) it raises the odds, to the left "
+                "(blue) it lowers them."
+            )
         )
 
 
 # -- indications -------------------------------------------------------------------------
 def criteria_checklist(criteria: Sequence[Criterion]) -> None:
     """The papers' indications and cautions as met / not met / unknown, with sources."""
+    _ = session_translator()
     st.caption(
-        "What the two papers state, checked against this case: a checklist for the "
-        "discussion, not a recommendation."
+        _(
+            "What the two papers state, checked against this case: a checklist for the "
+            "discussion, not a recommendation."
+        )
     )
     for kind, heading in _KIND_HEADINGS.items():
         group = [c for c in criteria if c.kind is kind]
         if not group:
             continue
-        st.markdown(f"**{heading}**")
+        st.markdown(f"**{_(heading)}**")
         st.markdown("\n".join(_criterion_line(c) for c in group))
 
 
@@ -400,24 +464,26 @@ def _provisional_survival(text: str) -> str:
 
 def status_text(criterion: Criterion) -> str:
     """The status in words, read the right way round for the criterion's kind."""
-    return _STATUS_TEXT[criterion.kind][criterion.status]
+    _ = session_translator()
+    return _(_STATUS_TEXT[criterion.kind][criterion.status])
 
 
 def _criterion_line(criterion: Criterion) -> str:
+    _ = session_translator()
     sources = ", ".join(s.key for s in criterion.sources)
-    why = f" {_provisional_survival(criterion.explanation)}" if criterion.explanation else ""
-    return (
-        f"- **{status_text(criterion)}**: "
-        f"{table_cell(criterion.label)}.{table_cell(why)} "
-        f"*({sources})*"
-    )
+    explanation = _provisional_survival(criterion.explanation) if criterion.explanation else ""
+    why = f" {_(explanation)}" if explanation else ""
+    label = _("%(sentence)s.", sentence=_(criterion.label))
+    return f"- **{status_text(criterion)}**: {table_cell(label)}{table_cell(why)} *({sources})*"
 
 
 def errors_box(errors: Iterable[str]) -> None:
     """Validation problems, above the results, with what was done about them."""
     lines = list(errors)
     if lines:
+        _ = session_translator()
         st.error(
-            "Some values could not be used and are treated as not recorded until corrected:\n"
+            _("Some values could not be used and are treated as not recorded until corrected:")
+            + "\n"
             + "\n".join(f"- {line}" for line in lines)
         )

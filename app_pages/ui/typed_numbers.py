@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Final
 
+from i18n import N_
+
 #: Longest text accepted in a number field (bounds the work any input can cause).
 MAX_LENGTH: Final = 24
 _NUMBER: Final = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?$")
@@ -35,6 +37,8 @@ class Reading:
     """What a typed text means: a number, nothing (empty), or a refusal with its reason."""
 
     value: Decimal | None = None
+    #: The reason, as an English msgid (translated where it is shown); ``%(max)s`` in it is
+    #: ``MAX_LENGTH``.
     problem: str | None = None
 
 
@@ -49,29 +53,31 @@ def read_number(text: object) -> Reading:
     if text is None:
         return Reading()
     if isinstance(text, bool):
-        return Reading(problem="is not a number")
+        return Reading(problem=N_("is not a number"))
     if isinstance(text, int | float | Decimal):
         text = format(text, "f") if isinstance(text, Decimal) else repr(text)
     raw = str(text).strip().replace("\u2212", "-")
     if not raw:
         return Reading()
     if len(raw) > MAX_LENGTH:
-        return Reading(problem=f"is longer than {MAX_LENGTH} characters")
+        return Reading(problem=N_("is longer than %(max)s characters"))
     if _DECIMAL_COMMA.match(raw):
         if len(raw.split(",")[1]) == 3:
             return Reading(
-                problem="is ambiguous (a thousands separator or a decimal comma?); "
-                "write it without the comma, with a point for decimals"
+                problem=N_(
+                    "is ambiguous (a thousands separator or a decimal comma?); "
+                    "write it without the comma, with a point for decimals"
+                )
             )
         raw = raw.replace(",", ".")
     if not _NUMBER.match(raw):
-        return Reading(problem="is not a number (write digits, with a point for decimals)")
+        return Reading(problem=N_("is not a number (write digits, with a point for decimals)"))
     try:
         value = Decimal(raw)
     except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
-        return Reading(problem="is not a number")
+        return Reading(problem=N_("is not a number"))
     if not value.is_finite():  # pragma: no cover - the pattern admits no inf or nan
-        return Reading(problem="is not a finite number")
+        return Reading(problem=N_("is not a finite number"))
     return Reading(value=value)
 
 
