@@ -471,8 +471,15 @@ def status_text(criterion: Criterion) -> str:
 def _criterion_line(criterion: Criterion) -> str:
     _ = session_translator()
     sources = ", ".join(s.key for s in criterion.sources)
-    explanation = _provisional_survival(criterion.explanation) if criterion.explanation else ""
-    why = f" {_(explanation)}" if explanation else ""
+    english = str(criterion.explanation)
+    tagged = _provisional_survival(english)
+    if _.language == "en" or not english:
+        shown = tagged
+    else:
+        shown = _(criterion.explanation)
+        if tagged != english:
+            shown = _("%(sentence)s (the survival figure is provisional)", sentence=shown)
+    why = f" {shown}" if shown else ""
     label = _("%(sentence)s.", sentence=_(criterion.label))
     return f"- **{status_text(criterion)}**: {table_cell(label)}{table_cell(why)} *({sources})*"
 

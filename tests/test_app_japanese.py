@@ -1,0 +1,149 @@
+"""No English escapes on a finished page in Japanese (AppTest).
+
+Each finished page is rendered in ``ja`` in the states a user sees (empty, a complete case,
+an example loaded, the tumor board of that case), every string its elements send to the
+browser is collected, and two checks run on them:
+
+- no text of the English catalogue whose Japanese differs appears as it is in English
+  (a marked message that was not passed through the session's translator);
+- no run of two or more English words remains (text that was never marked), once the
+  terms the Japanese literature keeps in English, codes, units and citations are set aside.
+
+Not covered yet, and therefore set aside here by value rather than by pattern: the text
+the poor-outcome model composes (its warnings, reference patient and the contributions'
+wording come from ``models/`` and are English still), Streamlit's own control texts, and
+the stylesheet. Pages checked: calculator, tumor board. Learn and model card are not
+finished in Japanese (see the README).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from i18n import translator
+from i18n._catalogues import catalogue_paths
+from i18n.compile import read
+from scoring import PatientCase, score_case
+from scoring.sources import Source
+from tests.app_support import BOARD, FULL, expected_case, fill, new_app, write_synthetic_model
+from tests.test_app_visible_words import visible_strings
+
+JA = translator("ja")
+#: Terms, codes and units that stay as they are in Japanese text (glossary: kept in English).
+KEPT = re.compile(
+    r"ECOG PS|Karnofsky PS|DejaVu Sans|FHIR R4 RiskAssessment|contained Observation|"
+    r"EQ-5D|EGFR-TKI|ER/PR|HER2|fonts-dejavu-core|Brier|\bet al\b|Fig\. \d|"
+    r"\b[A-Z][A-Za-z]*\b(?= \d)"  # a name before a number: "Frankel 2", "KPS 60", "SINS 10"
+)
+TWO_ENGLISH_WORDS = re.compile(r"\b[A-Za-z][a-z]{1,}(?:[ -][a-z]{2,})+\b")
+TAG = re.compile(r"<[^>]*>")
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_synthetic_model(tmp_path_factory.mktemp("model"))
+
+
+@pytest.fixture
+def app(model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("CALC_MODEL_DIR", str(model_dir))
+    at = new_app()
+    at.context = {"locale": "ja-JP"}
+    at.run()
+    assert not at.exception
+    assert at.session_state["lang"] == "ja"
+    return at
+
+
+def _translated_msgids() -> list[str]:
+    """English messages whose Japanese differs, longest first (so parts are not reported)."""
+    po, _ = catalogue_paths("ja")
+    ids = {m.id for m in read(po) if isinstance(m.id, str) and m.id and m.string != m.id}
+    # Short words ("No", "SI") also occur inside Japanese text legitimately; two words up.
+    return sorted((i for i in ids if " " in i.strip() and "%(" not in i), key=len, reverse=True)
+
+
+def _model_texts(model_dir: Path, case: PatientCase | None = None) -> list[str]:
+    """What the poor-outcome model itself composes (English still): its provenance, and
+    for ``case`` its reference patient, warnings and contributions."""
+    from models.predict import load_model
+
+    model = load_model(model_dir)
+    if case is None:
+        return [model.provenance]
+    prediction = model.predict(case, score_case(case))
+    texts = [prediction.reference, prediction.provenance, *prediction.warnings]
+    for contribution in prediction.contributions:
+        texts += [contribution.label, contribution.value_text, contribution.reference_text]
+    return sorted({t for t in texts if t}, key=len, reverse=True)
+
+
+def _citations() -> list[str]:
+    from scoring import sources
+
+    found = {str(v) for v in vars(sources).values() if isinstance(v, Source)}
+    found |= {v.key for v in vars(sources).values() if isinstance(v, Source)}
+    return sorted(found, key=len, reverse=True)
+
+
+def _whole_msgids() -> set[str]:
+    """Every English message whose Japanese differs (a whole label such as "Patient")."""
+    po, _ = catalogue_paths("ja")
+    return {m.id for m in read(po) if isinstance(m.id, str) and m.id and m.string != m.id}
+
+
+def english_escapes(at: AppTest, set_aside: list[str]) -> list[str]:
+    escapes: set[str] = set()
+    msgids = _translated_msgids()
+    whole = _whole_msgids()
+    for text in visible_strings(at):
+        if text.lstrip().startswith("<style"):
+            continue
+        if text.strip().strip("*#: ") in whole:
+            escapes.add(f"label left in English: {text!r}")
+        plain = TAG.sub(" ", text)
+        for known in set_aside + _citations():
+            plain = plain.replace(known, " ")
+        for msgid in msgids:
+            if msgid in plain:
+                escapes.add(f"catalogue text left in English: {msgid!r}")
+                plain = plain.replace(msgid, " ")
+        plain = KEPT.sub(" ", plain)
+        escapes |= {
+            f"English words: {m.group(0)!r} in {text[:80]!r}"
+            for m in TWO_ENGLISH_WORDS.finditer(plain)
+        }
+    return sorted(escapes)
+
+
+def test_the_check_sees_english(app: AppTest) -> None:
+    """The check is not vacuous: the same page in English is full of escapes."""
+    app.button_group(key="lang").set_value("en").run()
+    assert len(english_escapes(app, [])) > 20
+
+
+def test_calculator_in_japanese(app: AppTest, model_dir: Path) -> None:
+    assert english_escapes(app, _model_texts(model_dir)) == []
+    fill(app, FULL)
+    assert not app.exception
+    model_texts = _model_texts(model_dir, expected_case(FULL))
+    assert english_escapes(app, model_texts) == []
+    app.selectbox(key="calc_example").set_value("fig7").run()
+    if app.button(key="calc_confirm_replace") is not None:
+        app.button(key="calc_confirm_replace").click().run()
+    assert not app.exception
+    assert english_escapes(app, _model_texts(model_dir)) == []
+
+
+def test_tumor_board_in_japanese(app: AppTest, model_dir: Path) -> None:
+    app.switch_page(BOARD).run()
+    assert english_escapes(app, _model_texts(model_dir)) == []
+    app.switch_page("app_pages/calculator.py").run()
+    fill(app, FULL)
+    app.switch_page(BOARD).run()
+    assert not app.exception
+    assert english_escapes(app, _model_texts(model_dir, expected_case(FULL))) == []
