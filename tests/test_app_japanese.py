@@ -29,7 +29,15 @@ from i18n._catalogues import catalogue_paths
 from i18n.compile import read
 from scoring import PatientCase, score_case
 from scoring.sources import Source
-from tests.app_support import BOARD, FULL, expected_case, fill, new_app, write_synthetic_model
+from tests.app_support import (
+    BOARD,
+    FULL,
+    OTHER,
+    expected_case,
+    fill,
+    new_app,
+    write_synthetic_model,
+)
 from tests.test_app_visible_words import visible_strings
 
 JA = translator("ja")
@@ -132,6 +140,10 @@ def test_calculator_in_japanese(app: AppTest, model_dir: Path) -> None:
     assert not app.exception
     model_texts = _model_texts(model_dir, expected_case(FULL))
     assert english_escapes(app, model_texts) == []
+    fill(fill(app, OTHER), {"visceral_mets_treatable": True})
+    assert not app.exception
+    other = OTHER | {"visceral_mets_treatable": True}
+    assert english_escapes(app, _model_texts(model_dir, expected_case(other))) == []
     app.selectbox(key="calc_example").set_value("fig7").run()
     if app.button(key="calc_confirm_replace") is not None:
         app.button(key="calc_confirm_replace").click().run()
