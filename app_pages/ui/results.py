@@ -373,8 +373,9 @@ def probability_qualifiers(status: ModelStatus, prediction: Prediction | None) -
 
 def outcome_definition() -> None:
     """The outcome's definition, right under the number it defines."""
+    _ = session_translator()
     with st.container(key="outcome_definition"):
-        st.markdown(f"**{OUTCOME_DEFINITION}**")
+        st.markdown(f"**{_(OUTCOME_DEFINITION)}**")
 
 
 def model_quality(status: ModelStatus) -> None:
