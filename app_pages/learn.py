@@ -19,7 +19,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from app_pages.ui.language import session_translator
 from app_pages.ui.results import SCORE_LABELS, table_cell
+from i18n import N_
 from learn.quiz import ItemSpec, Marking, QuizChoice, Tally, generate, items_for, mark
 from learn.quiz import option_text as _option_text
 from learn.traps import Trap, traps_for
@@ -59,7 +61,9 @@ def widget_key(spec: ItemSpec) -> str:
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    """A Markdown table; the header's words are msgids, translated here."""
+    _ = session_translator()
+    lines = ["| " + " | ".join(_(h) for h in header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(table_cell(c) for c in row) + " |" for row in rows]
     st.markdown("\n".join(lines))
 
@@ -73,88 +77,102 @@ def _field_definition(name: str) -> str:
 
 def _scale_tables(spec: ItemSpec) -> None:
     """The published scale or vocabulary behind an item, where one exists."""
+    _ = session_translator()
     key = (spec.score, spec.key)
     rows: list[tuple[object, ...]]
     if key == ("tokuhashi", "general_condition"):
         rows = [
-            (f"{k} %", text, tokuhashi.GeneralCondition.classify(k).label)
+            (f"{k} %", _(text), _(tokuhashi.GeneralCondition.classify(k).label))
             for k, text in KPS_DEFINITIONS.items()
         ]
-        _table(("Karnofsky", "Definition (Karnofsky 1949)", "Category"), rows)
+        _table((N_("Karnofsky"), N_("Definition (Karnofsky 1949)"), N_("Category")), rows)
     elif key == ("tokuhashi", "palsy"):
         rows = [
-            (g.value, g.grade_name, g.definition, tokuhashi.PALSY_BY_FRANKEL[g].label)
+            (g.value, _(g.grade_name), _(g.definition), _(tokuhashi.PALSY_BY_FRANKEL[g].label))
             for g in FrankelGrade
         ]
-        _table(("Frankel", "Name", "Definition (Frankel 1969)", "Palsy"), rows)
+        _table((N_("Frankel"), N_("Name"), N_("Definition (Frankel 1969)"), N_("Palsy")), rows)
     elif key == ("tomita", "primary"):
         rows = [
-            (t.label, f"{a.option.label} ({a.option.points})", a.evidence.label, a.reason)
+            (_(t.label), f"{_(a.option.label)} ({a.option.points})", _(a.evidence.label), a.reason)
             for t, a in tomita.GROWTH.items()
         ]
-        _table(("Primary tumor", "Tomita growth", "Trust", "Reading"), rows)
+        _table((N_("Primary tumor"), N_("Tomita growth"), N_("Trust"), N_("Reading")), rows)
     elif key in {("bauer", "not_lung_cancer"), ("bauer", "favourable_primary")}:
         table = bauer.NOT_LUNG if spec.key == "not_lung_cancer" else bauer.FAVOURABLE
         rows = [
-            (t.label, f"{a.option.label} ({a.option.points})", a.evidence.label, a.reason)
+            (_(t.label), f"{_(a.option.label)} ({a.option.points})", _(a.evidence.label), a.reason)
             for t, a in table.items()
         ]
-        with st.expander("Every primary tumor and its answer"):
-            _table(("Primary tumor", "Answer", "Trust", "Reading"), rows)
+        with st.expander(_("Every primary tumor and its answer")):
+            _table((N_("Primary tumor"), N_("Answer"), N_("Trust"), N_("Reading")), rows)
     elif spec.key == "primary":
         rows = [
             (
-                t.label,
-                f"{t.tokuhashi.label} ({t.tokuhashi.points})",
-                f"{t.katagiri.label} ({t.katagiri.points})"
-                + ("" if t.katagiri_verified else " — unverified"),
-                t.reading,
+                _(t.label),
+                f"{_(t.tokuhashi.label)} ({t.tokuhashi.points})",
+                f"{_(t.katagiri.label)} ({t.katagiri.points})"
+                + ("" if t.katagiri_verified else " — " + _("unverified")),
+                _(t.reading),
             )
             for t in PrimaryTumor
         ]
-        _table(("Primary tumor", "Tokuhashi (organ)", "Katagiri (growth)", "Reading"), rows)
+        header = (N_("Primary tumor"), N_("Tokuhashi (organ)"), N_("Katagiri (growth)"))
+        _table((*header, N_("Reading")), rows)
     elif key == ("katagiri", "ecog"):
         rows = [
-            (e, text, katagiri.EcogPoint.classify(e).points) for e, text in ECOG_DEFINITIONS.items()
+            (e, _(text), katagiri.EcogPoint.classify(e).points)
+            for e, text in ECOG_DEFINITIONS.items()
         ]
-        _table(("ECOG", "Definition (Oken 1982)", "Points"), rows)
+        _table((N_("ECOG"), N_("Definition (Oken 1982)"), N_("Points")), rows)
     elif key == ("katagiri", "laboratory"):
         rows = [
             (
-                a.label,
-                f"{a.tier.label.split(' (')[0]} ({a.tier.points})",
-                " or ".join(a.criterion_text(r.unit) for r in a.units),
+                _(a.label),
+                f"{_(a.tier.label).split(' (')[0].split('（')[0]} ({a.tier.points})",
+                _(" or ").join(_(a.criterion_text(r.unit)) for r in a.units),
             )
             for a in ANALYTES
         ]
-        _table(("Analyte", "Tier", "Cut-off in each accepted unit (exact)"), rows)
+        _table((N_("Analyte"), N_("Tier"), N_("Cut-off in each accepted unit (exact)")), rows)
     elif key == ("sins", "location"):
         rows = [
-            (lv.value, lv.sins_location.label, lv.sins_location.points) for lv in VertebralLevel
+            (lv.value, _(lv.sins_location.label), lv.sins_location.points) for lv in VertebralLevel
         ]
-        with st.expander("Every level and its location"):
-            _table(("Level", "Location", "Points"), rows)
+        with st.expander(_("Every level and its location")):
+            _table((N_("Level"), N_("Location"), N_("Points")), rows)
 
 
 def _item(spec: ItemSpec) -> None:
-    st.markdown(f"**{spec.label}**")
+    _ = session_translator()
+    st.markdown(f"**{_(spec.label)}**")
     definition = " ".join(_field_definition(f) for f in spec.fields[:2])
     if spec.key == "laboratory":
-        definition = "Any one value meeting a cut-off; critical outranks abnormal."
+        definition = _("Any one value meeting a cut-off; critical outranks abnormal.")
     st.caption(definition)
     _table(
-        ("Option", "Points", "Source"),
-        ((m.label, m.points, m.source.key) for m in spec.table),
+        (N_("Option"), N_("Points"), N_("Source")),
+        ((_(m.label), m.points, m.source.key) for m in spec.table),
     )
     _scale_tables(spec)
 
 
 def _bands(bands: Sequence[Band]) -> None:
+    _ = session_translator()
     rows = []
     for band in bands:
-        survival = "; ".join(str(s) for s in band.survival)
-        rows.append((band.label, f"{band.low}–{band.high}", band.meaning, survival or "—"))
-    _table(("Band", "Total", "Published meaning", "Published survival"), rows)
+        survival = "; ".join(
+            _("%(horizon)s: %(percent)s %%", horizon=_(f.horizon), percent=f"{f.percent:g}")
+            if f.verified
+            else _(
+                "%(horizon)s: %(percent)s %% (provisional)",
+                horizon=_(f.horizon),
+                percent=f"{f.percent:g}",
+            )
+            for f in band.survival
+        )
+        rows.append((_(band.label), f"{band.low}–{band.high}", _(band.meaning), survival or "—"))
+    _table((N_("Band"), N_("Total"), N_("Published meaning"), N_("Published survival")), rows)
 
 
 def _traps(traps: Sequence[Trap]) -> None:
@@ -167,26 +185,36 @@ def _traps(traps: Sequence[Trap]) -> None:
 
 
 def _score_tab(key: str, bands: Sequence[Band], source: Source) -> None:
-    st.caption(f"Source: {source}")
-    st.subheader("Items")
+    _ = session_translator()
+    st.caption(_("Source: %(source)s", source=source))
+    st.subheader(_("Items"))
     for spec in items_for(QuizChoice.parse(key)):
         _item(spec)
-    st.subheader("Bands")
+    st.subheader(_("Bands"))
     _bands(bands)
     if key == "tokuhashi":
         for band in bands:
-            st.caption(f"{band.label}: {tokuhashi.GUIDANCE[band.code]} (guidance, not scored)")
+            guidance = _(tokuhashi.GUIDANCE[band.code])
+            st.caption(
+                _(
+                    "%(band)s: %(guidance)s (guidance, not scored)",
+                    band=_(band.label),
+                    guidance=guidance,
+                )
+            )
     elif key == "katagiri":
-        st.caption(katagiri.SURVIVAL_NOTE)
+        st.caption(_(katagiri.SURVIVAL_NOTE))
     elif key == "sins":
-        st.caption(sins.CONSULTATION_NOTE)
+        st.caption(_(sins.CONSULTATION_NOTE))
     elif key == "tomita":
-        st.caption(tomita.GOAL_NOTE)
-        st.caption(tomita.VALIDITY_NOTE)
-    st.subheader("Traps users fall into")
+        st.caption(_(tomita.GOAL_NOTE))
+        st.caption(_(tomita.VALIDITY_NOTE))
+    st.subheader(_("Traps users fall into"))
     st.caption(
-        "Where the published tables are misquoted, ambiguous or silent, and the reading this "
-        "calculator uses."
+        _(
+            "Where the published tables are misquoted, ambiguous or silent, and the reading "
+            "this calculator uses."
+        )
     )
     _traps(traps_for(key))
 
@@ -194,10 +222,15 @@ def _score_tab(key: str, bands: Sequence[Band], source: Source) -> None:
 def _context_tab() -> None:
     text = CONTEXT_FILE.read_text(encoding="utf-8")
     st.markdown(re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL).strip())
-    st.caption(f"Source: {REVIEW}. Summarised and attributed; not a recommendation.")
-    st.markdown("### Bilsky epidural spinal cord compression grades")
-    st.caption(f"Read on axial T2-weighted MRI; recorded for the case, not scored. {BILSKY_2010}")
-    _table(("Grade", "Definition"), ((g.value, g.definition) for g in BilskyGrade))
+    _ = session_translator()
+    st.caption(
+        _("Source: %(source)s. Summarised and attributed; not a recommendation.", source=REVIEW)
+    )
+    st.markdown("### " + _("Bilsky epidural spinal cord compression grades"))
+    st.caption(
+        _("Read on axial T2-weighted MRI; recorded for the case, not scored.") + f" {BILSKY_2010}"
+    )
+    _table((N_("Grade"), N_("Definition")), ((g.value, _(g.definition)) for g in BilskyGrade))
 
 
 # --------------------------------------------------------------------------- quiz
@@ -276,15 +309,16 @@ def _quiz_tab() -> None:
     seed = int(st.session_state[SEED_KEY])
     vignette = generate(seed)
     top = st.columns([3, 1], vertical_alignment="bottom")
+    _ = session_translator()
     top[0].radio(
-        "Score to practise",
+        _("Score to practise"),
         [c.value for c in QuizChoice],
         format_func=lambda code: QuizChoice.parse(code).label,
         key=SCORE_KEY,
         horizontal=True,
         on_change=lambda: st.session_state.update({MARKING_KEY: None}),
     )
-    top[1].button("New case", key=PREFIX + "new", on_click=_new_case, width="stretch")
+    top[1].button(_("New case"), key=PREFIX + "new", on_click=_new_case, width="stretch")
     _tally()
     choice = _choice()
     with st.container(border=True, key=PREFIX + "vignette"):
@@ -300,21 +334,22 @@ def _quiz_tab() -> None:
             for spec in items_for(QuizChoice.parse(score)):
                 table = spec.table
                 st.selectbox(
-                    spec.label,
+                    _(spec.label),
                     [m.value for m in table],
                     index=None,
                     format_func=_formatter(table),
                     key=widget_key(spec),
-                    placeholder="Choose the category",
+                    placeholder=_("Choose the category"),
                 )
-        st.form_submit_button("Check", key=PREFIX + "check", on_click=_check, type="primary")
+        st.form_submit_button(_("Check"), key=PREFIX + "check", on_click=_check, type="primary")
     marking: Marking | None = st.session_state.get(MARKING_KEY)
     if marking is not None and marking.seed == seed and marking.choice is choice:
         _feedback(marking)
 
 
-st.header("Learn the scores")
-tabs = st.tabs([*(SCORE_LABELS[key] for key, _, _ in SCORES), "Clinical context", "Quiz"])
+_ = session_translator()
+st.header(_("Learn the scores"))
+tabs = st.tabs([*(_(SCORE_LABELS[key]) for key, *__ in SCORES), _("Clinical context"), _("Quiz")])
 for tab, (key, bands, source) in zip(tabs, SCORES, strict=False):
     with tab:
         _score_tab(key, bands, source)
