@@ -36,7 +36,7 @@ def case_summary(case: PatientCase) -> str:
     if case.sex is not None or case.age_years is not None:
         sex = "" if case.sex is None else _(SEX_TEXT[case.sex.value])
         age = "" if case.age_years is None else _("%(age)s years", age=case.age_years)
-        parts.append(", ".join(p for p in (sex, age) if p))
+        parts.append(_.join(p for p in (sex, age) if p))
     if case.primary_tumor is not None:
         parts.append(_(case.primary_tumor.label))
     if case.lesion_level is not None:

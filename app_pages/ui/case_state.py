@@ -296,7 +296,7 @@ def on_units_change() -> None:
             "Units switched to %(system)s. These values were cleared, not converted: "
             "%(values)s. Re-enter them as reported.",
             system=_(UNIT_SYSTEM_LABELS[new]),
-            values=", ".join(cleared),
+            values=_.join(cleared),
         )
         st.session_state[UNITS_CLEARED_KEY] = fields
     else:

@@ -157,7 +157,7 @@ def uncertainty(prediction: Prediction) -> None:
 def missing_text(result: ScoreResult) -> str:
     """The fields a score still needs, by their on-screen titles."""
     _ = session_translator()
-    return ", ".join(_(field_title(name)) for name in result.missing)
+    return _.join(_(field_title(name)) for name in result.missing)
 
 
 def band_text(result: ScoreResult) -> str:
@@ -242,7 +242,7 @@ def score_breakdown(result: ScoreResult) -> None:
         else:
             answer = _(
                 "Not recorded: %(fields)s",
-                fields=", ".join(_(field_title(n)) for n in item.missing),
+                fields=_.join(_(field_title(n)) for n in item.missing),
             )
             if detail:
                 answer = f"{detail}; {answer}"
@@ -331,7 +331,7 @@ def probability_metric(
                     "No probability yet: the model needs all five of its predictors exactly "
                     "(sex, vertebral level, Frankel grade, and complete revised Tokuhashi and "
                     "new Katagiri totals). Still needed: %(fields)s.",
-                    fields=", ".join(_(field_title(n)) for n in prediction.missing),
+                    fields=_.join(_(field_title(n)) for n in prediction.missing),
                 )
             )
         else:
@@ -392,7 +392,7 @@ def model_quality(status: ModelStatus) -> None:
         _("events per variable %(epv)s", epv=f"{metrics.events_per_variable:.1f}"),
     ]
     if parts:
-        st.caption(_("How sure (internal validation only): %(parts)s.", parts=", ".join(parts)))
+        st.caption(_("How sure (internal validation only): %(parts)s.", parts=_.join(parts)))
 
 
 def model_warnings(prediction: Prediction | None) -> None:
