@@ -176,11 +176,18 @@ def _bands(bands: Sequence[Band]) -> None:
 
 
 def _traps(traps: Sequence[Trap]) -> None:
+    _ = session_translator()
     for trap in traps:
         sources = "; ".join(s.key for s in trap.sources)
         st.markdown(
-            f"**{trap.title}**. {trap.statement}  \n"
-            f"*Reading used here:* {trap.reading} *Sources:* {sources}."
+            _(
+                "**%(title)s**. %(statement)s  \n*Reading used here:* %(reading)s "
+                "*Sources:* %(sources)s.",
+                title=_(trap.title),
+                statement=_(trap.statement),
+                reading=_(trap.reading),
+                sources=sources,
+            )
         )
 
 
