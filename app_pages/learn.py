@@ -72,7 +72,7 @@ def _field_definition(name: str) -> str:
     """A case field's description without its 'Allowed' suffix (the options show that)."""
     info = PatientCase.model_fields[name]
     text = info.description or ""
-    return re.split(r" Allowed: ", text)[0]
+    return session_translator()(re.split(r" Allowed: ", text)[0])
 
 
 def _scale_tables(spec: ItemSpec) -> None:
@@ -226,8 +226,14 @@ def _score_tab(key: str, bands: Sequence[Band], source: Source) -> None:
     _traps(traps_for(key))
 
 
+def _context_file(language: str) -> Path:
+    """The clinical context in ``language`` (a document per language; English if none)."""
+    translated = CONTEXT_FILE.with_suffix(f".{language}.md")
+    return translated if language != "en" and translated.is_file() else CONTEXT_FILE
+
+
 def _context_tab() -> None:
-    text = CONTEXT_FILE.read_text(encoding="utf-8")
+    text = _context_file(session_translator().language).read_text(encoding="utf-8")
     st.markdown(re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL).strip())
     _ = session_translator()
     st.caption(

@@ -105,72 +105,78 @@ class PatientCase(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
     # Patient
-    sex: Sex | None = _coded(N_("Sex"), Sex, "Sex; a predictor of the cohort model.")
+    sex: Sex | None = _coded(N_("Sex"), Sex, N_("Sex; a predictor of the cohort model."))
     age_years: Annotated[StrictInt, Field(ge=18, le=120)] | None = _field(
-        N_("Age (years)"), "18–120", "Age at the time of surgery, in whole years."
+        N_("Age (years)"), "18–120", N_("Age at the time of surgery, in whole years.")
     )
     # Lesion
     lesion_level: VertebralLevel | None = _field(
         N_("Vertebral level of the main lesion"),
         "C1–C7, T1–T12, L1–L5, S1–S5",
-        "Feeds SINS location and the model's lesion level (C1–C2 upper, C3–C6 middle, "
-        "C7–T1 cervicothoracic junction).",
+        N_(
+            "Feeds SINS location and the model's lesion level (C1–C2 upper, C3–C6 middle, "
+            "C7–T1 cervicothoracic junction)."
+        ),
     )
     escc_grade: BilskyGrade | None = _coded(
         N_("Bilsky ESCC grade"),
         BilskyGrade,
-        "Epidural spinal cord compression on axial T2 MRI; recorded for the case, not scored.",
+        N_("Epidural spinal cord compression on axial T2 MRI; recorded for the case, not scored."),
     )
     # Neurology and performance
     frankel: FrankelGrade | None = _coded(
-        N_("Frankel grade"), FrankelGrade, "Feeds Tokuhashi's palsy item and the model."
+        N_("Frankel grade"), FrankelGrade, N_("Feeds Tokuhashi's palsy item and the model.")
     )
     kps: Annotated[StrictInt, Field(ge=10, le=100, multiple_of=10)] | None = _field(
         N_("Karnofsky performance status (%)"),
         N_("10–100 in steps of 10"),
-        "Tokuhashi's general condition. Not converted from ECOG.",
+        N_("Tokuhashi's general condition. Not converted from ECOG."),
     )
     ecog: Annotated[StrictInt, Field(ge=0, le=4)] | None = _field(
         N_("ECOG performance status"),
         "0–4",
-        "Katagiri's 'ECOG PS 3 or 4' point. Not converted from Karnofsky.",
+        N_("Katagiri's 'ECOG PS 3 or 4' point. Not converted from Karnofsky."),
     )
     # Tumor and systemic disease
     primary_tumor: PrimaryTumor | None = _field(
         N_("Primary tumor"),
         N_("a code of the project's primary-tumor vocabulary"),
-        "Feeds both Tokuhashi (by organ) and Katagiri (by growth).",
+        N_("Feeds both Tokuhashi (by organ) and Katagiri (by growth)."),
     )
     previous_chemotherapy: bool | None = _field(
-        N_("Previous chemotherapy"), N_("yes (true), no (false)"), "Katagiri factor."
+        N_("Previous chemotherapy"), N_("yes (true), no (false)"), N_("Katagiri factor.")
     )
     extraspinal_bone_mets: Annotated[StrictInt, Field(ge=0, le=999)] | None = _field(
         N_("Extraspinal bone metastases (foci)"),
         "0–999",
-        "Number of bone metastasis foci outside the spine (bone scan or other imaging).",
+        N_("Number of bone metastasis foci outside the spine (bone scan or other imaging)."),
     )
     vertebral_body_mets: Annotated[StrictInt, Field(ge=1, le=29)] | None = _field(
         N_("Vertebral bodies involved"),
         "1–29",
-        "Number of vertebral bodies with metastasis, the main lesion included.",
+        N_("Number of vertebral bodies with metastasis, the main lesion included."),
     )
     major_organ_mets: MajorOrganMets | None = _coded(
         N_("Major internal organ metastases"),
         MajorOrganMets,
-        "Lungs, liver, kidneys, brain (Tokuhashi).",
+        N_("Lungs, liver, kidneys, brain (Tokuhashi)."),
     )
     visceral_mets: VisceralMets | None = _coded(
         N_("Visceral metastases"),
         VisceralMets,
-        "Katagiri: nodular visceral or brain = nodular; pleural, peritoneal or leptomeningeal "
-        "dissemination = disseminated.",
+        N_(
+            "Katagiri: nodular visceral or brain = nodular; pleural, peritoneal or leptomeningeal "
+            "dissemination = disseminated."
+        ),
     )
     visceral_mets_treatable: bool | None = _field(
         N_("Visceral metastases treatable"),
         N_("yes (true), no (false); only when a visceral metastasis is present"),
-        "Tomita's visceral item: treatable by any means (surgery, systemic therapy, radiation, "
-        "ablation), which is wider than Tokuhashi's 'removable'. Leave empty when there is no "
-        "visceral metastasis.",
+        N_(
+            "Tomita's visceral item: treatable by any means (surgery, systemic therapy, radiation, "
+            "ablation), which is wider than Tokuhashi's 'removable'. Leave empty when there is no "
+            "visceral metastasis."
+        ),
     )
     # Laboratory (Katagiri)
     crp: LabValue | None = _lab("crp")
@@ -183,39 +189,42 @@ class PatientCase(BaseModel):
     sins_pain: SinsPain | None = _coded(
         N_("SINS pain"),
         SinsPain,
-        "Mechanical: relief when recumbent and/or pain with movement or loading of the spine.",
+        N_("Mechanical: relief when recumbent and/or pain with movement or loading of the spine."),
     )
     sins_bone_lesion: SinsBoneLesion | None = _coded(
-        N_("SINS bone lesion"), SinsBoneLesion, "Lesion quality on CT."
+        N_("SINS bone lesion"), SinsBoneLesion, N_("Lesion quality on CT.")
     )
     sins_alignment: SinsAlignment | None = _coded(
-        N_("SINS alignment"), SinsAlignment, "Radiographic spinal alignment."
+        N_("SINS alignment"), SinsAlignment, N_("Radiographic spinal alignment.")
     )
     sins_collapse: SinsCollapse | None = _coded(
         N_("SINS vertebral body collapse"),
         SinsCollapse,
-        "Exactly 50 % has no category and is not accepted.",
+        N_("Exactly 50 % has no category and is not accepted."),
     )
     sins_posterolateral: SinsPosterolateral | None = _coded(
         N_("SINS posterolateral involvement"),
         SinsPosterolateral,
-        "Facet, pedicle or costovertebral joint fracture or replacement with tumor.",
+        N_("Facet, pedicle or costovertebral joint fracture or replacement with tumor."),
     )
     # Indications (seed 000 Methods; seed 004)
     progressive_neurological_deficit: bool | None = _field(
         N_("Progressive neurological deficit"),
         N_("yes, no"),
-        "A surgical indication in the cohort study.",
+        N_("A surgical indication in the cohort study."),
     )
     intractable_pain: bool | None = _field(
         N_("Intractable pain despite conservative care"),
         N_("yes, no"),
-        "Pain resistant to conservative care including opioids; an indication in the cohort study.",
+        N_(
+            "Pain resistant to conservative care including opioids; an indication in the cohort "
+            "study."
+        ),
     )
     impaired_consciousness_cerebral_mets: bool | None = _field(
         N_("Impaired consciousness from cerebral metastasis"),
         N_("yes, no"),
-        "The cohort study's contraindication to surgery.",
+        N_("The cohort study's contraindication to surgery."),
     )
 
     @field_validator(*WHOLE_NUMBER_FIELDS, mode="before")

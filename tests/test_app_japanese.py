@@ -159,3 +159,32 @@ def test_tumor_board_in_japanese(app: AppTest, model_dir: Path) -> None:
     app.switch_page(BOARD).run()
     assert not app.exception
     assert english_escapes(app, _model_texts(model_dir, expected_case(FULL))) == []
+
+
+def test_learn_page_reference_traps_and_context_in_japanese(app: AppTest) -> None:
+    """Learn is partly finished: headings, tables, traps and the clinical context are
+    Japanese (quiz vignettes and feedback are not yet, so the full gate is not applied)."""
+    app.switch_page("app_pages/learn.py").run()
+    assert not app.exception
+    shown = "\n".join(visible_strings(app))
+    for japanese in ("スコアを学ぶ", "よくある落とし穴", "Frankel B は完全麻痺", "3種類の痛み"):
+        assert japanese in shown, japanese
+    for english in ("Traps users fall into", "Frankel B is complete palsy", "Three kinds of pain"):
+        assert english not in shown, english
+
+
+def test_japanese_clinical_context_mirrors_the_english_one() -> None:
+    """Same headings and table rows: a change to one document must reach the other."""
+    folder = Path(__file__).resolve().parents[1] / "assets" / "learn"
+    english = (folder / "clinical_context.md").read_text(encoding="utf-8")
+    japanese = (folder / "clinical_context.ja.md").read_text(encoding="utf-8")
+
+    def shape(text: str) -> list[str]:
+        kinds = ("###", "|---", "| **", "|", "- ")
+        return [
+            next(k for k in kinds if line.startswith(k))
+            for line in text.splitlines()
+            if line.startswith(kinds)
+        ]
+
+    assert shape(japanese) == shape(english)
