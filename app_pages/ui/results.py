@@ -89,9 +89,10 @@ def percent(probability: float) -> str:
 
 def interval_text(low: float, high: float) -> str:
     """The 95% interval in the words the screen uses, e.g. "95% CI 12–61 %"."""
-    from reports.format import interval_text as _interval_text
+    from reports.format import interval_text as english_interval
 
-    return _interval_text(low, high)
+    _ = session_translator()
+    return english_interval(low, high).replace("95% CI", _("95% CI"))
 
 
 #: What each range on the bar means, in plain words (the legend under the probability).
@@ -365,7 +366,7 @@ def probability_qualifiers(status: ModelStatus, prediction: Prediction | None) -
     if prediction is not None and prediction.probability is not None:
         if prediction.ci_low is not None and prediction.ci_high is not None:
             interval = interval_text(prediction.ci_low, prediction.ci_high)
-            st.markdown(f"**{interval.replace('95% CI', _('95% CI'))}**")
+            st.markdown(f"**{interval}**")
         uncertainty(prediction)
     if status.provenance:
         st.caption(_("Model: %(provenance)s", provenance=_(status.provenance)))
