@@ -157,3 +157,18 @@ def test_each_page_in_japanese_fits_and_is_saved(
     shot = app.full_page_screenshot(name)
     assert shot.exists()
     assert shot.is_relative_to(ARTIFACTS)
+
+
+@pytest.mark.parametrize("viewport", [TABLET, PROJECTOR], ids=["1024x768", "1920x1080"])
+def test_tumor_board_with_a_case_in_japanese(open_in: Opener, viewport: tuple[int, int]) -> None:
+    """The board as a room sees it, with the cohort paper's Fig. 7 patient loaded."""
+    app = open_in("ja-JP", viewport)
+    app.pick_option(
+        "calc_example", JA("Fig. 7: 69-year-old man, hepatocellular carcinoma at C7 (poor outcome)")
+    )
+    app.go_to_page(JA("Tumor board"))
+    expect_language(app, "ja")
+    expect(app.main_container().get_by_text("肝細胞癌").first).to_be_visible()
+    size = app.scroll_size()
+    assert size["docScrollWidth"] <= size["docClientWidth"], size
+    app.full_page_screenshot(f"i18n-ja-tumor_board-case-{viewport[0]}x{viewport[1]}")
