@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, expect
 
 from i18n import translator
-from tests.browser.conftest import (
+from tests.support.browser import (
     ARTIFACTS,
     EXPECT_TIMEOUT_MS,
     NAVIGATION_TIMEOUT_MS,

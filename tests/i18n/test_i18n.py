@@ -41,9 +41,9 @@ from scoring.sins_findings import (
     SinsPosterolateral,
 )
 from scoring.tokuhashi import GUIDANCE, ExtraspinalBoneMets, Palsy, VertebralBodyMets
-from tests.app_support import FULL, fill, new_app
+from tests.support.app import FULL, fill, new_app
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 PO, MO = catalogue_paths("ja")
 POT = LOCALES_DIR / "messages.pot"
 
@@ -357,7 +357,7 @@ def test_translatable_error_is_english_text_and_translated_when_shown() -> None:
 def test_composed_domain_text_is_english_and_translatable() -> None:
     """Details and explanations built from data read as before and translate on a page."""
     from i18n import Message
-    from tests.conftest import make_case
+    from tests.support.cases import make_case
 
     scores = score_case(make_case(platelets={"value": "50", "unit": "10^9/L"}))
     lab = next(i for i in scores.katagiri.items if i.key == "laboratory")
@@ -402,7 +402,7 @@ def test_validation_messages_in_japanese(data: dict[str, object], japanese: str)
 
 def test_the_model_row_reason_and_values_translate() -> None:
     from models.features import features, value_text
-    from tests.conftest import make_case
+    from tests.support.cases import make_case
 
     case = make_case(sex=None, calcium=None)
     row = features(case, score_case(case))

@@ -29,7 +29,8 @@ from i18n._catalogues import catalogue_paths
 from i18n.compile import read
 from scoring import PatientCase, score_case
 from scoring.sources import Source
-from tests.app_support import (
+from tests.app.test_app_visible_words import visible_strings
+from tests.support.app import (
     BOARD,
     FULL,
     OTHER,
@@ -38,7 +39,6 @@ from tests.app_support import (
     new_app,
     write_synthetic_model,
 )
-from tests.test_app_visible_words import visible_strings
 
 JA = translator("ja")
 #: Terms, codes and units that stay as they are in Japanese text (glossary: kept in English).
@@ -175,7 +175,7 @@ def test_learn_page_reference_traps_and_context_in_japanese(app: AppTest) -> Non
 
 def test_japanese_clinical_context_mirrors_the_english_one() -> None:
     """Same headings and table rows: a change to one document must reach the other."""
-    folder = Path(__file__).resolve().parents[1] / "assets" / "learn"
+    folder = Path(__file__).resolve().parents[2] / "assets" / "learn"
     english = (folder / "clinical_context.md").read_text(encoding="utf-8")
     japanese = (folder / "clinical_context.ja.md").read_text(encoding="utf-8")
 

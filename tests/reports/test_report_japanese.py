@@ -17,10 +17,10 @@ from PIL import Image
 
 from reports.fhir import render_fhir
 from reports.html import render_html
-from tests.test_report import full_report
-from tests.test_report_pdf import _run, _tool, page_info, pdf_file, pdf_text
+from tests.reports.test_report import full_report
+from tests.reports.test_report_pdf import _run, _tool, page_info, pdf_file, pdf_text
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "reports"
 LABEL = "頸椎転移 症例2"
 JAPANESE_HEADINGS = ("入力値", "スコア", "不良転帰の確率", "適応チェックリスト", "由来")

@@ -1,0 +1,1 @@
+"""Tests of the i18n package: catalogues, translators, sessions and the glossary."""
