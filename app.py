@@ -22,7 +22,10 @@ harden()
 # fetches it from fonts.gstatic.com, and the app makes no request beyond the machine.
 st.set_page_config(page_title="Cervical spine metastasis calculator", layout="wide")
 st.html(HERE / "assets" / "style.css")
-_ = language.switch()  # this session's language (English | 日本語); pages read the same
+# The notice and this session's language switch (English | 日本語) share the first row.
+notice_column, language_column = st.columns([5, 1], vertical_alignment="center")
+with language_column:
+    _ = language.switch()
 
 page = st.navigation(
     [
@@ -33,6 +36,6 @@ page = st.navigation(
     ],
     position="top",
 )
-with st.container(key="intended_use"):
+with notice_column, st.container(key="intended_use"):
     st.caption(_("%(intended_use)s %(privacy)s", intended_use=_(INTENDED_USE), privacy=_(PRIVACY)))
 page.run()
