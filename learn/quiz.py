@@ -39,6 +39,7 @@ from scoring.metastases import MajorOrganMets, VisceralMets
 from scoring.options import LabelledEnum, ScoredOption
 from scoring.primary_tumor import PrimaryTumor
 from scoring.result import ItemResult, ScoreResult
+from scoring.score_id import ScoreId
 from scoring.sins_findings import (
     SinsAlignment,
     SinsBoneLesion,
@@ -55,15 +56,15 @@ class QuizChoice(LabelledEnum):
     def scores(self) -> tuple[str, ...]:
         return SCORE_KEYS if self is QuizChoice.ALL else (self.value,)
 
-    TOKUHASHI = ("tokuhashi", N_("Revised Tokuhashi"))
-    KATAGIRI = ("katagiri", N_("New Katagiri"))
-    SINS = ("sins", N_("SINS"))
-    TOMITA = ("tomita", N_("Tomita"))
-    BAUER = ("bauer", N_("Modified Bauer"))
+    TOKUHASHI = (ScoreId.TOKUHASHI.value, ScoreId.TOKUHASHI.label)
+    KATAGIRI = (ScoreId.KATAGIRI.value, ScoreId.KATAGIRI.label)
+    SINS = (ScoreId.SINS.value, ScoreId.SINS.label)
+    TOMITA = (ScoreId.TOMITA.value, ScoreId.TOMITA.label)
+    BAUER = (ScoreId.BAUER.value, ScoreId.BAUER.label)
     ALL = ("all", N_("All five"))
 
 
-SCORE_KEYS: tuple[str, ...] = ("tokuhashi", "katagiri", "sins", "tomita", "bauer")
+SCORE_KEYS: tuple[str, ...] = tuple(score.value for score in ScoreId)
 _T = TypeVar("_T")
 
 

@@ -25,6 +25,7 @@ from scoring.metastases import VisceralMets
 from scoring.options import ScoredOption
 from scoring.primary_tumor import PrimaryTumor, TokuhashiPrimary
 from scoring.result import Band
+from scoring.score_id import ScoreId
 from scoring.sins_findings import SinsCollapse, SinsPain
 from scoring.sources import (
     CALCULATOR_READING,
@@ -40,11 +41,11 @@ from scoring.sources import (
     Source,
 )
 
-TOKUHASHI = "tokuhashi"
-KATAGIRI = "katagiri"
-SINS = "sins"
-TOMITA = "tomita"
-BAUER = "bauer"
+TOKUHASHI = ScoreId.TOKUHASHI.value
+KATAGIRI = ScoreId.KATAGIRI.value
+SINS = ScoreId.SINS.value
+TOMITA = ScoreId.TOMITA.value
+BAUER = ScoreId.BAUER.value
 GENERAL = "general"
 SCORES: tuple[str, ...] = (TOKUHASHI, KATAGIRI, SINS, TOMITA, BAUER, GENERAL)
 

@@ -35,10 +35,11 @@ from scoring.items import item
 from scoring.options import CodedEnum, ScoredOption
 from scoring.primary_tumor import PrimaryTumor
 from scoring.result import Band, ItemResult, ScoreResult
+from scoring.score_id import ScoreId
 from scoring.sources import CALCULATOR_READING, LEITHNER_2008
 
 SOURCE = LEITHNER_2008
-KEY = "bauer"
+KEY = ScoreId.BAUER.value
 NAME = N_("Modified Bauer score")
 
 

@@ -27,6 +27,7 @@ from scoring.metastases import VisceralMets
 from scoring.options import RangedOption, ScoredOption
 from scoring.primary_tumor import KatagiriGrowth
 from scoring.result import Band, ItemResult, ScoreResult, SurvivalFigure
+from scoring.score_id import ScoreId
 from scoring.sources import KATAGIRI_2014
 
 SOURCE = KATAGIRI_2014
@@ -214,4 +215,6 @@ def score(case: PatientCase) -> ScoreResult:
         ),
         skeletal_item,
     )
-    return ScoreResult("katagiri", N_("New Katagiri score"), items, BANDS, False, SOURCE)
+    return ScoreResult(
+        ScoreId.KATAGIRI.value, N_("New Katagiri score"), items, BANDS, False, SOURCE
+    )

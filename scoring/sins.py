@@ -16,6 +16,7 @@ from scoring.case import PatientCase
 from scoring.items import item
 from scoring.levels import SinsLocation
 from scoring.result import Band, ScoreResult
+from scoring.score_id import ScoreId
 from scoring.sins_findings import (
     SinsAlignment,
     SinsBoneLesion,
@@ -89,4 +90,6 @@ def score(case: PatientCase) -> ScoreResult:
             SOURCE,
         ),
     )
-    return ScoreResult("sins", N_("SINS"), items, BANDS, False, SOURCE, (CONSULTATION_NOTE,))
+    return ScoreResult(
+        ScoreId.SINS.value, N_("SINS"), items, BANDS, False, SOURCE, (CONSULTATION_NOTE,)
+    )

@@ -25,6 +25,7 @@ from scoring.metastases import MajorOrganMets
 from scoring.options import RangedOption, ScoredOption
 from scoring.primary_tumor import TokuhashiPrimary
 from scoring.result import Band, ScoreResult
+from scoring.score_id import ScoreId
 from scoring.sources import TOKUHASHI_2005
 
 SOURCE = TOKUHASHI_2005
@@ -173,4 +174,6 @@ def score(case: PatientCase) -> ScoreResult:
             "" if case.frankel is None else f"Frankel {case.frankel.value}",
         ),
     )
-    return ScoreResult("tokuhashi", N_("Revised Tokuhashi score"), items, BANDS, True, SOURCE)
+    return ScoreResult(
+        ScoreId.TOKUHASHI.value, N_("Revised Tokuhashi score"), items, BANDS, True, SOURCE
+    )

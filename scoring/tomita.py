@@ -35,6 +35,7 @@ from scoring.items import item, item_among
 from scoring.options import CodedEnum, ScoredOption
 from scoring.primary_tumor import PrimaryTumor
 from scoring.result import Band, ItemResult, ScoreResult
+from scoring.score_id import ScoreId
 from scoring.sources import (
     CALCULATOR_READING,
     GONG_2021,
@@ -45,7 +46,7 @@ from scoring.sources import (
 )
 
 SOURCE = TOMITA_2001
-KEY = "tomita"
+KEY = ScoreId.TOMITA.value
 NAME = N_("Tomita score")
 
 

@@ -21,19 +21,15 @@ from scoring.indications import Criterion, Kind, Status
 from scoring.katagiri import BANDS as KATAGIRI_BANDS
 from scoring.katagiri import SURVIVAL_NOTE
 from scoring.result import ScoreResult, band_for
+from scoring.score_id import ScoreId
 
 if TYPE_CHECKING:
     from app_pages.ui.model import ModelStatus
     from models.predict import Contribution, Prediction
     from scoring import CaseScores, PatientCase
 
-SCORE_LABELS: Final = {
-    "tokuhashi": N_("Revised Tokuhashi"),
-    "katagiri": N_("New Katagiri"),
-    "sins": N_("SINS"),
-    "tomita": N_("Tomita"),
-    "bauer": N_("Modified Bauer"),
-}
+#: Each score's short label by its key (read from :class:`scoring.score_id.ScoreId`).
+SCORE_LABELS: Final = {score.value: score.label for score in ScoreId}
 PROBABILITY_LABEL: Final = N_("Poor-outcome probability")
 #: What the probability is the probability of, said where the number is (one sentence).
 OUTCOME_DEFINITION: Final = N_(
