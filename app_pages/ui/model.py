@@ -18,6 +18,7 @@ A directory holding a pickled model is refused, never unpickled.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from dataclasses import dataclass
@@ -27,11 +28,13 @@ from typing import TYPE_CHECKING, Final
 import streamlit as st
 
 from app_pages.ui.language import session_translator
+from i18n import N_
 
 if TYPE_CHECKING:
     from models.predict import PoorOutcomeModel
 
 MODEL_DIR_ENV: Final = "CALC_MODEL_DIR"
+LOG: Final = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,21 +65,35 @@ def cached_model(directory: str | None) -> PoorOutcomeModel:
     return load_model(None if directory is None else Path(directory))
 
 
+#: What the calculator and the board say when the model is refused or cannot be loaded.
+#: Why not the loader's own message: that is written for whoever maintains the
+#: installation (file locations, rebuild commands) and goes to the server log, which
+#: names no patient value; the CLI keeps printing it in full.
+REFUSED: Final = N_(
+    "The poor-outcome model was refused (it is not the verified model, or it was damaged "
+    "or edited after fitting), so no probability is shown. Ask whoever maintains this "
+    "installation to restore the model; the server log names the check that failed."
+)
+NOT_LOADED: Final = N_(
+    "The poor-outcome model could not be loaded, so no probability is shown. Ask whoever "
+    "maintains this installation to restore the model; the server log names the reason."
+)
+NOT_INSTALLED: Final = N_(
+    "The poor-outcome model is not installed, so no probability is shown. Ask whoever "
+    "maintains this installation to install it; the server log names the reason."
+)
+
+
 def _refused(exc: Exception, provenance: str | None) -> ModelStatus:
     from models.predict import ModelIntegrityError
 
     _ = session_translator()
     if isinstance(exc, ModelIntegrityError):
-        text = _(
-            "The poor-outcome model was refused, so no probability is shown. %(reason)s",
-            reason=exc,
-        )
+        LOG.warning("Calculator: the model was refused: %s", exc)
+        text = _(REFUSED)
     else:
-        text = _(
-            "The poor-outcome model could not be loaded, so no probability is shown "
-            "(%(error)s). Ask whoever maintains this installation to restore the model files.",
-            error=f"{type(exc).__name__}: {exc}",
-        )
+        LOG.warning("Calculator: the model could not be loaded: %s: %s", type(exc).__name__, exc)
+        text = _(NOT_LOADED)
     return ModelStatus(None, text + " " + _("The scores are unaffected."), provenance)
 
 
@@ -97,9 +114,8 @@ def loaded() -> ModelStatus:
     try:
         from models.predict import PROVENANCE
     except ImportError as exc:
-        _ = session_translator()
-        text = _("The poor-outcome model is not installed (%(error)s).", error=exc)
-        return ModelStatus(None, text, None)
+        LOG.warning("Calculator: the model is not installed: %s", exc)
+        return ModelStatus(None, session_translator()(NOT_INSTALLED), None)
     directory = model_directory()
     try:
         model = cached_model(None if directory is None else str(directory))

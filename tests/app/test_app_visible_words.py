@@ -169,9 +169,8 @@ def test_model_card_with_an_uploaded_validation(
     assert internal_words(at) == []
 
 
-def test_model_card_when_the_model_is_refused(
-    model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _tampered_copy(model_dir: Path, tmp_path: Path) -> Path:
+    """A copy of the model whose file has one byte flipped (the loader refuses it)."""
     import shutil
 
     from models.artifact import MANIFEST_NAME
@@ -182,7 +181,45 @@ def test_model_card_when_the_model_is_refused(
     raw = bytearray(artifact.read_bytes())
     raw[len(raw) // 2] ^= 0xFF
     artifact.write_bytes(bytes(raw))
-    monkeypatch.setenv("CALC_MODEL_DIR", str(broken))
+    return broken
+
+
+#: What the loader's own message names for the maintainer and a user must not see.
+MAINTAINER_WORDS = re.compile(r"cli\.py|python |/tmp|/work|\bsha-?256\b|\bmanifest\b", re.I)
+
+
+def _maintainer_words(at: AppTest) -> list[str]:
+    return sorted({t for t in visible_strings(at) if MAINTAINER_WORDS.search(t)})
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_calculator_and_board_when_the_model_is_refused(
+    model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, language: str
+) -> None:
+    """The probability's place says, in the session's language, that the model was
+    refused; the loader's message (paths, commands) goes to the server log only."""
+    from app_pages.ui.language import KEY
+
+    monkeypatch.setenv("CALC_MODEL_DIR", str(_tampered_copy(model_dir, tmp_path)))
+    at = new_app()
+    at.session_state[KEY] = language
+    at.run()
+    fill(at, FULL)
+    assert not at.exception
+    shown = " ".join(visible_strings(at))
+    assert ("refused" in shown) if language == "en" else ("検証に失敗" in shown)
+    assert internal_words(at) == []
+    assert _maintainer_words(at) == []
+    at.switch_page(BOARD).run()
+    assert not at.exception
+    assert internal_words(at) == []
+    assert _maintainer_words(at) == []
+
+
+def test_model_card_when_the_model_is_refused(
+    model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CALC_MODEL_DIR", str(_tampered_copy(model_dir, tmp_path)))
     at = AppTest.from_file(MODEL_CARD, default_timeout=30).run()
     assert not at.exception
     assert at.error
