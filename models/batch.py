@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 import pyarrow as pa
 
+from i18n import N_
 from models.features import ROW_OK, ROW_STATUS_TEXT, feature_arrays
 from scoring.batch import arrays
 from scoring.batch.output import Encoded
@@ -58,7 +59,7 @@ MODEL_FIELDS: Final[tuple[pa.Field, ...]] = (
 )
 MODEL_COLUMNS: Final[tuple[str, ...]] = tuple(f.name for f in MODEL_FIELDS)
 
-NO_MODEL: Final = (
+NO_MODEL: Final = N_(
     "no probability: the model files were not found (they are made by `python cli.py train`)"
 )
 #: The inputs of the model's row, as (scored-chunk accessor, output column or field).
@@ -223,7 +224,9 @@ def run(args: argparse.Namespace) -> int:
     from models.artifact import LEGACY_ARTIFACT_NAME as ARTIFACT_NAME
     from models.artifact import MANIFEST_NAME, SHIPPED_DIR
     from models.predict import ModelIntegrityError, load_model
+    from scoring.batch.command import language
 
+    _ = language(args)
     directory: Path | None = getattr(args, "model_dir", None)
     where = SHIPPED_DIR if directory is None else directory
     model: PoorOutcomeModel | None = None
@@ -233,8 +236,12 @@ def run(args: argparse.Namespace) -> int:
         elif directory is not None:
             raise ModelIntegrityError(f"No model files in {directory}.")
         else:
-            print(f"cli.py score: {NO_MODEL}; scoring without the model.", file=sys.stderr)
+            text = _("%(reason)s; scoring without the model.", reason=_(NO_MODEL))
+            print(f"cli.py score: {text}", file=sys.stderr)
     except ModelIntegrityError as exc:
-        print(f"cli.py score: {exc} Nothing was written.", file=sys.stderr)
+        # The loader's own message (file, check, rebuild command) is for the person
+        # running the command: kept whole, in English, with the frame translated.
+        text = _("%(reason)s Nothing was written.", reason=exc)
+        print(f"cli.py score: {text}", file=sys.stderr)
         return 2
     return batch.run(args, extra_columns=ModelColumns(model))

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from i18n import DEFAULT_LANGUAGE, LANGUAGES, TranslatableError, Translator, translator
 from scoring.batch import reader
 from scoring.batch.columns import ID_COLUMN, OPTIONAL, REQUIRED
 from scoring.batch.lookups import Scorer
@@ -71,16 +72,34 @@ class BatchSummary:
         """0, or 1 when ``strict`` and a row was rejected (the output is written either way)."""
         return 1 if self.strict and self.rejected else 0
 
-    def text(self) -> str:
-        where = "standard output" if self.output == STDOUT else self.output
+    def text(self, _: Translator | None = None) -> str:
+        """The end-of-run summary in ``_``'s language (English by default).
+
+        The row errors quoted are the ``error`` column's text, which is data and stays
+        English whatever the language (column names and codes too).
+        """
+        _ = _ or translator(DEFAULT_LANGUAGE)
+        where = _("standard output") if self.output == STDOUT else self.output
         lines = [
-            f"{self.rows:,} rows read and written to {where} in {self.seconds:.1f} s: "
-            f"{self.scored:,} scored ({self.incomplete:,} with missing fields, see 'missing'), "
-            f"{self.rejected:,} rejected (see 'error')."
+            _(
+                "%(rows)s rows read and written to %(where)s in %(seconds)s s: %(scored)s "
+                "scored (%(incomplete)s with missing fields, see 'missing'), %(rejected)s "
+                "rejected (see 'error').",
+                rows=f"{self.rows:,}",
+                where=where,
+                seconds=f"{self.seconds:.1f}",
+                scored=f"{self.scored:,}",
+                incomplete=f"{self.incomplete:,}",
+                rejected=f"{self.rejected:,}",
+            )
         ]
-        lines += [f"  row {row}: {message}" for row, message in self.first_errors]
+        lines += [
+            "  " + _("row %(row)s: %(error)s", row=row, error=message)
+            for row, message in self.first_errors
+        ]
         if self.rejected > len(self.first_errors):
-            lines.append(f"  … and {self.rejected - len(self.first_errors):,} more rejected rows")
+            more = f"{self.rejected - len(self.first_errors):,}"
+            lines.append("  " + _("… and %(count)s more rejected rows", count=more))
         return "\n".join(lines)
 
 
@@ -185,6 +204,7 @@ def run_batch(
     extra_columns: ExtraColumns | None = None,
     keep_formulas: bool = False,
     max_rows: int = DEFAULT_MAX_ROWS,
+    language: str = DEFAULT_LANGUAGE,
 ) -> BatchSummary:
     """Score ``input_path`` into ``output_path`` (``"-"``: CSV on standard output).
 
@@ -192,6 +212,7 @@ def run_batch(
     all, and ``StopSignalError`` on SIGTERM/SIGHUP (nothing is left behind). ``strict`` does
     not change the output (rejected rows are still written with their error, so they can
     be fixed); it makes ``BatchSummary.exit_status`` 1 when a row was rejected.
+    ``language`` is that of the progress line only: the files written never depend on it.
     """
     started = time.monotonic()
     source, target = Path(input_path), str(output_path)
@@ -201,7 +222,7 @@ def run_batch(
     extra_fields = list(extra_columns.fields) if extra_columns is not None else []
     header = reader.read_header(source)
     reader.check_header(header, REQUIRED, (*OUTPUT_COLUMNS, *(f.name for f in extra_fields)))
-    progress = Progress(quiet=quiet)
+    progress = Progress(quiet=quiet, translate=translator(language))
     scorer = Scorer()
     output = Output(target, output_mode(source))
     sink = _Sink(output, header, [*OUTPUT_FIELDS, *extra_fields], not keep_formulas)
@@ -289,6 +310,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"refuse a file with more data rows than this (default {DEFAULT_MAX_ROWS:,})",
     )
     parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=DEFAULT_LANGUAGE,
+        help="language of the progress line and the summary on standard error (default "
+        f"{DEFAULT_LANGUAGE}); the output file is the same in every language",
+    )
+    parser.add_argument(
         "--chunk-size",
         type=int,
         default=DEFAULT_CHUNK_SIZE,
@@ -331,7 +359,18 @@ def run(args: argparse.Namespace, *, extra_columns: ExtraColumns | None = None) 
         return _run(args, extra_columns)
 
 
+def _message(exc: BaseException, _: Translator) -> str:
+    """An exception's text in ``_``'s language when the project wrote it translatable."""
+    return exc.translated(_) if isinstance(exc, TranslatableError) else str(exc)
+
+
+def language(args: argparse.Namespace) -> Translator:
+    """The translator of ``--lang`` (English when the namespace has none)."""
+    return translator(getattr(args, "lang", DEFAULT_LANGUAGE))
+
+
 def _run(args: argparse.Namespace, extra_columns: ExtraColumns | None) -> int:
+    _ = language(args)
     try:
         summary = run_batch(
             args.input,
@@ -342,18 +381,26 @@ def _run(args: argparse.Namespace, extra_columns: ExtraColumns | None) -> int:
             extra_columns=extra_columns,
             keep_formulas=args.keep_formulas,
             max_rows=args.max_rows,
+            language=_.language,
         )
     except MalformedFileError as exc:
-        print(f"cli.py score: {args.input}: {exc}. Nothing was written.", file=sys.stderr)
+        text = _(
+            "%(file)s: %(reason)s. Nothing was written.",
+            file=args.input,
+            reason=_message(exc, _),
+        )
+        print(f"cli.py score: {text}", file=sys.stderr)
         return 2
     except StopSignalError as exc:
-        print(f"cli.py score: stopped by {exc}; nothing was written.", file=sys.stderr)
+        text = _("stopped by %(signal)s; nothing was written.", signal=exc)
+        print(f"cli.py score: {text}", file=sys.stderr)
         return 128 + exc.signum
     except KeyboardInterrupt:
-        print("cli.py score: interrupted; nothing was written.", file=sys.stderr)
+        text = _("interrupted; nothing was written.")
+        print(f"cli.py score: {text}", file=sys.stderr)
         return 130
     except (OSError, ValueError) as exc:
-        print(f"cli.py score: {exc}", file=sys.stderr)
+        print(f"cli.py score: {_message(exc, _)}", file=sys.stderr)
         return 2
-    print(summary.text(), file=sys.stderr)
+    print(summary.text(_), file=sys.stderr)
     return summary.exit_status

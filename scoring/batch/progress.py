@@ -7,6 +7,8 @@ import sys
 import time
 from typing import IO, Any
 
+from i18n import DEFAULT_LANGUAGE, Translator, translator
+
 
 class Progress:
     """Rows done, rate and time left on one self-overwriting stderr line, on a terminal only.
@@ -15,7 +17,10 @@ class Progress:
     ``quiet`` is set, and during the first second (a short run needs no progress bar).
     """
 
-    def __init__(self, *, quiet: bool, stream: IO[str] | None = None) -> None:
+    def __init__(
+        self, *, quiet: bool, stream: IO[str] | None = None, translate: Translator | None = None
+    ) -> None:
+        self._ = translate or translator(DEFAULT_LANGUAGE)
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = not quiet and _isatty(self.stream)
         self.started = time.monotonic()
@@ -33,10 +38,14 @@ class Progress:
         rate = rows / elapsed if elapsed > 0 else 0.0
         left = elapsed * (1 - fraction) / fraction if fraction > 0 else float("nan")
         left_text = "?" if left != left else f"{left:,.0f} s"
-        self.stream.write(
-            f"\rscored {rows:,} rows ({fraction:.0%} of the file), "
-            f"{rate:,.0f} rows/s, about {left_text} left   "
+        line = self._(
+            "scored %(rows)s rows (%(percent)s of the file), %(rate)s rows/s, about %(left)s left",
+            rows=f"{rows:,}",
+            percent=f"{fraction:.0%}",
+            rate=f"{rate:,.0f}",
+            left=left_text,
         )
+        self.stream.write(f"\r{line}   ")
         self.stream.flush()
         self._shown = True
 
