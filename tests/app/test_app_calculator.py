@@ -287,7 +287,10 @@ def test_validation_errors_are_shown_above_the_scores(
 
 
 def test_refused_model_keeps_the_scores_and_says_why(
-    model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    model_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     broken = tmp_path / "broken"
     shutil.copytree(model_dir, broken)
@@ -300,18 +303,23 @@ def test_refused_model_keeps_the_scores_and_says_why(
     assert metrics(at) == expected | {PROBABILITY: "—"}
     errors = " ".join(e.value for e in at.error)
     assert "refused" in errors
-    assert "not a valid model" in errors
+    # The loader's own words (file, check, rebuild command) go to the server log only.
+    assert "not a valid model" not in errors
+    assert "not a valid model" in caplog.text
     assert not plotly_charts(at)
 
 
 def test_missing_model_is_reported_before_the_case_is_complete(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setenv("CALC_MODEL_DIR", str(tmp_path / "nowhere"))
     at = new_app().run()
     assert not at.exception
     assert metrics(at)[PROBABILITY] == "—"
-    assert "No model file" in " ".join(e.value for e in at.error)
+    errors = " ".join(e.value for e in at.error)
+    assert "refused" in errors
+    assert "cli.py" not in errors
+    assert "No model file" in caplog.text
 
 
 def test_level_outside_the_cohort_keeps_scores_and_says_why_no_probability(app: AppTest) -> None:
