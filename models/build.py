@@ -50,6 +50,7 @@ from models.manifest import (
     TrainingData,
 )
 from models.outcome_definition import POOR_OUTCOME_DEFINITION
+from models.published import CITATION
 
 #: Bootstrap repetitions for the optimism correction (Harrell 1996 used 100–200).
 OPTIMISM_REPS: Final = 200
@@ -74,11 +75,7 @@ SHIPPED_DESCRIPTION: Final = (
 )
 OWN_DESCRIPTION: Final = "department cohort file given to `cli.py fit`"
 
-SOURCE_STUDY: Final = (
-    "Kanda Y, et al. Surgical outcomes and risk factors for poor outcomes in patients with "
-    "cervical spine metastasis: a prospective study. J Orthop Surg Res. 2021;16:423. "
-    "doi:10.1186/s13018-021-02562-8"
-)
+SOURCE_STUDY: Final = CITATION
 HARRELL_1996: Final = (
     "Harrell FE, Lee KL, Mark DB. Multivariable prognostic models: issues in developing "
     "models, evaluating assumptions and adequacy, and measuring and reducing errors. "

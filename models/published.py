@@ -32,15 +32,13 @@ from types import MappingProxyType
 from typing import Final, Literal, TypeVar
 
 from i18n import N_
+from scoring.sources import COHORT_STUDY
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
 
-CITATION: Final = (
-    "Kanda Y, et al. Surgical outcomes and risk factors for poor outcomes in patients with "
-    "cervical spine metastasis: a prospective study. J Orthop Surg Res. 2021;16(1):423. "
-    "doi:10.1186/s13018-021-02562-8"
-)
+#: The cohort study's citation, as :data:`scoring.sources.COHORT_STUDY` writes it.
+CITATION: Final = str(COHORT_STUDY)
 N_PATIENTS: Final = 46
 N_GOOD: Final = 28
 N_POOR: Final = 18

@@ -79,11 +79,13 @@ BILSKY_2010 = Source(
     "compression scale. J Neurosurg Spine 2010;13(3):324-328",
     "10.3171/2010.3.SPINE09459",
 )
+#: The cohort study (46 patients, palliative posterior surgery, 2013-2018): the one constant
+#: every surface cites it by (the model file, the model card and the reports read it too).
 COHORT_STUDY = Source(
     "Kanda 2021",
     "Kanda Y, Kakutani K, et al. Surgical outcomes and risk factors for poor outcomes in "
     "patients with cervical spine metastasis: a prospective study. J Orthop Surg Res "
-    "2021;16(1):423 (46 patients, palliative posterior surgery, 2013-2018)",
+    "2021;16(1):423",
     "10.1186/s13018-021-02562-8",
 )
 REVIEW = Source(
