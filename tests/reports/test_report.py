@@ -287,8 +287,8 @@ def test_reference_patient_is_not_doubled():
 def test_complete_scores_with_items_and_band_meaning():
     report = full_report()
     scores = score_case(make_case())
-    assert [s.key for s in report.scores] == ["tokuhashi", "katagiri", "sins"]
-    for section, result in zip(report.scores, scores.scores, strict=True):
+    assert [s.key for s in report.scores] == ["tokuhashi", "katagiri", "sins", "tomita", "bauer"]
+    for section, result in zip(report.scores, scores.all_scores, strict=True):
         assert section.total == result.total
         assert section.total_text == f"{result.total} / {section.max_points}"
         assert section.status_text == ""
@@ -299,6 +299,11 @@ def test_complete_scores_with_items_and_band_meaning():
     assert report.score("tokuhashi").max_points == 15
     assert report.score("katagiri").max_points == 10
     assert report.score("sins").max_points == 18
+    assert report.score("tomita").max_points == 10
+    # Tomita's group reads as the paper's treatment goal, attributed, never an instruction
+    tomita = report.score("tomita")
+    assert scores.tomita.band is not None
+    assert tomita.band_meaning == scores.tomita.band.meaning
 
 
 def test_incomplete_score_is_a_range_naming_what_is_missing():
