@@ -42,8 +42,8 @@ Shape, element by element:
   shape as the interval); the unadjusted model ("as published, not adjusted for optimism")
   is a contained ``Observation`` (id :data:`PUBLISHED_ID`, ``valueQuantity`` 0–1, its 95%
   interval a ``component`` ``valueRange``), listed in ``basis`` so it is referenced;
-- ``note``: provenance, the frequency sentence, which model the headline is, the ranges
-  and the unadjusted figure in words, intended use, caveats, warnings, the indications
+- ``note``: provenance, intended use, the frequency sentence, which model the headline is,
+  the ranges and the unadjusted figure in words, caveats, warnings, the indications
   checklist, and the case label if one was typed.
 """
 
@@ -311,8 +311,8 @@ def build_risk_assessment(report: CaseReport) -> dict[str, Any]:
         )
     else:
         prediction["rationale"] = f"{report.probability_text} {report.outcome_definition}"
-    notes = [report.provenance, *report.uncertainty_lines]
-    notes.append(_("Intended use: %(text)s", text=report.intended_use))
+    notes = [report.provenance, _("Intended use: %(text)s", text=report.intended_use)]
+    notes += report.uncertainty_lines
     notes += [_("Caveat: %(text)s", text=c) for c in report.caveats]
     notes += [_("Warning: %(text)s", text=w) for w in report.warnings]
     if report.input_errors:
