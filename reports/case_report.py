@@ -325,17 +325,19 @@ class CaseReport:
         if not self.has_probability:
             return ()
         _ = translator(self.language)
+        # Japanese full-width parentheses take no space before them.
+        sep = "" if self.language == "ja" else " "
         lines: list[str] = []
         if self.reconstruction_low is not None and self.reconstruction_high is not None:
             span = range_text(self.reconstruction_low, self.reconstruction_high)
             lines.append(
-                _("Across reconstructions: %(span)s", span=span) + " " + _(RECONSTRUCTION_MEANING)
+                _("Across reconstructions: %(span)s", span=span) + sep + _(RECONSTRUCTION_MEANING)
             )
         if self.instability_low is not None and self.instability_high is not None:
             span = range_text(self.instability_low, self.instability_high)
             lines.append(
                 _("Refitted to resampled patients: %(span)s", span=span)
-                + " "
+                + sep
                 + _(INSTABILITY_MEANING)
             )
         return tuple(lines)
