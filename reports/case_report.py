@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Final
 
 from i18n import N_, Translator, translator
 from models.predict import PROVENANCE
+from models.wording import frequency_text, range_text, whole_percent
 from reports.format import KANDA_2021, number, probability_text, signed, source_name
 from reports.text import clean_free_text
 from reports.wording import INTENDED_USE, MODEL_CAVEATS, OUTCOME_DEFINITION, OUTCOME_NAME
@@ -92,6 +93,19 @@ NO_MODEL_REASON: Final = N_(
     "when this report was generated. The scores are unaffected."
 )
 NOT_RECORDED: Final = N_("not recorded")
+#: The one line that says which model the headline probability is.
+HEADLINE_LINE: Final = N_(
+    "Headline: the optimism-adjusted model (the published model's predictions are too "
+    "extreme for new patients, so its coefficients are shrunk)."
+)
+#: What the two ranges beside the 95% interval mean, in plain words.
+RECONSTRUCTION_MEANING: Final = N_(
+    "(the lowest and highest probability across reconstructions of the study's patients "
+    "that fit its tables equally well)"
+)
+INSTABILITY_MEANING: Final = N_(
+    "(95% range when the model is refitted to resampled patients: instability)"
+)
 #: Codes a report shows as words (a vocabulary without labels): translated, never changed.
 CODE_WORDS: Final = (N_("male"), N_("female"))
 INPUT_ERRORS_HEADING: Final = N_("Values not accepted (left out of this report):")
@@ -266,6 +280,16 @@ class CaseReport:
     model_details: tuple[str, ...]
     #: The language every text of this report is in (``"en"`` or ``"ja"``).
     language: str = "en"
+    #: The unadjusted model (the Table-4 reproduction) with its 95% interval.
+    published_probability: float | None = None
+    published_ci_low: float | None = None
+    published_ci_high: float | None = None
+    #: Lowest and highest probability across the equally valid reconstructions.
+    reconstruction_low: float | None = None
+    reconstruction_high: float | None = None
+    #: The 95% range across bootstrap refits of the adjusted model (instability).
+    instability_low: float | None = None
+    instability_high: float | None = None
 
     @property
     def has_probability(self) -> bool:
@@ -279,6 +303,70 @@ class CaseReport:
             return self.no_probability_reason or _(NO_MODEL_REASON)
         text = probability_text(self.probability, self.ci_low, self.ci_high)
         return text.replace("95% CI", _("95% CI")) if self.language != "en" else text
+
+    @property
+    def headline_text(self) -> str | None:
+        """Which model the headline probability is (one line); None without a probability."""
+        if not self.has_probability:
+            return None
+        return translator(self.language).gettext(HEADLINE_LINE)
+
+    @property
+    def frequency_text(self) -> str | None:
+        """The headline as a natural frequency, the sentence the screen shows."""
+        if self.probability is None or not self.has_probability:
+            return None
+        return frequency_sentence(self.probability, translator(self.language))
+
+    @property
+    def range_lines(self) -> tuple[str, ...]:
+        """The two ranges beside the 95% interval, in the screen's words, each with what
+        it means."""
+        if not self.has_probability:
+            return ()
+        _ = translator(self.language)
+        # Japanese full-width parentheses take no space before them.
+        sep = "" if self.language == "ja" else " "
+        lines: list[str] = []
+        if self.reconstruction_low is not None and self.reconstruction_high is not None:
+            span = range_text(self.reconstruction_low, self.reconstruction_high)
+            lines.append(
+                _("Across reconstructions: %(span)s", span=span) + sep + _(RECONSTRUCTION_MEANING)
+            )
+        if self.instability_low is not None and self.instability_high is not None:
+            span = range_text(self.instability_low, self.instability_high)
+            lines.append(
+                _("Refitted to resampled patients: %(span)s", span=span)
+                + sep
+                + _(INSTABILITY_MEANING)
+            )
+        return tuple(lines)
+
+    @property
+    def published_text(self) -> str | None:
+        """The unadjusted model's probability with its interval, labelled as such."""
+        if (
+            not self.has_probability
+            or self.published_probability is None
+            or self.published_ci_low is None
+            or self.published_ci_high is None
+        ):
+            return None
+        _ = translator(self.language)
+        text = probability_text(
+            self.published_probability, self.published_ci_low, self.published_ci_high
+        )
+        if self.language != "en":
+            text = text.replace("95% CI", _("95% CI"))
+        return _("As published (not adjusted for optimism): %(probability)s", probability=text)
+
+    @property
+    def uncertainty_lines(self) -> tuple[str, ...]:
+        """Everything the report says beside the headline probability, in reading order:
+        the frequency, which model the headline is, the two other ranges, the unadjusted
+        figure."""
+        lines = (self.frequency_text, self.headline_text, *self.range_lines, self.published_text)
+        return tuple(line for line in lines if line)
 
     @property
     def versions_text(self) -> str:
@@ -321,6 +409,20 @@ class CaseReport:
             if section.key == key:
                 return section
         raise KeyError(key)
+
+
+def frequency_sentence(probability: float, _: Translator) -> str:
+    """The natural-frequency sentence in ``_``'s language: the calculator's sentence, built
+    from :func:`models.wording.frequency_text` and the same catalogue messages, so the
+    report and the screen cannot word or round it differently."""
+    if _.language == "en":
+        return f"{frequency_text(probability).capitalize()} would have a poor outcome."
+    n = whole_percent(probability)
+    if n == 0:
+        return _("Fewer than 1 of 100 patients like this one would have a poor outcome.")
+    if n == 100:
+        return _("More than 99 of 100 patients like this one would have a poor outcome.")
+    return _("About %(count)s of 100 patients like this one would have a poor outcome.", count=n)
 
 
 def _range(obj: ItemLine | ScoreSection) -> str:
@@ -576,7 +678,7 @@ def build_report(
         input_errors=tuple(
             text for e in input_errors if (text := clean_free_text(e, ERROR_MAX_CHARS))
         ),
-        scores=tuple(_score_section(s, _) for s in scores.scores),
+        scores=tuple(_score_section(s, _) for s in scores.all_scores),
         criteria=tuple(_criterion_line(c, _) for c in scores.criteria),
         outcome=_(OUTCOME_TEXT),
         outcome_definition=_(OUTCOME_DEFINITION),
@@ -593,7 +695,21 @@ def build_report(
         source_study=SOURCE_STUDY,
         model_details=_model_details(manifest, _),
         language=language,
+        **(_ranges(prediction) if reason is None and prediction is not None else {}),
     )
+
+
+def _ranges(prediction: Prediction) -> dict[str, float | None]:
+    """The unadjusted figure and the two further ranges the prediction carries."""
+    return {
+        "published_probability": prediction.published_probability,
+        "published_ci_low": prediction.published_ci_low,
+        "published_ci_high": prediction.published_ci_high,
+        "reconstruction_low": prediction.reconstruction_low,
+        "reconstruction_high": prediction.reconstruction_high,
+        "instability_low": prediction.instability_low,
+        "instability_high": prediction.instability_high,
+    }
 
 
 def file_stem(when: datetime, label: str | None = None) -> str:

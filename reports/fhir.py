@@ -21,11 +21,12 @@ Shape, element by element:
   up). Numbers are ``valueQuantity`` with their UCUM unit, yes/no facts ``valueBoolean``,
   choices ``valueCodeableConcept.text``; ``effectiveDateTime`` is the date of the imaging
   and laboratory data when the user gave one;
-- the three scores are contained ``Observation`` resources (``code.text`` the score's
-  name; ``valueInteger`` the total, or ``valueRange`` when the total is known only as a
-  range, with a note naming the missing fields; ``interpretation.text`` the band and its
-  published meaning; one ``component`` per item with its points; ``derivedFrom`` the
-  inputs); inputs and scores are listed in ``basis``;
+- the five scores (revised Tokuhashi, new Katagiri, SINS, Tomita, modified Bauer) are
+  contained ``Observation`` resources (``code.text`` the score's name; ``valueInteger``
+  the total, or ``valueRange`` when the total is known only as a range, with a note naming
+  the missing fields; ``interpretation.text`` the band and its published meaning, which
+  for Tomita is the paper's treatment goal; one ``component`` per item with its points;
+  ``derivedFrom`` the inputs); inputs and scores are listed in ``basis``;
 - ``method.text`` names the model and its version; ``prediction[0]`` carries the outcome
   text and ``probabilityDecimal`` (0–1). Without a probability the prediction keeps the
   outcome and its ``rationale`` says why there is none;
@@ -36,8 +37,14 @@ Shape, element by element:
   on the same prediction (:data:`INTERVAL_EXTENSION`, ``valueRange`` low/high on the same
   0–1 scale, UCUM unit ``1``). The ``rationale`` repeats both in words, with the
   outcome's definition, so a receiver that ignores extensions still shows the interval;
-- ``note``: provenance, intended use, caveats, warnings, the indications checklist, and
-  the case label if one was typed.
+- the range across reconstructions and the instability range: two more extensions on the
+  same prediction (:data:`RECONSTRUCTION_EXTENSION`, :data:`INSTABILITY_EXTENSION`, same
+  shape as the interval); the unadjusted model ("as published, not adjusted for optimism")
+  is a contained ``Observation`` (id :data:`PUBLISHED_ID`, ``valueQuantity`` 0–1, its 95%
+  interval a ``component`` ``valueRange``), listed in ``basis`` so it is referenced;
+- ``note``: provenance, intended use, the frequency sentence, which model the headline is,
+  the ranges and the unadjusted figure in words, caveats, warnings, the indications
+  checklist, and the case label if one was typed.
 """
 
 from __future__ import annotations
@@ -60,6 +67,11 @@ UCUM: Final = "http://unitsofmeasure.org"
 LOINC_SYSTEM: Final = "http://loinc.org"
 #: The extension on ``prediction`` that carries the 95% interval (see the module docstring).
 INTERVAL_EXTENSION: Final = "urn:cervical-mets-calculator:fhir:probability-95-interval"
+#: Extensions on ``prediction`` for the range across reconstructions and the instability range.
+RECONSTRUCTION_EXTENSION: Final = "urn:cervical-mets-calculator:fhir:reconstruction-range"
+INSTABILITY_EXTENSION: Final = "urn:cervical-mets-calculator:fhir:instability-95-range"
+#: The contained Observation carrying the unadjusted (as published) probability.
+PUBLISHED_ID: Final = "as-published"
 PATIENT_ID: Final = "patient"
 NO_PATIENT_DISPLAY: Final = N_("Patient not identified in this report")
 #: Decimal places kept for probabilities (FHIR decimals; more would be false precision).
@@ -218,6 +230,46 @@ def _observation(
     return observation
 
 
+def _range_extension(url: str, low: float | None, high: float | None) -> list[dict[str, Any]]:
+    if low is None or high is None:
+        return []
+    return [{"url": url, "valueRange": {"low": _ratio(low), "high": _ratio(high)}}]
+
+
+def _published_observation(report: CaseReport) -> dict[str, Any] | None:
+    """The unadjusted model's probability (``valueQuantity``, 0–1) with its 95% interval
+    as a component (``valueRange``), or None when the report has none."""
+    if (
+        report.published_text is None
+        or report.published_probability is None
+        or report.published_ci_low is None
+        or report.published_ci_high is None
+    ):
+        return None
+    _ = translator(report.language)
+    observation: dict[str, Any] = {
+        "resourceType": "Observation",
+        "id": PUBLISHED_ID,
+        "status": "final",
+        "code": {"text": _("As published (not adjusted for optimism)")},
+    }
+    if report.identifier:
+        observation["subject"] = _subject(report)
+    observation["effectiveDateTime"] = report.generated_text
+    observation["valueQuantity"] = _ratio(report.published_probability)
+    observation["note"] = [{"text": report.published_text}]
+    observation["component"] = [
+        {
+            "code": {"text": _("95% CI")},
+            "valueRange": {
+                "low": _ratio(report.published_ci_low),
+                "high": _ratio(report.published_ci_high),
+            },
+        }
+    ]
+    return observation
+
+
 def _checklist_notes(report: CaseReport) -> list[str]:
     _ = translator(report.language)
     notes = [_("Indications checklist. %(intro)s", intro=_(CHECKLIST_INTRO))]
@@ -244,10 +296,13 @@ def build_risk_assessment(report: CaseReport) -> dict[str, Any]:
     prediction: dict[str, Any] = {"outcome": {"text": report.outcome}}
     if report.probability is not None and report.ci_low is not None and report.ci_high is not None:
         prediction["extension"] = [
-            {
-                "url": INTERVAL_EXTENSION,
-                "valueRange": {"low": _ratio(report.ci_low), "high": _ratio(report.ci_high)},
-            }
+            *_range_extension(INTERVAL_EXTENSION, report.ci_low, report.ci_high),
+            *_range_extension(
+                RECONSTRUCTION_EXTENSION, report.reconstruction_low, report.reconstruction_high
+            ),
+            *_range_extension(
+                INSTABILITY_EXTENSION, report.instability_low, report.instability_high
+            ),
         ]
         prediction["probabilityDecimal"] = round(report.probability, DIGITS)
         method = _("95% interval by the delta method on the logit scale.")
@@ -257,6 +312,7 @@ def build_risk_assessment(report: CaseReport) -> dict[str, Any]:
     else:
         prediction["rationale"] = f"{report.probability_text} {report.outcome_definition}"
     notes = [report.provenance, _("Intended use: %(text)s", text=report.intended_use)]
+    notes += report.uncertainty_lines
     notes += [_("Caveat: %(text)s", text=c) for c in report.caveats]
     notes += [_("Warning: %(text)s", text=w) for w in report.warnings]
     if report.input_errors:
@@ -309,6 +365,9 @@ def build_risk_assessment(report: CaseReport) -> dict[str, Any]:
         )
     scores = [_observation(s, report, inputs) for s in report.scores]
     contained += inputs + scores
+    published = _published_observation(report)
+    if published is not None:
+        contained.append(published)
     resource: dict[str, Any] = {
         "resourceType": "RiskAssessment",
         "contained": contained,
@@ -330,6 +389,11 @@ def build_risk_assessment(report: CaseReport) -> dict[str, Any]:
         *({"reference": f"#{s.key}", "display": s.name} for s in report.scores),
         *({"reference": f"#{i['id']}", "display": i["code"]["text"]} for i in inputs),
     ]
+    if published is not None:
+        # Referenced so the contained resource is not orphaned (FHIR dom-3).
+        resource["basis"].append(
+            {"reference": f"#{PUBLISHED_ID}", "display": published["code"]["text"]}
+        )
     resource["prediction"] = [prediction]
     resource["note"] = [{"text": n} for n in notes]
     return resource

@@ -121,6 +121,7 @@ def _model(report: CaseReport) -> str:
     parts = [
         f"<h2>{w['probability']}</h2>",
         f'<p class="probability">{_e(report.probability_text)}</p>',
+        *(f'<p class="uncertainty">{_e(line)}</p>' for line in report.uncertainty_lines),
         f'<p class="definition">{_e(report.outcome_definition)}</p>',
         f'<p class="provenance">{_e(report.provenance)}</p>',
     ]

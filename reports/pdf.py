@@ -292,6 +292,8 @@ class _Layout:
             BASE_PT + 3 if report.has_probability else BASE_PT,
             bold=True,
         )
+        for line in report.uncertainty_lines:
+            self.para(x, w, line, BASE_PT - 0.5)
         self.para(x, w, report.outcome_definition, BASE_PT, bold=True)
         self.para(x, w, report.provenance, BASE_PT, bold=True)
         if report.warnings:

@@ -47,6 +47,25 @@ WARNING = (
 )
 
 
+#: The unadjusted model (probability, 95% interval) and the two further ranges.
+PUBLISHED = (0.153, 0.041, 0.424)
+RECONSTRUCTION = (0.212, 0.268)
+INSTABILITY = (0.118, 0.377)
+#: How the report words them (English), each once in every format.
+FREQUENCY_SENTENCE = "About 23 of 100 patients like this one would have a poor outcome."
+HEADLINE_SENTENCE = "Headline: the optimism-adjusted model"
+RECONSTRUCTION_SENTENCE = "Across reconstructions: 21–27 %"
+INSTABILITY_SENTENCE = "Refitted to resampled patients: 12–38 %"
+PUBLISHED_SENTENCE = "As published (not adjusted for optimism): 15 % (95% CI 4–42 %)"
+UNCERTAINTY_SENTENCES = (
+    FREQUENCY_SENTENCE,
+    HEADLINE_SENTENCE,
+    RECONSTRUCTION_SENTENCE,
+    INSTABILITY_SENTENCE,
+    PUBLISHED_SENTENCE,
+)
+
+
 def make_prediction(
     probability: float = 0.234, low: float = 0.081, high: float = 0.512, warnings: int = 1
 ) -> Prediction:
@@ -68,6 +87,13 @@ def make_prediction(
         tuple(f"{WARNING} ({i + 1})" for i in range(warnings)),
         None,
         PROVENANCE,
+        published_probability=PUBLISHED[0],
+        published_ci_low=PUBLISHED[1],
+        published_ci_high=PUBLISHED[2],
+        reconstruction_low=RECONSTRUCTION[0],
+        reconstruction_high=RECONSTRUCTION[1],
+        instability_low=INSTABILITY[0],
+        instability_high=INSTABILITY[1],
     )
 
 
@@ -159,6 +185,7 @@ def worst_report() -> CaseReport:
 def report_text(report: CaseReport) -> str:
     """Every sentence the report holds, for content checks that do not depend on format."""
     parts: list[str] = [report.title, report.intended_use, report.probability_text]
+    parts += report.uncertainty_lines
     parts += [report.provenance, report.reference, *report.warnings, *report.model_details]
     parts += [report.outcome_definition, *report.caveats]
     parts += [f"{c.label}: {c.status_text}. {c.explanation}" for c in report.criteria]
@@ -192,6 +219,61 @@ def test_probability_always_with_its_interval():
         "lowers the risk",
     ]
     assert report.warnings == (f"{WARNING} (1)",)
+
+
+def test_uncertainty_beside_the_headline():
+    """Frequency, which model the headline is, the two further ranges and the unadjusted
+    figure with its interval: in reading order, worded as the calculator words them."""
+    report = full_report()
+    lines = report.uncertainty_lines
+    assert len(lines) == 5
+    for line, expected in zip(lines, UNCERTAINTY_SENTENCES, strict=True):
+        assert line.startswith(expected), (line, expected)
+    assert "reconstructions of the study's patients" in lines[2]
+    assert "instability" in lines[3]
+    assert (report.reconstruction_low, report.reconstruction_high) == RECONSTRUCTION
+    assert (report.instability_low, report.instability_high) == INSTABILITY
+    published = (report.published_probability, report.published_ci_low, report.published_ci_high)
+    assert published == PUBLISHED
+
+
+@pytest.mark.parametrize(
+    ("probability", "sentence"),
+    [
+        (0.004, "Fewer than 1 of 100 patients like this one would have a poor outcome."),
+        (0.155, "About 16 of 100 patients like this one would have a poor outcome."),
+        (0.996, "More than 99 of 100 patients like this one would have a poor outcome."),
+    ],
+)
+def test_frequency_sentence_rounds_like_the_percentage(probability, sentence):
+    case = make_case()
+    prediction = make_prediction(probability, probability / 2, (1 + probability) / 2)
+    report = build_report(
+        case,
+        score_case(case),
+        prediction,
+        MANIFEST,
+        generated=GENERATED,
+        app_version="0.1.0",
+        model_version=MODEL_VERSION,
+    )
+    assert report.frequency_text == sentence
+
+
+def test_no_uncertainty_lines_without_a_probability():
+    assert bare_report().uncertainty_lines == ()
+    case = make_case(kps=None)
+    report = build_report(
+        case,
+        score_case(case),
+        not_applicable(),
+        MANIFEST,
+        generated=GENERATED,
+        app_version="0.1.0",
+        model_version=MODEL_VERSION,
+    )
+    assert report.uncertainty_lines == ()
+    assert report.published_probability is None
 
 
 def test_probability_without_interval_is_refused():
@@ -287,8 +369,8 @@ def test_reference_patient_is_not_doubled():
 def test_complete_scores_with_items_and_band_meaning():
     report = full_report()
     scores = score_case(make_case())
-    assert [s.key for s in report.scores] == ["tokuhashi", "katagiri", "sins"]
-    for section, result in zip(report.scores, scores.scores, strict=True):
+    assert [s.key for s in report.scores] == ["tokuhashi", "katagiri", "sins", "tomita", "bauer"]
+    for section, result in zip(report.scores, scores.all_scores, strict=True):
         assert section.total == result.total
         assert section.total_text == f"{result.total} / {section.max_points}"
         assert section.status_text == ""
@@ -299,6 +381,11 @@ def test_complete_scores_with_items_and_band_meaning():
     assert report.score("tokuhashi").max_points == 15
     assert report.score("katagiri").max_points == 10
     assert report.score("sins").max_points == 18
+    assert report.score("tomita").max_points == 10
+    # Tomita's group reads as the paper's treatment goal, attributed, never an instruction
+    tomita = report.score("tomita")
+    assert scores.tomita.band is not None
+    assert tomita.band_meaning == scores.tomita.band.meaning
 
 
 def test_incomplete_score_is_a_range_naming_what_is_missing():
@@ -528,6 +615,12 @@ def test_real_model_report_when_shipped():
     assert report.ci_low <= (report.probability or 0) <= report.ci_high
     assert model.sha256[:12] in report.model_version
     assert len(report.contributions) == 5
+    # the shipped model's ranges reach the report unchanged
+    assert report.published_probability == prediction.published_probability
+    assert report.reconstruction_low == prediction.reconstruction_low
+    assert report.instability_high == prediction.instability_high
+    assert report.published_text is not None
+    assert any(line.startswith("Refitted to resampled patients") for line in report.range_lines)
 
 
 # ------------------------------------------------------------------- the Streamlit helper

@@ -20,14 +20,26 @@ from pydantic import ValidationError
 
 from models.predict import PROVENANCE
 from reports.case_report import OUTCOME_TEXT, CaseReport
-from reports.fhir import INTERVAL_EXTENSION, LOINC_SYSTEM, build_risk_assessment, render_fhir
+from reports.fhir import (
+    INSTABILITY_EXTENSION,
+    INTERVAL_EXTENSION,
+    LOINC_SYSTEM,
+    PUBLISHED_ID,
+    RECONSTRUCTION_EXTENSION,
+    build_risk_assessment,
+    render_fhir,
+)
 from reports.wording import OUTCOME_DEFINITION
 from tests.reports.test_report import (
     CLINICIAN,
     DATA_DATE,
     IDENTIFIER,
+    INSTABILITY,
     LABEL,
     MODEL_VERSION,
+    PUBLISHED,
+    RECONSTRUCTION,
+    UNCERTAINTY_SENTENCES,
     bare_report,
     filed_report,
     full_report,
@@ -88,9 +100,9 @@ def test_method_and_basis_name_the_model_and_the_scores():
     assert MODEL_VERSION in resource.method.text
     contained = {r["id"]: r for r in data["contained"]}
     references = [b.reference for b in resource.basis]
-    assert references[:3] == ["#tokuhashi", "#katagiri", "#sins"]
+    assert references[:5] == ["#tokuhashi", "#katagiri", "#sins", "#tomita", "#bauer"]
     inputs = [r["id"] for r in data["contained"] if r["id"].startswith("input-")]
-    assert references[3:] == [f"#{i}" for i in inputs]
+    assert references[5:] == [*(f"#{i}" for i in inputs), f"#{PUBLISHED_ID}"]
     for reference in (b.reference for b in resource.basis):
         assert reference[1:] in contained
 
@@ -100,14 +112,18 @@ def test_scores_are_contained_observations():
     observations = [
         r
         for r in data["contained"]
-        if r["resourceType"] == "Observation" and not r["id"].startswith("input-")
+        if r["resourceType"] == "Observation"
+        and not r["id"].startswith("input-")
+        and r["id"] != PUBLISHED_ID
     ]
     assert [o["code"]["text"] for o in observations] == [
         "Revised Tokuhashi score",
         "New Katagiri score",
         "SINS",
+        "Tomita score",
+        "Modified Bauer score",
     ]
-    assert [o["valueInteger"] for o in observations] == [13, 1, 10]
+    assert [o["valueInteger"] for o in observations][:4] == [13, 1, 10, 2]
     for observation in observations:
         Observation.model_validate(observation)
         assert observation["status"] == "final"
@@ -117,6 +133,38 @@ def test_scores_are_contained_observations():
         )
     sins = observations[2]
     assert "Indeterminate (possibly impending) instability" in sins["interpretation"][0]["text"]
+    tomita = observations[3]["interpretation"][0]["text"]
+    assert "Treatment goal set by the 2001 paper" in tomita
+    assert "long-term local control" in tomita
+
+
+def test_ranges_and_as_published_figure():
+    resource, data = validated(full_report())
+    prediction = data["prediction"][0]
+    extensions = {e["url"]: e["valueRange"] for e in prediction["extension"]}
+    ranges = {
+        RECONSTRUCTION_EXTENSION: RECONSTRUCTION,
+        INSTABILITY_EXTENSION: INSTABILITY,
+    }
+    for url, (low, high) in ranges.items():
+        assert extensions[url]["low"]["value"] == low
+        assert extensions[url]["high"]["value"] == high
+        assert extensions[url]["low"]["code"] == "1"
+    published = {r["id"]: r for r in data["contained"]}[PUBLISHED_ID]
+    Observation.model_validate(published)
+    assert published["code"]["text"] == "As published (not adjusted for optimism)"
+    assert published["valueQuantity"]["value"] == PUBLISHED[0]
+    interval = published["component"][0]["valueRange"]
+    assert (interval["low"]["value"], interval["high"]["value"]) == PUBLISHED[1:]
+    notes = [n.text for n in resource.note]
+    for sentence in UNCERTAINTY_SENTENCES:
+        assert any(n.startswith(sentence) for n in notes), sentence
+
+
+def test_no_ranges_without_a_probability():
+    _, data = validated(bare_report())
+    assert "extension" not in data["prediction"][0]
+    assert PUBLISHED_ID not in {r["id"] for r in data["contained"]}
 
 
 def test_incomplete_score_is_a_value_range_naming_what_is_missing():

@@ -78,3 +78,33 @@ def test_japanese_fhir_keeps_codes_and_translates_text() -> None:
     assert codes(ja) == codes(en)
     assert ja["prediction"][0]["probabilityDecimal"] == en["prediction"][0]["probabilityDecimal"]
     assert any(LABEL in n["text"] for n in ja["note"])
+
+
+#: The Japanese wording of what stands beside the probability (the calculator's sentences).
+JAPANESE_UNCERTAINTY = (
+    "この患者と同様の患者100人中、約23人が不良転帰となります。",
+    "主たる推定：楽観度を補正したモデル",
+    "再構成の間：21–27 %（",
+    "リサンプリング患者で再推定：12–38 %（",
+    "公表どおり（楽観度の補正なし）：15 % (95%信頼区間 4–42 %)",
+)
+JAPANESE_NEW_SCORES = ("富田スコア", "改変 Bauer スコア", "長期的局所制御")
+
+
+def test_japanese_uncertainty_and_five_scores_in_every_format(tmp_path: Path) -> None:
+    report = full_report(label=LABEL, language="ja")
+    lines = report.uncertainty_lines
+    assert len(lines) == len(JAPANESE_UNCERTAINTY)
+    for line, expected in zip(lines, JAPANESE_UNCERTAINTY, strict=True):
+        assert line.startswith(expected), (line, expected)
+    pdf = pdf_text(pdf_file(report, tmp_path, "ja-ranges"))
+    html = render_html(report)
+    fhir = render_fhir(report)
+    for expected in (*JAPANESE_UNCERTAINTY, *JAPANESE_NEW_SCORES):
+        # the PDF's text layer folds wrapped lines with a space
+        assert expected in pdf.replace(" ", "") or expected in pdf, expected
+        assert expected in html, expected
+        assert expected in fhir, expected
+    for english in ("As published", "Across reconstructions", "Tomita score", "100 patients"):
+        assert english not in pdf, english
+        assert english not in fhir, english

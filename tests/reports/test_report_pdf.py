@@ -24,10 +24,12 @@ from reports.pdf import ReportFontMissingError, pdf_available, render_pdf
 from reports.wording import MODEL_CAVEATS, OUTCOME_DEFINITION
 from tests.reports.test_report import (
     CLINICIAN,
+    FREQUENCY_SENTENCE,
     GENERATED,
     IDENTIFIER,
     LABEL,
     MODEL_VERSION,
+    UNCERTAINTY_SENTENCES,
     bare_report,
     filed_report,
     full_report,
@@ -82,9 +84,11 @@ def test_full_report_is_one_a4_page_with_everything(tmp_path):
         "New Katagiri score 1 / 10",
         "SINS 10 / 18",
         "Sex (male) male female raises the risk +0.41",
-        "Primary site of the cancer: Thyroid, breast, prostate, carcinoid tumor 5",
+        "Tomita score 2 / 10",
     ):
         assert expected in rows, expected
+    assert re.search(r"Modified Bauer score \d ?/ ?4", rows)
+    assert re.search(r"carcinoid tumor (\(Thyroid cancer\) )?5", rows)
     text = pdf_text(path)
     for expected in (
         f"Case label: {LABEL}",
@@ -93,7 +97,10 @@ def test_full_report_is_one_a4_page_with_everything(tmp_path):
         "Decision support for reviewing palliative surgery",
         "Indeterminate (possibly impending) instability",
         "Predicted survival ≥ 1 year",
-        f"23 % (95% CI 8–51 %) {OUTCOME_DEFINITION}",
+        f"23 % (95% CI 8–51 %) {FREQUENCY_SENTENCE}",
+        *UNCERTAINTY_SENTENCES,
+        OUTCOME_DEFINITION,
+        "Long-term local control",
         PROVENANCE,
         *MODEL_CAVEATS,
         "Indications checklist",
@@ -200,7 +207,7 @@ def test_incomplete_case_without_model_renders_and_says_why(tmp_path):
     assert "Total known only as a range: missing CRP, LDH, Albumin." in text
     assert "/ 15 (range)" in text
     rows = pdf_text(path, layout=True)
-    assert re.search(r"General condition \(Karnofsky %\): missing: Karnofsky \S+ 0–2", rows)
+    assert re.search(r"General condition \(Karnofsky %\): missing: Karnofsky [\w ]+ 0–2", rows)
     assert "Case label" not in text
     assert "Generated 2026-03-14" in text
 
