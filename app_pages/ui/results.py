@@ -101,18 +101,11 @@ RANGE_LEGEND: Final = N_(
 
 
 def _frequency_sentence(probability: float) -> str:
-    """The natural frequency as a sentence, in the session's language."""
-    from models.wording import frequency_text, whole_percent
+    """The natural frequency as a sentence, in the session's language: the report's own
+    sentence (one wording and rounding for screen and files)."""
+    from reports.case_report import frequency_sentence
 
-    _ = session_translator()
-    if _.language == "en":
-        return f"{frequency_text(probability).capitalize()} would have a poor outcome."
-    n = whole_percent(probability)
-    if n == 0:
-        return _("Fewer than 1 of 100 patients like this one would have a poor outcome.")
-    if n == 100:
-        return _("More than 99 of 100 patients like this one would have a poor outcome.")
-    return _("About %(count)s of 100 patients like this one would have a poor outcome.", count=n)
+    return frequency_sentence(probability, session_translator())
 
 
 def uncertainty(prediction: Prediction) -> None:
