@@ -20,7 +20,7 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages.ui.language import session_translator
-from app_pages.ui.results import SCORE_LABELS, table_cell
+from app_pages.ui.results import SCORE_LABELS, survival_text, table_cell
 from i18n import N_
 from learn.quiz import ItemSpec, Marking, QuizChoice, Tally, generate, items_for, mark
 from learn.quiz import option_text as _option_text
@@ -161,16 +161,7 @@ def _bands(bands: Sequence[Band]) -> None:
     _ = session_translator()
     rows = []
     for band in bands:
-        survival = "; ".join(
-            _("%(horizon)s: %(percent)s %%", horizon=_(f.horizon), percent=f"{f.percent:g}")
-            if f.verified
-            else _(
-                "%(horizon)s: %(percent)s %% (provisional)",
-                horizon=_(f.horizon),
-                percent=f"{f.percent:g}",
-            )
-            for f in band.survival
-        )
+        survival = survival_text(band)
         rows.append((_(band.label), f"{band.low}–{band.high}", _(band.meaning), survival or "—"))
     _table((N_("Band"), N_("Total"), N_("Published meaning"), N_("Published survival")), rows)
 

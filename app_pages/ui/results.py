@@ -20,7 +20,7 @@ from scoring.case import field_title
 from scoring.indications import Criterion, Kind, Status
 from scoring.katagiri import BANDS as KATAGIRI_BANDS
 from scoring.katagiri import SURVIVAL_NOTE
-from scoring.result import ScoreResult, band_for
+from scoring.result import Band, ScoreResult, band_for
 from scoring.score_id import ScoreId
 
 if TYPE_CHECKING:
@@ -250,16 +250,7 @@ def score_breakdown(result: ScoreResult) -> None:
     st.markdown(band_text(result))
     band = result.band
     if band is not None and band.survival:
-        figures = "; ".join(
-            _("%(horizon)s: %(percent)s %%", horizon=_(f.horizon), percent=f"{f.percent:g}")
-            if f.verified
-            else _(
-                "%(horizon)s: %(percent)s %% (provisional)",
-                horizon=_(f.horizon),
-                percent=f"{f.percent:g}",
-            )
-            for f in band.survival
-        )
+        figures = survival_text(band)
         st.markdown(_("Published survival in this band: %(figures)s.", figures=figures))
         st.caption(_(SURVIVAL_NOTE))
     for note in result.notes:
@@ -485,3 +476,19 @@ def errors_box(errors: Iterable[str]) -> None:
             + "\n"
             + "\n".join(f"- {line}" for line in lines)
         )
+
+
+def survival_text(band: Band) -> str:
+    """A band's published survival figures in the session's language, each unverified one
+    tagged "(provisional)" (the breakdown and the learn page write them the same way)."""
+    _ = session_translator()
+    return "; ".join(
+        _("%(horizon)s: %(percent)s %%", horizon=_(f.horizon), percent=f"{f.percent:g}")
+        if f.verified
+        else _(
+            "%(horizon)s: %(percent)s %% (provisional)",
+            horizon=_(f.horizon),
+            percent=f"{f.percent:g}",
+        )
+        for f in band.survival
+    )
