@@ -19,23 +19,13 @@ def whole_percent(probability: float) -> int:
     return round(probability * 100.0)
 
 
-def percent_text(probability: float) -> str:
-    """ "16 %", or "< 1 %" / "> 99 %" where the whole percentage would read 0 or 100."""
-    n = whole_percent(probability)
-    if n == 0:
-        return "< 1 %"
-    if n == 100:
-        return "> 99 %"
-    return f"{n} %"
-
-
 def range_text(low: float, high: float) -> str:
     """ "9–27 %": two probabilities as whole percentages (the same rounding)."""
     return f"{whole_percent(low)}–{whole_percent(high)} %"
 
 
 def frequency_text(probability: float) -> str:
-    """ "about 16 of 100 patients like this one" (the same rounding as :func:`percent_text`)."""
+    """ "about 16 of 100 patients like this one" (the same rounding as :func:`whole_percent`)."""
     n = whole_percent(probability)
     if n == 0:
         return "fewer than 1 of 100 patients like this one"

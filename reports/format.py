@@ -31,6 +31,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Final
 
 from models.published import CITATION
+from models.wording import range_text, whole_percent
 
 if TYPE_CHECKING:
     from scoring.sources import Source
@@ -52,8 +53,9 @@ def percent(probability: float) -> str:
 
 
 def percent_range(low: float, high: float) -> str:
-    """Two probabilities as one range of whole percentages, e.g. ``"12–61 %"``."""
-    return f"{_whole_percent(low)}–{_whole_percent(high)} %"
+    """Two probabilities as one range of whole percentages, e.g. ``"12–61 %"`` (the model's
+    own range wording, :func:`models.wording.range_text`)."""
+    return range_text(low, high)
 
 
 def interval_text(low: float, high: float) -> str:
@@ -71,7 +73,7 @@ def probability_text(probability: float, low: float, high: float) -> str:
 
 
 def _whole_percent(probability: float) -> str:
-    return number(round(100.0 * probability))
+    return str(whole_percent(probability))
 
 
 def number(value: Decimal | float | int) -> str:

@@ -13,8 +13,8 @@ them to disk, to a log or to the shared case dict (``case_state``). Only the lab
 to letters, digits and dashes) goes into the file name, after the date and time, so two
 reports of one day get two names. The widgets' session-state keys are
 ``<prefix>_report_label``, ``<prefix>_report_identifier``, ``<prefix>_report_clinician`` and
-``<prefix>_report_date`` (:func:`report_field_keys`); a new case clears them with
-:func:`clear_report_fields`, before the widgets are drawn.
+``<prefix>_report_date`` (:func:`report_field_keys`); a new case empties them with the rest
+of the case (``case_state.replace_case``).
 
 Why downloads are one-time: the bytes are built on the click, over this session's
 WebSocket, and the browser fetches them once from ``/media``; the router's
@@ -62,12 +62,6 @@ FIELD_SUFFIXES: Final = ("report_label", "report_identifier", "report_clinician"
 def report_field_keys(key_prefix: str = "calc") -> tuple[str, ...]:
     """The session-state keys of the report's filing fields for one page's prefix."""
     return tuple(f"{key_prefix}_{suffix}" for suffix in FIELD_SUFFIXES)
-
-
-def clear_report_fields(key_prefix: str = "calc") -> None:
-    """Forget the filing fields (Reset, a new example): call before the widgets are drawn."""
-    for key in report_field_keys(key_prefix):
-        st.session_state.pop(key, None)
 
 
 @dataclass(frozen=True, slots=True)
