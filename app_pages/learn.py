@@ -34,7 +34,7 @@ from scoring.levels import VertebralLevel
 from scoring.options import ScoredOption
 from scoring.performance import ECOG_DEFINITIONS, KPS_DEFINITIONS
 from scoring.primary_tumor import PrimaryTumor
-from scoring.result import Band
+from scoring.result import Band, ScoreResult
 from scoring.sources import BILSKY_2010, REVIEW, Source
 
 CONTEXT_FILE = Path(__file__).resolve().parents[1] / "assets" / "learn" / "clinical_context.md"
@@ -94,14 +94,24 @@ def _scale_tables(spec: ItemSpec) -> None:
         _table((N_("Frankel"), N_("Name"), N_("Definition (Frankel 1969)"), N_("Palsy")), rows)
     elif key == ("tomita", "primary"):
         rows = [
-            (_(t.label), f"{_(a.option.label)} ({a.option.points})", _(a.evidence.label), a.reason)
+            (
+                _(t.label),
+                f"{_(a.option.label)} ({a.option.points})",
+                _(a.evidence.label),
+                _(a.reason),
+            )
             for t, a in tomita.GROWTH.items()
         ]
         _table((N_("Primary tumor"), N_("Tomita growth"), N_("Trust"), N_("Reading")), rows)
     elif key in {("bauer", "not_lung_cancer"), ("bauer", "favourable_primary")}:
         table = bauer.NOT_LUNG if spec.key == "not_lung_cancer" else bauer.FAVOURABLE
         rows = [
-            (_(t.label), f"{_(a.option.label)} ({a.option.points})", _(a.evidence.label), a.reason)
+            (
+                _(t.label),
+                f"{_(a.option.label)} ({a.option.points})",
+                _(a.evidence.label),
+                _(a.reason),
+            )
             for t, a in table.items()
         ]
         with st.expander(_("Every primary tumor and its answer")):
@@ -269,42 +279,88 @@ def _check() -> None:
 
 
 def _feedback(marking: Marking) -> None:
+    _ = session_translator()
     with st.container(key=PREFIX + "feedback"):
-        st.subheader(f"Feedback: {marking.correct} of {marking.asked} items right")
+        st.subheader(
+            _.ngettext(
+                "Feedback: %(correct)s of %(asked)s item right",
+                "Feedback: %(correct)s of %(asked)s items right",
+                marking.asked,
+            )
+            % {"correct": marking.correct, "asked": marking.asked}
+        )
         for m in marking.marks:
-            right = _option_text(m.expected)
+            item, right, why = _(m.spec.label), _(_option_text(m.expected)), _(m.why)
             if m.correct:
-                st.success(f"✓ **{m.spec.label}**: {right}. {m.why}")
+                st.success(
+                    _("✓ **%(item)s**: %(answer)s. %(why)s", item=item, answer=right, why=why)
+                )
                 continue
-            given = _option_text(m.given) if m.given is not None else "no answer"
-            traps = "".join(f"  \nTrap: {t.statement}" for t in m.traps)
+            given = _(_option_text(m.given)) if m.given is not None else _("no answer")
+            traps = "".join(_("  \nTrap: %(statement)s", statement=_(t.statement)) for t in m.traps)
             st.error(
-                f"✗ **{m.spec.label}** is wrong: you chose {given}; the answer is {right}. "
-                f"Why: {m.why}{traps}"
+                _(
+                    "✗ **%(item)s** is wrong: you chose %(given)s; the answer is %(answer)s. "
+                    "Why: %(why)s",
+                    item=item,
+                    given=given,
+                    answer=right,
+                    why=why,
+                )
+                + traps
             )
         for result in marking.results:
-            band = result.band
-            meaning = f": {band.meaning} (band {band.label})" if band is not None else ""
-            survival = "; ".join(str(f) for f in band.survival) if band is not None else ""
-            st.info(
-                f"{result.name} of this case: {result.total}{meaning}"
-                + (f"; published survival {survival}" if survival else "")
-                + f" ({result.source.key})."
-            )
+            st.info(_result_line(result))
+
+
+def _result_line(result: ScoreResult) -> str:
+    """One chosen score of the case: total, band meaning, published survival, source."""
+    _ = session_translator()
+    band = result.band
+    values = {"score": _(result.name), "total": result.total, "source": result.source.key}
+    if band is None:
+        return _("%(score)s of this case: %(total)s (%(source)s).", **values)
+    values |= {"meaning": _(band.meaning), "band": _(band.label)}
+    survival = survival_text(band)
+    if not survival:
+        return _(
+            "%(score)s of this case: %(total)s: %(meaning)s (band %(band)s) (%(source)s).", **values
+        )
+    return _(
+        "%(score)s of this case: %(total)s: %(meaning)s (band %(band)s); published survival "
+        "%(survival)s (%(source)s).",
+        survival=survival,
+        **values,
+    )
 
 
 def _tally() -> None:
+    _ = session_translator()
     tally: Tally = st.session_state.get(TALLY_KEY, Tally())
     with st.container(key=PREFIX + "tally"):
         st.markdown(
-            f"**Session tally:** rounds checked {tally.rounds} (full marks {tally.full_rounds});"
-            f" items right {tally.items_correct} of {tally.items_asked}."
+            _(
+                "**Session tally:** rounds checked %(rounds)s (full marks %(full)s); items right "
+                "%(correct)s of %(asked)s.",
+                rounds=tally.rounds,
+                full=tally.full_rounds,
+                correct=tally.items_correct,
+                asked=tally.items_asked,
+            )
         )
 
 
 def _formatter(table: type[ScoredOption]) -> Callable[[str], str]:
     """The option text of a code of ``table`` (a function per table, not a lambda in a loop)."""
-    return lambda code: _option_text(table.parse(code))
+    _ = session_translator()
+    return lambda code: _(_option_text(table.parse(code)))
+
+
+def _choice_labels() -> Callable[[str], str]:
+    """A score choice's name in this run's language (bound now: a widget may format its
+    options outside the script run)."""
+    _ = session_translator()
+    return lambda code: _(QuizChoice.parse(code).label)
 
 
 def _quiz_tab() -> None:
@@ -317,7 +373,7 @@ def _quiz_tab() -> None:
     top[0].radio(
         _("Score to practise"),
         [c.value for c in QuizChoice],
-        format_func=lambda code: QuizChoice.parse(code).label,
+        format_func=_choice_labels(),
         key=SCORE_KEY,
         horizontal=True,
         on_change=lambda: st.session_state.update({MARKING_KEY: None}),
@@ -327,14 +383,16 @@ def _quiz_tab() -> None:
     choice = _choice()
     with st.container(border=True, key=PREFIX + "vignette"):
         st.caption(
-            f"Case {seed}" + (" · laboratory values in SI units" if vignette.si_units else "")
+            _("Case %(seed)s · laboratory values in SI units", seed=seed)
+            if vignette.si_units
+            else _("Case %(seed)s", seed=seed)
         )
         for paragraph in vignette.paragraphs:
-            st.markdown(paragraph)
+            st.markdown(_(paragraph))
     with st.form(PREFIX + "form", border=False):
         for score in choice.scores:
             if choice is QuizChoice.ALL:
-                st.markdown(f"**{QuizChoice.parse(score).label}**")
+                st.markdown(f"**{_choice_labels()(score)}**")
             for spec in items_for(QuizChoice.parse(score)):
                 table = spec.table
                 st.selectbox(

@@ -32,6 +32,7 @@ from i18n._catalogues import (
     translator,
 )
 from i18n._marker import N_
+from i18n._plural import PluralMessage
 from i18n.errors import TranslatableError, pydantic_message
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "LOCALES_DIR",
     "N_",
     "Message",
+    "PluralMessage",
     "TranslatableError",
     "Translator",
     "language_from_locale",

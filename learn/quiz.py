@@ -26,7 +26,8 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from i18n import N_
+from i18n import N_, Message, PluralMessage
+from learn._wording import Capitalised, InSentence, Joined
 from learn.traps import Trap, traps_concerning
 from scoring import CaseScores, PatientCase, bauer, score_case, tomita
 from scoring.bilsky import BilskyGrade
@@ -85,13 +86,23 @@ class ItemSpec:
     @property
     def rule(self) -> str:
         """The item's table in one line, e.g. ``Poor (KPS 10–40 %) → 0; …``."""
-        return "; ".join(f"{m.label} → {m.points}" for m in self.table)
+        arrows = (
+            Message(N_("%(label)s → %(points)s"), label=m.label, points=m.points)
+            for m in self.table
+        )
+        return Joined(arrows, "; ")
 
 
 def option_text(option: ScoredOption) -> str:
-    """How an answer option reads on screen: its label and its points."""
-    unit = "point" if option.points == 1 else "points"
-    return f"{option.label} · {option.points} {unit}"
+    """How an answer option reads on screen: its label and its points (a page renders it
+    in its session's language)."""
+    return PluralMessage(
+        "%(label)s · %(points)s point",
+        "%(label)s · %(points)s points",
+        option.points,
+        label=option.label,
+        points=option.points,
+    )
 
 
 def answer_key(score: str, item: str) -> str:
@@ -132,42 +143,51 @@ def fields_for(choice: QuizChoice) -> tuple[str, ...]:
 
 PRIMARY_PHRASES: Mapping[PrimaryTumor, str] = MappingProxyType(
     {
-        PrimaryTumor.LUNG_TARGETED: "lung adenocarcinoma with an EGFR mutation, treated with an "
-        "EGFR tyrosine-kinase inhibitor (molecularly targeted therapy)",
-        PrimaryTumor.LUNG_UNTARGETED: "lung cancer without a targetable driver, never treated "
-        "with molecularly targeted therapy",
-        PrimaryTumor.OSTEOSARCOMA: "osteosarcoma",
-        PrimaryTumor.STOMACH: "gastric cancer",
-        PrimaryTumor.BLADDER: "bladder cancer",
-        PrimaryTumor.ESOPHAGUS: "esophageal cancer",
-        PrimaryTumor.PANCREAS: "pancreatic cancer",
-        PrimaryTumor.LIVER: "hepatocellular carcinoma",
-        PrimaryTumor.GALLBLADDER: "gallbladder cancer",
-        PrimaryTumor.UNKNOWN_PRIMARY: "metastatic carcinoma whose primary was not identified "
-        "despite a full work-up",
-        PrimaryTumor.KIDNEY: "renal cell carcinoma",
-        PrimaryTumor.UTERUS_BODY: "endometrial cancer (uterine corpus)",
-        PrimaryTumor.UTERUS_CERVIX: "cervical cancer (uterine cervix)",
-        PrimaryTumor.RECTUM: "rectal cancer",
-        PrimaryTumor.COLON: "cancer of the ascending colon",
-        PrimaryTumor.THYROID: "thyroid cancer",
-        PrimaryTumor.BREAST_HORMONE_DEPENDENT: "hormone-dependent (oestrogen-receptor-positive) "
-        "breast cancer",
-        PrimaryTumor.BREAST_HORMONE_INDEPENDENT: "hormone-independent (oestrogen- and "
-        "progesterone-receptor-negative) breast cancer",
-        PrimaryTumor.PROSTATE_HORMONE_DEPENDENT: "hormone-dependent (hormone-sensitive) "
-        "prostate cancer",
-        PrimaryTumor.PROSTATE_HORMONE_INDEPENDENT: "castration-resistant (hormone-independent) "
-        "prostate cancer",
-        PrimaryTumor.CARCINOID: "a carcinoid (well-differentiated neuroendocrine) tumour",
-        PrimaryTumor.MYELOMA: "multiple myeloma",
-        PrimaryTumor.LYMPHOMA: "malignant lymphoma",
-        PrimaryTumor.OVARY: "ovarian cancer",
-        PrimaryTumor.HEAD_AND_NECK: "squamous cell carcinoma of the head and neck",
-        PrimaryTumor.MELANOMA: "melanoma",
-        PrimaryTumor.SARCOMA_OTHER: "a soft-tissue sarcoma (leiomyosarcoma)",
-        PrimaryTumor.OTHER_UROLOGICAL: "urothelial cancer of the renal pelvis",
-        PrimaryTumor.OTHER: "thymic carcinoma, a primary neither score names",
+        PrimaryTumor.LUNG_TARGETED: N_(
+            "lung adenocarcinoma with an EGFR mutation, treated with an "
+            "EGFR tyrosine-kinase inhibitor (molecularly targeted therapy)"
+        ),
+        PrimaryTumor.LUNG_UNTARGETED: N_(
+            "lung cancer without a targetable driver, never treated "
+            "with molecularly targeted therapy"
+        ),
+        PrimaryTumor.OSTEOSARCOMA: N_("osteosarcoma"),
+        PrimaryTumor.STOMACH: N_("gastric cancer"),
+        PrimaryTumor.BLADDER: N_("bladder cancer"),
+        PrimaryTumor.ESOPHAGUS: N_("esophageal cancer"),
+        PrimaryTumor.PANCREAS: N_("pancreatic cancer"),
+        PrimaryTumor.LIVER: N_("hepatocellular carcinoma"),
+        PrimaryTumor.GALLBLADDER: N_("gallbladder cancer"),
+        PrimaryTumor.UNKNOWN_PRIMARY: N_(
+            "metastatic carcinoma whose primary was not identified despite a full work-up"
+        ),
+        PrimaryTumor.KIDNEY: N_("renal cell carcinoma"),
+        PrimaryTumor.UTERUS_BODY: N_("endometrial cancer (uterine corpus)"),
+        PrimaryTumor.UTERUS_CERVIX: N_("cervical cancer (uterine cervix)"),
+        PrimaryTumor.RECTUM: N_("rectal cancer"),
+        PrimaryTumor.COLON: N_("cancer of the ascending colon"),
+        PrimaryTumor.THYROID: N_("thyroid cancer"),
+        PrimaryTumor.BREAST_HORMONE_DEPENDENT: N_(
+            "hormone-dependent (oestrogen-receptor-positive) breast cancer"
+        ),
+        PrimaryTumor.BREAST_HORMONE_INDEPENDENT: N_(
+            "hormone-independent (oestrogen- and progesterone-receptor-negative) breast cancer"
+        ),
+        PrimaryTumor.PROSTATE_HORMONE_DEPENDENT: N_(
+            "hormone-dependent (hormone-sensitive) prostate cancer"
+        ),
+        PrimaryTumor.PROSTATE_HORMONE_INDEPENDENT: N_(
+            "castration-resistant (hormone-independent) prostate cancer"
+        ),
+        PrimaryTumor.CARCINOID: N_("a carcinoid (well-differentiated neuroendocrine) tumour"),
+        PrimaryTumor.MYELOMA: N_("multiple myeloma"),
+        PrimaryTumor.LYMPHOMA: N_("malignant lymphoma"),
+        PrimaryTumor.OVARY: N_("ovarian cancer"),
+        PrimaryTumor.HEAD_AND_NECK: N_("squamous cell carcinoma of the head and neck"),
+        PrimaryTumor.MELANOMA: N_("melanoma"),
+        PrimaryTumor.SARCOMA_OTHER: N_("a soft-tissue sarcoma (leiomyosarcoma)"),
+        PrimaryTumor.OTHER_UROLOGICAL: N_("urothelial cancer of the renal pelvis"),
+        PrimaryTumor.OTHER: N_("thymic carcinoma, a primary neither score names"),
     }
 )
 _FEMALE_ONLY = frozenset(
@@ -188,35 +208,41 @@ _MALE_ONLY = frozenset(
 #: nodular for Katagiri and dissemination is its maximum (spec A-K10).
 ORGAN_FINDINGS: tuple[tuple[str, MajorOrganMets, VisceralMets], ...] = (
     (
-        "no metastasis in the lungs, liver, kidneys or brain and no pleural, peritoneal or "
-        "leptomeningeal disease",
+        N_(
+            "no metastasis in the lungs, liver, kidneys or brain and no pleural, peritoneal or "
+            "leptomeningeal disease"
+        ),
         MajorOrganMets.NONE,
         VisceralMets.NONE,
     ),
     (
-        "a single lung nodule that the thoracic surgeon judges removable, and no other "
-        "visceral disease",
+        N_(
+            "a single lung nodule that the thoracic surgeon judges removable, and no other "
+            "visceral disease"
+        ),
         MajorOrganMets.REMOVABLE,
         VisceralMets.NODULAR,
     ),
     (
-        "a single brain metastasis that the neurosurgeon judges removable, and no other "
-        "visceral disease",
+        N_(
+            "a single brain metastasis that the neurosurgeon judges removable, and no other "
+            "visceral disease"
+        ),
         MajorOrganMets.REMOVABLE,
         VisceralMets.NODULAR,
     ),
     (
-        "multiple metastases in both lobes of the liver, judged unremovable",
+        N_("multiple metastases in both lobes of the liver, judged unremovable"),
         MajorOrganMets.UNREMOVABLE,
         VisceralMets.NODULAR,
     ),
     (
-        "multiple lung nodules, judged unremovable, with a malignant pleural effusion",
+        N_("multiple lung nodules, judged unremovable, with a malignant pleural effusion"),
         MajorOrganMets.UNREMOVABLE,
         VisceralMets.DISSEMINATED,
     ),
     (
-        "peritoneal carcinomatosis, with no metastasis in the lungs, liver, kidneys or brain",
+        N_("peritoneal carcinomatosis, with no metastasis in the lungs, liver, kidneys or brain"),
         MajorOrganMets.NONE,
         VisceralMets.DISSEMINATED,
     ),
@@ -225,63 +251,75 @@ _ORGAN_WEIGHTS = (5, 2, 1, 2, 1, 1)
 
 TREATABILITY_PHRASES: Mapping[bool, str] = MappingProxyType(
     {
-        True: "The oncologist expects systemic therapy, radiation or ablation to control the "
-        "visceral metastases (treatable)",
-        False: "The oncologist expects no available treatment to control the visceral "
-        "metastases (untreatable)",
+        True: N_(
+            "The oncologist expects systemic therapy, radiation or ablation to control the "
+            "visceral metastases (treatable)"
+        ),
+        False: N_(
+            "The oncologist expects no available treatment to control the visceral "
+            "metastases (untreatable)"
+        ),
     }
 )
 
 PAIN_PHRASES: Mapping[SinsPain, str] = MappingProxyType(
     {
-        SinsPain.MECHANICAL: "{region} pain that eases when lying down and worsens with "
-        "sitting up, standing or moving",
-        SinsPain.OCCASIONAL: "occasional {region} pain, mostly at night, unchanged by movement "
-        "or position",
-        SinsPain.NONE: "no pain at the level of the lesion",
+        SinsPain.MECHANICAL: N_(
+            "%(region)s pain that eases when lying down and worsens with "
+            "sitting up, standing or moving"
+        ),
+        SinsPain.OCCASIONAL: N_(
+            "occasional %(region)s pain, mostly at night, unchanged by movement or position"
+        ),
+        SinsPain.NONE: N_("no pain at the level of the lesion"),
     }
 )
 BONE_LESION_PHRASES: Mapping[SinsBoneLesion, str] = MappingProxyType(
     {
-        SinsBoneLesion.LYTIC: "a lytic lesion",
-        SinsBoneLesion.MIXED: "a mixed lytic and blastic lesion",
-        SinsBoneLesion.BLASTIC: "a blastic (sclerotic) lesion",
+        SinsBoneLesion.LYTIC: N_("a lytic lesion"),
+        SinsBoneLesion.MIXED: N_("a mixed lytic and blastic lesion"),
+        SinsBoneLesion.BLASTIC: N_("a blastic (sclerotic) lesion"),
     }
 )
 COLLAPSE_PHRASES: Mapping[SinsCollapse, str] = MappingProxyType(
     {
-        SinsCollapse.GT50: "more than 50 % collapse of the vertebral body",
-        SinsCollapse.LT50: "less than 50 % collapse of the vertebral body",
-        SinsCollapse.NONE_GT50_INVOLVED: "no collapse, with tumour in more than half of the "
-        "vertebral body",
-        SinsCollapse.NONE: "no collapse, with tumour in less than half of the vertebral body",
+        SinsCollapse.GT50: N_("more than 50 % collapse of the vertebral body"),
+        SinsCollapse.LT50: N_("less than 50 % collapse of the vertebral body"),
+        SinsCollapse.NONE_GT50_INVOLVED: N_(
+            "no collapse, with tumour in more than half of the vertebral body"
+        ),
+        SinsCollapse.NONE: N_("no collapse, with tumour in less than half of the vertebral body"),
     }
 )
 ALIGNMENT_PHRASES: Mapping[SinsAlignment, str] = MappingProxyType(
     {
-        SinsAlignment.SUBLUXATION: "subluxation (translation) at the level",
-        SinsAlignment.DEFORMITY: "a new (de novo) kyphotic deformity",
-        SinsAlignment.NORMAL: "normal alignment",
+        SinsAlignment.SUBLUXATION: N_("subluxation (translation) at the level"),
+        SinsAlignment.DEFORMITY: N_("a new (de novo) kyphotic deformity"),
+        SinsAlignment.NORMAL: N_("normal alignment"),
     }
 )
 POSTEROLATERAL_PHRASES: Mapping[SinsPosterolateral, str] = MappingProxyType(
     {
-        SinsPosterolateral.BILATERAL: "tumour replacing the pedicle and facet joint on both sides",
-        SinsPosterolateral.UNILATERAL: "tumour replacing the pedicle and facet joint on one "
-        "side only",
-        SinsPosterolateral.NONE: "no involvement of the facet joints, pedicles or "
-        "costovertebral joints",
+        SinsPosterolateral.BILATERAL: N_(
+            "tumour replacing the pedicle and facet joint on both sides"
+        ),
+        SinsPosterolateral.UNILATERAL: N_(
+            "tumour replacing the pedicle and facet joint on one side only"
+        ),
+        SinsPosterolateral.NONE: N_(
+            "no involvement of the facet joints, pedicles or costovertebral joints"
+        ),
     }
 )
 _EXTRASPINAL_SITES = (
-    "pelvis",
-    "left femur",
-    "ribs",
-    "skull",
-    "right humerus",
-    "sternum",
-    "right femur",
-    "left scapula",
+    N_("pelvis"),
+    N_("left femur"),
+    N_("ribs"),
+    N_("skull"),
+    N_("right humerus"),
+    N_("sternum"),
+    N_("right femur"),
+    N_("left scapula"),
 )
 #: ECOG grades a Karnofsky % is published as (union of the usual, Ma 2010 and Prasad 2018
 #: tables, spec §5), so that KPS and ECOG stay plausible together without converting one
@@ -405,12 +443,32 @@ def _lab_value(rng: random.Random, spec: AnalyteSpec, unit: LabUnit) -> Decimal:
     return min(max(value, rule.low, quantum), rule.high)
 
 
+#: Where the pain of a lesion at each spinal region is felt.
+_PAIN_REGIONS: Mapping[str, str] = MappingProxyType(
+    {"C": N_("neck"), "T": N_("back"), "L": N_("low back"), "S": N_("sacral")}
+)
+#: The opening sentence by (sex, English article): one whole sentence each, so a
+#: translation can order age, sex, primary and complaint as its language needs.
+_HISTORY: Mapping[tuple[str, str], str] = MappingProxyType(
+    {
+        ("female", "A"): N_("A %(age)s-year-old woman with %(primary)s presents with %(pain)s."),
+        ("female", "An"): N_("An %(age)s-year-old woman with %(primary)s presents with %(pain)s."),
+        ("male", "A"): N_("A %(age)s-year-old man with %(primary)s presents with %(pain)s."),
+        ("male", "An"): N_("An %(age)s-year-old man with %(primary)s presents with %(pain)s."),
+    }
+)
+_CHEMOTHERAPY: Mapping[tuple[str, bool], str] = MappingProxyType(
+    {
+        ("female", True): N_("She has received cytotoxic chemotherapy for this cancer"),
+        ("female", False): N_("She has never received chemotherapy"),
+        ("male", True): N_("He has received cytotoxic chemotherapy for this cancer"),
+        ("male", False): N_("He has never received chemotherapy"),
+    }
+)
+
+
 def _region(level: VertebralLevel) -> str:
-    return {"C": "neck", "T": "back", "L": "low back", "S": "sacral"}[level.value[0]]
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+    return _PAIN_REGIONS[level.value[0]]
 
 
 @dataclass
@@ -421,6 +479,7 @@ class _Draft:
     mentions: dict[str, str] = field(default_factory=dict)
 
     def put(self, name: str, value: Any, phrase: str) -> str:
+        """Record a field's value and the phrase stating it; return the phrase."""
         self.values[name] = value
         self.mentions[name] = phrase
         return phrase
@@ -434,7 +493,6 @@ def generate(seed: int) -> Vignette:
     tumor = rng.choice(list(PrimaryTumor))
     sexes = ["female"] if tumor in _FEMALE_ONLY else ["male"] if tumor in _MALE_ONLY else None
     sex = rng.choice(sexes or ["female", "male"])
-    she = "She" if sex == "female" else "He"
     d.values["sex"] = sex
     d.values["age_years"] = age = rng.randint(38, 86)
     primary = d.put("primary_tumor", tumor.value, PRIMARY_PHRASES[tumor])
@@ -444,85 +502,102 @@ def generate(seed: int) -> Vignette:
         {lv: 3 if lv.value[0] == "C" or lv.value in ("T1", "T2") else 1 for lv in VertebralLevel},
     )
     pain = rng.choice(list(SinsPain))
-    pain_text = d.put("sins_pain", pain.value, PAIN_PHRASES[pain].format(region=_region(level)))
-    person = "woman" if sex == "female" else "man"
+    pain_phrase = PAIN_PHRASES[pain]
+    pain_text = d.put(
+        "sins_pain",
+        pain.value,
+        Message(pain_phrase, region=_region(level)) if "%(" in pain_phrase else pain_phrase,
+    )
     article = "An" if str(age).startswith("8") or age in (11, 18) else "A"
-    history = f"{article} {age}-year-old {person} with {primary} presents with {pain_text}."
+    history = Message(_HISTORY[(sex, article)], age=age, primary=primary, pain=pain_text)
 
     kps = _weighted(rng, _KPS_WEIGHTS)
     ecog = rng.choice(_ECOG_WITH_KPS[kps])
     frankel = FrankelGrade.parse(_weighted(rng, _FRANKEL_WEIGHTS))
     chemo = rng.random() < 0.5
-    status = (
-        f"Performance: {d.put('kps', kps, f'Karnofsky performance status {kps} %')}; "
-        f"{d.put('ecog', ecog, f'ECOG performance status {ecog}')}. Neurology: "
-        + d.put(
+    status = Message(
+        N_("Performance: %(kps)s; %(ecog)s. Neurology: %(frankel)s. %(chemotherapy)s."),
+        kps=d.put("kps", kps, Message(N_("Karnofsky performance status %(kps)s %%"), kps=kps)),
+        ecog=d.put("ecog", ecog, Message(N_("ECOG performance status %(ecog)s"), ecog=ecog)),
+        frankel=d.put(
             "frankel",
             frankel.value,
-            f"Frankel {frankel.value} ({frankel.grade_name.lower()}: "
-            f"{frankel.definition.rstrip('.').lower()})",
-        )
-        + ". "
-        + d.put(
-            "previous_chemotherapy",
-            chemo,
-            f"{she} has received cytotoxic chemotherapy for this cancer"
-            if chemo
-            else f"{she} has never received chemotherapy",
-        )
-        + "."
+            Message(
+                N_("Frankel %(grade)s (%(name)s: %(definition)s)"),
+                grade=frankel.value,
+                name=InSentence(frankel.grade_name),
+                definition=InSentence(frankel.definition),
+            ),
+        ),
+        chemotherapy=d.put("previous_chemotherapy", chemo, _CHEMOTHERAPY[(sex, chemo)]),
     )
 
     extra = rng.choice([0, 0, 0, 1, 1, 2, 3, 4, 6])
-    sites = ", ".join(rng.sample(_EXTRASPINAL_SITES, min(extra, len(_EXTRASPINAL_SITES))))
+    sites = Joined(rng.sample(_EXTRASPINAL_SITES, min(extra, len(_EXTRASPINAL_SITES))), ", ")
     bodies = rng.choice([1, 1, 1, 2, 2, 3, 4])
     bilsky = BilskyGrade.parse(rng.choice(_BILSKY_WITH_FRANKEL[frankel.value]))
     organ_text, organs, visceral = rng.choices(ORGAN_FINDINGS, weights=_ORGAN_WEIGHTS)[0]
     d.values["escc_grade"] = bilsky.value
     d.mentions["major_organ_mets"] = d.mentions["visceral_mets"] = organ_text
     d.values["major_organ_mets"], d.values["visceral_mets"] = organs.value, visceral.value
-    staging = (
-        "Bone scan: "
-        + d.put(
-            "extraspinal_bone_mets",
+    bone_scan = (
+        N_("no focus outside the spine")
+        if extra == 0
+        else PluralMessage(
+            "%(n)s focus outside the spine (%(sites)s)",
+            "%(n)s foci outside the spine (%(sites)s)",
             extra,
-            "no focus outside the spine"
-            if extra == 0
-            else f"{_count(extra, 'focus', 'foci')} outside the spine ({sites})",
+            n=extra,
+            sites=sites,
         )
-        + ". Whole-spine MRI: "
-        + d.put(
-            "vertebral_body_mets",
-            bodies,
-            f"metastases in {_count(bodies, 'vertebral body', 'vertebral bodies')}",
-        )
-        + ", "
-        + d.put("lesion_level", level.value, f"the main lesion at {level.value}")
-        + f", Bilsky grade {bilsky.value} on axial T2. CT of chest, abdomen and pelvis: "
-        f"{organ_text}."
+    )
+    vertebral_bodies = PluralMessage(
+        "metastases in %(n)s vertebral body",
+        "metastases in %(n)s vertebral bodies",
+        bodies,
+        n=bodies,
+    )
+    staging = Message(
+        N_(
+            "Bone scan: %(bone_scan)s. Whole-spine MRI: %(bodies)s, %(level)s, Bilsky grade "
+            "%(bilsky)s on axial T2. CT of chest, abdomen and pelvis: %(organs)s."
+        ),
+        bone_scan=d.put("extraspinal_bone_mets", extra, bone_scan),
+        bodies=d.put("vertebral_body_mets", bodies, vertebral_bodies),
+        level=d.put(
+            "lesion_level",
+            level.value,
+            Message(N_("the main lesion at %(level)s"), level=level.value),
+        ),
+        bilsky=bilsky.value,
+        organs=organ_text,
     )
 
     lesion, collapse = rng.choice(list(SinsBoneLesion)), rng.choice(list(SinsCollapse))
     alignment = rng.choices(list(SinsAlignment), weights=(1, 2, 4))[0]
     postero = rng.choice(list(SinsPosterolateral))
-    ct = (
-        f"CT of {level.value}: "
-        + d.put("sins_bone_lesion", lesion.value, BONE_LESION_PHRASES[lesion])
-        + " with "
-        + d.put("sins_collapse", collapse.value, COLLAPSE_PHRASES[collapse])
-        + "; "
-        + d.put("sins_alignment", alignment.value, ALIGNMENT_PHRASES[alignment])
-        + "; "
-        + d.put("sins_posterolateral", postero.value, POSTEROLATERAL_PHRASES[postero])
-        + "."
+    ct = Message(
+        N_("CT of %(level)s: %(lesion)s with %(collapse)s; %(alignment)s; %(posterolateral)s."),
+        level=level.value,
+        lesion=d.put("sins_bone_lesion", lesion.value, BONE_LESION_PHRASES[lesion]),
+        collapse=d.put("sins_collapse", collapse.value, COLLAPSE_PHRASES[collapse]),
+        alignment=d.put("sins_alignment", alignment.value, ALIGNMENT_PHRASES[alignment]),
+        posterolateral=d.put("sins_posterolateral", postero.value, POSTEROLATERAL_PHRASES[postero]),
     )
 
     si = rng.random() < 0.4
     labs = _labs(rng, d, si)
-    lab_text = f"Laboratory ({'SI units' if si else 'conventional units'}): {labs}."
+    lab_text = Message(
+        N_("Laboratory (SI units): %(values)s.")
+        if si
+        else N_("Laboratory (conventional units): %(values)s."),
+        values=labs,
+    )
     # drawn last, so that every earlier draw (and the case a seed gave before Tomita was
     # added) stays the same
-    staging += _treatability(rng, d, organs, visceral, organ_text)
+    treatability = _treatability(rng, d, organs, visceral, organ_text)
+    if treatability is not None:
+        staging = Joined((staging, Message(N_("%(sentence)s."), sentence=treatability)), " ")
     paragraphs = (history, status, staging, ct, lab_text)
     case = PatientCase.model_validate(d.values)
     return Vignette(seed, case, paragraphs, MappingProxyType(dict(d.mentions)), si)
@@ -534,7 +609,7 @@ def _treatability(
     organs: MajorOrganMets,
     visceral: VisceralMets,
     organ_text: str,
-) -> str:
+) -> str | None:
     """Tomita's treatability, stated only when a visceral metastasis is present.
 
     Without one the answer stays empty (a case saying otherwise is refused), and the
@@ -542,9 +617,9 @@ def _treatability(
     """
     if not visceral_present(visceral, organs).value:
         d.mentions["visceral_mets_treatable"] = organ_text
-        return ""
+        return None
     treatable = rng.random() < 0.5
-    return " " + d.put("visceral_mets_treatable", treatable, TREATABILITY_PHRASES[treatable]) + "."
+    return d.put("visceral_mets_treatable", treatable, TREATABILITY_PHRASES[treatable])
 
 
 def _labs(rng: random.Random, d: _Draft, si: bool) -> str:
@@ -567,12 +642,15 @@ def _labs(rng: random.Random, d: _Draft, si: bool) -> str:
     parts = []
     for spec in ANALYTES:
         if spec.field in unmeasured:
-            parts.append(d.put(spec.field, None, f"{spec.label} not measured"))
+            unmeasured_phrase = Message(N_("%(analyte)s not measured"), analyte=spec.label)
+            parts.append(d.put(spec.field, None, unmeasured_phrase))
             continue
         value, unit = values[spec.field]
-        phrase = f"{spec.label} {value} {unit.label}"
+        phrase = Message(
+            N_("%(analyte)s %(value)s %(unit)s"), analyte=spec.label, value=value, unit=unit.label
+        )
         parts.append(d.put(spec.field, {"value": str(value), "unit": unit.value}, phrase))
-    return ", ".join(parts)
+    return Joined(parts, ", ")
 
 
 # --------------------------------------------------------------------------- marking
@@ -621,33 +699,57 @@ class Marking:
 
 
 def why(spec: ItemSpec, item: ItemResult, vignette: Vignette) -> str:
-    """The item's right answer explained: the facts, the rule, the reading and the source."""
+    """The item's right answer explained: the facts, the rule, the reading and the source.
+
+    Every part is a message of its own (``Message``), so the page shows the whole
+    explanation in its session's language; the English text is the parts joined.
+    """
     option = item.option
     assert option is not None, "a generated vignette decides every item"
-    facts = "; ".join(vignette.mentions[f] for f in spec.fields if f in vignette.mentions)
-    parts = [f"In the case: {facts}."]
+    facts = Joined((vignette.mentions[f] for f in spec.fields if f in vignette.mentions), "; ")
+    parts: list[str] = [Message(N_("In the case: %(facts)s."), facts=facts)]
     if spec.key == "laboratory":
         parts.append(_lab_reasons(item, vignette.case))
-    points = "point" if option.points == 1 else "points"
-    parts.append(f"Answer: {option.label} → {option.points} {points}.")
-    parts.append(f"Rule ({item.source.key}): {spec.rule}.")
+    parts.append(
+        PluralMessage(
+            "Answer: %(label)s → %(points)s point.",
+            "Answer: %(label)s → %(points)s points.",
+            option.points,
+            label=option.label,
+            points=option.points,
+        )
+    )
+    parts.append(
+        Message(N_("Rule (%(source)s): %(rule)s."), source=item.source.key, rule=spec.rule)
+    )
     tumor = vignette.case.primary_tumor
     assignment = _assignment(spec, tumor)
     if assignment is not None and assignment.evidence is not Evidence.VERIFIED:
-        parts.append(f"{assignment.evidence.label.capitalize()}: {assignment.reason}")
+        parts.append(
+            Message(
+                N_("%(trust)s: %(reason)s"),
+                trust=Capitalised(assignment.evidence.label),
+                reason=assignment.reason,
+            )
+        )
     elif assignment is not None and assignment.reason:
         parts.append(assignment.reason)
     elif spec.score in ("tomita", "bauer") and item.detail:
-        parts.append(f"Here: {item.detail}.")
+        parts.append(Message(N_("Here: %(detail)s."), detail=item.detail))
     if spec.key == "primary" and tumor is not None and spec.score in ("tokuhashi", "katagiri"):
         if spec.score == "katagiri" and not tumor.katagiri_verified:
             parts.append(
-                f"{tumor.label}: this growth group rests on recollection of the 2014 table "
-                "(unverified)."
+                Message(
+                    N_(
+                        "%(tumor)s: this growth group rests on recollection of the 2014 table "
+                        "(unverified)."
+                    ),
+                    tumor=tumor.label,
+                )
             )
         if tumor.reading:
             parts.append(tumor.reading)
-    return " ".join(parts)
+    return Joined(parts, " ")
 
 
 def _assignment(spec: ItemSpec, tumor: PrimaryTumor | None) -> Assignment[Any] | None:
@@ -671,11 +773,15 @@ def _lab_reasons(item: ItemResult, case: PatientCase) -> str:
         if value is not None:
             limits.append(spec.criterion_text(value.unit))
     met = (
-        f"Meets a cut-off: {item.detail}."
+        Message(N_("Meets a cut-off: %(detail)s."), detail=item.detail)
         if item.option is not LabTier.NORMAL
-        else "No measured value meets a cut-off."
+        else N_("No measured value meets a cut-off.")
     )
-    return f"Cut-offs in this case's units: {'; '.join(limits)}. {met}"
+    return Message(
+        N_("Cut-offs in this case's units: %(limits)s. %(met)s"),
+        limits=Joined(limits, "; "),
+        met=met,
+    )
 
 
 def mark(vignette: Vignette, choice: QuizChoice, answers: Mapping[str, str | None]) -> Marking:

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from i18n import N_, Message
+from learn._wording import InSentence, Joined
 from scoring import bauer, katagiri, sins, tokuhashi, tomita
 from scoring.evidence import Reading
 from scoring.frankel import FrankelGrade
@@ -75,7 +76,7 @@ def _levels(location: SinsLocation) -> str:
 
 def _frankel_for(palsy: tokuhashi.Palsy) -> str:
     grades = [g.value for g, p in tokuhashi.PALSY_BY_FRANKEL.items() if p is palsy]
-    return " and ".join(grades)
+    return Joined(grades, N_(" and "))
 
 
 def _cutoff(field: str, unit: LabUnit) -> str:
@@ -97,6 +98,21 @@ def _bands(bands: Iterable[Band]) -> tuple[Message, ...]:
         Message(N_("%(low)s–%(high)s: %(meaning)s"), low=b.low, high=b.high, meaning=b.meaning)
         for b in bands
     )
+
+
+def _range_meaning(band: Band, meaning: str) -> Message:
+    """A band as "low–high: meaning" ("2: meaning" when it is one total)."""
+    if band.low == band.high:
+        return Message(N_("%(total)s: %(meaning)s"), total=band.low, meaning=meaning)
+    return Message(
+        N_("%(low)s–%(high)s: %(meaning)s"), low=band.low, high=band.high, meaning=meaning
+    )
+
+
+def _tomita_goal(band: Band) -> str:
+    """A Tomita band's treatment goal alone ("long-term local control"), as a msgid."""
+    meaning = band.meaning
+    return str(meaning.values["goal"]) if isinstance(meaning, Message) else meaning
 
 
 def _reading(readings: tuple[Reading, ...], key: str) -> str:
@@ -123,10 +139,19 @@ TRAPS: tuple[Trap, ...] = (
             grades=_frankel_for(_PALSY.COMPLETE),
             points=_PALSY.COMPLETE.points,
         ),
-        f"Frankel {_frankel_for(_PALSY.COMPLETE)} → {_PALSY.COMPLETE.points}, "
-        f"{_frankel_for(_PALSY.INCOMPLETE)} → {_PALSY.INCOMPLETE.points}, "
-        f"{_frankel_for(_PALSY.NONE)} → {_PALSY.NONE.points} "
-        f"(B: {FrankelGrade.B.definition.rstrip('.').lower()}).",
+        Message(
+            N_(
+                "Frankel %(complete)s → %(complete_points)s, %(incomplete)s → "
+                "%(incomplete_points)s, %(none)s → %(none_points)s (B: %(b)s)."
+            ),
+            complete=_frankel_for(_PALSY.COMPLETE),
+            complete_points=_PALSY.COMPLETE.points,
+            incomplete=_frankel_for(_PALSY.INCOMPLETE),
+            incomplete_points=_PALSY.INCOMPLETE.points,
+            none=_frankel_for(_PALSY.NONE),
+            none_points=_PALSY.NONE.points,
+            b=InSentence(FrankelGrade.B.definition),
+        ),
         (TOKUHASHI_2005, SPEC),
         ("tokuhashi_palsy",),
     ),
@@ -231,8 +256,14 @@ TRAPS: tuple[Trap, ...] = (
             "Endometrial, ovarian and 'others' (moderate) and other urological, gallbladder and "
             "cervical cancer (rapid) rest on recollection of the 2014 table."
         ),
-        "Those groups are marked unverified; an unlisted primary is 'others' → "
-        f"{PrimaryTumor.OTHER.katagiri.label.lower()} ({PrimaryTumor.OTHER.katagiri.points}).",
+        Message(
+            N_(
+                "Those groups are marked unverified; an unlisted primary is 'others' → "
+                "%(group)s (%(points)s)."
+            ),
+            group=InSentence(PrimaryTumor.OTHER.katagiri.label),
+            points=PrimaryTumor.OTHER.katagiri.points,
+        ),
         (KATAGIRI_2014_RECOLLECTION, SPEC),
         ("katagiri_primary",),
     ),
@@ -487,11 +518,15 @@ TRAPS: tuple[Trap, ...] = (
         "A-TM4",
         TOMITA,
         N_("The organ, not the biology"),
-        "Hormone-independent breast cancer is "
-        f"{tomita.GROWTH[PrimaryTumor.BREAST_HORMONE_INDEPENDENT].option.label.lower()} "
-        f"({tomita.GROWTH[PrimaryTumor.BREAST_HORMONE_INDEPENDENT].option.points}) in Tomita "
-        "but moderate in Katagiri; lung cancer on targeted therapy stays "
-        f"{tomita.GROWTH[PrimaryTumor.LUNG_TARGETED].option.points} points.",
+        Message(
+            N_(
+                "Hormone-independent breast cancer is %(tomita)s (%(points)s) in Tomita but "
+                "moderate in Katagiri; lung cancer on targeted therapy stays %(lung)s points."
+            ),
+            tomita=InSentence(tomita.GROWTH[PrimaryTumor.BREAST_HORMONE_INDEPENDENT].option.label),
+            points=tomita.GROWTH[PrimaryTumor.BREAST_HORMONE_INDEPENDENT].option.points,
+            lung=tomita.GROWTH[PrimaryTumor.LUNG_TARGETED].option.points,
+        ),
         _reading(tomita.READINGS, "tomita_organ_not_biology"),
         (TOMITA_2001, CALCULATOR_READING),
         ("tomita_primary",),
@@ -509,9 +544,11 @@ TRAPS: tuple[Trap, ...] = (
             best=tomita.BANDS[0].low,
             worst=tomita.BANDS[-1].high,
         ),
-        "; ".join(f"{b.low}–{b.high}: {b.meaning.split(': ')[-1]}" for b in tomita.BANDS)
-        + ". "
-        + tomita.VALIDITY_NOTE,
+        Message(
+            N_("%(items)s. %(note)s"),
+            items=Joined((_range_meaning(b, _tomita_goal(b)) for b in tomita.BANDS), "; "),
+            note=tomita.VALIDITY_NOTE,
+        ),
         (TOMITA_2001, *tomita.VALIDITY_SOURCES),
     ),
     # ---------------------------------------------------------------- modified Bauer
@@ -523,10 +560,11 @@ TRAPS: tuple[Trap, ...] = (
             "The original Bauer score adds 'no pathological fracture' (0–5, bands 0–1 / 2–3 / "
             "4–5); mixing its bands with the modified total misreads every total of 3."
         ),
-        _reading(bauer.READINGS, "bauer_modified_not_original")
-        + " "
-        + "; ".join(f"{b.label.split(' (')[-1].rstrip(')')}: {b.meaning}" for b in bauer.BANDS)
-        + ".",
+        Message(
+            N_("%(reading)s %(bands)s."),
+            reading=_reading(bauer.READINGS, "bauer_modified_not_original"),
+            bands=Joined((_range_meaning(b, b.meaning) for b in bauer.BANDS), "; "),
+        ),
         (LEITHNER_2008,),
     ),
     Trap(

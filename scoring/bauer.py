@@ -277,7 +277,13 @@ def score(case: PatientCase) -> ScoreResult:
             else (SolitarySkeletalMet.YES if solitary.value else SolitarySkeletalMet.NO),
             solitary.missing,
             SOURCE,
-            f"{solitary.reading} ({Evidence.READING.label})" if solitary.reading else "",
+            Message(
+                N_("%(reading)s (%(evidence)s)"),
+                reading=solitary.reading,
+                evidence=Evidence.READING.label,
+            )
+            if solitary.reading
+            else "",
         ),
         _primary_item(
             "not_lung_cancer",
