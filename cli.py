@@ -4,6 +4,13 @@ Each command lives beside the domain code it drives and exposes two functions,
 ``add_arguments(parser)`` and ``run(args) -> int``; this file only routes, and imports a
 command's module lazily so that ``cli.py schema`` does not pay for scikit-learn.
 
+``--lang ja`` is read before the parser is built, so that a command that takes it
+(``score``) also shows its ``--help`` in that language: the descriptions and the help of
+each option come from the catalogue. Argparse's own words ("usage:", "options:", "show this
+help message and exit") come from Python's gettext domain ``argparse``, which Python ships
+without a Japanese catalogue, so they stay English; option names, column names and codes
+stay English too (they are the command's contract).
+
 Usage: ``python cli.py COMMAND --help``.
 """
 
@@ -13,26 +20,48 @@ import argparse
 import importlib
 import sys
 
+from i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, Translator, translator
+
 COMMANDS: dict[str, tuple[str, str]] = {
-    "schema": ("commands.schema", "print the JSON Schema of a patient case"),
-    "score": ("models.batch", "score a CSV of cases (Tokuhashi, Katagiri, SINS, model)"),
-    "reconstruct": ("commands.reconstruct", "search a pseudo-cohort matching the paper's tables"),
-    "train": ("commands.train", "fit the shipped model on the committed pseudo-cohort"),
-    "fit": ("commands.fit", "refit the model on a department's own cohort"),
-    "validate": ("commands.validate", "externally validate a model on a cohort file"),
+    "schema": ("commands.schema", N_("print the JSON Schema of a patient case")),
+    "score": ("models.batch", N_("score a CSV of cases (Tokuhashi, Katagiri, SINS, model)")),
+    "reconstruct": (
+        "commands.reconstruct",
+        N_("search a pseudo-cohort matching the paper's tables"),
+    ),
+    "train": ("commands.train", N_("fit the shipped model on the committed pseudo-cohort")),
+    "fit": ("commands.fit", N_("refit the model on a department's own cohort")),
+    "validate": ("commands.validate", N_("externally validate a model on a cohort file")),
 }
+#: Commands whose ``add_arguments(parser, _)`` translates its help (they take ``--lang``).
+TRANSLATED_HELP = frozenset({"score"})
+DESCRIPTION = N_("Command line: one entry point, one module per command.")
+
+
+def help_language(argv: list[str]) -> Translator:
+    """The translator of a ``--lang`` anywhere in ``argv`` (English if none or unknown:
+    the real parser then names the allowed values)."""
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--lang", default=DEFAULT_LANGUAGE)
+    known, _rest = pre.parse_known_args(argv)
+    return translator(known.lang if known.lang in LANGUAGES else DEFAULT_LANGUAGE)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="cli.py", description=__doc__.splitlines()[0])
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _ = help_language(argv)
+    parser = argparse.ArgumentParser(prog="cli.py", description=_(DESCRIPTION))
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     modules = {}
-    wanted = (argv if argv is not None else sys.argv[1:])[:1]
+    wanted = argv[:1]
     for name, (module_name, help_text) in COMMANDS.items():
-        p = sub.add_parser(name, help=help_text, description=help_text)
+        p = sub.add_parser(name, help=_(help_text), description=_(help_text))
         if wanted and wanted[0] == name:
             modules[name] = importlib.import_module(module_name)
-            modules[name].add_arguments(p)
+            if name in TRANSLATED_HELP:
+                modules[name].add_arguments(p, _)
+            else:
+                modules[name].add_arguments(p)
     args = parser.parse_args(argv)
     module = modules.get(args.command) or importlib.import_module(COMMANDS[args.command][0])
     return int(module.run(args))

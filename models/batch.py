@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 import pyarrow as pa
 
-from i18n import N_
+from i18n import DEFAULT_LANGUAGE, N_, Translator, translator
 from models.features import ROW_OK, ROW_STATUS_TEXT, feature_arrays
 from scoring.batch import arrays
 from scoring.batch.output import Encoded
@@ -197,21 +197,22 @@ class ModelColumns:
         return out
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The batch scorer's options plus ``--model-dir``."""
+def add_arguments(parser: argparse.ArgumentParser, _: Translator | None = None) -> None:
+    """The batch scorer's options plus ``--model-dir``; ``_`` translates the help."""
     from scoring import batch
 
-    batch.add_arguments(parser)
+    _ = _ or translator(DEFAULT_LANGUAGE)
+    batch.add_arguments(parser, _)
     parser.add_argument(
         "--model-dir",
         type=Path,
         default=None,
-        help="model directory for the model columns (default: the shipped model)",
+        help=_("model directory for the model columns (default: the shipped model)"),
     )
     parser.add_argument(
         "--no-model",
         action="store_true",
-        help="scores only: no model columns (the model is not loaded)",
+        help=_("scores only: no model columns (the model is not loaded)"),
     )
 
 

@@ -275,52 +275,69 @@ def run_batch(
     )
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """``cli.py score INPUT -o OUTPUT [--strict] [--quiet] [--keep-formulas] …``."""
-    required = ", ".join(REQUIRED)
-    optional = ", ".join(OPTIONAL)
-    parser.epilog = (
-        f"Required columns: {required}. Optional: {optional} ({ID_COLUMN} is passed "
-        "through like any other column). Other columns pass through. Formats by extension: "
-        ".parquet (or .pq) is Parquet, anything else CSV (UTF-8, comma-separated, header). "
-        "Exit status: 0 done, 1 rows rejected with --strict, 2 file cannot be scored, "
-        "128+N stopped by signal N (nothing written)."
+def add_arguments(parser: argparse.ArgumentParser, _: Translator | None = None) -> None:
+    """``cli.py score INPUT -o OUTPUT [--strict] [--quiet] [--keep-formulas] …``.
+
+    ``_`` translates the help (``cli.py score --lang ja --help``); option names, column
+    names and codes stay English, they are the command's contract.
+    """
+    _ = _ or translator(DEFAULT_LANGUAGE)
+    parser.epilog = _(
+        "Required columns: %(required)s. Optional: %(optional)s (%(id)s is passed through "
+        "like any other column). Other columns pass through. Formats by extension: .parquet "
+        "(or .pq) is Parquet, anything else CSV (UTF-8, comma-separated, header). Exit "
+        "status: 0 done, 1 rows rejected with --strict, 2 file cannot be scored, 128+N "
+        "stopped by signal N (nothing written).",
+        required=", ".join(REQUIRED),
+        optional=", ".join(OPTIONAL),
+        id=ID_COLUMN,
     )
-    parser.add_argument("input", type=Path, help="CSV or Parquet file of cases")
+    parser.add_argument("input", type=Path, help=_("CSV or Parquet file of cases"))
     parser.add_argument(
         "-o",
         "--output",
         required=True,
-        help="CSV or Parquet file to write (by extension); '-' writes CSV to standard output",
+        help=_("CSV or Parquet file to write (by extension); '-' writes CSV to standard output"),
     )
     parser.add_argument(
-        "--strict", action="store_true", help="exit with status 1 if any row is rejected"
+        "--strict", action="store_true", help=_("exit with status 1 if any row is rejected")
     )
-    parser.add_argument("--quiet", action="store_true", help="no progress line on a terminal")
+    parser.add_argument("--quiet", action="store_true", help=_("no progress line on a terminal"))
     parser.add_argument(
         "--keep-formulas",
         action="store_true",
-        help="write text cells that start with = + - @ as they are (by default they are "
-        "prefixed with ' so that a spreadsheet does not run them as formulas)",
+        help=_(
+            "write text cells that start with = + - @ as they are (by default they are "
+            "prefixed with ' so that a spreadsheet does not run them as formulas)"
+        ),
     )
     parser.add_argument(
         "--max-rows",
         type=int,
         default=DEFAULT_MAX_ROWS,
-        help=f"refuse a file with more data rows than this (default {DEFAULT_MAX_ROWS:,})",
+        help=_(
+            "refuse a file with more data rows than this (default %(max_rows)s)",
+            max_rows=f"{DEFAULT_MAX_ROWS:,}",
+        ),
     )
     parser.add_argument(
         "--lang",
         choices=LANGUAGES,
         default=DEFAULT_LANGUAGE,
-        help="language of the progress line and the summary on standard error (default "
-        f"{DEFAULT_LANGUAGE}); the output file is the same in every language",
+        help=_(
+            "language of the progress line and the summary on standard error (default "
+            "%(language)s); the output file is the same in every language",
+            language=DEFAULT_LANGUAGE,
+        ),
     )
     parser.add_argument(
         "--chunk-size",
         type=int,
         default=DEFAULT_CHUNK_SIZE,
-        help=f"rows per chunk; memory grows with it (default {DEFAULT_CHUNK_SIZE:,})",
+        help=_(
+            "rows per chunk; memory grows with it (default %(chunk_size)s)",
+            chunk_size=f"{DEFAULT_CHUNK_SIZE:,}",
+        ),
     )
 
 
