@@ -13,7 +13,7 @@ import subprocess
 from collections.abc import Callable, Iterator
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, expect
 
 from i18n import translator
 from tests.support.browser import (
@@ -172,3 +172,69 @@ def test_tumor_board_with_a_case_in_japanese(open_in: Opener, viewport: tuple[in
     size = app.scroll_size()
     assert size["docScrollWidth"] <= size["docClientWidth"], size
     app.full_page_screenshot(f"i18n-ja-tumor_board-case-{viewport[0]}x{viewport[1]}")
+
+
+#: Elements of ``root`` whose text is cut: its box scrolls or hides what does not fit
+#: (an ellipsis, a clipped input value), as text wider than its own element.
+CLIPPED_TEXT_JS = """(root) => {
+    const roots = Array.isArray(root) ? root : [root];
+    const clipped = [];
+    for (const top of roots) {
+        for (const el of [top, ...top.querySelectorAll('*')]) {
+            const own = [...el.childNodes].some(
+                (n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+            const value = el.tagName === 'INPUT' && el.value;
+            if (!own && !value) continue;
+            const style = getComputedStyle(el);
+            const hides = style.overflowX !== 'visible' || style.textOverflow === 'ellipsis';
+            if (hides && el.scrollWidth > el.clientWidth + 1) {
+                clipped.push((value || el.textContent).trim().slice(0, 120));
+            }
+        }
+    }
+    return clipped;
+}"""
+
+
+def clipped_texts(locator: Locator) -> list[str]:
+    """The texts cut short inside every element ``locator`` matches."""
+    return [text for el in locator.all() for text in el.evaluate(CLIPPED_TEXT_JS)]
+
+
+@pytest.mark.parametrize("viewport", [TABLET, PROJECTOR], ids=["1024x768", "1920x1080"])
+def test_learn_quiz_in_japanese_fits_with_whole_option_texts(
+    open_in: Opener, viewport: tuple[int, int]
+) -> None:
+    """A quiz case of all five scores in Japanese: no horizontal scroll, and no option of
+    any question cut short, in its list or once chosen (the longest option is chosen)."""
+    from learn.quiz import QuizChoice, items_for, option_text
+
+    app = open_in("ja-JP", viewport, "learn")
+    expect_language(app, "ja")
+    app.page.get_by_role("tab", name=JA("Quiz")).tap()
+    app.pick_option("learn_quiz_score", JA(QuizChoice.ALL.label))
+    vignette = app.widget("learn_quiz_vignette")
+    expect(vignette).to_contain_text("歳の")
+    assert clipped_texts(app.widget("learn_quiz_score")) == []
+    for spec in items_for(QuizChoice.ALL):
+        key = f"learn_quiz_{spec.answer_key}"
+        combo = app.widget(key).get_by_role("combobox")
+        combo.tap()
+        listbox = app.page.get_by_role("listbox")
+        expect(listbox).to_be_visible()
+        assert clipped_texts(listbox.get_by_role("option")) == [], spec.answer_key
+        combo.press("Escape")
+        longest = max((JA(option_text(m)) for m in spec.table), key=len)
+        app.pick_option(key, longest, settle=False)
+        assert clipped_texts(app.widget(key)) == [], spec.answer_key
+    app.wait_for_app()
+    size = app.scroll_size()
+    assert size["docScrollWidth"] <= size["docClientWidth"], size
+    assert size["scrollWidth"] <= size["clientWidth"], size
+    app.full_page_screenshot(f"i18n-ja-learn-quiz-{viewport[0]}x{viewport[1]}")
+    app.tap_button("learn_quiz_check")
+    feedback = app.widget("learn_quiz_feedback")
+    expect(feedback).to_contain_text("採点結果")
+    size = app.scroll_size()
+    assert size["docScrollWidth"] <= size["docClientWidth"], size
+    app.full_page_screenshot(f"i18n-ja-learn-quiz-feedback-{viewport[0]}x{viewport[1]}")
