@@ -4,7 +4,9 @@ Chromium with locale ja-JP opens in Japanese and en-US in English; the switch ch
 language at once and keeps the case; two sessions in different languages at once do not
 affect each other; every page in Japanese at the tablet and the projector size, with no
 horizontal scroll, saved as a screenshot in test-artifacts (looked at for tofu when the
-font list changes: the check here is that fontconfig has a Japanese font for Chromium).
+font list changes: the check here is that fontconfig has a Japanese font for Chromium); the
+Learn page's quiz in Japanese with a case of all five scores, every answer option whole
+(not cut short in its list nor once chosen), before and after its feedback.
 """
 
 from __future__ import annotations
