@@ -12,6 +12,12 @@ Frankel grades, vertebral levels, SINS findings, laboratory analytes and their u
 phrases below only put those codes into clinical words. Laboratory values are sometimes in
 SI units and sometimes sit at a cut-off, so trainees meet the conversions (spec A-K7).
 
+Why every text here is a message (``N_``, ``Message``, ``PluralMessage``): a vignette, an
+option and an explanation are composed before anyone knows the reader's language. Each is
+the English text (so English readers, the CLI and the tests see plain strings) and keeps its
+msgid and named values, so the page renders it in its session's language, and a translation
+orders the parts as its language needs ("An 84-year-old woman …" is "84 歳の女性。…").
+
 No Streamlit here: the Learn page only renders what this module returns.
 """
 
