@@ -100,13 +100,13 @@ def _refused(exc: Exception, provenance: str | None) -> ModelStatus:
 def precheck() -> ModelStatus:
     """Whether the model file on disk can be trusted (the loader's own verification)."""
     from models.artifact import SHIPPED_DIR, read_parsed
-    from models.predict import PROVENANCE
+    from models.predict import PROVENANCE, provenance_text
 
     try:
         manifest, _ = read_parsed(model_directory() or SHIPPED_DIR)
     except Exception as exc:  # any failure here must leave the scores on screen
         return _refused(exc, PROVENANCE)
-    return ModelStatus(None, None, manifest.provenance)
+    return ModelStatus(None, None, provenance_text(manifest))
 
 
 def loaded() -> ModelStatus:
