@@ -109,7 +109,7 @@ ADJUSTED_METHOD: Final = N_(
     "intercept re-estimated so the mean predicted risk equals the observed proportion; "
     "delta-method covariance with the shrinkage factor held fixed"
 )
-OPTIMISM_METHOD: Final = "Harrell optimism bootstrap (Harrell, Lee, Mark 1996)"
+OPTIMISM_METHOD: Final = N_("Harrell optimism bootstrap (Harrell, Lee, Mark 1996)")
 INSTABILITY_METHOD: Final = (
     "bootstrap refits of the adjusted procedure (refit, shrink by the same factor, "
     "re-estimate the intercept in the sample); Riley & Collins 2023"
