@@ -71,11 +71,13 @@ OWN_COHORT_PROVENANCE: Final = N_(
     "Refitted to the department cohort file %(name)s (%(rows)s patients, %(events)s poor "
     "outcomes); same predictors and coding as the published model; not externally validated."
 )
-#: The reference patient in words (values: coded texts and points, as msgids or numbers).
-REFERENCE_PATIENT: Final = N_(
-    "Reference patient: %(sex)s, %(level)s, %(frankel)s, revised Tokuhashi %(tokuhashi)s "
-    "points, new Katagiri %(katagiri)s points (female is the coded zero of Table 4's sex "
-    "row; the other values are the training cohort's medians)."
+#: The reference patient in words: a heading and the description (whose values are coded
+#: texts and points); a report shows the description under its own heading.
+REFERENCE_PATIENT: Final = N_("Reference patient: %(reference)s")
+REFERENCE_DESCRIPTION: Final = N_(
+    "%(sex)s, %(level)s, %(frankel)s, revised Tokuhashi %(tokuhashi)s points, new Katagiri "
+    "%(katagiri)s points (female is the coded zero of Table 4's sex row; the other values "
+    "are the training cohort's medians)."
 )
 SHIPPED_DESCRIPTION: Final = N_(
     "pseudo-cohort reconstructed from the published aggregates of Kanda 2021 "
@@ -172,14 +174,15 @@ def reference_sentence(values: Sequence[float]) -> Message:
     file's values and uses it only when its English equals the stored text).
     """
     ref = dict(zip(FEATURES, values, strict=True))
-    return Message(
-        REFERENCE_PATIENT,
+    description = Message(
+        REFERENCE_DESCRIPTION,
         sex=SEX_TEXT[0],
         level=LESION_TEXT.get(int(ref["lesion_level"]), "?"),
         frankel=FRANKEL_TEXT.get(int(ref["frankel_grade"]), "?"),
         tokuhashi=f"{ref['revised_tokuhashi']:g}",
         katagiri=f"{ref['new_katagiri']:g}",
     )
+    return Message(REFERENCE_PATIENT, reference=description)
 
 
 def _reference(x: dev.FloatArray, params: dev.FloatArray) -> ReferencePatient:

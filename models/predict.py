@@ -210,7 +210,7 @@ class PoorOutcomeModel:
         )
         self.reference_values = _frozen(manifest.reference_patient.values)
         self.reference_text = _translatable(
-            manifest.reference_patient.text, reference_sentence(self.reference_values)
+            manifest.reference_patient.text, reference_sentence(manifest.reference_patient.values)
         )
         self.provenance = provenance_text(manifest)
 
