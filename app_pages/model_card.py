@@ -209,7 +209,7 @@ def _section_equation(manifest: Manifest | None) -> None:
         )
         for p in card.predictors(manifest)
     ]
-    st.markdown(_("where %(symbols)s.", symbols="; ".join(symbols)))
+    st.markdown(_("where %(symbols)s.", symbols=_(card.SYMBOL_SEPARATOR).join(symbols)))
     st.caption(
         _(
             "Each ordinal predictor has one coefficient per step: one step of lesion level "

@@ -308,6 +308,10 @@ EQUATION_SYMBOLS: Final[Mapping[str, str]] = {
     "lesion_level": N_("level"),
     "frankel_grade": "Frankel",
 }
+#: Terms of the equation, one after the other (a space in every language).
+EQUATION_TERMS: Final = N_("%(terms)s %(term)s")
+#: Between the definitions of the equation's symbols.
+SYMBOL_SEPARATOR: Final = N_("; ")
 #: The equation's left-hand sides (msgids: the page shows them in its language).
 LOG_ODDS_EQUATION: Final = N_("log-odds(poor outcome) = %(intercept)s %(terms)s")
 PROBABILITY_EQUATION: Final = N_("probability = 1 / (1 + exp(−log-odds(poor outcome)))")
@@ -336,7 +340,7 @@ def equation(manifest: Manifest, digits: int = 4, *, published: bool = False) ->
             coefficient=fmt_signed(b, digits),
             symbol=EQUATION_SYMBOLS.get(n, n),
         )
-        terms = term if not terms else Message(N_("%(a)s %(b)s"), a=terms, b=term)
+        terms = term if not terms else Message(EQUATION_TERMS, terms=terms, term=term)
     lp = Message(LOG_ODDS_EQUATION, intercept=fmt(intercept, digits), terms=terms)
     return Equation(intercept, coefficients, lp, PROBABILITY_EQUATION)
 

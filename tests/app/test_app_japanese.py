@@ -9,9 +9,9 @@ browser is collected, and two checks run on them:
 - no run of two or more English words remains (text that was never marked), once the
   terms the Japanese literature keeps in English, codes, units and citations are set aside.
 
-Tables are checked too (their headers, row names and cells, which the element protos
-carry only as Arrow bytes). Not covered: Streamlit's own control texts, the stylesheet,
-and the words inside Plotly figures (their ``spec``; the alt text is checked). Pages
+Tables and figures are checked too (headers, row names and cells, which the element
+protos carry only as Arrow bytes; the titles, axis titles, trace names and labels of the
+Plotly figures). Not covered: Streamlit's own control texts and the stylesheet. Pages
 checked: calculator, tumor board (including the text the poor-outcome model composes:
 warnings, reference patient, provenance, contributions) and the model card in each of its
 states (an own-cohort model, the shipped model, a refused and an unloadable model file,
@@ -21,6 +21,7 @@ README).
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -110,11 +111,28 @@ def table_strings(at: AppTest) -> list[str]:
     return [text for text in found if text]
 
 
+def figure_strings(at: AppTest) -> list[str]:
+    """The words of the page's Plotly figures: titles, axis titles, trace names and texts."""
+    found: list[str] = []
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        layout = spec.get("layout", {})
+        for part in (layout, layout.get("xaxis", {}), layout.get("yaxis", {})):
+            title = part.get("title")
+            found.append(title.get("text", "") if isinstance(title, dict) else str(title or ""))
+        for trace in spec.get("data", []):
+            found.append(str(trace.get("name") or ""))
+            texts = trace.get("text")
+            found += [t for t in texts if isinstance(t, str)] if isinstance(texts, list) else []
+            found += [t for t in trace.get("y") or [] if isinstance(t, str)]
+    return [text for text in found if text]
+
+
 def english_escapes(at: AppTest, set_aside: list[str]) -> list[str]:
     escapes: set[str] = set()
     msgids = _translated_msgids()
     whole = _whole_msgids()
-    for text in visible_strings(at) + table_strings(at):
+    for text in visible_strings(at) + table_strings(at) + figure_strings(at):
         if text.lstrip().startswith("<style"):
             continue
         if text.strip().strip("*#: ") in whole:
@@ -222,6 +240,7 @@ def test_model_card_in_japanese(app: AppTest) -> None:
     at = _card(app)
     assert at.title[0].value == JA("Model card: poor-outcome model")
     assert at.table, "the card's tables are part of the check"
+    assert JA("Prediction instability") in figure_strings(at), "and so are its figures"
     assert english_escapes(at, []) == []
 
 
