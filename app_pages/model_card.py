@@ -172,11 +172,13 @@ def _section_pseudo_cohort(manifest: Manifest | None) -> None:
 def _section_equation(manifest: Manifest | None) -> None:
     _ = session_translator()
     st.header(_("Predictors and equation"))
+    column = N_("Column")
     parts.rows_table(
         [
-            {N_("Predictor"): p.label, N_("Column"): p.name, N_("Coding"): p.coding}
+            {N_("Predictor"): p.label, column: p.name, N_("Coding"): p.coding}
             for p in card.predictors(manifest)
-        ]
+        ],
+        verbatim=(column,),
     )
     st.caption(_(card.MISSING_DATA))
     if manifest is None:

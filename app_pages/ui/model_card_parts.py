@@ -50,16 +50,21 @@ MODEL_COLOUR: Final = LOWERS_COLOUR
 IDEAL_COLOUR: Final = "#7a8894"
 
 
-def rows_table(rows: Sequence[Mapping[str, str]]) -> None:
+def rows_table(rows: Sequence[Mapping[str, str]], *, verbatim: Sequence[str] = ()) -> None:
     """A small static table of display strings (every cell already formatted).
 
     Headers and cells are msgids, :class:`~i18n.Message` values, numbers or codes: each is
-    passed through the session's translator (numbers and codes come back unchanged).
+    passed through the session's translator (numbers and codes come back unchanged). The
+    cells of the ``verbatim`` columns are names to type as they are (a file's column
+    names), never translated even where a name is also a word ("male").
     """
     import pandas as pd
 
     _ = session_translator()
-    shown = [{_(k): _(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows]
+    shown = [
+        {_(k): _(v) if isinstance(v, str) and k not in verbatim else v for k, v in row.items()}
+        for row in rows
+    ]
     frame = pd.DataFrame(shown)
     st.table(frame.set_index(frame.columns[0]))
 
