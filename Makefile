@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-PYBABEL := $(VENV)/bin/pybabel
+PYBABEL := $(PY) -m babel.messages.frontend
 # Translations: Babel extracts into locales/messages.pot and compiles each language's .po
 # into the .mo the app reads (compiled here at install, never committed).
 PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)

@@ -20,6 +20,7 @@ from typing import Any, Final, Literal
 
 import numpy as np
 
+from i18n import N_, Message
 from models import development as dev
 from models.features import (
     CODING,
@@ -28,6 +29,7 @@ from models.features import (
     FRANKEL_TEXT,
     LESION_TEXT,
     SCORE_LIMITS,
+    SEX_TEXT,
 )
 from models.manifest import (
     SCHEMA_VERSION,
@@ -61,19 +63,27 @@ INSTABILITY_SEED: Final = 20230302
 #: Relative/absolute tolerance when a file's number is compared with its rebuild.
 TOLERANCE: Final = 1e-9
 
-PROVENANCE: Final = (
+PROVENANCE: Final = N_(
     "Fitted to a pseudo-cohort reconstructed from a 46-patient single-centre study; "
     "not externally validated."
 )
-OWN_COHORT_PROVENANCE: Final = (
-    "Refitted to the department cohort file {name} ({rows} patients, {events} poor "
+OWN_COHORT_PROVENANCE: Final = N_(
+    "Refitted to the department cohort file %(name)s (%(rows)s patients, %(events)s poor "
     "outcomes); same predictors and coding as the published model; not externally validated."
 )
-SHIPPED_DESCRIPTION: Final = (
+#: The reference patient in words: a heading and the description (whose values are coded
+#: texts and points); a report shows the description under its own heading.
+REFERENCE_PATIENT: Final = N_("Reference patient: %(reference)s")
+REFERENCE_DESCRIPTION: Final = N_(
+    "%(sex)s, %(level)s, %(frankel)s, revised Tokuhashi %(tokuhashi)s points, new Katagiri "
+    "%(katagiri)s points (female is the coded zero of Table 4's sex row; the other values "
+    "are the training cohort's medians)."
+)
+SHIPPED_DESCRIPTION: Final = N_(
     "pseudo-cohort reconstructed from the published aggregates of Kanda 2021 "
     "(Tables 1, 3, 4); not patient data"
 )
-OWN_DESCRIPTION: Final = "department cohort file given to `cli.py fit`"
+OWN_DESCRIPTION: Final = N_("department cohort file given to `cli.py fit`")
 
 SOURCE_STUDY: Final = CITATION
 HARRELL_1996: Final = (
@@ -92,16 +102,16 @@ RILEY_COLLINS_2023: Final = (
     "statistical or machine learning methods. Biom J. 2023;65(8):e2200302. "
     "doi:10.1002/bimj.202200302"
 )
-PUBLISHED_METHOD: Final = (
+PUBLISHED_METHOD: Final = N_(
     "unpenalized maximum likelihood (Newton–Raphson, NumPy); covariance = inverse Fisher "
     "information (X'WX)^-1 at the fit"
 )
-ADJUSTED_METHOD: Final = (
+ADJUSTED_METHOD: Final = N_(
     "uniform shrinkage of the published slopes by the bootstrap calibration slope; "
     "intercept re-estimated so the mean predicted risk equals the observed proportion; "
     "delta-method covariance with the shrinkage factor held fixed"
 )
-OPTIMISM_METHOD: Final = "Harrell optimism bootstrap (Harrell, Lee, Mark 1996)"
+OPTIMISM_METHOD: Final = N_("Harrell optimism bootstrap (Harrell, Lee, Mark 1996)")
 INSTABILITY_METHOD: Final = (
     "bootstrap refits of the adjusted procedure (refit, shrink by the same factor, "
     "re-estimate the intercept in the sample); Riley & Collins 2023"
@@ -156,17 +166,28 @@ def _observed(x: dev.FloatArray) -> Observed:
     return Observed(ranges=ranges, category_counts=counts)
 
 
+def reference_sentence(values: Sequence[float]) -> Message:
+    """The reference patient in words, from its values in ``FEATURES`` order.
+
+    A :class:`~i18n.Message`: the model file stores its English text, and a page renders
+    the same sentence in its session's language (:mod:`models.predict` rebuilds it from the
+    file's values and uses it only when its English equals the stored text).
+    """
+    ref = dict(zip(FEATURES, values, strict=True))
+    description = Message(
+        REFERENCE_DESCRIPTION,
+        sex=SEX_TEXT[0],
+        level=LESION_TEXT.get(int(ref["lesion_level"]), "?"),
+        frankel=FRANKEL_TEXT.get(int(ref["frankel_grade"]), "?"),
+        tokuhashi=f"{ref['revised_tokuhashi']:g}",
+        katagiri=f"{ref['new_katagiri']:g}",
+    )
+    return Message(REFERENCE_PATIENT, reference=description)
+
+
 def _reference(x: dev.FloatArray, params: dev.FloatArray) -> ReferencePatient:
     values = [0.0 if name == "male" else _lower_median(x[:, i]) for i, name in enumerate(FEATURES)]
-    ref = dict(zip(FEATURES, values, strict=True))
-    text = (
-        "Reference patient: female, "
-        f"{LESION_TEXT.get(int(ref['lesion_level']), '?')}, "
-        f"{FRANKEL_TEXT.get(int(ref['frankel_grade']), '?')}, "
-        f"revised Tokuhashi {ref['revised_tokuhashi']:g} points, "
-        f"new Katagiri {ref['new_katagiri']:g} points (female is the coded zero of "
-        "Table 4's sex row; the other values are the training cohort's medians)."
-    )
+    text = str(reference_sentence(values))
     eta = float(params[0] + params[1:] @ np.array(values))
     return ReferencePatient(
         values=tuple(values),
@@ -214,9 +235,14 @@ def reconstructions(
 
 def provenance(training: TrainingFile, rows: int, events: int) -> str:
     """The provenance sentence: a constant for the shipped model, built for an own cohort."""
-    if training.kind == "shipped":
+    return str(provenance_sentence(training.kind, training.name, rows, events))
+
+
+def provenance_sentence(kind: str, name: str, rows: int, events: int) -> str:
+    """The provenance as a translatable message (English: the text the file stores)."""
+    if kind == "shipped":
         return PROVENANCE
-    return OWN_COHORT_PROVENANCE.format(name=training.name, rows=rows, events=events)
+    return Message(OWN_COHORT_PROVENANCE, name=name, rows=rows, events=events)
 
 
 def build_manifest(

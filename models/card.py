@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from i18n import N_, Message, TranslatableError
 from models import published as pub
 from models import upload as _upload
 from models.artifact import DATA_DIR
@@ -70,51 +71,73 @@ MAX_UPLOAD_BYTES: Final = _upload.MAX_UPLOAD_BYTES
 # --------------------------------------------------------------------------------------
 
 INTENDED_USE: Final[tuple[str, ...]] = (
-    "Estimates the probability of a poor outcome after palliative posterior decompression "
-    "and stabilisation for a metastasis of the cervical spine (main lesion C1–T1), as the "
-    "source study defined that outcome (see Outcome).",
-    "It is decision support: it informs a discussion of the case, beside the published "
-    "scores and the team's judgment. It does not decide whether to operate.",
-    "It applies to adults like the study's patients: a symptomatic cervical spine "
-    "metastasis considered for surgery because of neurological deficit, instability or "
-    "intractable pain.",
+    N_(
+        "Estimates the probability of a poor outcome after palliative posterior decompression "
+        "and stabilisation for a metastasis of the cervical spine (main lesion C1–T1), as the "
+        "source study defined that outcome (see Outcome)."
+    ),
+    N_(
+        "It is decision support: it informs a discussion of the case, beside the published "
+        "scores and the team's judgment. It does not decide whether to operate."
+    ),
+    N_(
+        "It applies to adults like the study's patients: a symptomatic cervical spine "
+        "metastasis considered for surgery because of neurological deficit, instability or "
+        "intractable pain."
+    ),
 )
 INTENDED_USERS: Final[tuple[str, ...]] = (
-    "Spine surgeons and tumor boards reviewing palliative surgery for cervical spine metastasis.",
-    "Trainees learning how the revised Tokuhashi and new Katagiri scores, lesion level and "
-    "Frankel grade relate to outcome.",
-    "Departments checking, with their own cohort, how far the model's estimates hold for "
-    "their patients (the upload on this page).",
+    N_(
+        "Spine surgeons and tumor boards reviewing palliative surgery for cervical spine "
+        "metastasis."
+    ),
+    N_(
+        "Trainees learning how the revised Tokuhashi and new Katagiri scores, lesion level and "
+        "Frankel grade relate to outcome."
+    ),
+    N_(
+        "Departments checking, with their own cohort, how far the model's estimates hold for "
+        "their patients (the upload on this page)."
+    ),
 )
 
 #: The source study's design, as stated in its Methods and Results. :mod:`models.published`
 #: holds the tables (n, events, counts); these descriptive facts are not part of any
 #: table, so they are transcribed here, each with the passage it comes from.
 STUDY_DESIGN: Final[tuple[tuple[str, str], ...]] = (
-    ("Design", "Prospective cohort study (Methods: 'We prospectively analyzed …')."),
-    ("Setting", "One institution (Methods: 'consecutive patients … in our institution')."),
-    ("Enrolment period", "January 2013 to December 2018."),
+    (N_("Design"), N_("Prospective cohort study (Methods: 'We prospectively analyzed …').")),
     (
-        "Participants",
-        "Consecutive patients with surgical indications for symptomatic cervical spine "
-        "metastasis (progressive neurological deficit, SINS ≥ 13, or intractable pain "
-        "resistant to conservative care); 50 enrolled, 4 excluded (3 contraindications, 1 "
-        "primary osteosarcoma); no loss to follow-up.",
+        N_("Setting"),
+        N_("One institution (Methods: 'consecutive patients … in our institution')."),
+    ),
+    (N_("Enrolment period"), N_("January 2013 to December 2018.")),
+    (
+        N_("Participants"),
+        N_(
+            "Consecutive patients with surgical indications for symptomatic cervical spine "
+            "metastasis (progressive neurological deficit, SINS ≥ 13, or intractable pain "
+            "resistant to conservative care); 50 enrolled, 4 excluded (3 contraindications, 1 "
+            "primary osteosarcoma); no loss to follow-up."
+        ),
     ),
     (
-        "Surgery",
-        "Single-stage posterior decompression with partial tumour removal and posterior "
-        "fixation in every patient; no anterior or combined approach.",
+        N_("Surgery"),
+        N_(
+            "Single-stage posterior decompression with partial tumour removal and posterior "
+            "fixation in every patient; no anterior or combined approach."
+        ),
     ),
     (
-        "Analysis",
-        "Variables with P < 0.10 in the univariate analysis entered a multivariable "
-        "backward logistic regression (SPSS 23.0); Table 4 reports its five predictors.",
+        N_("Analysis"),
+        N_(
+            "Variables with P < 0.10 in the univariate analysis entered a multivariable "
+            "backward logistic regression (SPSS 23.0); Table 4 reports its five predictors."
+        ),
     ),
 )
 
 #: The paper's own wording of the outcome (Methods), before any reading of it.
-PAPER_OUTCOME_WORDING: Final = (
+PAPER_OUTCOME_WORDING: Final = N_(
     "'a poor surgical outcome was defined as no improvement or deterioration after "
     "improvement of the ECOGPS or EQ5D score within 3 months'; improvement and "
     "deterioration were 'a ≥ 1-level change in the PS and a ≥ 10% change in the EQ5D "
@@ -122,22 +145,26 @@ PAPER_OUTCOME_WORDING: Final = (
 )
 
 PSEUDO_COHORT_MADE: Final[tuple[str, ...]] = (
-    "The study published aggregates only (Tables 1, 3 and 4), not patient rows. A "
-    "deterministic search (simulated annealing with restarts, from fixed random starting "
-    "points, so it gives the same pseudo-patients every time it is run) built 46 "
-    "integer-valued pseudo-patients that reproduce, to the printed digit, every count, "
-    "mean and SD of Tables 1 and 3, every reproducible Table 3 P value, and Table "
-    "4's odds ratios, intervals and P values when the model below is fitted to them.",
-    "Clinical coherence is enforced: each pseudo-patient's revised Tokuhashi contains the "
-    "palsy points of their Frankel group, and each new Katagiri the ECOG 3–4 point and "
-    "the previous-chemotherapy point.",
+    N_(
+        "The study published aggregates only (Tables 1, 3 and 4), not patient rows. A "
+        "deterministic search (simulated annealing with restarts, from fixed random starting "
+        "points, so it gives the same pseudo-patients every time it is run) built 46 "
+        "integer-valued pseudo-patients that reproduce, to the printed digit, every count, "
+        "mean and SD of Tables 1 and 3, every reproducible Table 3 P value, and Table "
+        "4's odds ratios, intervals and P values when the model below is fitted to them."
+    ),
+    N_(
+        "Clinical coherence is enforced: each pseudo-patient's revised Tokuhashi contains the "
+        "palsy points of their Frankel group, and each new Katagiri the ECOG 3–4 point and "
+        "the previous-chemotherapy point."
+    ),
 )
-PSEUDO_COHORT_CAN: Final = (
+PSEUDO_COHORT_CAN: Final = N_(
     "It can stand for the published aggregates: what the tables print, the model's "
     "coefficients and their Wald intervals (because Table 4 was part of the target), and "
     "the coding evidence below."
 )
-PSEUDO_COHORT_CANNOT: Final = (
+PSEUDO_COHORT_CANNOT: Final = N_(
     "It cannot stand for the patients. Joint distributions beyond the printed margins "
     "(which Tokuhashi goes with which level in which patient) are not identified by the "
     "paper: many different cohorts reproduce every printed number. The intercept, the "
@@ -146,7 +173,7 @@ PSEUDO_COHORT_CANNOT: Final = (
     "calibration plot on this page describe one such cohort, not the study."
 )
 
-MISSING_DATA: Final = (
+MISSING_DATA: Final = N_(
     "Missing data: the study reports no loss to follow-up and the pseudo-cohort has no "
     "empty values. In an uploaded cohort, a row with an empty predictor or outcome is "
     "excluded and listed by row number, never imputed; in the calculator, a predictor that "
@@ -154,20 +181,32 @@ MISSING_DATA: Final = (
 )
 
 LIMITATIONS: Final[tuple[str, ...]] = (
-    "Single centre: one institution's patients, indications and surgeons.",
-    "Posterior approach only: no patient had an anterior or combined approach, so the "
-    "estimates say nothing about those operations.",
-    "Small sample: {events} poor outcomes in {n} patients for {predictors} predictors "
-    "({epv} events per variable). The coefficients are unstable and the apparent "
-    "performance is optimistic.",
-    "No external validation: the model has not been tested on patients from another "
-    "centre or period. The upload below lets a department do that with its own cohort.",
-    "Pseudo-data: the model is fitted to a reconstructed pseudo-cohort, not to the study's "
-    "patient rows; only the published aggregates are reproduced.",
-    "Outcome horizon of 3 months and a composite of ECOG PS and EQ-5D: survival, pain, "
-    "neurological recovery and complications are not predicted.",
-    "Lesion level is coded C1–T1 only; a main lesion outside the cervical spine and "
-    "cervicothoracic junction gets no probability.",
+    N_("Single centre: one institution's patients, indications and surgeons."),
+    N_(
+        "Posterior approach only: no patient had an anterior or combined approach, so the "
+        "estimates say nothing about those operations."
+    ),
+    N_(
+        "Small sample: %(events)s poor outcomes in %(n)s patients for %(predictors)s predictors "
+        "(%(epv)s events per variable). The coefficients are unstable and the apparent "
+        "performance is optimistic."
+    ),
+    N_(
+        "No external validation: the model has not been tested on patients from another "
+        "centre or period. The upload below lets a department do that with its own cohort."
+    ),
+    N_(
+        "Pseudo-data: the model is fitted to a reconstructed pseudo-cohort, not to the study's "
+        "patient rows; only the published aggregates are reproduced."
+    ),
+    N_(
+        "Outcome horizon of 3 months and a composite of ECOG PS and EQ-5D: survival, pain, "
+        "neurological recovery and complications are not predicted."
+    ),
+    N_(
+        "Lesion level is coded C1–T1 only; a main lesion outside the cervical spine and "
+        "cervicothoracic junction gets no probability."
+    ),
 )
 
 
@@ -176,10 +215,14 @@ LIMITATIONS: Final[tuple[str, ...]] = (
 # --------------------------------------------------------------------------------------
 
 
+#: What the card shows for a number that cannot be estimated (a msgid: translated on screen).
+NOT_ESTIMABLE: Final = N_("not estimable")
+
+
 def fmt(value: float | None, digits: int = 2) -> str:
     """A number for the card, or "not estimable" (a missing value is never shown as 0)."""
     if value is None or not math.isfinite(value):
-        return "not estimable"
+        return NOT_ESTIMABLE
     if round(value, digits) == 0:
         value = 0.0  # no "−0.00"
     return f"{value:.{digits}f}".replace("-", "−")
@@ -188,7 +231,7 @@ def fmt(value: float | None, digits: int = 2) -> str:
 def fmt_p(value: float | None) -> str:
     """A P value as Table 4 prints it (three decimals; "< 0.001" below that)."""
     if value is None or not math.isfinite(value):
-        return "not estimable"
+        return NOT_ESTIMABLE
     return "< 0.001" if value < 0.0005 else f"{value:.3f}"
 
 
@@ -206,12 +249,18 @@ def study_rows() -> list[tuple[str, str]]:
     """The source study as (item, statement) rows, counts read from :mod:`models.published`."""
     percent = pub.TEXT_COUNTS["poor_outcome"].percent
     return [
-        ("Source", pub.CITATION),
+        (N_("Source"), pub.CITATION),
         *STUDY_DESIGN,
-        ("Patients analysed", f"n = {pub.N_PATIENTS}"),
+        (N_("Patients analysed"), f"n = {pub.N_PATIENTS}"),
         (
-            "Poor outcomes",
-            f"{pub.N_POOR} of {pub.N_PATIENTS} ({percent:.1f} %); {pub.N_GOOD} good outcomes",
+            N_("Poor outcomes"),
+            Message(
+                N_("%(poor)s of %(n)s (%(percent)s %%); %(good)s good outcomes"),
+                poor=pub.N_POOR,
+                n=pub.N_PATIENTS,
+                percent=f"{percent:.1f}",
+                good=pub.N_GOOD,
+            ),
         ),
     ]
 
@@ -221,10 +270,10 @@ def outcome_rows() -> list[tuple[str, str]]:
     from models.outcome_definition import EQ5D_READING, POOR_OUTCOME_DEFINITION, PS_READING
 
     return [
-        ("Paper's definition", PAPER_OUTCOME_WORDING),
-        ("As used here", POOR_OUTCOME_DEFINITION),
-        ("Reading of '≥ 10% EQ-5D change'", EQ5D_READING),
-        ("Reading of the PS change", PS_READING),
+        (N_("Paper's definition"), PAPER_OUTCOME_WORDING),
+        (N_("As used here"), POOR_OUTCOME_DEFINITION),
+        (N_("Reading of '≥ 10% EQ-5D change'"), EQ5D_READING),
+        (N_("Reading of the PS change"), PS_READING),
     ]
 
 
@@ -253,12 +302,19 @@ def predictors(manifest: Manifest | None) -> list[Predictor]:
 
 #: The symbol each predictor has in the equation (names, not codes, so it reads aloud).
 EQUATION_SYMBOLS: Final[Mapping[str, str]] = {
-    "male": "male",
+    "male": N_("male"),
     "revised_tokuhashi": "Tokuhashi",
     "new_katagiri": "Katagiri",
-    "lesion_level": "level",
+    "lesion_level": N_("level"),
     "frankel_grade": "Frankel",
 }
+#: Terms of the equation, one after the other (a space in every language).
+EQUATION_TERMS: Final = N_("%(terms)s %(term)s")
+#: Between the definitions of the equation's symbols.
+SYMBOL_SEPARATOR: Final = N_("; ")
+#: The equation's left-hand sides (msgids: the page shows them in its language).
+LOG_ODDS_EQUATION: Final = N_("log-odds(poor outcome) = %(intercept)s %(terms)s")
+PROBABILITY_EQUATION: Final = N_("probability = 1 / (1 + exp(−log-odds(poor outcome)))")
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,13 +333,16 @@ def equation(manifest: Manifest, digits: int = 4, *, published: bool = False) ->
     fit = manifest.published.fit if published else manifest.adjusted.fit
     coefficients = tuple(zip(manifest.feature_names, fit.slopes, strict=True))
     intercept = fit.intercept
-    terms = " ".join(
-        f"{fmt_signed(b, digits)} × {EQUATION_SYMBOLS.get(n, n)}" for n, b in coefficients
-    )
-    lp = f"log-odds(poor outcome) = {fmt(intercept, digits)} {terms}"
-    return Equation(
-        intercept, coefficients, lp, "probability = 1 / (1 + exp(−log-odds(poor outcome)))"
-    )
+    terms: str = ""
+    for n, b in coefficients:
+        term = Message(
+            N_("%(coefficient)s × %(symbol)s"),
+            coefficient=fmt_signed(b, digits),
+            symbol=EQUATION_SYMBOLS.get(n, n),
+        )
+        terms = term if not terms else Message(EQUATION_TERMS, terms=terms, term=term)
+    lp = Message(LOG_ODDS_EQUATION, intercept=fmt(intercept, digits), terms=terms)
+    return Equation(intercept, coefficients, lp, PROBABILITY_EQUATION)
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,11 +413,17 @@ def odds_ratio_rows(manifest: Manifest) -> list[OddsRatioRow]:
 
 def table4_tolerance_text() -> str:
     """How "reproduces Table 4" is judged, in words, from the published tolerances."""
-    return (
-        f"An odds ratio reproduces Table 4 when it rounds half up to the printed "
-        f"{pub.TABLE4_OR_DECIMALS} decimals; each interval bound when it lies within the "
-        f"larger of {pub.TABLE4_CI_RELATIVE:.0%} and the printed rounding "
-        f"({pub.TABLE4_CI_ROUNDING}); each P when within {pub.TABLE4_P_TOLERANCE}."
+    return Message(
+        N_(
+            "An odds ratio reproduces Table 4 when it rounds half up to the printed "
+            "%(decimals)s decimals; each interval bound when it lies within the larger of "
+            "%(relative)s and the printed rounding (%(rounding)s); each P when within "
+            "%(p)s."
+        ),
+        decimals=pub.TABLE4_OR_DECIMALS,
+        relative=f"{pub.TABLE4_CI_RELATIVE:.0%}",
+        rounding=f"{pub.TABLE4_CI_ROUNDING}",
+        p=f"{pub.TABLE4_P_TOLERANCE}",
     )
 
 
@@ -393,26 +458,52 @@ def events_per_variable(manifest: Manifest) -> EventsPerVariable:
     wide_name = max(intervals, key=lambda n: intervals[n][1] / intervals[n][0])
     low, high = intervals[wide_name]
     labels = {p.name: p.label for p in predictors(manifest)}
-    widest = f"{labels.get(wide_name, wide_name)}, {fmt(low)}–{fmt(high)}"
+    widest = Message(
+        N_("%(label)s, %(low)s–%(high)s"),
+        label=labels.get(wide_name, wide_name),
+        low=fmt(low),
+        high=fmt(high),
+    )
     spread = high / low
-    implications = [
-        f"{value:.1f} events per variable is well below the rule of thumb of "
-        f"{EPV_RULE_OF_THUMB} (Peduzzi 1996) and far below what current sample-size criteria "
-        "for a prediction model ask (Riley 2020).",
-        "Overfitting: the model fits the noise of 46 patients as well as the signal, so its "
-        "estimates are too extreme for new patients (high risks too high, low too low).",
-        "Unstable coefficients: the wide Wald intervals mean a few patients more or less "
-        f"could change the odds ratios markedly (the widest here, {widest}, spans a factor "
-        f"of {spread:.0f} from its lower to its upper bound).",
-        "Optimism: the apparent AUC, measured on the patients the model was fitted to, "
-        "overstates discrimination; the optimism-corrected AUC below estimates the loss.",
+    implications: list[str] = [
+        Message(
+            N_(
+                "%(epv)s events per variable is well below the rule of thumb of %(rule)s "
+                "(Peduzzi 1996) and far below what current sample-size criteria for a "
+                "prediction model ask (Riley 2020)."
+            ),
+            epv=f"{value:.1f}",
+            rule=EPV_RULE_OF_THUMB,
+        ),
+        N_(
+            "Overfitting: the model fits the noise of 46 patients as well as the signal, so "
+            "its estimates are too extreme for new patients (high risks too high, low too low)."
+        ),
+        Message(
+            N_(
+                "Unstable coefficients: the wide Wald intervals mean a few patients more or "
+                "less could change the odds ratios markedly (the widest here, %(widest)s, "
+                "spans a factor of %(spread)s from its lower to its upper bound)."
+            ),
+            widest=widest,
+            spread=f"{spread:.0f}",
+        ),
+        N_(
+            "Optimism: the apparent AUC, measured on the patients the model was fitted to, "
+            "overstates discrimination; the optimism-corrected AUC below estimates the loss."
+        ),
     ]
     if slope is not None and math.isfinite(float(slope)):
         implications.append(
-            f"The bootstrap estimate of the unadjusted model's calibration slope in new "
-            f"patients is {fmt(float(slope))} (1 is ideal): its predictions need shrinking "
-            "toward the average by about that factor on the log-odds scale, which is what "
-            "the headline (optimism-adjusted) model does."
+            Message(
+                N_(
+                    "The bootstrap estimate of the unadjusted model's calibration slope in new "
+                    "patients is %(slope)s (1 is ideal): its predictions need shrinking toward "
+                    "the average by about that factor on the log-odds scale, which is what "
+                    "the headline (optimism-adjusted) model does."
+                ),
+                slope=fmt(float(slope)),
+            )
         )
     return EventsPerVariable(events, rows - events, k, value, tuple(implications))
 
@@ -452,17 +543,26 @@ def performance(manifest: Manifest) -> Performance:
 
 def provenance_rows(manifest: Manifest) -> list[tuple[str, str]]:
     """Where the model comes from: file hashes, methods and library versions."""
+    from models.predict import provenance_text
+
     training = manifest.training_data
     versions = ", ".join(f"{k} {v}" for k, v in manifest.versions)
     return [
-        ("Provenance", manifest.provenance),
-        ("Training data", f"{training.file}: {training.description}"),
-        ("Training data SHA-256", training.sha256),
-        ("Patients / poor outcomes", f"{training.rows} / {training.events}"),
-        ("Headline model", manifest.adjusted.method),
-        ("As published (not adjusted for optimism)", manifest.published.method),
-        ("Model file SHA-256", manifest.file_sha256),
-        ("Library versions", versions),
+        (N_("Provenance"), provenance_text(manifest)),
+        (
+            N_("Training data"),
+            Message(
+                N_("%(file)s: %(description)s"),
+                file=training.file,
+                description=training.description,
+            ),
+        ),
+        (N_("Training data SHA-256"), training.sha256),
+        (N_("Patients / poor outcomes"), f"{training.rows} / {training.events}"),
+        (N_("Headline model"), manifest.adjusted.method),
+        (N_("As published (not adjusted for optimism)"), manifest.published.method),
+        (N_("Model file SHA-256"), manifest.file_sha256),
+        (N_("Library versions"), versions),
     ]
 
 
@@ -476,7 +576,10 @@ def limitations(manifest: Manifest | None) -> list[str]:
         events, n, k = pub.N_POOR, pub.N_PATIENTS, len(pub.FEATURES)
         value = min(events, n - events) / k
     return [
-        text.format(events=events, n=n, predictors=k, epv=f"{value:.1f}") for text in LIMITATIONS
+        Message(text, events=events, n=n, predictors=k, epv=f"{value:.1f}")
+        if "%(" in text
+        else text
+        for text in LIMITATIONS
     ]
 
 
@@ -511,8 +614,17 @@ class UploadOutcome:
     rows_read: int = 0
 
 
+#: A cohort file's values outside their coding (the problems end without a full stop).
+BAD_VALUES: Final = N_("Bad values: %(problems)s.")
+
+
 def _problem(message: str) -> UploadOutcome:
     return UploadOutcome(None, message)
+
+
+def _message_of(error: TranslatableError) -> Message:
+    """A refusal's text as a :class:`~i18n.Message` (English as ``str``, translatable)."""
+    return Message(error.message, **error.values)
 
 
 def required_columns() -> tuple[str, ...]:
@@ -549,19 +661,24 @@ def validate_upload(
     try:
         table = read_cohort_csv(data, needed)
     except UploadError as exc:
-        return _problem(str(exc))
+        return _problem(_message_of(exc))
     absent = [c for c in needed if c not in table.columns]
     if absent:
-        hint = ""
-        if len(table.header) == 1 and ";" in table.header[0]:
-            hint = " The header looks semicolon-separated; this page reads commas."
-        return _problem(
-            f"Missing column(s): {', '.join(absent)}. The file needs {', '.join(needed)} "
-            f"(the pseudo-cohort's columns; others are ignored).{hint}"
+        missing = Message(
+            N_(
+                "Missing column(s): %(absent)s. The file needs %(needed)s (the "
+                "pseudo-cohort's columns; others are ignored)."
+            ),
+            absent=", ".join(absent),
+            needed=", ".join(needed),
         )
+        if len(table.header) == 1 and ";" in table.header[0]:
+            hint = N_("The header looks semicolon-separated; this page reads commas.")
+            missing = Message(N_("%(a)s %(b)s"), a=missing, b=hint)
+        return _problem(missing)
     frame = table.frame()
     if len(frame) == 0:
-        return _problem("The file has a header but no patient rows.")
+        return _problem(N_("The file has a header but no patient rows."))
     try:
         result = validate_frame(
             model,
@@ -571,9 +688,8 @@ def validate_upload(
             training_sha256=sha256_bytes(data),
         )
     except CohortError as exc:
-        text = str(exc).rstrip(". ")
-        end = "" if text.endswith("…") else "."
-        return UploadOutcome(None, f"Bad values: {text}{end}", len(frame))
+        template = N_("Bad values: %(problems)s") if str(exc).endswith("…") else BAD_VALUES
+        return UploadOutcome(None, Message(template, problems=_message_of(exc)), len(frame))
     return UploadOutcome(result, None, len(frame))
 
 
@@ -585,13 +701,16 @@ def validate_upload(
 def table1_rows() -> list[dict[str, str]]:
     """Table 1 rows the model card shows: continuous as mean ± SD, categories as n (%)."""
     rows = [
-        {"Variable": name, "Value": f"{m.mean:.{m.decimals}f} ± {m.sd:.{m.decimals}f}"}
+        {N_("Variable"): name, N_("Value"): f"{m.mean:.{m.decimals}f} ± {m.sd:.{m.decimals}f}"}
         for name, m in pub.TABLE1_MEANS.items()
     ]
     for name, counts in pub.TABLE1_COUNTS.items():
         for category, count in counts.items():
             rows.append(
-                {"Variable": f"{name}: {category}", "Value": f"{count.n} ({count.percent:.1f} %)"}
+                {
+                    N_("Variable"): f"{name}: {category}",
+                    N_("Value"): f"{count.n} ({count.percent:.1f} %)",
+                }
             )
     return rows
 
@@ -605,22 +724,22 @@ def table3_rows(*, printed: bool = False) -> list[dict[str, str]]:
         for category, count in counts.items():
             rows.append(
                 {
-                    "Variable": f"{name}: {category}",
-                    "Good outcome": str(count.good),
-                    "Poor outcome": str(count.poor),
-                    "P (printed)": "" if p is None else f"{p.value:.{p.decimals}f}",
-                    "Test": "" if p is None else pub.TEST_DESCRIPTIONS[p.test],
+                    N_("Variable"): f"{name}: {category}",
+                    N_("Good outcome"): str(count.good),
+                    N_("Poor outcome"): str(count.poor),
+                    N_("P (printed)"): "" if p is None else f"{p.value:.{p.decimals}f}",
+                    N_("Test"): "" if p is None else pub.TEST_DESCRIPTIONS[p.test],
                 }
             )
     for name, means in pub.TABLE3_MEANS.items():
         p = pub.TABLE3_P[name]
         rows.append(
             {
-                "Variable": name,
-                "Good outcome": f"{means.good.mean:.1f} ± {means.good.sd:.1f}",
-                "Poor outcome": f"{means.poor.mean:.1f} ± {means.poor.sd:.1f}",
-                "P (printed)": f"{p.value:.{p.decimals}f}",
-                "Test": pub.TEST_DESCRIPTIONS[p.test],
+                N_("Variable"): name,
+                N_("Good outcome"): f"{means.good.mean:.1f} ± {means.good.sd:.1f}",
+                N_("Poor outcome"): f"{means.poor.mean:.1f} ± {means.poor.sd:.1f}",
+                N_("P (printed)"): f"{p.value:.{p.decimals}f}",
+                N_("Test"): pub.TEST_DESCRIPTIONS[p.test],
             }
         )
     return rows
@@ -630,11 +749,11 @@ def table4_rows() -> list[dict[str, str]]:
     """Table 4 as printed (shown alone when no verified model is available)."""
     return [
         {
-            "Predictor": row.label,
-            "Coding": pub.FEATURE_CODING[row.feature],
-            "OR (paper)": f"{row.odds_ratio:.2f}",
-            "95% CI (paper)": f"{row.ci_low:.2f}–{row.ci_high:.2f}",
-            "P (paper)": f"{row.p_value:.3f}",
+            N_("Predictor"): row.label,
+            N_("Coding"): pub.FEATURE_CODING[row.feature],
+            N_("OR (paper)"): f"{row.odds_ratio:.2f}",
+            N_("95% CI (paper)"): f"{row.ci_low:.2f}–{row.ci_high:.2f}",
+            N_("P (paper)"): f"{row.p_value:.3f}",
         }
         for row in pub.TABLE4
     ]
@@ -644,16 +763,18 @@ def odds_ratio_display(rows: Sequence[OddsRatioRow]) -> list[dict[str, str]]:
     """The OR comparison as display strings (two decimals, as Table 4 prints)."""
     return [
         {
-            "Predictor": r.label,
-            "Coding": r.coding,
-            "Coefficient": fmt(r.coefficient, 4),
-            "OR (model)": fmt(r.model_or),
-            "95% CI (model)": f"{fmt(r.model_ci_low)}–{fmt(r.model_ci_high)}",
-            "P (model)": fmt_p(r.model_p),
-            "OR (paper)": f"{r.paper_or:.2f}",
-            "95% CI (paper)": f"{r.paper_ci_low:.2f}–{r.paper_ci_high:.2f}",
-            "P (paper)": f"{r.paper_p:.3f}",
-            "Reproduces Table 4": "yes" if r.reproduces else "no",
+            N_("Predictor"): r.label,
+            N_("Coding"): r.coding,
+            N_("Coefficient"): fmt(r.coefficient, 4),
+            N_("OR (model)"): fmt(r.model_or),
+            N_("95% CI (model)"): Message(
+                N_("%(low)s–%(high)s"), low=fmt(r.model_ci_low), high=fmt(r.model_ci_high)
+            ),
+            N_("P (model)"): fmt_p(r.model_p),
+            N_("OR (paper)"): f"{r.paper_or:.2f}",
+            N_("95% CI (paper)"): f"{r.paper_ci_low:.2f}–{r.paper_ci_high:.2f}",
+            N_("P (paper)"): f"{r.paper_p:.3f}",
+            N_("Reproduces Table 4"): N_("yes") if r.reproduces else N_("no"),
         }
         for r in rows
     ]
@@ -676,13 +797,17 @@ def _flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:
     if isinstance(value, float):
         return [(prefix, f"{value:.4g}")]
     if isinstance(value, list) and len(value) > 8:
-        return [(prefix, f"{len(value)} values")]
+        return [(prefix, Message(N_("%(n)s values"), n=len(value)))]
     return [(prefix, str(value))]
 
 
 #: Fewer independent pseudo-cohorts than this and the ranges are flagged as thin (issue 3
 #: asks for at least 20).
 MIN_ENSEMBLE: Final = 20
+
+
+#: The first column of the reconstruction tables.
+QUANTITY: Final = N_("Quantity")
 
 
 def _num(value: Any, digits: int = 3) -> str:
@@ -709,9 +834,9 @@ def ensemble_ranges(summary: Any, manifest: Manifest | None = None) -> JsonSumma
                 "brier": manifest.metrics.apparent_brier,
             }
         labels = {
-            "intercept": "Intercept (log-odds)",
-            "apparent_auc": "Apparent AUC",
-            "brier": "Apparent Brier score",
+            "intercept": N_("Intercept (log-odds)"),
+            "apparent_auc": N_("Apparent AUC"),
+            "brier": N_("Apparent Brier score"),
         }
         rows = []
         for key, label in labels.items():
@@ -720,11 +845,11 @@ def ensemble_ranges(summary: Any, manifest: Manifest | None = None) -> JsonSumma
                 continue
             rows.append(
                 {
-                    "Quantity": label,
-                    "Minimum": _num(stats["min"]),
-                    "Median": _num(stats["median"]),
-                    "Maximum": _num(stats["max"]),
-                    "Shipped model's cohort": _num(committed.get(key)),
+                    QUANTITY: label,
+                    N_("Minimum"): _num(stats["min"]),
+                    N_("Median"): _num(stats["median"]),
+                    N_("Maximum"): _num(stats["max"]),
+                    N_("Shipped model's cohort"): _num(committed.get(key)),
                 }
             )
         cohorts = summary.get("cohorts") or []
@@ -739,40 +864,68 @@ def ensemble_ranges(summary: Any, manifest: Manifest | None = None) -> JsonSumma
                 shipped = manifest.odds_ratio(name).odds_ratio
             rows.append(
                 {
-                    "Quantity": f"Odds ratio: {labels_or.get(name, name)}",
-                    "Minimum": _num(min(values), 2),
-                    "Median": _num(sorted(values)[(len(values) - 1) // 2], 2),
-                    "Maximum": _num(max(values), 2),
-                    "Shipped model's cohort": _num(shipped, 2),
+                    QUANTITY: Message(N_("Odds ratio: %(label)s"), label=labels_or.get(name, name)),
+                    N_("Minimum"): _num(min(values), 2),
+                    N_("Median"): _num(sorted(values)[(len(values) - 1) // 2], 2),
+                    N_("Maximum"): _num(max(values), 2),
+                    N_("Shipped model's cohort"): _num(shipped, 2),
                 }
             )
     except (KeyError, TypeError, ValueError):
-        flat = [{"Quantity": k, "Value": v} for k, v in _flatten(summary)]
-        return JsonSummary("The ensemble summary has an unexpected layout; as stored:", flat)
+        flat = [{QUANTITY: k, N_("Value"): v} for k, v in _flatten(summary)]
+        return JsonSummary(N_("The ensemble summary has an unexpected layout; as stored:"), flat)
     failed = summary.get("failed_seeds") or []
     budget = (summary.get("search") or {}).get("time_budget_s")
-    within = f"within the search's {float(budget):g} s budget" if budget else "in time"
-    tried = (
-        f"{n + len(failed)} searches from different random starting points, "
-        f"{len(failed)} found none {within}"
-        if failed
-        else f"of {requested} searched from different random starting points"
+    within: str = (
+        Message(N_("within the search's %(budget)s s budget"), budget=f"{float(budget):g}")
+        if budget
+        else N_("in time")
     )
-    sentence = (
-        f"{n} independent pseudo-cohort{'s' if n != 1 else ''} ({tried}), each reproducing "
-        "every printed number of Tables 1, 3 and 4. The odds ratios vary little "
-        "because Table 4 was part of the target; the intercept, apparent AUC and Brier score "
-        "are not pinned down by the paper, and their range is the honest statement of them."
+    tried: str = (
+        Message(
+            N_(
+                "%(tried)s searches from different random starting points, %(failed)s found "
+                "none %(within)s"
+            ),
+            tried=n + len(failed),
+            failed=len(failed),
+            within=within,
+        )
+        if failed
+        else Message(
+            N_("of %(requested)s searched from different random starting points"),
+            requested=requested,
+        )
+    )
+    sentence: str = Message(
+        N_(
+            "%(n)s independent pseudo-cohorts (%(tried)s), each reproducing every printed "
+            "number of Tables 1, 3 and 4. The odds ratios vary little because Table 4 was "
+            "part of the target; the intercept, apparent AUC and Brier score are not pinned "
+            "down by the paper, and their range is the honest statement of them."
+        )
+        if n != 1
+        else N_(
+            "%(n)s independent pseudo-cohort (%(tried)s), each reproducing every printed "
+            "number of Tables 1, 3 and 4. The odds ratios vary little because Table 4 was "
+            "part of the target; the intercept, apparent AUC and Brier score are not pinned "
+            "down by the paper, and their range is the honest statement of them."
+        ),
+        n=n,
+        tried=tried,
     )
     if n < MIN_ENSEMBLE:
-        sentence += f" Fewer than {MIN_ENSEMBLE} cohorts finished: the range is thin."
+        thin = Message(
+            N_("Fewer than %(min)s cohorts finished: the range is thin."), min=MIN_ENSEMBLE
+        )
+        sentence = Message(N_("%(a)s %(b)s"), a=sentence, b=thin)
     return JsonSummary(sentence, rows)
 
 
 #: How the coding evidence was searched for, in the card's own words. Why not the stored
 #: summary's "method" text: that is written for whoever reruns the search and names its
 #: bookkeeping (the random seed), which a reader of the card has no use for.
-CODING_SEARCH_METHOD: Final = (
+CODING_SEARCH_METHOD: Final = N_(
     "Simulated annealing over pseudo-cohorts that keep every Table 1/3 constraint; for each "
     "coding, one search on the level row alone and one on all of Table 4, from the same "
     "random starting point and with the same time budget."
@@ -795,51 +948,93 @@ def coding_evidence(evidence: Any) -> JsonSummary:
             ok = bool(entry["reached_table4_level_row"])
             if ok:
                 reached.append(coding)
+            description = descriptions.get(coding, "")
             rows.append(
                 {
-                    "Coding of level": f"{coding}: {descriptions.get(coding, '')}".rstrip(": "),
-                    "Best OR found": _num(best.get("odds_ratio"), 2),
-                    "95% CI": f"{_num(best.get('ci_low'), 2)}–{_num(best.get('ci_high'), 2)}",
+                    N_("Coding of level"): Message(
+                        N_("%(coding)s: %(description)s"), coding=coding, description=description
+                    )
+                    if description
+                    else coding,
+                    N_("Best OR found"): _num(best.get("odds_ratio"), 2),
+                    N_("95% CI"): Message(
+                        N_("%(low)s–%(high)s"),
+                        low=_num(best.get("ci_low"), 2),
+                        high=_num(best.get("ci_high"), 2),
+                    ),
                     "P": fmt_p(None if best.get("p_value") is None else float(best["p_value"])),
-                    "Largest error (tolerance units; < 1 reproduces)": _num(
+                    N_("Largest error (tolerance units; < 1 reproduces)"): _num(
                         entry.get("worst_error_in_tolerance_units"), 2
                     ),
-                    "Search": f"{entry.get('search_steps', '?')} steps, "
-                    f"{entry.get('search_seconds', '?')} s",
-                    "Reaches Table 4's level row": "yes" if ok else "no",
+                    N_("Search"): Message(
+                        N_("%(steps)s steps, %(seconds)s s"),
+                        steps=str(entry.get("search_steps", "?")),
+                        seconds=str(entry.get("search_seconds", "?")),
+                    ),
+                    N_("Reaches Table 4's level row"): N_("yes") if ok else N_("no"),
                 }
             )
     except (KeyError, TypeError, ValueError, AttributeError):
-        flat = [{"Quantity": k, "Value": v} for k, v in _flatten(evidence)]
-        return JsonSummary("The coding evidence has an unexpected layout; as stored:", flat)
-    target = (
-        f"OR {_num(printed['odds_ratio'], 2)}, 95% CI {_num(printed['ci_low'], 2)}–"
-        f"{_num(printed['ci_high'], 2)}, P {fmt_p(float(printed['p_value']))}"
+        flat = [{QUANTITY: k, N_("Value"): v} for k, v in _flatten(evidence)]
+        return JsonSummary(N_("The coding evidence has an unexpected layout; as stored:"), flat)
+    target = Message(
+        N_("OR %(or)s, 95%% CI %(low)s–%(high)s, P %(p)s"),
+        **{"or": _num(printed["odds_ratio"], 2)},
+        low=_num(printed["ci_low"], 2),
+        high=_num(printed["ci_high"], 2),
+        p=fmt_p(float(printed["p_value"])),
     )
     budget = evidence.get("budget_seconds_per_coding")
-    within = "Within the same search budget" + (f" ({budget:g} s per coding)" if budget else "")
-    verdict = (
-        f"{within}, only {', '.join(reached)} reached it."
-        if len(reached) == 1
-        else (
-            f"{within}, none reached it."
-            if not reached
-            else f"{within}, these reached it: {', '.join(reached)}."
-        )
+    within: str = (
+        Message(N_("Within the same search budget (%(budget)s s per coding)"), budget=f"{budget:g}")
+        if budget
+        else N_("Within the same search budget")
     )
-    sentence = (
-        f"Table 4's level row is {target}. {CODING_SEARCH_METHOD} Tolerances: "
-        f"{evidence.get('tolerances', table4_tolerance_text())}. {verdict} The Frankel coding "
-        "cannot be told apart by the data (see the corrections below)."
+    if len(reached) == 1:
+        verdict = Message(
+            N_("%(within)s, only %(codings)s reached it."), within=within, codings=reached[0]
+        )
+    elif not reached:
+        verdict = Message(N_("%(within)s, none reached it."), within=within)
+    else:
+        verdict = Message(
+            N_("%(within)s, these reached it: %(codings)s."),
+            within=within,
+            codings=", ".join(reached),
+        )
+    sentence = Message(
+        N_(
+            "Table 4's level row is %(target)s. %(method)s Tolerances: %(tolerances)s. "
+            "%(verdict)s The Frankel coding cannot be told apart by the data (see the "
+            "corrections below)."
+        ),
+        target=target,
+        method=CODING_SEARCH_METHOD,
+        tolerances=evidence.get("tolerances", table4_tolerance_text()),
+        verdict=verdict,
     )
     return JsonSummary(sentence, rows)
+
+
+#: Sentences of the committed search results (``coding_evidence.json``) that the card
+#: shows: marked here so the page can show them in its language (a file saying anything
+#: else is shown as it is).
+EVIDENCE_TEXTS: Final = (
+    N_("OR rounds half up to 2 decimals; CI bounds within max(2 %, 0.005); P within 0.002"),
+    N_("upper 1 < middle 2 < CTJ 3, one odds ratio per step"),
+    N_("CTJ (C7–T1) = 1 against upper and middle cervical = 0"),
+    N_(
+        "middle and CTJ dummies against upper cervical; the level row is compared with the "
+        "CTJ dummy"
+    ),
+)
 
 
 # --------------------------------------------------------------------------------------
 # For a surgeon first: the one-screen summary, then one number per meaning
 # --------------------------------------------------------------------------------------
 
-HEADLINE_LINE: Final = (
+HEADLINE_LINE: Final = N_(
     "The probability shown is the optimism-adjusted model (shrunk toward the average, "
     "because the published model's predictions are too extreme for new patients); the "
     "published model's own number is shown beside it, labelled 'as published (not "
@@ -860,39 +1055,63 @@ def surgeon_summary(manifest: Manifest) -> tuple[tuple[str, str], ...]:
     low, high = _spread(m.shrinkage_bootstrap)
     return (
         (
-            "What it predicts",
-            "The chance of a poor outcome within 3 months of palliative posterior surgery "
-            "for a cervical spine metastasis: no improvement, or a relapse after "
-            "improvement, of performance status or quality of life.",
+            N_("What it predicts"),
+            N_(
+                "The chance of a poor outcome within 3 months of palliative posterior surgery "
+                "for a cervical spine metastasis: no improvement, or a relapse after "
+                "improvement, of performance status or quality of life."
+            ),
         ),
         (
-            "From what",
-            "Five facts: sex, revised Tokuhashi score, new Katagiri score, level of the main "
-            "lesion (C1–T1) and Frankel grade. It was fitted to a reconstruction of one "
-            f"centre's {t.rows} patients ({t.events} poor outcomes), not to real patient "
-            "records, and has never been tested in other patients.",
+            N_("From what"),
+            Message(
+                N_(
+                    "Five facts: sex, revised Tokuhashi score, new Katagiri score, level of "
+                    "the main lesion (C1–T1) and Frankel grade. It was fitted to a "
+                    "reconstruction of one centre's %(rows)s patients (%(events)s poor "
+                    "outcomes), not to real patient records, and has never been tested in "
+                    "other patients."
+                ),
+                rows=t.rows,
+                events=t.events,
+            ),
         ),
         (
-            "How good",
-            f"It ranks patients fairly well: of two patients, one with and one without a "
-            f"poor outcome, it gives the higher risk to the right one about "
-            f"{round(m.optimism_corrected_auc * 100)} times in 100 (optimism-corrected "
-            "estimate; 50 would be chance).",
+            N_("How good"),
+            Message(
+                N_(
+                    "It ranks patients fairly well: of two patients, one with and one without "
+                    "a poor outcome, it gives the higher risk to the right one about %(n)s "
+                    "times in 100 (optimism-corrected estimate; 50 would be chance)."
+                ),
+                n=round(m.optimism_corrected_auc * 100),
+            ),
         ),
         (
-            "How sure",
-            f"Not very. {t.events} events for 5 predictors is far too few: the published "
-            f"model's risks are too extreme, so the headline shrinks them by a factor of "
-            f"{fmt(manifest.adjusted.shrinkage)} (itself uncertain: "
-            f"{fmt(low)}–{fmt(high)}). Each probability comes with three ranges: sampling "
-            "(95 % interval), reconstruction (the same model fitted to other equally valid "
-            "reconstructions) and instability (the model refitted to resampled patients).",
+            N_("How sure"),
+            Message(
+                N_(
+                    "Not very. %(events)s events for 5 predictors is far too few: the "
+                    "published model's risks are too extreme, so the headline shrinks them by "
+                    "a factor of %(shrinkage)s (itself uncertain: %(low)s–%(high)s). Each "
+                    "probability comes with three ranges: sampling (95 %% interval), "
+                    "reconstruction (the same model fitted to other equally valid "
+                    "reconstructions) and instability (the model refitted to resampled "
+                    "patients)."
+                ),
+                events=t.events,
+                shrinkage=fmt(manifest.adjusted.shrinkage),
+                low=fmt(low),
+                high=fmt(high),
+            ),
         ),
         (
-            "When not to use it",
-            "Not for a main lesion outside C1–T1, not for anterior or combined surgery, not "
-            "as a threshold for operating, and not when a score is only known as a range. "
-            "It informs a discussion; it does not decide.",
+            N_("When not to use it"),
+            N_(
+                "Not for a main lesion outside C1–T1, not for anterior or combined surgery, "
+                "not as a threshold for operating, and not when a score is only known as a "
+                "range. It informs a discussion; it does not decide."
+            ),
         ),
     )
 
@@ -911,25 +1130,39 @@ def discrimination(manifest: Manifest, summary: Any) -> list[Measure]:
     m = manifest.metrics
     rows = [
         Measure(
-            "AUC, apparent",
+            N_("AUC, apparent"),
             fmt(m.apparent_auc),
-            "on the pseudo-cohort the model was fitted to (flattering)",
+            N_("on the pseudo-cohort the model was fitted to (flattering)"),
         ),
         Measure(
-            "AUC, optimism-corrected",
+            N_("AUC, optimism-corrected"),
             fmt(m.optimism_corrected_auc),
-            f"apparent minus the bootstrap optimism ({m.bootstrap.usable_reps} refits): "
-            "the estimate for new patients like the study's",
+            Message(
+                N_(
+                    "apparent minus the bootstrap optimism (%(refits)s refits): the estimate "
+                    "for new patients like the study's"
+                ),
+                refits=m.bootstrap.usable_reps,
+            ),
         ),
     ]
     try:
         auc = summary["apparent_auc"]
         rows.append(
             Measure(
-                "AUC, range across reconstructions",
-                f"{fmt(float(auc['min']))}–{fmt(float(auc['max']))}",
-                f"apparent AUC of each of the {int(summary['n_cohorts'])} other "
-                "pseudo-cohorts that reproduce the paper's tables",
+                N_("AUC, range across reconstructions"),
+                Message(
+                    N_("%(low)s–%(high)s"),
+                    low=fmt(float(auc["min"])),
+                    high=fmt(float(auc["max"])),
+                ),
+                Message(
+                    N_(
+                        "apparent AUC of each of the %(n)s other pseudo-cohorts that reproduce "
+                        "the paper's tables"
+                    ),
+                    n=int(summary["n_cohorts"]),
+                ),
             )
         )
     except (KeyError, TypeError, ValueError):
@@ -942,47 +1175,67 @@ def calibration_measures(manifest: Manifest) -> list[Measure]:
     low, high = _spread(manifest.metrics.shrinkage_bootstrap)
     return [
         Measure(
-            "Calibration slope, published model, apparent",
+            N_("Calibration slope, published model, apparent"),
             fmt(1.0),
-            "on its own training data, 1 by construction (says nothing)",
+            N_("on its own training data, 1 by construction (says nothing)"),
         ),
         Measure(
-            "Calibration slope, published model, optimism-corrected",
+            N_("Calibration slope, published model, optimism-corrected"),
             fmt(manifest.metrics.optimism_corrected_calibration_slope),
-            f"expected in new patients (bootstrap; 95 % of refits {fmt(low)}–{fmt(high)}); "
-            "this is the shrinkage factor of the headline model",
+            Message(
+                N_(
+                    "expected in new patients (bootstrap; 95 %% of refits %(low)s–%(high)s); "
+                    "this is the shrinkage factor of the headline model"
+                ),
+                low=fmt(low),
+                high=fmt(high),
+            ),
         ),
         Measure(
-            "Calibration slope, headline (adjusted) model, on bootstrap refits",
+            N_("Calibration slope, headline (adjusted) model, on bootstrap refits"),
             fmt(manifest.instability.mean_calibration_slope),
-            "the adjusted procedure repeated on resampled patients and tested on the "
-            "original ones: close to 1, as intended",
+            N_(
+                "the adjusted procedure repeated on resampled patients and tested on the "
+                "original ones: close to 1, as intended"
+            ),
         ),
         *(
             []
             if manifest.reconstructions is None
             else [
                 Measure(
-                    "Reconstructions behind the reconstruction range",
+                    N_("Reconstructions behind the reconstruction range"),
                     str(len(manifest.reconstructions.fits) + 1),
-                    "the pseudo-cohort the model uses and "
-                    f"{len(manifest.reconstructions.fits)} others that reproduce the paper's "
-                    "tables, each refitted and adjusted the same way; a patient's "
-                    "reconstruction range is the lowest to highest of their probabilities",
+                    Message(
+                        N_(
+                            "the pseudo-cohort the model uses and %(others)s others that "
+                            "reproduce the paper's tables, each refitted and adjusted the same "
+                            "way; a patient's reconstruction range is the lowest to highest of "
+                            "their probabilities"
+                        ),
+                        others=len(manifest.reconstructions.fits),
+                    ),
                 )
             ]
         ),
         Measure(
-            "Brier score, optimism-corrected",
+            N_("Brier score, optimism-corrected"),
             fmt(manifest.metrics.optimism_corrected_brier, 3),
-            f"mean squared error of the published model's probabilities in new patients "
-            f"(apparent {fmt(manifest.metrics.apparent_brier, 3)}); 0 is perfect",
+            Message(
+                N_(
+                    "mean squared error of the published model's probabilities in new "
+                    "patients (apparent %(apparent)s); 0 is perfect"
+                ),
+                apparent=fmt(manifest.metrics.apparent_brier, 3),
+            ),
         ),
         Measure(
-            "Mean absolute prediction error (MAPE)",
+            N_("Mean absolute prediction error (MAPE)"),
             fmt(manifest.instability.mape, 3),
-            "average change of a patient's probability when the model is refitted to "
-            "resampled patients (Riley & Collins 2023); 0.10 is 10 percentage points",
+            N_(
+                "average change of a patient's probability when the model is refitted to "
+                "resampled patients (Riley & Collins 2023); 0.10 is 10 percentage points"
+            ),
         ),
     ]
 
@@ -1038,42 +1291,54 @@ def tripod_ai_rows(manifest: Manifest | None) -> list[tuple[str, str]]:
     """The TRIPOD+AI (BMJ 2024) items a card for this model must state, in plain words."""
     return [
         (
-            "Intended users and place in the care pathway",
-            "Spine surgeons and tumor boards, after imaging, neurological examination and "
-            "laboratory tests, when palliative posterior surgery is being considered; before "
-            "the decision, as one input to the discussion with the patient.",
+            N_("Intended users and place in the care pathway"),
+            N_(
+                "Spine surgeons and tumor boards, after imaging, neurological examination and "
+                "laboratory tests, when palliative posterior surgery is being considered; before "
+                "the decision, as one input to the discussion with the patient."
+            ),
         ),
         (
-            "Output and why no threshold",
-            "A probability with three ranges, not a class. No cut-off is given: the paper "
-            "proposed none, and where to act depends on the patient's goals and the "
-            "alternatives, not on the model.",
+            N_("Output and why no threshold"),
+            N_(
+                "A probability with three ranges, not a class. No cut-off is given: the paper "
+                "proposed none, and where to act depends on the patient's goals and the "
+                "alternatives, not on the model."
+            ),
         ),
         (
-            "Performance in subgroups (CTJ vs subaxial, women vs men)",
-            "Not estimable: the study reports no subgroup performance, and in the "
-            "pseudo-cohort the joint distribution of level or sex with the outcome beyond "
-            "Table 3 is not identified by the paper, so any subgroup AUC would describe the "
-            "reconstruction, not patients.",
+            N_("Performance in subgroups (CTJ vs subaxial, women vs men)"),
+            N_(
+                "Not estimable: the study reports no subgroup performance, and in the "
+                "pseudo-cohort the joint distribution of level or sex with the outcome beyond "
+                "Table 3 is not identified by the paper, so any subgroup AUC would describe the "
+                "reconstruction, not patients."
+            ),
         ),
         (
-            "Missing and out-of-range inputs",
-            "A predictor that is not recorded gives no probability (never imputed); a "
-            "Katagiri score known only as a range gives none; a level outside C1–T1 gives "
-            "none; a score outside the training range or a category seen in fewer than 3 "
-            "training patients is shown with a warning.",
+            N_("Missing and out-of-range inputs"),
+            N_(
+                "A predictor that is not recorded gives no probability (never imputed); a "
+                "Katagiri score known only as a range gives none; a level outside C1–T1 gives "
+                "none; a score outside the training range or a category seen in fewer than 3 "
+                "training patients is shown with a warning."
+            ),
         ),
         (
-            "Expertise the inputs need",
-            "The revised Tokuhashi score needs a staging CT or bone scan (extraspinal and "
-            "vertebral metastases) and knowledge of the primary tumor; the new Katagiri "
-            "score needs laboratory values and performance status; the Frankel grade needs "
-            "a neurological examination; the level needs spinal imaging.",
+            N_("Expertise the inputs need"),
+            N_(
+                "The revised Tokuhashi score needs a staging CT or bone scan (extraspinal and "
+                "vertebral metastases) and knowledge of the primary tumor; the new Katagiri "
+                "score needs laboratory values and performance status; the Frankel grade needs "
+                "a neurological examination; the level needs spinal imaging."
+            ),
         ),
         (
-            "Code and data availability",
-            "The program, the pseudo-cohort, the other reconstructions and the model file "
-            "are distributed together and checked on loading; the study's patient data "
-            "were not published.",
+            N_("Code and data availability"),
+            N_(
+                "The program, the pseudo-cohort, the other reconstructions and the model file "
+                "are distributed together and checked on loading; the study's patient data "
+                "were not published."
+            ),
         ),
     ]

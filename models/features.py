@@ -30,7 +30,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
-from i18n import N_, Message
+from i18n import N_, Message, TranslatableError
 from models.published import FEATURE_CODING, FRANKEL_CODE, LESION_LEVEL_CODE, TABLE4
 from models.published import FEATURES as PUBLISHED_FEATURES
 from scoring.case import PatientCase, Sex
@@ -280,8 +280,9 @@ def feature_arrays(
     return x, status
 
 
-class CohortError(ValueError):
-    """A cohort file has a missing column or a value outside its coding."""
+class CohortError(TranslatableError):
+    """A cohort file has a missing column or a value outside its coding (the message is
+    English as ``str`` and translatable, see :class:`~i18n.TranslatableError`)."""
 
 
 def encode_cohort(frame: Any) -> tuple[Any, Any, tuple[str, ...]]:
@@ -299,8 +300,12 @@ def encode_cohort(frame: Any) -> tuple[Any, Any, tuple[str, ...]]:
     absent = [c for c in COHORT_COLUMNS if c not in frame.columns]
     if absent:
         raise CohortError(
-            f"the cohort file lacks column(s) {', '.join(absent)}; it needs "
-            f"{', '.join(COHORT_COLUMNS)} (the pseudo-cohort's columns)"
+            N_(
+                "the cohort file lacks column(s) %(absent)s; it needs %(needed)s (the "
+                "pseudo-cohort's columns)"
+            ),
+            absent=", ".join(absent),
+            needed=", ".join(COHORT_COLUMNS),
         )
     data = frame[list(COHORT_COLUMNS)].reset_index(drop=True).copy()
     for column in ("sex", "lesion_group", "frankel_group"):
@@ -308,19 +313,28 @@ def encode_cohort(frame: Any) -> tuple[Any, Any, tuple[str, ...]]:
         data[column] = data[column].replace("", pd.NA)
     empty = data.isna().any(axis=1)
     excluded = tuple(
-        f"data row {int(i) + 1}: empty "
-        + ", ".join(c for c in COHORT_COLUMNS if pd.isna(data.at[i, c]))
+        Message(
+            N_("data row %(row)s: empty %(columns)s"),
+            row=int(i) + 1,
+            columns=", ".join(c for c in COHORT_COLUMNS if pd.isna(data.at[i, c])),
+        )
         for i in data.index[empty]
     )
     data = data.loc[~empty]
 
-    problems: list[str] = []
+    problems: list[Message] = []
 
     def bad(column: str, mask: Any) -> None:
         rows = [str(int(i) + 1) for i in data.index[np.asarray(mask)]]
         if rows:
             shown = ", ".join(rows[:10]) + (" …" if len(rows) > 10 else "")
-            problems.append(f"{column} has values outside its coding in data row(s) {shown}")
+            problems.append(
+                Message(
+                    N_("%(column)s has values outside its coding in data row(s) %(rows)s"),
+                    column=column,
+                    rows=shown,
+                )
+            )
 
     sex = data["sex"].astype(str).str.lower()
     bad("sex (male|female)", ~sex.isin(["male", "female"]))
@@ -337,7 +351,10 @@ def encode_cohort(frame: Any) -> tuple[Any, Any, tuple[str, ...]]:
     outcome = pd.to_numeric(data["poor_outcome"], errors="coerce")
     bad("poor_outcome (0|1)", ~outcome.isin([0, 1]))
     if problems:
-        raise CohortError("; ".join(problems))
+        joined = problems[0]
+        for problem in problems[1:]:
+            joined = Message(N_("%(a)s; %(b)s"), a=joined, b=problem)
+        raise CohortError(joined)
 
     x = pd.DataFrame(
         {

@@ -36,8 +36,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
+from i18n import N_, Message
 from models.artifact import SHIPPED_DIR, ModelIntegrityError, read_verified
-from models.build import PROVENANCE
+from models.build import PROVENANCE, provenance_sentence, reference_sentence
 from models.features import (
     CATEGORY_TEXT,
     FEATURE_LABELS,
@@ -62,6 +63,15 @@ Z_95: Final = 1.959963984540054
 RARE_CATEGORY: Final = 3
 #: The instability range: these quantiles of the bootstrap refits' probabilities.
 INSTABILITY_QUANTILES: Final = (0.025, 0.975)
+#: The two warnings (the batch scorer's ``model_warnings`` column keeps their English).
+RARE_CATEGORY_WARNING: Final = N_(
+    "%(label)s: %(value)s was seen in %(seen)s of %(n)s training patients; the estimate for "
+    "it rests on the model's coding, not on patients like this one."
+)
+EXTRAPOLATION_WARNING: Final = N_(
+    "%(label)s %(value)s lies outside the training cohort's range (%(low)s–%(high)s "
+    "points); the model extrapolates."
+)
 
 __all__ = [
     "PROVENANCE",
@@ -71,6 +81,7 @@ __all__ = [
     "Prediction",
     "PredictionArrays",
     "load_model",
+    "provenance_text",
 ]
 
 
@@ -198,8 +209,10 @@ class PoorOutcomeModel:
             else _frozen(np.vstack([self.adjusted[None, :], [f.adjusted for f in recon.fits]]))
         )
         self.reference_values = _frozen(manifest.reference_patient.values)
-        self.reference_text = manifest.reference_patient.text
-        self.provenance = manifest.provenance
+        self.reference_text = _translatable(
+            manifest.reference_patient.text, reference_sentence(manifest.reference_patient.values)
+        )
+        self.provenance = provenance_text(manifest)
 
     def __setattr__(self, name: str, value: object) -> None:
         if hasattr(self, name):
@@ -302,16 +315,25 @@ class PoorOutcomeModel:
                 seen = observed.count_of(name, int(value))
                 if seen < RARE_CATEGORY:
                     out.append(
-                        f"{FEATURE_LABELS[name]}: {value_text(name, value)} was seen in "
-                        f"{seen} of {n} training patients; the estimate for it rests on the "
-                        "model's coding, not on patients like this one."
+                        Message(
+                            RARE_CATEGORY_WARNING,
+                            label=FEATURE_LABELS[name],
+                            value=value_text(name, value),
+                            seen=seen,
+                            n=n,
+                        )
                     )
             else:
                 r = observed.range_of(name)
                 if not r.min <= value <= r.max:
                     out.append(
-                        f"{FEATURE_LABELS[name]} {value:g} lies outside the training cohort's "
-                        f"range ({r.min:g}–{r.max:g} points); the model extrapolates."
+                        Message(
+                            EXTRAPOLATION_WARNING,
+                            label=FEATURE_LABELS[name],
+                            value=f"{value:g}",
+                            low=f"{r.min:g}",
+                            high=f"{r.max:g}",
+                        )
                     )
         return tuple(out)
 
@@ -363,6 +385,20 @@ class PoorOutcomeModel:
         if row.values is None:
             return Prediction.none(row, self.reference_text, self.provenance)
         return self.predict_values(row.values)
+
+
+def _translatable(stored: str, rebuilt: str) -> str:
+    """The file's text as a message a page can translate, when the rebuilt message says
+    exactly the same in English; otherwise the stored text as it is."""
+    return rebuilt if rebuilt == stored else stored
+
+
+def provenance_text(manifest: Manifest) -> str:
+    """The model file's provenance sentence, translatable when it is one this program
+    writes (the shipped model's, or an own cohort's built from the file's own facts)."""
+    data = manifest.training_data
+    rebuilt = provenance_sentence(manifest.kind, data.file, data.rows, data.events)
+    return _translatable(manifest.provenance, rebuilt)
 
 
 def load_model(directory: Path | None = None) -> PoorOutcomeModel:

@@ -297,12 +297,12 @@ TABLE3_P: Final[Mapping[str, PrintedP]] = _frozen(
 #: How each test is computed, in words for the model card.
 TEST_DESCRIPTIONS: Final[Mapping[str, str]] = _frozen(
     {
-        "pearson_chi2": "Pearson chi-square, no continuity correction",
-        "mann_whitney_cc": (
+        "pearson_chi2": N_("Pearson chi-square, no continuity correction"),
+        "mann_whitney_cc": N_(
             "Mann–Whitney U, two-sided, normal approximation with tie correction and "
             "continuity correction"
         ),
-        "none": "no standard test reproduces the printed value",
+        "none": N_("no standard test reproduces the printed value"),
     }
 )
 
@@ -314,11 +314,13 @@ TEST_DESCRIPTIONS: Final[Mapping[str, str]] = _frozen(
 FEATURES: Final = ("male", "revised_tokuhashi", "new_katagiri", "lesion_level", "frankel_grade")
 FEATURE_CODING: Final[Mapping[str, str]] = _frozen(
     {
-        "male": "1 = male, 0 = female",
-        "revised_tokuhashi": "points, 0–15",
-        "new_katagiri": "points, 0–10",
-        "lesion_level": "ordinal: upper cervical (C1–2) = 1 < middle (C3–6) = 2 < CTJ (C7–T1) = 3",
-        "frankel_grade": "ordinal: A/B = 0 < C/D = 1 < E = 2",
+        "male": N_("1 = male, 0 = female"),
+        "revised_tokuhashi": N_("points, 0–15"),
+        "new_katagiri": N_("points, 0–10"),
+        "lesion_level": N_(
+            "ordinal: upper cervical (C1–2) = 1 < middle (C3–6) = 2 < CTJ (C7–T1) = 3"
+        ),
+        "frankel_grade": N_("ordinal: A/B = 0 < C/D = 1 < E = 2"),
     }
 )
 LESION_LEVEL_CODE: Final[Mapping[str, int]] = _frozen({"upper": 1, "middle": 2, "ctj": 3})
@@ -396,38 +398,52 @@ def eq5d_minimum_needed(mean: float = 0.085, sd: float = 0.487, maximum: float =
 
 
 CORRECTIONS: Final[tuple[str, ...]] = (
-    "Table 3, sex: the rows are swapped against Table 1, which has 30 men. Read as men 15 good "
-    "/ 15 poor and women 13 good / 3 poor (printed: male 13 / 3, female 15 / 15). This reading "
-    "also matches Table 4, where male sex raises the odds of a poor outcome (OR 2.83). The "
-    "Pearson chi-square P (0.039) is the same either way.",
-    "ECOG PS: Table 3 counts 33 patients with PS ≥ 3 (20 good / 13 poor), Table 1 (and the "
-    "text, 34 = 73.9 %) imply 34. The pseudo-cohort follows Table 3, because only its counts "
-    "reproduce the printed P of 0.953 (Pearson; the two ways to reach 34 give 0.834 and "
-    "0.632) and Table 3 is the cross-tabulation the model is fitted against. Table 1's PS 1 "
-    "(2) and PS 4 (12) are kept, so PS 2 is 11 instead of 10 and PS 3 is 21 instead of 22.",
-    "Table 3, level of the main lesion: the printed P of 0.006 is not reproduced by any "
-    "standard test from the printed counts (8/1, 13/5, 7/12): Pearson chi-square on the 3×2 "
-    "table gives 0.014; CTJ against the rest gives 0.005 (Pearson), 0.013 (Yates), 0.007 "
-    "(Fisher exact); the linear-by-linear trend test gives 0.005. It is exempt from the checks.",
-    "EQ-5D at baseline (0.085 ± 0.487): the paper does not name its value set. The Japanese "
-    "EQ-5D-3L set (minimum −0.111) cannot reach that SD: with mean 0.085 and maximum 1 the "
-    "largest possible SD is 0.42, and any value set needs a minimum of about −0.174 or lower. "
-    "The pseudo-cohort uses the UK EQ-5D-3L time trade-off value set (Dolan 1997, range "
-    "−0.594 to 1.000), and every baseline index is the index of a real EQ-5D-3L health state.",
-    "Table 3 percentages: two are truncated rather than rounded in the paper (13/46 = 28.26 % "
-    "printed 28.2; 8/46 = 17.39 % printed 17.3). Counts are reproduced; percentages are "
-    "checked as counts/46 rounded half up, with these two printed values noted as misprints.",
-    "Table 3 P values: the categorical ones are reproduced by Pearson's chi-square without "
-    "continuity correction (age 0.639, sex 0.039, ESCC 0.732, ECOG 0.953, Frankel 0.016, "
-    "chemotherapy 0.142, radiotherapy 0.466); the continuous ones by the two-sided "
-    "Mann–Whitney U test, normal approximation with tie and continuity correction "
-    "(Tokuhashi 0.002, Katagiri 0.013, SINS 0.335; without continuity correction SINS "
-    "would not be 0.335).",
-    "Table 4 coding: lesion level is ordinal (upper cervical 1 < middle 2 < CTJ 3, one odds "
-    "ratio per step) and Frankel grade ordinal (A/B 0 < C/D 1 < E 2). Only the ordinal level "
-    "coding reproduces Table 4's interval for level (see 'Why this coding: the evidence'); "
-    "the Frankel coding cannot be told apart by the data and this one matches Table 3 and "
-    "Tokuhashi's palsy item.",
+    N_(
+        "Table 3, sex: the rows are swapped against Table 1, which has 30 men. Read as men 15 good "
+        "/ 15 poor and women 13 good / 3 poor (printed: male 13 / 3, female 15 / 15). This reading "
+        "also matches Table 4, where male sex raises the odds of a poor outcome (OR 2.83). The "
+        "Pearson chi-square P (0.039) is the same either way."
+    ),
+    N_(
+        "ECOG PS: Table 3 counts 33 patients with PS ≥ 3 (20 good / 13 poor), Table 1 (and the "
+        "text, 34 = 73.9 %) imply 34. The pseudo-cohort follows Table 3, because only its counts "
+        "reproduce the printed P of 0.953 (Pearson; the two ways to reach 34 give 0.834 and "
+        "0.632) and Table 3 is the cross-tabulation the model is fitted against. Table 1's PS 1 "
+        "(2) and PS 4 (12) are kept, so PS 2 is 11 instead of 10 and PS 3 is 21 instead of 22."
+    ),
+    N_(
+        "Table 3, level of the main lesion: the printed P of 0.006 is not reproduced by any "
+        "standard test from the printed counts (8/1, 13/5, 7/12): Pearson chi-square on the 3×2 "
+        "table gives 0.014; CTJ against the rest gives 0.005 (Pearson), 0.013 (Yates), 0.007 "
+        "(Fisher exact); the linear-by-linear trend test gives 0.005. It is exempt from the checks."
+    ),
+    N_(
+        "EQ-5D at baseline (0.085 ± 0.487): the paper does not name its value set. The Japanese "
+        "EQ-5D-3L set (minimum −0.111) cannot reach that SD: with mean 0.085 and maximum 1 the "
+        "largest possible SD is 0.42, and any value set needs a minimum of about −0.174 or lower. "
+        "The pseudo-cohort uses the UK EQ-5D-3L time trade-off value set (Dolan 1997, range "
+        "−0.594 to 1.000), and every baseline index is the index of a real EQ-5D-3L health state."
+    ),
+    N_(
+        "Table 3 percentages: two are truncated rather than rounded in the paper (13/46 = 28.26 % "
+        "printed 28.2; 8/46 = 17.39 % printed 17.3). Counts are reproduced; percentages are "
+        "checked as counts/46 rounded half up, with these two printed values noted as misprints."
+    ),
+    N_(
+        "Table 3 P values: the categorical ones are reproduced by Pearson's chi-square without "
+        "continuity correction (age 0.639, sex 0.039, ESCC 0.732, ECOG 0.953, Frankel 0.016, "
+        "chemotherapy 0.142, radiotherapy 0.466); the continuous ones by the two-sided "
+        "Mann–Whitney U test, normal approximation with tie and continuity correction "
+        "(Tokuhashi 0.002, Katagiri 0.013, SINS 0.335; without continuity correction SINS "
+        "would not be 0.335)."
+    ),
+    N_(
+        "Table 4 coding: lesion level is ordinal (upper cervical 1 < middle 2 < CTJ 3, one odds "
+        "ratio per step) and Frankel grade ordinal (A/B 0 < C/D 1 < E 2). Only the ordinal level "
+        "coding reproduces Table 4's interval for level (see 'Why this coding: the evidence'); "
+        "the Frankel coding cannot be told apart by the data and this one matches Table 3 and "
+        "Tokuhashi's palsy item."
+    ),
 )
 
 #: Table 3 percents that the paper truncated instead of rounding (variable, category, group).

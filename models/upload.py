@@ -19,6 +19,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from i18n import N_, TranslatableError
+
 #: Largest upload, in megabytes of 1,000,000 bytes (the upload widget's own unit).
 MAX_UPLOAD_MB: Final = 5
 #: The same limit in bytes, checked on the server.
@@ -33,8 +35,9 @@ MAX_LINE_CHARS: Final = 10_000
 MAX_ROWS: Final = 20_000
 
 
-class UploadError(ValueError):
-    """The upload cannot be read; the message is the sentence shown to the user."""
+class UploadError(TranslatableError):
+    """The upload cannot be read; the message is the sentence shown to the user (English
+    as ``str``, any language through :meth:`~i18n.TranslatableError.translated`)."""
 
 
 @dataclass(frozen=True)
@@ -64,9 +67,13 @@ def _lines(text: str) -> Iterator[str]:
         number += 1
         if end == -1:
             raise UploadError(
-                f"Line {number} is longer than {MAX_LINE_CHARS:,} characters; a cohort file's "
-                "lines are far shorter, so the file is not read (it may not be a cohort CSV, "
-                "or its line breaks are missing)."
+                N_(
+                    "Line %(line)s is longer than %(limit)s characters; a cohort file's "
+                    "lines are far shorter, so the file is not read (it may not be a cohort "
+                    "CSV, or its line breaks are missing)."
+                ),
+                line=number,
+                limit=f"{MAX_LINE_CHARS:,}",
             )
         yield text[start : end + 1]
         start = end + 1
@@ -74,14 +81,26 @@ def _lines(text: str) -> Iterator[str]:
 
 def _check_row(row: Sequence[str], line: int, what: str) -> None:
     if len(row) > MAX_COLUMNS:
-        raise UploadError(
-            f"The {what} on line {line} has more than {MAX_COLUMNS} columns; a cohort file "
-            "needs the columns listed above, so the file is not read."
+        message = (
+            N_(
+                "The header on line %(line)s has more than %(limit)s columns; a cohort file "
+                "needs the columns listed above, so the file is not read."
+            )
+            if what == "header"
+            else N_(
+                "The row on line %(line)s has more than %(limit)s columns; a cohort file "
+                "needs the columns listed above, so the file is not read."
+            )
         )
+        raise UploadError(message, line=line, limit=MAX_COLUMNS)
     if row and max(map(len, row)) > MAX_FIELD_CHARS:
         raise UploadError(
-            f"A value on line {line} is longer than {MAX_FIELD_CHARS} characters; the "
-            "cohort columns hold short codes and numbers, so the file is not read."
+            N_(
+                "A value on line %(line)s is longer than %(limit)s characters; the "
+                "cohort columns hold short codes and numbers, so the file is not read."
+            ),
+            line=line,
+            limit=MAX_FIELD_CHARS,
         )
 
 
@@ -94,28 +113,36 @@ def read_cohort_csv(data: bytes, needed: Sequence[str]) -> CsvTable:
     """
     if len(data) > MAX_UPLOAD_BYTES:
         raise UploadError(
-            f"The file is {len(data) / 1e6:.1f} MB; files up to {MAX_UPLOAD_MB} MB are "
-            "accepted here. The command line (`python cli.py validate --cohort FILE.csv`) "
-            "reads larger files."
+            N_(
+                "The file is %(size)s MB; files up to %(limit)s MB are accepted here. The "
+                "command line (`python cli.py validate --cohort FILE.csv`) reads larger files."
+            ),
+            size=f"{len(data) / 1e6:.1f}",
+            limit=MAX_UPLOAD_MB,
         )
     if not data.strip():
-        raise UploadError("The file is empty.")
+        raise UploadError(N_("The file is empty."))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UploadError(
-            "The file is not UTF-8 text (the first undecodable byte is at position "
-            f"{exc.start}). Save it as 'CSV UTF-8' and upload it again."
+            N_(
+                "The file is not UTF-8 text (the first undecodable byte is at position "
+                "%(position)s). Save it as 'CSV UTF-8' and upload it again."
+            ),
+            position=exc.start,
         ) from exc
     if "\x00" in text:
-        raise UploadError("The file contains binary data; a comma-separated text file is needed.")
+        raise UploadError(
+            N_("The file contains binary data; a comma-separated text file is needed.")
+        )
     reader = csv.reader(_lines(text), strict=True)
     try:
         header = next(reader, None)
         if header is not None:
             _check_row(header, reader.line_num, "header")
         if header is None or not any(h.strip() for h in header):
-            raise UploadError("The file has no header row: it needs the columns listed above.")
+            raise UploadError(N_("The file has no header row: it needs the columns listed above."))
         names = tuple(h.strip() for h in header)
         keep = [i for i, name in enumerate(names) if name in needed]
         rows: list[tuple[str | None, ...]] = []
@@ -125,15 +152,25 @@ def read_cohort_csv(data: bytes, needed: Sequence[str]) -> CsvTable:
                 continue
             if len(rows) >= MAX_ROWS:
                 raise UploadError(
-                    f"The file has more than {MAX_ROWS:,} patient rows; files up to that are "
-                    "validated here, the command line reads larger ones."
+                    N_(
+                        "The file has more than %(limit)s patient rows; files up to that are "
+                        "validated here, the command line reads larger ones."
+                    ),
+                    limit=f"{MAX_ROWS:,}",
                 )
             if len(row) != len(names):
                 raise UploadError(
-                    f"Line {reader.line_num} has {len(row)} fields but the header has "
-                    f"{len(names)}; every row needs one value (or an empty cell) per column."
+                    N_(
+                        "Line %(line)s has %(fields)s fields but the header has %(header)s; "
+                        "every row needs one value (or an empty cell) per column."
+                    ),
+                    line=reader.line_num,
+                    fields=len(row),
+                    header=len(names),
                 )
             rows.append(tuple((row[i].strip() or None) for i in keep))
     except csv.Error as exc:
-        raise UploadError(f"The file could not be read as CSV: {exc}.") from exc
+        raise UploadError(
+            N_("The file could not be read as CSV: %(reason)s."), reason=str(exc)
+        ) from exc
     return CsvTable(names, tuple(rows), tuple(names[i] for i in keep))

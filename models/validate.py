@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 import numpy.typing as npt
 
+from i18n import N_, Message
+
 if TYPE_CHECKING:
     from models.predict import PoorOutcomeModel
 
@@ -218,24 +220,31 @@ def validate_frame(
 
     x, y, excluded = encode_cohort(frame)
     if len(y) == 0:
-        raise CohortError("no usable rows: every row has an empty predictor or outcome")
+        raise CohortError(N_("no usable rows: every row has an empty predictor or outcome"))
     rows = x.to_numpy(dtype=np.float64)
     p = model.predict_rows(rows)[0] if published else model.predict_arrays(rows).probability
     ya = np.asarray(y, dtype=np.float64)
     notes: list[str] = []
     events = int(ya.sum())
     if events == 0 or events == len(ya):
-        notes.append("Only one outcome class present: AUC and calibration are not estimable.")
+        notes.append(N_("Only one outcome class present: AUC and calibration are not estimable."))
     if min(events, len(ya) - events) < 100:
         notes.append(
-            f"{min(events, len(ya) - events)} patients in the smaller outcome group: "
-            "external validation studies usually aim for at least 100 events and 100 "
-            "non-events; read the intervals, not the point estimates."
+            Message(
+                N_(
+                    "%(n)s patients in the smaller outcome group: external validation studies "
+                    "usually aim for at least 100 events and 100 non-events; read the "
+                    "intervals, not the point estimates."
+                ),
+                n=min(events, len(ya) - events),
+            )
         )
     if training_sha256 is not None and training_sha256 == model.manifest.training_data.sha256:
         notes.append(
-            "This file is the model's training file: the numbers are apparent performance, "
-            "not external validation."
+            N_(
+                "This file is the model's training file: the numbers are apparent "
+                "performance, not external validation."
+            )
         )
     low, high, used = bootstrap_auc(ya, p, reps, seed)
     cil, slope = calibration(ya, p)

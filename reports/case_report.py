@@ -643,7 +643,11 @@ def build_report(
     warnings: tuple[str, ...] = ()
     if prediction is not None:
         provenance = prediction.provenance or PROVENANCE
-        reference = _(_REFERENCE_PREFIX.sub("", prediction.reference))
+        description = getattr(prediction.reference, "values", {}).get("reference")
+        if isinstance(description, str):  # the model's Message: its description, translated
+            reference = _(description)
+        else:
+            reference = _(_REFERENCE_PREFIX.sub("", prediction.reference))
         warnings = tuple(_(w) for w in prediction.warnings)
         if prediction.probability is not None:
             if prediction.ci_low is None or prediction.ci_high is None:

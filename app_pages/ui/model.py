@@ -56,10 +56,18 @@ def model_directory() -> Path | None:
     return Path(configured) if configured else None
 
 
-@st.cache_resource(show_spinner="Loading and verifying the poor-outcome model…")
 def cached_model(directory: str | None) -> PoorOutcomeModel:
     """The verified model for ``directory`` (None: the shipped one), one copy per server
-    shared by every page; raises what ``load_model`` raises (and caches nothing then)."""
+    shared by every page; raises what ``load_model`` raises (and caches nothing then).
+
+    The spinner is drawn here rather than by the cache, so its text is in the session's
+    language (a cache decorator's text is fixed at import)."""
+    with st.spinner(session_translator()("Loading and verifying the poor-outcome model…")):
+        return _cached_model(directory)
+
+
+@st.cache_resource(show_spinner=False)
+def _cached_model(directory: str | None) -> PoorOutcomeModel:
     from models.predict import load_model
 
     return load_model(None if directory is None else Path(directory))
@@ -100,13 +108,13 @@ def _refused(exc: Exception, provenance: str | None) -> ModelStatus:
 def precheck() -> ModelStatus:
     """Whether the model file on disk can be trusted (the loader's own verification)."""
     from models.artifact import SHIPPED_DIR, read_parsed
-    from models.predict import PROVENANCE
+    from models.predict import PROVENANCE, provenance_text
 
     try:
         manifest, _ = read_parsed(model_directory() or SHIPPED_DIR)
     except Exception as exc:  # any failure here must leave the scores on screen
         return _refused(exc, PROVENANCE)
-    return ModelStatus(None, None, manifest.provenance)
+    return ModelStatus(None, None, provenance_text(manifest))
 
 
 def loaded() -> ModelStatus:

@@ -378,8 +378,9 @@ def model_quality(status: ModelStatus) -> None:
 
 def model_warnings(prediction: Prediction | None) -> None:
     """Where this patient lies outside the cohort the model was fitted on."""
+    _ = session_translator()
     for warning in prediction.warnings if prediction is not None else ():
-        st.warning(warning)
+        st.warning(_(warning))
 
 
 def probability_details(prediction: Prediction | None, key_prefix: str) -> None:

@@ -10,6 +10,7 @@ switching the language keeps the case.
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -414,3 +415,42 @@ def test_the_model_row_reason_and_values_translate() -> None:
     assert translator("ja")(value_text("revised_tokuhashi", 7.0)) == "7 点"
     assert value_text("revised_tokuhashi", 7.0) == "7 points"
     assert translator("ja")(value_text("lesion_level", 3.0)) == "頸胸椎移行部（C7–T1）"
+
+
+# -- the poor-outcome model's own text ---------------------------------------------------------
+def test_model_text_is_the_files_english_and_renders_in_japanese(tmp_path: Path) -> None:
+    """Reference patient, provenance and warnings: the file's English as ``str`` (CLI,
+    batch columns, English reports unchanged) and Japanese through the translator, on the
+    page and in a Japanese report."""
+    from datetime import date
+
+    from models.predict import load_model
+    from reports.case_report import build_report
+    from tests.support.app import expected_case, write_synthetic_model
+
+    model = load_model(write_synthetic_model(tmp_path))
+    case = expected_case(FULL)
+    scores = score_case(case)
+    prediction = model.predict(case, scores)
+    assert prediction.reference == model.manifest.reference_patient.text
+    assert prediction.provenance == model.manifest.provenance
+    assert prediction.warnings, "the complete case lies outside the test model's range"
+    ja = translator("ja")
+    rendered = [ja(t) for t in (prediction.reference, prediction.provenance, *prediction.warnings)]
+    assert rendered[0].startswith("基準患者：女性、")
+    assert "再推定" in rendered[1]
+    assert all("外挿" in w for w in rendered[2:])
+    for text in rendered:
+        assert not re.search(r"[a-z]{3,} [a-z]{3,}", text), text
+    report = build_report(
+        case,
+        scores,
+        prediction,
+        model.manifest,
+        generated=date(2026, 1, 1),
+        app_version="0",
+        model_version="0",
+        language="ja",
+    )
+    assert report.reference.startswith("女性、"), report.reference
+    assert report.warnings == tuple(rendered[2:])
