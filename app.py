@@ -20,8 +20,10 @@ harden()
 
 # No page or navigation icons: Streamlit turns a page's Material icon into the favicon and
 # fetches it from fonts.gstatic.com, and the app makes no request beyond the machine.
-st.set_page_config(page_title="Cervical spine metastasis calculator", layout="wide")
+_ = language.session_translator()
+st.set_page_config(page_title=_("Cervical spine metastasis calculator"), layout="wide")
 st.html(HERE / "assets" / "style.css")
+language.mark_document(language.current())
 # The notice and this session's language switch (English | 日本語) share the first row.
 notice_column, language_column = st.columns([5, 1], vertical_alignment="center")
 with language_column:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Final
 import streamlit as st
 
 from app_pages.ui import model_card_parts as parts
-from app_pages.ui.language import session_translator
+from app_pages.ui.language import session_translator, uploader_texts
 from i18n import N_
 from models import card
 from models import published as pub
@@ -392,6 +392,7 @@ def _section_upload(model: PoorOutcomeModel | None) -> None:
     if model is None:
         st.info(_("Validation needs a verified model (see the message at the top)."))
         return
+    uploader_texts("card_upload", _, card.MAX_UPLOAD_MB)
     upload = st.file_uploader(
         _("Cohort CSV"), type=["csv"], key="card_upload", max_upload_size=card.MAX_UPLOAD_MB
     )

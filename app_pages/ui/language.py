@@ -51,3 +51,51 @@ def switch() -> Translator:
         label_visibility="collapsed",
     )
     return session_translator()
+
+
+def mark_document(code: str) -> None:
+    """Set the page's ``<html lang>`` to the session's language.
+
+    Why: Chromium chooses the Japanese (not the Chinese) forms of shared Han characters,
+    and a screen reader its voice, from the document's language; Streamlit always writes
+    ``lang="en"``. The script is this project's own constant text with the language code
+    checked against the supported list, never a value from the user.
+    """
+    if code not in LANGUAGES:
+        return
+    st.html(
+        f"<script>document.documentElement.lang = {code!r};</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+def uploader_texts(key: str, _: Translator, max_mb: int) -> None:
+    """Draw the file uploader ``key``'s own words ("Upload", "5MB per file • CSV") in the
+    session's language.
+
+    Why a stylesheet: Streamlit writes these words itself, in English, and offers no way to
+    pass others. In a language other than English the English words are hidden (so they
+    are neither seen nor read out) and the translated ones drawn in their place; the file
+    and its contents are untouched. Only the uploader of this key is affected.
+    """
+    if current() == DEFAULT_LANGUAGE:
+        return
+    button = _("Upload")
+    limit = _("%(mb)s MB per file • CSV", mb=max_mb)
+    scope = f".st-key-{key} [data-testid='stFileUploaderDropzone']"
+    label = f"{scope} button [data-testid='stMarkdownContainer']"
+    st.html(
+        "<style>"
+        f"{label} p {{display: none;}}"
+        f"{label}::after {{content: {_css_string(button)};}}"
+        f"{scope} [data-testid='stFileUploaderDropzoneInstructions'] span {{display: none;}}"
+        f"{scope} [data-testid='stFileUploaderDropzoneInstructions'] > div::after"
+        f" {{content: {_css_string(limit)};}}"
+        "</style>"
+    )
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string literal (quotes, backslashes and line ends escaped)."""
+    escaped = "".join(f"\\{ord(c):x} " if c in '"\\\n\r<>' else c for c in text)
+    return f'"{escaped}"'

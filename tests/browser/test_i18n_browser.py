@@ -240,3 +240,34 @@ def test_learn_quiz_in_japanese_fits_with_whole_option_texts(
     size = app.scroll_size()
     assert size["docScrollWidth"] <= size["docClientWidth"], size
     app.full_page_screenshot(f"i18n-ja-learn-quiz-feedback-{viewport[0]}x{viewport[1]}")
+
+
+@pytest.mark.parametrize(("locale", "language"), [("ja-JP", "ja"), ("en-US", "en")])
+def test_document_language_title_and_uploader_words_follow_the_session(
+    open_in: Opener, locale: str, language: str
+) -> None:
+    """``<html lang>`` (Chromium's choice of Japanese glyph forms, a screen reader's voice),
+    the tab's title and the file uploader's own words ("Upload", "5 MB per file • CSV",
+    which Streamlit writes in English) follow the session's language."""
+    app = open_in(locale, path="model_card")
+    page = app.page
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    _ = translator(language)
+    expect(page).to_have_title(_("Cervical spine metastasis calculator"))
+    uploader = page.locator(".st-key-card_upload [data-testid='stFileUploaderDropzone']")
+    uploader.scroll_into_view_if_needed()
+    shown = uploader.inner_text()
+    drawn = uploader.evaluate(
+        """e => [...e.querySelectorAll('*')]
+            .map(n => getComputedStyle(n, '::after').content)
+            .filter(c => c && c !== 'none' && c !== 'normal').join(' ')"""
+    )
+    if language == "ja":
+        assert "Upload" not in shown
+        assert "per file" not in shown
+        assert JA("Upload") in drawn
+        assert "MB まで" in drawn
+    else:
+        assert "Upload" in shown
+        assert "5MB per file" in shown
+        assert drawn == ""
