@@ -82,7 +82,7 @@ def test_japanese_fhir_keeps_codes_and_translates_text() -> None:
 
 #: The Japanese wording of what stands beside the probability (the calculator's sentences).
 JAPANESE_UNCERTAINTY = (
-    "この患者と同様の患者100人中、約23人が不良転帰となります。",
+    "この患者と同様の患者100人のうち、約23人が不良転帰となると推定されます。",
     "主たる推定：楽観度を補正したモデル",
     "再構成の間：21–27 %（",
     "リサンプリング患者で再推定：12–38 %（",
