@@ -28,7 +28,7 @@ def help_text(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
 
 def test_score_help_follows_lang_ja(capsys: pytest.CaptureFixture[str]) -> None:
     japanese = help_text(capsys, "score", "--lang", "ja", "--help")
-    assert "不採用の行が一つでもあれば終了ステータス 1 で終了する" in japanese
+    assert "除外した行が一つでもあれば終了ステータス 1 で終了する" in japanese
     assert "症例の CSV をまとめて採点する" in japanese
     assert "（既定 10,000,000）" in japanese
     for option in ("--strict", "--lang {en,ja}", "--model-dir", "--no-model", "--max-rows"):
