@@ -26,6 +26,12 @@ LANGUAGES: Final = ("en", "ja")
 DEFAULT_LANGUAGE: Final = "en"
 #: The separator of a list of words (a msgid of its own: Japanese lists use "、").
 LIST_SEPARATOR: Final = N_(", ")
+#: The separator of a list of phrases or findings ("a; b"; Japanese "a；b").
+ITEM_SEPARATOR: Final = N_("; ")
+#: A label and its value ("Band: high"; Japanese uses the full-width colon "区分：高").
+LABELLED: Final = N_("%(label)s: %(value)s")
+#: A text with a detail in brackets ("Slow growth (thyroid)"; Japanese "緩徐な増殖（甲状腺癌）").
+BRACKETED: Final = N_("%(text)s (%(detail)s)")
 
 
 class Message(str):
@@ -36,7 +42,8 @@ class Message(str):
     reader (CLI, tests, reports) sees the same text as before, and a page renders it in
     its session's language with ``_(text)``. String values are translated too (they are
     msgids, nested Messages or codes, which translate to themselves); a tuple value is a
-    list whose items are translated and joined with "; ".
+    list whose items are translated and joined with "; " (its own msgid, so Japanese
+    joins them with the full-width "；").
     """
 
     msgid: str
@@ -58,7 +65,8 @@ class Message(str):
 def _joined(value: object, translate: Callable[[str], str]) -> object:
     """A value as a message shows it: strings translated, a tuple's items joined."""
     if isinstance(value, tuple):
-        return "; ".join(_joined(item, translate) for item in value)  # type: ignore[misc]
+        separator = translate(ITEM_SEPARATOR)
+        return separator.join(_joined(item, translate) for item in value)  # type: ignore[misc]
     return translate(value) if isinstance(value, str) else value
 
 
@@ -83,6 +91,18 @@ class Translator:
     def join(self, items: Iterable[str]) -> str:
         """``items`` as a list in this language ("a, b" in English, "a、b" in Japanese)."""
         return self.gettext(LIST_SEPARATOR).join(items)
+
+    def join_items(self, items: Iterable[str]) -> str:
+        """``items`` as a list of phrases ("a; b" in English, "a；b" in Japanese)."""
+        return self.gettext(ITEM_SEPARATOR).join(items)
+
+    def labelled(self, label: str, value: str) -> str:
+        """``label`` and its ``value`` as one line ("Band: high", "区分：高")."""
+        return self(LABELLED, label=label, value=value)
+
+    def bracketed(self, text: str, detail: str) -> str:
+        """``text`` with ``detail`` in brackets ("a (b)" in English, "a（b）" in Japanese)."""
+        return self(BRACKETED, text=text, detail=detail)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self.catalogue.ngettext(singular, plural, n)

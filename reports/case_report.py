@@ -39,7 +39,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from i18n import N_, Translator, translator
+from i18n import N_, Message, Translator, translator
 from models.predict import PROVENANCE
 from models.wording import frequency_text, range_text, whole_percent
 from reports.format import KANDA_2021, number, probability_text, signed, source_name
@@ -108,6 +108,8 @@ INSTABILITY_MEANING: Final = N_(
 )
 #: Codes a report shows as words (a vocabulary without labels): translated, never changed.
 CODE_WORDS: Final = (N_("male"), N_("female"))
+#: A band whose range of totals all lies in it (the total itself is not known).
+IN_THIS_BAND: Final = N_("%(band)s (every total in the range lies in this band)")
 INPUT_ERRORS_HEADING: Final = N_("Values not accepted (left out of this report):")
 #: A label longer than this is cut: it is a case label, not a place for notes.
 LABEL_MAX_CHARS: Final = 80
@@ -202,11 +204,12 @@ class ScoreSection:
         _ = translator(self.language)
         if self.band_label is None:
             return _("No band: the range of possible totals spans more than one band.")
-        meaning = f": {self.band_meaning}" if self.band_meaning else ""
-        where = (
-            " " + _("(every total in the range lies in this band)") if self.total is None else ""
-        )
-        return f"{self.band_label}{meaning}{where}"
+        text = self.band_label
+        if self.band_meaning:
+            text = _.labelled(text, self.band_meaning)
+        if self.total is None:
+            text = _(IN_THIS_BAND, band=text)
+        return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,8 +304,7 @@ class CaseReport:
         _ = translator(self.language)
         if self.probability is None or self.ci_low is None or self.ci_high is None:
             return self.no_probability_reason or _(NO_MODEL_REASON)
-        text = probability_text(self.probability, self.ci_low, self.ci_high)
-        return text.replace("95% CI", _("95% CI")) if self.language != "en" else text
+        return _.gettext(probability_text(self.probability, self.ci_low, self.ci_high))
 
     @property
     def headline_text(self) -> str | None:
@@ -353,11 +355,11 @@ class CaseReport:
         ):
             return None
         _ = translator(self.language)
-        text = probability_text(
-            self.published_probability, self.published_ci_low, self.published_ci_high
+        text = _.gettext(
+            probability_text(
+                self.published_probability, self.published_ci_low, self.published_ci_high
+            )
         )
-        if self.language != "en":
-            text = text.replace("95% CI", _("95% CI"))
         return _("As published (not adjusted for optimism): %(probability)s", probability=text)
 
     @property
@@ -473,11 +475,16 @@ def model_version(manifest: Manifest | None) -> str:
     """A model's version: its name and the first 12 hex digits of the model file's SHA-256.
 
     The file carries no version number; its hash identifies the fitted model exactly, and
-    it is what the loader verified before predicting.
+    it is what the loader verified before predicting. A :class:`~i18n.Message`, so a
+    Japanese report words the parts around the name and hash in Japanese.
     """
     if manifest is None:
-        return "none (no model loaded)"
-    return f"{manifest.model} (model file SHA-256 {manifest.file_sha256[:12]})"
+        return Message(N_("none (no model loaded)"))
+    return Message(
+        N_("%(model)s (model file SHA-256 %(sha)s)"),
+        model=manifest.model,
+        sha=manifest.file_sha256[:12],
+    )
 
 
 def _inputs(case: PatientCase, _: Translator) -> tuple[tuple[InputLine, ...], tuple[str, ...]]:
@@ -511,7 +518,7 @@ def _criterion_line(criterion: Criterion, _: Translator) -> CriterionLine:
         status=criterion.status.value,
         status_text=_(STATUS_WORDS[criterion.kind][criterion.status]),
         explanation=_(criterion.explanation),
-        sources=", ".join(source_name(s) for s in criterion.sources),
+        sources=_.join(source_name(s) for s in criterion.sources),
     )
 
 
@@ -524,7 +531,7 @@ def _item_finding(
     detail = _(detail)
     parts = [p for p in (option_label, detail) if p]
     if len(parts) == 2 and parts[1] != parts[0]:
-        return f"{parts[0]} ({parts[1]})"
+        return _.bracketed(parts[0], parts[1])
     return parts[0] if parts else ""
 
 
@@ -604,7 +611,7 @@ def _model_details(manifest: Manifest | None, _: Translator) -> tuple[str, ...]:
         _("Training data SHA-256: %(sha)s", sha=training.sha256),
         _("Model file SHA-256: %(sha)s", sha=manifest.file_sha256),
         internal,
-        _("Fitted with %(versions)s", versions=", ".join(f"{k} {v}" for k, v in manifest.versions)),
+        _("Fitted with %(versions)s", versions=_.join(f"{k} {v}" for k, v in manifest.versions)),
     )
 
 
@@ -675,7 +682,7 @@ def build_report(
         data_date=data_date,
         generated=generated,
         app_version=app_version,
-        model_version=model_version,
+        model_version=_.gettext(model_version),
         intended_use=_(INTENDED_USE),
         inputs=recorded,
         not_recorded=empty,

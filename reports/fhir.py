@@ -221,7 +221,8 @@ def _observation(
     if section.status_text:
         notes.append(section.status_text)
     if section.survival:
-        notes.append(_("Published survival: %(figures)s", figures="; ".join(section.survival)))
+        figures = _.join_items(section.survival)
+        notes.append(_("Published survival: %(figures)s", figures=figures))
     notes.append(_("Source: %(source)s", source=section.source))
     observation["note"] = [{"text": n} for n in notes]
     if inputs:
@@ -274,15 +275,15 @@ def _checklist_notes(report: CaseReport) -> list[str]:
     _ = translator(report.language)
     notes = [_("Indications checklist. %(intro)s", intro=_(CHECKLIST_INTRO))]
     for heading, lines in report.criteria_groups:
-        notes.append(
-            f"{heading}: "
-            + " ".join(
+        criteria = " ".join(
+            _.bracketed(
                 _("%(label)s: %(status)s.", label=line.label, status=line.status_text)
-                + (f" {line.explanation}" if line.explanation else "")
-                + f" ({line.sources})"
-                for line in lines
+                + (f" {line.explanation}" if line.explanation else ""),
+                line.sources,
             )
+            for line in lines
         )
+        notes.append(_.labelled(heading, criteria))
     return notes
 
 
@@ -306,9 +307,8 @@ def build_risk_assessment(report: CaseReport) -> dict[str, Any]:
         ]
         prediction["probabilityDecimal"] = round(report.probability, DIGITS)
         method = _("95% interval by the delta method on the logit scale.")
-        prediction["rationale"] = (
-            f"{report.probability_text}; {method} {report.outcome_definition} {report.provenance}"
-        )
+        stated = _.join_items((report.probability_text, method))
+        prediction["rationale"] = f"{stated} {report.outcome_definition} {report.provenance}"
     else:
         prediction["rationale"] = f"{report.probability_text} {report.outcome_definition}"
     notes = [report.provenance, _("Intended use: %(text)s", text=report.intended_use)]
@@ -318,9 +318,9 @@ def build_risk_assessment(report: CaseReport) -> dict[str, Any]:
     if report.input_errors:
         notes.append(_(INPUT_ERRORS_HEADING) + " " + " ".join(report.input_errors))
     if report.not_recorded:
-        notes.append(_("Not recorded: %(fields)s", fields="; ".join(report.not_recorded)))
+        notes.append(_("Not recorded: %(fields)s", fields=_.join_items(report.not_recorded)))
     if report.contributions:
-        shares = "; ".join(
+        shares = _.join_items(
             _(
                 "%(label)s %(value)s vs %(reference)s: %(log_odds)s (%(direction)s)",
                 label=c.label,

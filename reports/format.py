@@ -30,6 +30,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Final
 
+from i18n import N_, Message
 from models.published import CITATION
 from models.wording import range_text, whole_percent
 
@@ -58,18 +59,29 @@ def percent_range(low: float, high: float) -> str:
     return range_text(low, high)
 
 
-def interval_text(low: float, high: float) -> str:
-    """The 95% interval as every surface writes it, e.g. ``"95% CI 12–61 %"``."""
-    return f"95% CI {percent_range(low, high)}"
+def interval_text(low: float, high: float) -> Message:
+    """The 95% interval as every surface writes it, e.g. ``"95% CI 12–61 %"``.
+
+    A :class:`~i18n.Message`: English as a plain string, and "95%信頼区間 12–61 %" where a
+    Japanese page or report renders it with its translator.
+    """
+    return Message(N_("95%% CI %(range)s"), range=percent_range(low, high))
 
 
-def probability_text(probability: float, low: float, high: float) -> str:
+def probability_text(probability: float, low: float, high: float) -> Message:
     """A probability with its interval, always together: ``"34 % (95% CI 12–61 %)"``.
+
+    A :class:`~i18n.Message`, so Japanese gets full-width brackets ("34 %（95%信頼区間
+    12–61 %）") while the English text is unchanged.
 
     >>> probability_text(0.342, 0.118, 0.607)
     '34 % (95% CI 12–61 %)'
     """
-    return f"{percent(probability)} ({interval_text(low, high)})"
+    return Message(
+        N_("%(probability)s (%(interval)s)"),
+        probability=percent(probability),
+        interval=interval_text(low, high),
+    )
 
 
 def _whole_percent(probability: float) -> str:

@@ -63,8 +63,6 @@ def _words(language: str) -> dict[str, str]:
     """The report's fixed words (headings, column names) in ``language``, escaped for HTML."""
     _ = translator(language)
     words = {
-        "published_survival": _("Published survival"),
-        "band": _("Band"),
         "item": _("Item"),
         "finding": _("Finding"),
         "points": _("Points"),
@@ -77,39 +75,35 @@ def _words(language: str) -> dict[str, str]:
         "reference": _("Reference"),
         "effect": _("Effect"),
         "log_odds": _("Log-odds"),
-        "reference_patient": _("Reference patient"),
         "checklist": _("Indications checklist"),
         "criterion": _("Criterion"),
         "in_this_case": _("In this case"),
         "source": _("Source"),
         "status": _("Status"),
         "provenance": _("Provenance"),
-        "case_label": _("Case label"),
         "generated": _("Generated"),
         "inputs": _("Inputs"),
         "scores": _("Scores"),
-        "not_recorded": _("Not recorded"),
     }
     return {key: _e(value) for key, value in words.items()}
 
 
 def _score(section: ScoreSection) -> str:
     w = _words(section.language)
+    _ = translator(section.language)
     rows = "".join(
         f"<tr><td>{_e(item.label)}</td><td>{_e(item.finding)}</td>"
         f'<td class="pts">{_e(item.points_text)}</td></tr>'
         for item in section.items
     )
     status = f'<p class="status">{_e(section.status_text)}</p>' if section.status_text else ""
-    survival = (
-        f'<p class="muted">{w["published_survival"]}: {_e("; ".join(section.survival))}</p>'
-        if section.survival
-        else ""
-    )
+    figures = _("Published survival: %(figures)s", figures=_.join_items(section.survival))
+    survival = f'<p class="muted">{_e(figures)}</p>' if section.survival else ""
+    band = _("Band: %(band)s", band=section.band_text)
     return (
         f'<section class="score" id="score-{_e(section.key)}">'
         f"<h3><span>{_e(section.name)}</span><span>{_e(section.total_text)}</span></h3>"
-        f"{status}<p>{w['band']}: {_e(section.band_text)}</p>{survival}"
+        f"{status}<p>{_e(band)}</p>{survival}"
         f"<table><thead><tr><th>{w['item']}</th><th>{w['finding']}</th>"
         f'<th class="pts">{w["points"]}</th></tr>'
         f"</thead><tbody>{rows}</tbody></table></section>"
@@ -118,6 +112,7 @@ def _score(section: ScoreSection) -> str:
 
 def _model(report: CaseReport) -> str:
     w = _words(report.language)
+    _ = translator(report.language)
     parts = [
         f"<h2>{w['probability']}</h2>",
         f'<p class="probability">{_e(report.probability_text)}</p>',
@@ -144,7 +139,8 @@ def _model(report: CaseReport) -> str:
             "</table>"
         )
     if report.reference:
-        parts.append(f'<p class="muted small">{w["reference_patient"]}: {_e(report.reference)}</p>')
+        reference = _("Reference patient: %(reference)s", reference=report.reference)
+        parts.append(f'<p class="muted small">{_e(reference)}</p>')
     return "".join(parts)
 
 
@@ -179,7 +175,7 @@ def _provenance(report: CaseReport) -> str:
     ]
     lines += list(report.model_details)
     lines.append(_("Source study: %(source)s", source=report.source_study))
-    sources = "; ".join(f"{s.name}: {s.source}" for s in report.scores)
+    sources = _.join_items(_.labelled(s.name, s.source) for s in report.scores)
     lines.append(_("Score sources: %(sources)s", sources=sources))
     body = "".join(f'<p class="small muted">{_e(line)}</p>' for line in lines)
     heading = _e(_("Provenance"))
@@ -190,9 +186,14 @@ def render_html(report: CaseReport) -> str:
     """The report as a complete HTML document (UTF-8, inline CSS, no script)."""
     w = _words(report.language)
     input_errors_heading = _e(translator(report.language).gettext(INPUT_ERRORS_HEADING))
-    label = f'<p class="label">{w["case_label"]}: {_e(report.label)}</p>' if report.label else ""
+    _ = translator(report.language)
+    label = ""
+    if report.label:
+        case_label = _("Case label: %(label)s", label=report.label)
+        label = f'<p class="label">{_e(case_label)}</p>'
     label += "".join(
-        f'<p class="filing">{_e(title)}: {_e(value)}</p>' for title, value in report.filing_lines
+        f'<p class="filing">{_e(_.labelled(title, value))}</p>'
+        for title, value in report.filing_lines
     )
     inputs = "".join(f"<dt>{_e(i.title)}</dt><dd>{_e(i.value)}</dd>" for i in report.inputs)
     errors = (
@@ -202,11 +203,8 @@ def render_html(report: CaseReport) -> str:
         if report.input_errors
         else ""
     )
-    not_recorded = (
-        f'<p class="muted small">{w["not_recorded"]}: {_e("; ".join(report.not_recorded))}</p>'
-        if report.not_recorded
-        else ""
-    )
+    fields = _("Not recorded: %(fields)s", fields=_.join_items(report.not_recorded))
+    not_recorded = f'<p class="muted small">{_e(fields)}</p>' if report.not_recorded else ""
     scores = "".join(_score(s) for s in report.scores)
     return (
         "<!DOCTYPE html>\n"

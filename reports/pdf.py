@@ -233,7 +233,7 @@ class _Layout:
                 x, w, _("Case label: %(label)s", label=report.label), BASE_PT + 1.5, bold=True
             )
         for title, value in report.filing_lines:
-            self.para(x, w, f"{title}: {value}", BASE_PT, bold=True)
+            self.para(x, w, _.labelled(title, value), BASE_PT, bold=True)
         generated = _(
             "Generated %(date)s · %(versions)s",
             date=report.generated_text,
@@ -247,7 +247,7 @@ class _Layout:
         self.heading(x, w, _("Inputs"))
         pt = BASE_PT - 0.5
         for line in report.inputs:
-            self.para(x, w, f"{line.title}: {line.value}", pt)
+            self.para(x, w, _.labelled(line.title, line.value), pt)
         if report.input_errors:
             self.pdf.set_y(self.pdf.get_y() + self.size(0.8))
             self.para(x, w, _(INPUT_ERRORS_HEADING), pt, bold=True)
@@ -255,7 +255,8 @@ class _Layout:
                 self.para(x, w, f"• {error}", pt)
         if report.not_recorded:
             self.pdf.set_y(self.pdf.get_y() + self.size(0.8))
-            not_recorded = _("Not recorded: %(fields)s", fields="; ".join(report.not_recorded))
+            fields = _.join_items(report.not_recorded)
+            not_recorded = _("Not recorded: %(fields)s", fields=fields)
             self.para(x, w, not_recorded, pt, color=GREY)
 
     def score(self, section: ScoreSection, x: float, w: float) -> None:
@@ -267,13 +268,12 @@ class _Layout:
             self.para(x, w, section.status_text, pt, bold=True)
         self.para(x, w, _("Band: %(band)s", band=section.band_text), pt)
         if section.survival:
-            survival = _("Published survival: %(figures)s", figures="; ".join(section.survival))
+            figures = _.join_items(section.survival)
+            survival = _("Published survival: %(figures)s", figures=figures)
             self.para(x, w, survival, pt, color=GREY)
         for item in section.items:
-            finding = f": {item.finding}" if item.finding else ""
-            self.row(
-                x + self.size(2), w - self.size(2), f"{item.label}{finding}", item.points_text, pt
-            )
+            text = _.labelled(item.label, item.finding) if item.finding else item.label
+            self.row(x + self.size(2), w - self.size(2), text, item.points_text, pt)
 
     def scores(self, report: CaseReport, x: float, w: float) -> None:
         _ = translator(report.language)
@@ -321,10 +321,11 @@ class _Layout:
             self.para(x, w, heading, BASE_PT - 0.5, bold=True)
             for line in lines:
                 why = f" {line.explanation}" if line.explanation else ""
+                sentence = _("%(sentence)s.", sentence=line.label) + why
                 self.row(
                     x + self.size(2),
                     w - self.size(2),
-                    _("%(sentence)s.", sentence=line.label) + f"{why} ({line.sources})",
+                    _.bracketed(sentence, line.sources),
                     line.status_text,
                     pt,
                 )
@@ -364,7 +365,7 @@ class _Layout:
         for line in report.model_details:
             self.para(x, w, line, pt, color=GREY)
         self.para(x, w, _("Source study: %(source)s", source=report.source_study), pt, color=GREY)
-        sources = "; ".join(f"{s.name}: {s.source}" for s in report.scores)
+        sources = _.join_items(_.labelled(s.name, s.source) for s in report.scores)
         self.para(x, w, _("Score sources: %(sources)s", sources=sources), pt, color=GREY)
 
 

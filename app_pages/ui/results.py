@@ -87,8 +87,7 @@ def interval_text(low: float, high: float) -> str:
     """The 95% interval in the words the screen uses, e.g. "95% CI 12–61 %"."""
     from reports.format import interval_text as english_interval
 
-    _ = session_translator()
-    return english_interval(low, high).replace("95% CI", _("95% CI"))
+    return session_translator().gettext(english_interval(low, high))
 
 
 #: What each range on the bar means, in plain words (the legend under the probability).
@@ -130,10 +129,9 @@ def uncertainty(prediction: Prediction) -> None:
     if prediction.published_probability is not None:
         with st.expander(_("As published (not adjusted for optimism)")):
             published = percent(prediction.published_probability)
-            if prediction.published_ci_low is not None and prediction.published_ci_high is not None:
-                published += (
-                    f" ({interval_text(prediction.published_ci_low, prediction.published_ci_high)})"
-                )
+            low, high = prediction.published_ci_low, prediction.published_ci_high
+            if low is not None and high is not None:
+                published = _.bracketed(published, interval_text(low, high))
             st.markdown(
                 _(
                     "**%(published)s**: the model as it reproduces the paper's Table 4. Its "

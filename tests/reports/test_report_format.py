@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 
 import reports.format
+from i18n import translator
 import reports.text
 from reports.format import (
     KANDA_2021,
@@ -56,6 +57,16 @@ def test_interval_and_probability_text():
     assert percent_range(0.081, 0.512) == "8–51 %"
     assert interval_text(0.081, 0.512) == "95% CI 8–51 %"
     assert probability_text(0.234, 0.081, 0.512) == "23 % (95% CI 8–51 %)"
+
+
+def test_probability_text_in_japanese_has_full_width_brackets():
+    """The same text, rendered by a Japanese translator: "（95%信頼区間 …）", no "(95%"."""
+    ja = translator("ja")
+    assert ja.gettext(interval_text(0.081, 0.512)) == "95%信頼区間 8–51 %"
+    assert ja.gettext(probability_text(0.234, 0.081, 0.512)) == "23 %（95%信頼区間 8–51 %）"
+    assert translator("en").gettext(probability_text(0.234, 0.081, 0.512)) == (
+        "23 % (95% CI 8–51 %)"
+    )
 
 
 @pytest.mark.parametrize(

@@ -9,15 +9,18 @@ test-artifacts/reports for a person to look at.
 
 from __future__ import annotations
 
+import html as html_module
 import json
+import re
 import shutil
 from pathlib import Path
 
 from PIL import Image
 
+from reports.case_report import CaseReport, build_report, model_version
 from reports.fhir import render_fhir
 from reports.html import render_html
-from tests.reports.test_report import full_report
+from tests.reports.test_report import GENERATED, full_report, incomplete_case, score_case
 from tests.reports.test_report_pdf import _run, _tool, page_info, pdf_file, pdf_text
 
 REPO = Path(__file__).resolve().parents[2]
@@ -60,7 +63,7 @@ def test_japanese_html() -> None:
         assert f"<h2>{heading}</h2>" in html, heading
     for english in ENGLISH_HEADINGS:
         assert f">{english}<" not in html, english
-    assert f"症例ラベル: {LABEL}" in html
+    assert f"症例ラベル：{LABEL}" in html
 
 
 def test_japanese_fhir_keeps_codes_and_translates_text() -> None:
@@ -86,7 +89,7 @@ JAPANESE_UNCERTAINTY = (
     "主たる推定：楽観度を補正したモデル",
     "再構成の間：21–27 %（",
     "リサンプリング患者で再推定：12–38 %（",
-    "公表どおり（楽観度の補正なし）：15 % (95%信頼区間 4–42 %)",
+    "公表どおり（楽観度の補正なし）：15 %（95%信頼区間 4–42 %）",
 )
 JAPANESE_NEW_SCORES = ("富田スコア", "改変 Bauer スコア", "長期的局所制御")
 
@@ -108,3 +111,78 @@ def test_japanese_uncertainty_and_five_scores_in_every_format(tmp_path: Path) ->
     for english in ("As published", "Across reconstructions", "Tomita score", "100 patients"):
         assert english not in pdf, english
         assert english not in fhir, english
+
+
+#: Half-width punctuation touching Japanese text: a colon or semicolon after or before a
+#: Japanese character, a bracket opened after one, or a half-width bracket around one.
+_JA = "\u3040-\u30ff\u4e00-\u9fff\uff08\uff09"
+MIXED_PUNCTUATION = re.compile(rf"[{_JA}][:;]|[:;] ?[{_JA}]|[{_JA}] ?\(|\([^()]*[{_JA}][^()]*\)")
+#: What the Japanese report writes with full-width punctuation, in every format.
+JAPANESE_PUNCTUATION = (
+    "23 %（95%信頼区間 8–51 %）",
+    "15 %（95%信頼区間 4–42 %）",
+    "区分：1年以上：予測生存期間 1年以上",
+    "緩徐な増殖（甲状腺癌）",
+    "可動部（C3–C6、L2–L4）（高位 C5）",
+    "未記録：Bilsky ESCCグレード；内臓転移の治療可能性；",
+    "6か月：98.1 %（暫定）；1年：91.4 %（暫定）",
+    "poor_outcome（モデルファイルの SHA-256 ",
+)
+#: The score sources line of the PDF's and the HTML page's provenance (FHIR cites each
+#: score in its own Observation).
+JAPANESE_SOURCES = "改訂徳橋スコア：Tokuhashi 2005；新片桐スコア：Katagiri 2014"
+
+
+def _html_text(page: str) -> str:
+    """The HTML page's text as a reader sees it (tags and the style sheet left out)."""
+    body = page.split("</style>", 1)[1]
+    return html_module.unescape(re.sub(r"<[^>]+>", "\n", body))
+
+
+def _fhir_texts(resource: object) -> list[str]:
+    if isinstance(resource, dict):
+        return [t for value in resource.values() for t in _fhir_texts(value)]
+    if isinstance(resource, list):
+        return [t for value in resource for t in _fhir_texts(value)]
+    return [resource] if isinstance(resource, str) else []
+
+
+def test_japanese_report_uses_full_width_punctuation(tmp_path: Path) -> None:
+    """No half-width "(95%", "; " or ": " between Japanese words in the PDF, HTML or FHIR."""
+    report = full_report(label=LABEL, language="ja")
+    pdf = pdf_text(pdf_file(report, tmp_path, "ja-punctuation"))
+    html = _html_text(render_html(report))
+    fhir = "\n".join(_fhir_texts(json.loads(render_fhir(report))))
+    for name, text in (("pdf", pdf), ("html", html), ("fhir", fhir)):
+        assert "(95%" not in text, name
+        # the PDF's text layer may fold a wrapped line with a space or a line break
+        folded = re.sub(r"\s+", "", text) if name == "pdf" else text
+        wanted = (*JAPANESE_PUNCTUATION, *((JAPANESE_SOURCES,) if name != "fhir" else ()))
+        for expected in wanted:
+            assert expected.replace(" ", "") in folded or expected in text, (name, expected)
+        mixed = [m.group() for m in MIXED_PUNCTUATION.finditer(text)]
+        assert not mixed, (name, mixed)
+
+
+def test_japanese_report_without_a_model_uses_full_width_punctuation() -> None:
+    report = bare_report_in("ja")
+    html = _html_text(render_html(report))
+    assert "なし（モデル未読み込み）" in html
+    assert not MIXED_PUNCTUATION.search(html), MIXED_PUNCTUATION.findall(html)
+    fhir = "\n".join(_fhir_texts(json.loads(render_fhir(report))))
+    assert not MIXED_PUNCTUATION.search(fhir), MIXED_PUNCTUATION.findall(fhir)
+
+
+def bare_report_in(language: str) -> CaseReport:
+    """No model at all on an incomplete case (the test module's bare report, in a language)."""
+    case = incomplete_case()
+    return build_report(
+        case,
+        score_case(case),
+        None,
+        None,
+        generated=GENERATED,
+        app_version="0.1.0",
+        model_version=model_version(None),
+        language=language,
+    )
