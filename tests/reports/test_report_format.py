@@ -13,8 +13,8 @@ from decimal import Decimal
 import pytest
 
 import reports.format
-from i18n import translator
 import reports.text
+from i18n import translator
 from reports.format import (
     KANDA_2021,
     citation,
