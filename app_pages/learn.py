@@ -68,6 +68,13 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
     st.markdown("\n".join(lines))
 
 
+def _with_points(option: ScoredOption, label: str | None = None) -> str:
+    """An option's label (or a shorter ``label``) with its points: "Slow growth (1)";
+    in Japanese with full-width brackets, "緩徐な増殖（1）"."""
+    _ = session_translator()
+    return _("%(label)s (%(points)s)", label=_(label or option.label), points=option.points)
+
+
 def _field_definition(name: str) -> str:
     """A case field's description without its 'Allowed' suffix (the options show that)."""
     info = PatientCase.model_fields[name]
@@ -96,7 +103,7 @@ def _scale_tables(spec: ItemSpec) -> None:
         rows = [
             (
                 _(t.label),
-                f"{_(a.option.label)} ({a.option.points})",
+                _with_points(a.option),
                 _(a.evidence.label),
                 _(a.reason),
             )
@@ -108,7 +115,7 @@ def _scale_tables(spec: ItemSpec) -> None:
         rows = [
             (
                 _(t.label),
-                f"{_(a.option.label)} ({a.option.points})",
+                _with_points(a.option),
                 _(a.evidence.label),
                 _(a.reason),
             )
@@ -120,9 +127,10 @@ def _scale_tables(spec: ItemSpec) -> None:
         rows = [
             (
                 _(t.label),
-                f"{_(t.tokuhashi.label)} ({t.tokuhashi.points})",
-                f"{_(t.katagiri.label)} ({t.katagiri.points})"
-                + ("" if t.katagiri_verified else " — " + _("unverified")),
+                _with_points(t.tokuhashi),
+                _with_points(t.katagiri)
+                if t.katagiri_verified
+                else _("%(answer)s — unverified", answer=_with_points(t.katagiri)),
                 _(t.reading),
             )
             for t in PrimaryTumor
@@ -139,7 +147,7 @@ def _scale_tables(spec: ItemSpec) -> None:
         rows = [
             (
                 _(a.label),
-                f"{_(a.tier.label).split(' (')[0].split('（')[0]} ({a.tier.points})",
+                _with_points(a.tier, a.tier.short_label),
                 _(" or ").join(_(a.criterion_text(r.unit)) for r in a.units),
             )
             for a in ANALYTES
@@ -179,7 +187,7 @@ def _bands(bands: Sequence[Band]) -> None:
 def _traps(traps: Sequence[Trap]) -> None:
     _ = session_translator()
     for trap in traps:
-        sources = "; ".join(s.key for s in trap.sources)
+        sources = _.join_items(s.key for s in trap.sources)
         st.markdown(
             _(
                 "**%(title)s**. %(statement)s  \n*Reading used here:* %(reading)s "

@@ -26,7 +26,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -72,6 +72,19 @@ class LabTier(ScoredOption):
         N_("Critical (platelets < 100 × 10⁹/L, calcium ≥ 10.3 mg/dL or bilirubin ≥ 1.4 mg/dL)"),
         KATAGIRI_2014,
     )
+
+    @property
+    def short_label(self) -> str:
+        """The tier's name without its criteria ("Abnormal"), for a table whose other
+        columns list the cut-offs: its own msgid, never cut out of the translated label."""
+        return _TIER_NAMES[self]
+
+
+_TIER_NAMES: Final = {
+    LabTier.NORMAL: N_("Normal"),
+    LabTier.ABNORMAL: N_("Abnormal"),
+    LabTier.CRITICAL: N_("Critical"),
+}
 
 
 class Direction(StrEnum):

@@ -214,6 +214,27 @@ def test_learn_page_reference_traps_and_context_in_japanese(app: AppTest) -> Non
         assert english not in shown, english
 
 
+#: Points beside a label in the Learn tables: full-width brackets in Japanese, the
+#: laboratory tier by its own short name, an unverified answer marked in brackets.
+LEARN_POINTS = (
+    "| 甲状腺、乳腺、前立腺、カルチノイド腫瘍（5） | 緩徐な増殖（0） |",
+    "急速な増殖（3）（未確認）",
+    "| CRP | 異常値（1） |",
+    "| 血小板 | 重篤な異常値（2） |",
+)
+#: A half-width "(n)" after Japanese text, or the English dash before "unverified".
+HALF_WIDTH_POINTS = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff）] ?\(\d+\)| — 未確認")
+
+
+def test_learn_tables_use_full_width_brackets_in_japanese(app: AppTest) -> None:
+    app.switch_page(LEARN).run()
+    assert not app.exception
+    shown = "\n".join(visible_strings(app))
+    for expected in LEARN_POINTS:
+        assert expected in shown, expected
+    assert not HALF_WIDTH_POINTS.search(shown), HALF_WIDTH_POINTS.findall(shown)
+
+
 def test_japanese_clinical_context_mirrors_the_english_one() -> None:
     """Same headings and table rows: a change to one document must reach the other."""
     folder = Path(__file__).resolve().parents[2] / "assets" / "learn"
