@@ -95,7 +95,7 @@ def findings(case: PatientCase, scores: CaseScores) -> None:
         finding = _(item.option.label) if item.option is not None else _(NOT_RECORDED)
         detail = _(item.detail)
         if detail and detail not in finding:
-            finding = f"{finding} ({detail})"
+            finding = _.bracketed(finding, detail)
         points = "" if item.points is None else str(item.points)
         rows.append(f"| {table_cell(_(item.label))} | {table_cell(finding)} | {points} |")
     st.markdown("\n".join(rows))
@@ -129,6 +129,6 @@ def labs(case: PatientCase) -> None:
         criterion = _(spec.criterion_text(value.unit))
         rows.append(
             f"| {title} | {plain(value.value)} {value.unit.label} | "
-            f"{table_cell(criterion)}: {met} |"
+            f"{table_cell(_.labelled(criterion, met))} |"
         )
     st.markdown("\n".join(rows))

@@ -170,8 +170,8 @@ def contribution_bars(
         key,
         _("Contributions to the log-odds: %(items)s")
         % {
-            "items": "; ".join(
-                f"{_(c.label)}: {_(c.value_text)} {value:+.2f}"
+            "items": _.join_items(
+                _.labelled(_(c.label), f"{_(c.value_text)} {value:+.2f}")
                 for c, value in zip(ordered, values, strict=True)
             )
         },

@@ -23,7 +23,7 @@ given a default here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final, Literal
 
 import streamlit as st
@@ -161,7 +161,7 @@ def lesion() -> None:
             )
         )
     grades = {g.value: g for g in BilskyGrade}
-    choice("escc_grade", list(grades), lambda code: f"{code}: {_(grades[code].definition)}")
+    choice("escc_grade", list(grades), lambda code: _.labelled(code, _(grades[code].definition)))
     st.caption(
         _("Bilsky grade: read on axial T2 MRI at the most compressed level; recorded, not scored.")
     )
@@ -178,31 +178,37 @@ def lesion() -> None:
                     choice(name, vocabulary.codes(), _labels(vocabulary))
 
 
+def _definition_list(lines: Iterable[tuple[str, str]]) -> None:
+    """A Markdown list of "term: definition" lines, the colon in the session's language."""
+    _ = session_translator()
+    st.markdown("\n".join("- " + _.labelled(term, text) for term, text in lines))
+
+
 def neurology_and_performance() -> None:
     """Frankel, Karnofsky and ECOG, each asked natively; the chosen grade's definition
     under it, every definition in the expander."""
     _ = session_translator()
     frankel_grades = {g.value: g for g in FrankelGrade}
     frankel = choice(
-        "frankel", list(frankel_grades), lambda v: f"{v}: {_(frankel_grades[v].grade_name)}"
+        "frankel", list(frankel_grades), lambda v: _.labelled(v, _(frankel_grades[v].grade_name))
     )
     if frankel is not None:
-        _definition(f"Frankel {frankel}: {_(frankel_grades[frankel].definition)}")
+        _definition(_.labelled(f"Frankel {frankel}", _(frankel_grades[frankel].definition)))
     # Full definitions as the option text (wrapped inside the pill, never cut off).
-    choice("kps", KPS_VALUES, lambda v: f"{v} %: {_(KPS_DEFINITIONS[v])}")
-    choice("ecog", sorted(ECOG_DEFINITIONS), lambda v: f"{v}: {_(ECOG_DEFINITIONS[v])}")
+    choice("kps", KPS_VALUES, lambda v: _.labelled(f"{v} %", _(KPS_DEFINITIONS[v])))
+    choice("ecog", sorted(ECOG_DEFINITIONS), lambda v: _.labelled(str(v), _(ECOG_DEFINITIONS[v])))
     st.caption(_("Karnofsky and ECOG are both asked; neither is converted from the other."))
     with st.expander(_("Definitions: Frankel, Karnofsky, ECOG, Bilsky")):
+        frankel_names = (
+            _.bracketed(f"**Frankel {g.value}**", _(g.grade_name)) for g in FrankelGrade
+        )
+        _definition_list(zip(frankel_names, (_(g.definition) for g in FrankelGrade), strict=True))
+        _definition_list((f"**KPS {v} %**", _(KPS_DEFINITIONS[v])) for v in KPS_VALUES)
+        _definition_list((f"**ECOG {v}**", _(t)) for v, t in ECOG_DEFINITIONS.items())
         st.markdown(
             "\n".join(
-                f"- **Frankel {g.value}** ({_(g.grade_name)}): {_(g.definition)}"
-                for g in FrankelGrade
+                "- " + _.labelled(f"**Bilsky {g.value}**", _(g.definition)) for g in BilskyGrade
             )
-        )
-        st.markdown("\n".join(f"- **KPS {v} %**: {_(KPS_DEFINITIONS[v])}" for v in KPS_VALUES))
-        st.markdown("\n".join(f"- **ECOG {v}**: {_(t)}" for v, t in ECOG_DEFINITIONS.items()))
-        st.markdown(
-            "\n".join(f"- **Bilsky {g.value}**: {_(g.definition)}" for g in BilskyGrade)
             + "\n\n"
             + _("Bilsky grade is read on axial T2 MRI at the most compressed level.")
         )
@@ -280,7 +286,7 @@ def labs() -> None:
         for column, name in zip(st.columns(2), LAB_FIELDS[start : start + 2], strict=True):
             unit = lab_unit(name, system or "conventional")
             with column:
-                typed_number(name, f"{_(field_title(name))} ({unit.label})")
+                typed_number(name, _.bracketed(_(field_title(name)), unit.label))
             rule = ANALYTE_BY_FIELD[name].rule(unit)
             cutoffs.append(
                 _(
@@ -290,7 +296,7 @@ def labs() -> None:
                     high=rule.high,
                 )
             )
-    st.caption(_("Katagiri's laboratory item counts: %(cutoffs)s.", cutoffs="; ".join(cutoffs)))
+    st.caption(_("Katagiri's laboratory item counts: %(cutoffs)s.", cutoffs=_.join_items(cutoffs)))
 
 
 def indications() -> None:

@@ -184,7 +184,7 @@ def calibration_chart(result: ValidationResult, *, key: str, title: str) -> None
         figure,
         key=key,
         config=STATIC,
-        alt=_("%(title)s: %(groups)s", title=_(title), groups="; ".join(groups)),
+        alt=_("%(title)s: %(groups)s", title=_(title), groups=_.join_items(groups)),
     )
 
 

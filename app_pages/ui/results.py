@@ -155,7 +155,7 @@ def band_text(result: ScoreResult) -> str:
         return _("Nothing recorded for this score yet.")
     band = result.band
     if band is not None:
-        return f"{_(band.meaning)} ({band.low}–{band.high})"
+        return _.bracketed(_(band.meaning), f"{band.low}–{band.high}")
     low = _(band_for(result.bands, result.total_min).label)
     high = _(band_for(result.bands, result.total_max).label)
     return _("Band not determined: the range spans %(low)s to %(high)s.", low=low, high=high)
@@ -226,14 +226,14 @@ def score_breakdown(result: ScoreResult) -> None:
         if item.option is not None:
             answer = _(item.option.label)
             if detail and detail not in answer:
-                answer = f"{answer} ({detail})"
+                answer = _.bracketed(answer, detail)
         else:
             answer = _(
                 "Not recorded: %(fields)s",
                 fields=_.join(_(field_title(n)) for n in item.missing),
             )
             if detail:
-                answer = f"{detail}; {answer}"
+                answer = _.join_items((detail, answer))
         points = (
             str(item.points)
             if item.points is not None
@@ -427,6 +427,11 @@ def criteria_checklist(criteria: Sequence[Criterion]) -> None:
         st.markdown("\n".join(_criterion_line(c) for c in group))
 
 
+#: One criterion of the checklist as a Markdown list item (Japanese puts the sources in
+#: full-width brackets, the emphasis inside them so that Markdown still sees it).
+CRITERION_LINE: Final = N_("**%(status)s**: %(sentence)s%(why)s *(%(sources)s)*")
+
+
 def _provisional_survival(text: str) -> str:
     """Tag a Katagiri survival figure quoted in a criterion as provisional, as the score's
     own breakdown does, when the band's figure for that horizon is not verified."""
@@ -451,7 +456,7 @@ def status_text(criterion: Criterion) -> str:
 
 def _criterion_line(criterion: Criterion) -> str:
     _ = session_translator()
-    sources = ", ".join(s.key for s in criterion.sources)
+    sources = _.join(s.key for s in criterion.sources)
     english = str(criterion.explanation)
     tagged = _provisional_survival(english)
     if _.language == "en" or not english:
@@ -462,7 +467,13 @@ def _criterion_line(criterion: Criterion) -> str:
             shown = _("%(sentence)s (the survival figure is provisional)", sentence=shown)
     why = f" {shown}" if shown else ""
     label = _("%(sentence)s.", sentence=_(criterion.label))
-    return f"- **{status_text(criterion)}**: {table_cell(label)}{table_cell(why)} *({sources})*"
+    return "- " + _(
+        CRITERION_LINE,
+        status=status_text(criterion),
+        sentence=table_cell(label),
+        why=table_cell(why),
+        sources=sources,
+    )
 
 
 def errors_box(errors: Iterable[str]) -> None:
@@ -481,7 +492,7 @@ def survival_text(band: Band) -> str:
     """A band's published survival figures in the session's language, each unverified one
     tagged "(provisional)" (the breakdown and the learn page write them the same way)."""
     _ = session_translator()
-    return "; ".join(
+    return _.join_items(
         _("%(horizon)s: %(percent)s %%", horizon=_(f.horizon), percent=f"{f.percent:g}")
         if f.verified
         else _(

@@ -192,6 +192,27 @@ def test_model_warnings_are_shown_and_translated(app: AppTest) -> None:
     assert english_escapes(app, []) == []
 
 
+#: Half-width punctuation touching Japanese text: "D: 不全麻痺", "高位 C5; 疼痛",
+#: "**Frankel A** (完全麻痺)" or "(甲状腺癌)"; Japanese text takes "：", "；" and "（）".
+_JA = "\u3040-\u30ff\u4e00-\u9fff\uff08\uff09"
+MIXED_PUNCTUATION = re.compile(rf"[{_JA}][:;]|[:;] ?[{_JA}]|[{_JA}] ?\(|\([^()]*[{_JA}][^()]*\)")
+
+
+def test_calculator_and_board_use_full_width_punctuation_in_japanese(app: AppTest) -> None:
+    """Options ("D：不全麻痺"), definitions, item answers, bands, the checklist, the
+    laboratory table and the probability's interval join their parts the Japanese way."""
+    fill(app, FULL)
+    assert not app.exception
+    calculator = "\n".join(visible_strings(app))
+    for expected in ("D：", "60 %：", "（95%信頼区間 "):
+        assert expected in calculator, expected
+    assert not MIXED_PUNCTUATION.search(calculator), MIXED_PUNCTUATION.findall(calculator)
+    app.switch_page(BOARD).run()
+    assert not app.exception
+    board = "\n".join(visible_strings(app))
+    assert not MIXED_PUNCTUATION.search(board), MIXED_PUNCTUATION.findall(board)
+
+
 def test_tumor_board_in_japanese(app: AppTest) -> None:
     app.switch_page(BOARD).run()
     assert english_escapes(app, []) == []

@@ -120,7 +120,7 @@ def frankel_text(language: str) -> str:
 
     grade = FrankelGrade.D
     _ = translator(language)
-    return f"{grade.value}: {_(grade.grade_name)}"
+    return _.labelled(grade.value, _(grade.grade_name))
 
 
 def test_two_sessions_in_two_languages_at_once(open_in: Opener) -> None:

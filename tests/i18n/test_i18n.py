@@ -369,7 +369,7 @@ def test_composed_domain_text_is_english_and_translatable() -> None:
     assert translator("ja")(life.explanation).startswith("改訂徳橋スコア 13、新片桐スコア")
     nested = Message(N_("%(items)s"), items=(Message(N_("Level %(level)s"), level="C5"), "Pain"))
     assert nested == "Level C5; Pain"
-    assert translator("ja")(nested) == "高位 C5; 疼痛"
+    assert translator("ja")(nested) == "高位 C5；疼痛"
 
 
 @pytest.mark.parametrize(
