@@ -2038,6 +2038,7 @@ def regenerate_ensemble(
         int(summary.get("n_requested", len(rows))),
         summary["search"],
         DEFAULT_OUT,
+        parts=summary.get("parts"),  # which seeds the original runs tried, kept as history
     )
     report["regenerated"] = {
         "cohorts_file": out_csv.name,

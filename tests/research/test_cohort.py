@@ -248,6 +248,41 @@ def test_ensemble_summary_file() -> None:
     assert summary["committed_cohort"] == pytest.approx(cohort.apparent_metrics(COMMITTED))
 
 
+def test_regenerating_the_ensemble_from_found_cohorts_keeps_its_history(tmp_path: Path) -> None:
+    """Cohorts found in earlier sittings (``done``) are reused, not searched again; the
+    rewritten summary describes exactly those cohorts and keeps which seeds the original
+    runs tried (``parts``) and which failed."""
+    ensemble = pd.read_csv(cohort.DEFAULT_ENSEMBLE_COHORTS)
+    seeds = sorted(ensemble["cohort"].unique())[:2]
+    done = tmp_path / "done"
+    done.mkdir()
+    for seed in seeds:
+        rows = ensemble[ensemble["cohort"] == seed].drop(columns=["cohort"])
+        rows.to_csv(done / f"{seed}.csv", index=False)
+    original = json.loads((cohort.DATA_DIR / "ensemble_summary.json").read_text(encoding="utf-8"))
+    parts = [{"file": "first.json", "n_cohorts": 2, "seeds": [*map(int, seeds), 1]}]
+    summary = tmp_path / "summary.json"
+    summary.write_text(
+        json.dumps(
+            original
+            | {
+                "cohorts": [{"seed": int(s)} for s in seeds],
+                "failed_seeds": [1],
+                "parts": parts,
+            }
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "cohorts.csv"
+    cohort.regenerate_ensemble(summary, out, done=done, search_missing=False)
+    written = json.loads(summary.read_text(encoding="utf-8"))
+    assert written["n_cohorts"] == 2
+    assert written["failed_seeds"] == [1]
+    assert written["parts"] == parts
+    expected = ensemble[ensemble["cohort"].isin(seeds)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(pd.read_csv(out), expected)
+
+
 def _run_part(seeds: list[int], failed: list[int], budget: float = 240.0) -> dict[str, object]:
     rows = [
         {"seed": s, "intercept": -2.0 - s / 100, "apparent_auc": 0.8, "brier": 0.1} for s in seeds
