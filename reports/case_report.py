@@ -596,12 +596,12 @@ def _model_details(manifest: Manifest | None, _: Translator) -> tuple[str, ...]:
     return (
         _(
             "Headline: %(method)s (shrinkage factor %(shrinkage)s)",
-            method=manifest.adjusted.method,
+            method=_(manifest.adjusted.method),
             shrinkage=f"{manifest.adjusted.shrinkage:.2f}",
         ),
         _(
             "As published (not adjusted for optimism): %(method)s",
-            method=manifest.published.method,
+            method=_(manifest.published.method),
         ),
         _(
             "Training data: %(rows)s rows, %(events)s poor outcomes",
@@ -646,10 +646,11 @@ def build_report(
     probability = ci_low = ci_high = None
     reason: str | None = _(NO_MODEL_REASON)
     contributions: tuple[ContributionLine, ...] = ()
-    reference, provenance = "", PROVENANCE
+    reference, provenance = "", _(PROVENANCE)
     warnings: tuple[str, ...] = ()
     if prediction is not None:
-        provenance = prediction.provenance or PROVENANCE
+        # the program's own sentence is translated; a file's other wording stays as it is
+        provenance = _(prediction.provenance or PROVENANCE)
         description = getattr(prediction.reference, "values", {}).get("reference")
         if isinstance(description, str):  # the model's Message: its description, translated
             reference = _(description)

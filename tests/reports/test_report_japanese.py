@@ -22,6 +22,7 @@ from reports.fhir import render_fhir
 from reports.html import render_html
 from tests.reports.test_report import GENERATED, full_report, incomplete_case, score_case
 from tests.reports.test_report_pdf import _run, _tool, page_info, pdf_file, pdf_text
+from tests.support.cases import make_case
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "reports"
@@ -186,3 +187,38 @@ def bare_report_in(language: str) -> CaseReport:
         model_version=model_version(None),
         language=language,
     )
+
+
+def test_japanese_report_of_the_shipped_model_translates_its_own_sentences() -> None:
+    """The shipped model's provenance and its two methods are this program's own wording
+    (stored in English in the model file): a Japanese report shows them in Japanese, in
+    every format that carries them."""
+    from i18n import translator
+    from models.predict import PROVENANCE, load_model
+
+    ja = translator("ja")
+    model = load_model()
+    case = make_case()
+    scores = score_case(case)
+    report = build_report(
+        case,
+        scores,
+        model.predict(case, scores),
+        model.manifest,
+        generated=GENERATED,
+        app_version="0.1.0",
+        model_version=model_version(model.manifest),
+        label=LABEL,
+        language="ja",
+    )
+    manifest = model.manifest
+    stored = (PROVENANCE, manifest.adjusted.method, manifest.published.method)
+    html = html_module.unescape(render_html(report))
+    fhir = render_fhir(report)
+    for english in stored:
+        assert ja(english) != english, english  # translated in the catalogue
+        assert english not in html, english
+        assert english not in fhir, english
+    assert ja(PROVENANCE) in html
+    assert ja(PROVENANCE) in fhir
+    assert ja(manifest.adjusted.method) in html
