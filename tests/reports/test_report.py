@@ -141,7 +141,7 @@ def incomplete_case() -> PatientCase:
     return make_case(kps=None, crp=None, ldh=None, albumin=None, sins_pain=None)
 
 
-def bare_report() -> CaseReport:
+def bare_report(language: str = "en") -> CaseReport:
     """No model at all (prediction and manifest None) on an incomplete case, no label."""
     case = incomplete_case()
     return build_report(
@@ -152,6 +152,7 @@ def bare_report() -> CaseReport:
         generated=GENERATED,
         app_version="0.1.0",
         model_version=model_version(None),
+        language=language,
     )
 
 

@@ -17,10 +17,15 @@ from pathlib import Path
 
 from PIL import Image
 
-from reports.case_report import CaseReport, build_report, model_version
+from reports.case_report import build_report, model_version
 from reports.fhir import render_fhir
 from reports.html import render_html
-from tests.reports.test_report import GENERATED, full_report, incomplete_case, score_case
+from tests.reports.test_report import (
+    GENERATED,
+    bare_report,
+    full_report,
+    score_case,
+)
 from tests.reports.test_report_pdf import _run, _tool, page_info, pdf_file, pdf_text
 from tests.support.cases import make_case
 
@@ -166,27 +171,12 @@ def test_japanese_report_uses_full_width_punctuation(tmp_path: Path) -> None:
 
 
 def test_japanese_report_without_a_model_uses_full_width_punctuation() -> None:
-    report = bare_report_in("ja")
+    report = bare_report("ja")
     html = _html_text(render_html(report))
     assert "なし（モデル未読み込み）" in html
     assert not MIXED_PUNCTUATION.search(html), MIXED_PUNCTUATION.findall(html)
     fhir = "\n".join(_fhir_texts(json.loads(render_fhir(report))))
     assert not MIXED_PUNCTUATION.search(fhir), MIXED_PUNCTUATION.findall(fhir)
-
-
-def bare_report_in(language: str) -> CaseReport:
-    """No model at all on an incomplete case (the test module's bare report, in a language)."""
-    case = incomplete_case()
-    return build_report(
-        case,
-        score_case(case),
-        None,
-        None,
-        generated=GENERATED,
-        app_version="0.1.0",
-        model_version=model_version(None),
-        language=language,
-    )
 
 
 def test_japanese_report_of_the_shipped_model_translates_its_own_sentences() -> None:
