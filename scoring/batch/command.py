@@ -15,7 +15,7 @@ import importlib.abc
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,12 +36,13 @@ from scoring.batch.output import (
     extra_output,
     score_columns,
 )
-from scoring.batch.parse import parse_chunk
+from scoring.batch.parse import Ints, parse_chunk
 from scoring.batch.progress import Progress
 from scoring.batch.reader import DEFAULT_MAX_ROWS, Chunk, MalformedFileError
 from scoring.batch.writer import (
     STDOUT,
     CsvWriter,
+    KnownCells,
     Output,
     ParquetOut,
     StopSignalError,
@@ -156,7 +157,15 @@ class _Sink:
                 handle, [*self.header, *(f.name for f in self.fields)], guard=self.guard
             )
 
-    def write(self, chunk: Chunk, typed: dict[str, pa.Array], text: dict[str, pa.Array]) -> None:
+    def write(
+        self,
+        chunk: Chunk,
+        typed: dict[str, pa.Array],
+        text: dict[str, pa.Array],
+        distinct: Mapping[str, tuple[pa.Array, Ints]],
+    ) -> None:
+        """Queue one chunk: its input columns (``distinct``: the distinct cells and index
+        per row of the columns validation judged) and the output columns."""
         if self.writer is None:
             self.start(chunk.typed.schema if chunk.typed is not None else None)
         writer = self.writer
@@ -169,8 +178,13 @@ class _Sink:
             columns = [*passed, *(typed[f.name] for f in self.fields)]
             self._submit(lambda: writer.write(columns))
         elif writer is not None:
-            inputs = [chunk.cells[name] for name in self.header]
-            outputs = [text[f.name] for f in self.fields]
+            inputs: list[pa.Array | KnownCells] = [
+                KnownCells(chunk.cells[name], *distinct[name])
+                if name in distinct
+                else chunk.cells[name]
+                for name in self.header
+            ]
+            outputs: list[pa.Array | KnownCells] = [text[f.name] for f in self.fields]
             guarded = [True] * len(inputs) + [pa.types.is_string(f.type) for f in self.fields]
             cells = [*inputs, *outputs]
             self._submit(lambda: writer.write(cells, guarded))
@@ -249,7 +263,7 @@ def run_batch(
                     more_typed, more_text = extra_output(extra_columns, view, chunk.n)
                     typed.update(more_typed)
                     text.update(more_text)
-                sink.write(chunk, typed, text)
+                sink.write(chunk, typed, text, parsed.distinct)
                 valid = parsed.valid
                 bad = np.flatnonzero(~valid)
                 for i in bad[: 5 - len(first_errors)]:

@@ -178,19 +178,76 @@ class Encoded:
         return len(self.index)
 
 
+#: Largest ``round(v * 10**decimals)`` written through the table of texts (``_steps``).
+_MAX_STEPS = 1_000_000
+
+
+@functools.cache
+def _steps(decimals: int, count: int) -> tuple[list[str], pa.Array]:
+    """The texts of ``k / 10**decimals`` for ``k`` in ``range(count)`` ("0.0000",
+    "0.0001", …), as a list and as Arrow text followed by one empty cell (the
+    dictionary of ``_encoded_text``); made once per size."""
+    scale = 10**decimals
+    texts = [f"{k // scale}.{k % scale:0{decimals}d}" if decimals else str(k) for k in range(count)]
+    return texts, pa.array([*texts, ""], type=pa.large_string())
+
+
+def _table_size(decimals: int, count: int) -> int:
+    """A table size of at least ``count``: 0 to 1 inclusive (probabilities) or a power of
+    two, so that a run builds few tables."""
+    unit = 10**decimals + 1
+    return unit if count <= unit else 1 << (count - 1).bit_length()
+
+
+def _as_steps(values: Floats, decimals: int) -> Ints | None:
+    """``k`` with ``f"{v:.{decimals}f}" == texts[k]`` (see ``_steps``) for every finite
+    value (anything for the others), or None when that cannot be decided this way.
+
+    ``v * 10**decimals`` is within a relative 2**-53 of the exact product, so rounding it
+    to the nearest integer gives the correctly rounded decimal unless the product lies
+    within that error of a half (then the exact formatting decides: None). Negative
+    values (and -0.0, written "-0.0000") and very large ones also take that path.
+    """
+    finite = np.isfinite(values)
+    v = np.where(finite, values, 0.0)
+    if np.signbit(v).any():
+        return None
+    scaled = v * float(10**decimals)
+    if scaled.max(initial=0.0) >= _MAX_STEPS:
+        return None
+    halfway = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-9
+    if halfway.any():
+        return None
+    return np.rint(scaled).astype(np.int64)
+
+
 def _fixed(values: Floats | Encoded, decimals: int, hide: Bools) -> tuple[pa.Array, pa.Array]:
-    """(typed, text) of floats written with ``decimals``; NaN and hidden rows → null. Each
-    distinct value is formatted once."""
+    """(typed, text) of floats written with ``decimals``; NaN and hidden rows → null.
+
+    The text of ``v`` is ``f"{v:.{decimals}f}"`` and the typed value that text read back,
+    so CSV and Parquet agree. Usually computed without formatting a number per row or
+    per distinct value: the rounded value is an index into a table of texts (``_steps``),
+    and ``k / 10**decimals`` is exactly what reading ``texts[k]`` gives (both integers
+    are exact doubles, so the division is correctly rounded like the reading). Otherwise
+    each distinct value is formatted once.
+    """
     if isinstance(values, Encoded):
-        # the hook's distinct rows may still repeat a value: keep each value once
-        finite_d = np.isfinite(values.values)
-        distinct, back = np.unique(np.where(finite_d, values.values, 0.0), return_inverse=True)
-        inverse = np.asarray(back).reshape(-1)[values.index]
-        finite = finite_d[values.index] & ~hide
+        floats, rows = np.asarray(values.values, dtype=np.float64), values.index
     else:
-        floats = np.asarray(values, dtype=np.float64)
-        finite = np.isfinite(floats) & ~hide
-        distinct, inverse = np.unique(np.where(finite, floats, 0.0), return_inverse=True)
+        floats, rows = np.asarray(values, dtype=np.float64), None
+    steps = _as_steps(floats, decimals)
+    if steps is not None:
+        finite = np.isfinite(floats)
+        if rows is not None:
+            steps, finite = steps[rows], finite[rows]
+        index = np.where(finite & ~hide, steps, -1)
+        texts, table = _steps(decimals, _table_size(decimals, int(index.max(initial=-1)) + 1))
+        typed = arrays.floats(np.where(index >= 0, index, 0) / float(10**decimals), index < 0)
+        return typed, _encoded_text(texts, index, table)
+    if rows is not None:
+        floats = floats[rows]
+    finite = np.isfinite(floats) & ~hide
+    distinct, inverse = np.unique(np.where(finite, floats, 0.0), return_inverse=True)
     texts = [f"{v:.{decimals}f}" for v in distinct]
     index = np.where(finite, np.asarray(inverse).reshape(-1), -1)
     typed = pa.array([float(t) for t in texts], type=pa.float64()).take(
@@ -199,10 +256,14 @@ def _fixed(values: Floats | Encoded, decimals: int, hide: Bools) -> tuple[pa.Arr
     return typed, _encoded_text(texts, index)
 
 
-def _encoded_text(texts: Sequence[str], index: Ints) -> pa.DictionaryArray:
+def _encoded_text(
+    texts: Sequence[str], index: Ints, table: pa.Array | None = None
+) -> pa.DictionaryArray:
     """CSV cells ``texts[index]`` (index -1: empty) as a dictionary array: the writer
-    quotes the few distinct texts once and gathers the rows once (see ``CsvWriter``)."""
-    table = pa.array([*texts, ""], type=pa.large_string())
+    quotes the few distinct texts once and gathers the rows once (see ``CsvWriter``).
+    ``table``: ``texts`` and a final empty cell already as Arrow text."""
+    if table is None:
+        table = pa.array([*texts, ""], type=pa.large_string())
     return pa.DictionaryArray.from_arrays(
         arrays.ints(np.where(index < 0, len(texts), index)), table
     )

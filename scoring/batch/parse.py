@@ -104,7 +104,9 @@ class ParsedChunk:
     in ``LAB_COLUMNS`` (-1 when unmeasured), ``lab_flagged[f]`` the exact answer to "does
     the value meet the analyte's criterion"; ``lab_text[column]`` the column's distinct
     trimmed cells and, per row, the index of its cell (the exact text, for the single-case
-    scorer); ``errors`` is "" for a valid row, else why it is rejected, and ``rejected``
+    scorer); ``distinct[column]`` every judged input column's distinct cells as written and,
+    per row, the index of its cell (the writer quotes and neutralises those once);
+    ``errors`` is "" for a valid row, else why it is rejected, and ``rejected``
     marks those rows.
     """
 
@@ -116,6 +118,7 @@ class ParsedChunk:
     lab_column: dict[str, Ints] = field(default_factory=dict)
     lab_flagged: dict[str, Bools] = field(default_factory=dict)
     lab_text: dict[str, tuple[pa.Array, Ints]] = field(default_factory=dict)
+    distinct: dict[str, tuple[pa.Array, Ints]] = field(default_factory=dict)
     errors: Objects = field(default_factory=lambda: np.empty(0, dtype=object))
 
     rejected: Bools = field(default_factory=lambda: np.zeros(0, dtype=bool))
@@ -156,16 +159,13 @@ def _parse_coded(col: CodedColumn | YesNoColumn, text: pa.Array, out: ParsedChun
         index = {"no": 0, "yes": 1}
     else:
         index = {str(m.value): i for i, m in enumerate(col.vocabulary)}
-    encoded = text.dictionary_encode()
+    cells, rows = distinct(text)
+    out.distinct[col.name] = cells, rows
     lut = np.array(
-        [
-            -1 if not u.strip(SPACE) else index.get(u.strip(SPACE), -2)
-            for u in encoded.dictionary.to_pylist()
-        ]
-        + [-1],
+        [-1 if not u.strip(SPACE) else index.get(u.strip(SPACE), -2) for u in cells.to_pylist()],
         dtype=np.int64,
     )
-    codes = lut[encoded.indices.to_numpy(zero_copy_only=False)]
+    codes = lut[rows]
     bad = codes == -2
     out.reject(
         bad,
@@ -174,7 +174,7 @@ def _parse_coded(col: CodedColumn | YesNoColumn, text: pa.Array, out: ParsedChun
         f"is not an allowed value. Allowed: {col.allowed}; empty = not recorded",
     )
     codes[bad] = -1
-    return typing.cast(Ints, codes)
+    return codes
 
 
 _SPACE_BYTES = np.zeros(256, dtype=bool)
@@ -260,6 +260,7 @@ def _parse_whole(col: WholeColumn, text: pa.Array, out: ParsedChunk) -> Ints:
     # Parsed as float: a 30-digit number becomes a large float (out of range), not an
     # overflow; every accepted value is a small whole number, exact in binary.
     cells, index = distinct(text)
+    out.distinct[col.name] = cells, index
     _, present_d, ok_d, values_d = _numbers(cells, _WHOLE_RE)
     in_range_d = (values_d >= col.low) & (values_d <= col.high)
     in_range_d &= np.fmod(np.where(in_range_d, values_d, 0), col.step) == 0
@@ -353,6 +354,7 @@ def _parse_labs(columns: Mapping[str, pa.Array], out: ParsedChunk) -> None:
                 continue
             text = columns[col.name]
             cells, rows = distinct(text)
+            out.distinct[col.name] = cells, rows
             trimmed, present_d, ok_d, x_d = _numbers(cells, _DECIMAL_RE)
             out.lab_text[col.name] = (trimmed, rows)
             ok_d &= present_d

@@ -38,6 +38,7 @@ import signal
 import stat
 import sys
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import IO
@@ -234,6 +235,20 @@ class Output:
             self.partial = None
 
 
+@dataclass(frozen=True, slots=True)
+class KnownCells:
+    """A text column with its distinct cells (``values``) and, per row, the index of its
+    cell: what validation computed anyway. The writer then neutralises and quotes the
+    distinct cells only, and rewrites just the rows whose cell changed."""
+
+    cells: pa.Array
+    values: pa.Array
+    index: npt.NDArray[np.int64]
+
+    def __len__(self) -> int:
+        return len(self.cells)
+
+
 class CsvWriter:
     """Rows as CSV text (see the module docstring), optionally formula-neutralised."""
 
@@ -251,46 +266,109 @@ class CsvWriter:
         csv.writer(line, lineterminator="\n").writerow(names)
         self.handle.write(line.getvalue().encode("utf-8"))
 
-    def write(self, text: Sequence[pa.Array], guarded: Sequence[bool]) -> None:
+    def write(self, text: Sequence[pa.Array | KnownCells], guarded: Sequence[bool]) -> None:
         """Append rows given as one text array per header column; ``guarded`` marks the
         text columns to neutralise and quote where needed (the others are numbers written
         as digits, which need neither).
 
         A column may come dictionary-encoded (``large_string`` values, integer indices
-        without nulls): its few distinct values are neutralised and quoted once, and the
-        rows are gathered from them once.
+        without nulls). Neighbouring encoded columns (the score and model columns) are
+        written as one: each *distinct combination* of their values in the chunk is
+        neutralised, quoted and joined with commas once, and the rows are gathered from
+        those joined texts once. A chunk has far fewer distinct combinations than rows,
+        and the final join then sees one column instead of a dozen. A ``KnownCells``
+        column is neutralised and quoted through its distinct cells.
         """
         if len(text) != len(self.header):
             raise ValueError(f"{len(text)} columns for a header of {len(self.header)}")
         if not text or len(text[0]) == 0:
             return
-        cells = list(text)
-        for i, column in enumerate(text):
-            if isinstance(column, pa.DictionaryArray):
-                values = column.dictionary
+        cells: list[pa.Array] = []
+        plain: list[int] = []  # positions in ``cells`` of the guarded plain columns
+        i = 0
+        while i < len(text):
+            column = text[i]
+            if isinstance(column, KnownCells):
+                cells.append(self._known(column) if guarded[i] else column.cells)
+            elif isinstance(column, pa.DictionaryArray):
+                j = i
+                while j < len(text) and isinstance(text[j], pa.DictionaryArray):
+                    j += 1
+                cells.append(self._encoded(text[i:j], guarded[i:j]))
+                i = j
+                continue
+            else:
                 if guarded[i]:
-                    values = _csv_field(neutralise(values) if self.guard else values)
-                cells[i] = values.take(column.indices)
-        which = [
-            i for i, g in enumerate(guarded) if g and not isinstance(text[i], pa.DictionaryArray)
-        ]
+                    plain.append(len(cells))
+                cells.append(column)
+            i += 1
         if self.guard:
-            for i, column in zip(which, neutralise_all([cells[i] for i in which]), strict=True):
-                cells[i] = column
-        for i in which:
-            cells[i] = _csv_field(cells[i])
-        fields = cells
+            for k, column in zip(plain, neutralise_all([cells[k] for k in plain]), strict=True):
+                cells[k] = column
+        for k in plain:
+            cells[k] = _csv_field(cells[k])
         # the line ending goes onto the last cell, so the whole line is copied only once
-        fields[-1] = pc.binary_join_element_wise(fields[-1], _text("\n"), _text(""))
-        lines = pc.binary_join_element_wise(*fields, _text(","))
+        cells[-1] = pc.binary_join_element_wise(cells[-1], _text("\n"), _text(""))
+        lines = pc.binary_join_element_wise(*cells, _text(",")) if len(cells) > 1 else cells[0]
         offsets, data = lines.buffers()[1:3]
         first, last = np.frombuffer(offsets, dtype=np.int64)[
             [lines.offset, lines.offset + len(lines)]
         ]
         self.handle.write(memoryview(data)[int(first) : int(last)])
 
+    def _known(self, column: KnownCells) -> pa.Array:
+        """A column's CSV fields, judged on its distinct cells (see ``KnownCells``)."""
+        values = column.values
+        fields = _csv_field(neutralise(values) if self.guard else values)
+        if fields is values:  # no cell needs a quote or a prefix: the column as it is
+            return column.cells
+        changed = np.asarray(pc.not_equal(fields, values).to_numpy(zero_copy_only=False))
+        rows = np.flatnonzero(changed[column.index])
+        return _patched(column.cells, rows, fields.take(arrays.ints(column.index[rows])))
+
+    def _encoded(self, columns: Sequence[pa.Array], guarded: Sequence[bool]) -> pa.Array:
+        """Neighbouring dictionary-encoded columns as one text column of ``a,b,c`` cells:
+        each distinct combination of values is made once (see ``write``)."""
+        fields = []
+        for column, guard in zip(columns, guarded, strict=True):
+            values = column.dictionary
+            if guard:
+                values = _csv_field(neutralise(values) if self.guard else values)
+            fields.append(values)
+        if len(columns) == 1:
+            return fields[0].take(columns[0].indices)
+        indices = [np.asarray(c.indices.to_numpy(), dtype=np.int64) for c in columns]
+        first, inverse = _distinct_combinations(indices, [len(f) for f in fields])
+        joined = pc.binary_join_element_wise(
+            *(f.take(arrays.ints(ix[first])) for f, ix in zip(fields, indices, strict=True)),
+            _text(","),
+        )
+        return joined.take(arrays.ints(inverse))
+
     def close(self) -> None:
         return None
+
+
+def _distinct_combinations(
+    indices: Sequence[npt.NDArray[np.int64]], sizes: Sequence[int]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """For rows given as one index per column (``0 <= index < size``): the first row of
+    each distinct combination, and per row which combination it holds.
+
+    The indices are packed into one integer per row (mixed radix: equal keys exactly when
+    the combinations are equal), renumbered densely whenever the next column could
+    overflow 62 bits, then sorted once (``np.unique``).
+    """
+    key = np.zeros(len(indices[0]), dtype=np.int64)
+    span = 1
+    for index, size in zip(indices, sizes, strict=True):
+        if span * max(size, 1) >= 1 << 62:
+            distinct, back = np.unique(key, return_inverse=True)
+            key, span = np.asarray(back, dtype=np.int64).reshape(-1), len(distinct)
+        key = key * size + index
+        span *= max(size, 1)
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return first.astype(np.int64), np.asarray(inverse, dtype=np.int64).reshape(-1)
 
 
 _NEEDS_QUOTES = np.zeros(256, dtype=bool)
