@@ -66,7 +66,7 @@ def _timed(cmd: list[str]) -> tuple[float, float, float]:
     if proc.stderr:
         proc.stderr.close()
     code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1):
+    if code not in (0, 1) or "Traceback" in stderr:
         raise SystemExit(f"{' '.join(cmd)} failed with status {code}:\n{stderr}")
     return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # Linux: KiB
 

@@ -126,6 +126,9 @@ class _Sink:
         self.pending: deque[Future[None]] = deque()
 
     def _submit(self, task: Callable[[], None]) -> None:
+        if "w" in __import__("os").environ.get("BSYNC", ""):  # TEMP
+            task()
+            return
         self.pending.append(self.pool.submit(task))
         while len(self.pending) > 2:
             self.pending.popleft().result()

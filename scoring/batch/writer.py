@@ -102,11 +102,40 @@ _RISKY_FIRST[[ord(c) for c in FORMULA_START]] = True
 _FORMULA_BYTES = tuple(c.encode() for c in FORMULA_START)
 
 
+#: Up to this many replaced cells, a column is patched by copying the runs of bytes
+#: between them (``_spliced``); more go through Arrow's ``replace_with_mask``.
+_SPLICE_LIMIT = 64
+
+
 def _patched(column: pa.Array, rows: npt.NDArray[np.int64], new: pa.Array) -> pa.Array:
-    """``column`` with the cells at ``rows`` replaced by ``new`` (in order)."""
+    """``column`` with the cells at ``rows`` (ascending) replaced by ``new`` (in order)."""
+    if len(rows) <= _SPLICE_LIMIT and column.type == new.type == pa.large_string():
+        return _spliced(column, rows, new)
     mask = np.zeros(len(column), dtype=bool)
     mask[rows] = True
     return pc.replace_with_mask(column, arrays.bools(mask), new)
+
+
+def _spliced(column: pa.Array, rows: npt.NDArray[np.int64], new: pa.Array) -> pa.Array:
+    """``_patched`` for a few cells: the untouched bytes are copied in a few large runs
+    (``replace_with_mask`` appends every cell of the column one by one)."""
+    starts, data = _data(column)
+    new_starts, new_data = _data(new)
+    lengths = np.diff(starts)
+    lengths[rows] = np.diff(new_starts)
+    offsets = np.zeros(len(column) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    pieces = []
+    at = int(starts[0])
+    for k, row in enumerate(rows.tolist()):
+        pieces.append(data[at : starts[row]])
+        pieces.append(new_data[new_starts[k] : new_starts[k + 1]])
+        at = int(starts[row + 1])
+    pieces.append(data[at : starts[-1]])
+    body = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.uint8)
+    return pa.Array.from_buffers(
+        pa.large_string(), len(column), [None, pa.py_buffer(offsets), pa.py_buffer(body)]
+    )
 
 
 def neutralise(column: pa.Array) -> pa.Array:
@@ -357,18 +386,28 @@ def _distinct_combinations(
 
     The indices are packed into one integer per row (mixed radix: equal keys exactly when
     the combinations are equal), renumbered densely whenever the next column could
-    overflow 62 bits, then sorted once (``np.unique``).
+    overflow 62 bits; the keys are then numbered by hashing (Arrow's dictionary encoding,
+    in order of first appearance, so a combination's first row is where the running
+    maximum of the numbers grows).
     """
     key = np.zeros(len(indices[0]), dtype=np.int64)
     span = 1
     for index, size in zip(indices, sizes, strict=True):
         if span * max(size, 1) >= 1 << 62:
-            distinct, back = np.unique(key, return_inverse=True)
-            key, span = np.asarray(back, dtype=np.int64).reshape(-1), len(distinct)
+            key, span = _numbered(key)
         key = key * size + index
         span *= max(size, 1)
-    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    return first.astype(np.int64), np.asarray(inverse, dtype=np.int64).reshape(-1)
+    inverse, _ = _numbered(key)
+    grows = np.ones(len(inverse), dtype=bool)
+    grows[1:] = inverse[1:] > np.maximum.accumulate(inverse)[:-1]
+    return np.flatnonzero(grows), inverse
+
+
+def _numbered(key: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], int]:
+    """Per row, the number of its key in order of first appearance; and how many keys."""
+    encoded = pc.dictionary_encode(arrays.ints(key))
+    numbers = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    return numbers, len(encoded.dictionary)
 
 
 _NEEDS_QUOTES = np.zeros(256, dtype=bool)
