@@ -232,6 +232,9 @@ def run_batch(
     ``language`` is that of the progress line only: the files written never depend on it.
     """
     started = time.monotonic()
+    import os as _os  # TEMP
+    if _os.environ.get("BSWITCH"):  # TEMP
+        sys.setswitchinterval(float(_os.environ["BSWITCH"]))  # TEMP
     source, target = Path(input_path), str(output_path)
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")

@@ -247,8 +247,9 @@ def _fixed(values: Floats | Encoded, decimals: int, hide: Bools) -> tuple[pa.Arr
     if rows is not None:
         floats = floats[rows]
     finite = np.isfinite(floats) & ~hide
-    distinct, inverse = np.unique(np.where(finite, floats, 0.0), return_inverse=True)
-    texts = [f"{v:.{decimals}f}" for v in distinct]
+    # distinct bit patterns, so that -0.0 ("-0.0000") is not taken for 0.0
+    bits, inverse = np.unique(np.where(finite, floats, 0.0).view(np.int64), return_inverse=True)
+    texts = [f"{v:.{decimals}f}" for v in bits.view(np.float64).tolist()]
     index = np.where(finite, np.asarray(inverse).reshape(-1), -1)
     typed = pa.array([float(t) for t in texts], type=pa.float64()).take(
         arrays.ints(index, index < 0)

@@ -1,0 +1,230 @@
+"""The CSV writer's fast paths write exactly what a plain reference writer writes.
+
+The writer takes shortcuts (issue 13): neighbouring score and model columns are joined
+once per distinct combination, input columns that validation judged are quoted and
+neutralised through their distinct cells, a few cells are patched by copying the bytes
+around them, and probabilities are written through a table of texts. Each shortcut is
+checked here against the simplest thing that could be right: Python's ``csv`` module
+(``QUOTE_MINIMAL``, ``\\n``), a one-line formula rule, and ``f"{v:.4f}"``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+
+from models.batch import ModelColumns
+from models.predict import load_model
+from scoring.batch import arrow_text, run_batch, synthetic
+from scoring.batch import output as batch_output
+from scoring.batch import writer as batch_writer
+from tests.batch.test_batch import BASE, HEADER, write_csv
+from tests.support.model import train_synthetic
+
+_PLAIN_NUMBER = re.compile(r"[ \t]*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[ \t]*")
+
+
+def neutral(cell: str) -> str:
+    """The formula rule, written the obvious way (OWASP: = + - @ tab CR; numbers exempt)."""
+    risky = cell[:1] in ("=", "+", "-", "@", "\t", "\r")
+    return "'" + cell if risky and not _PLAIN_NUMBER.fullmatch(cell) else cell
+
+
+def reference_csv(header: list[str], rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def cell_text(value: object, field: pa.Field) -> str:
+    """A typed output cell as the CSV convention writes it."""
+    if value is None:
+        return ""
+    metadata = field.metadata or {}
+    if b"decimals" in metadata:
+        assert isinstance(value, float)
+        return f"{value:.{int(metadata[b'decimals'])}f}"
+    if isinstance(value, str):
+        return neutral(value)
+    return str(value)
+
+
+def expected_from_parquet(path: Path, guard: bool) -> bytes:
+    """The CSV a plain writer makes of the Parquet output of the same input."""
+    table = pq.read_table(path)
+    columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
+    rows = []
+    for r in range(table.num_rows):
+        row = []
+        for field, column in zip(table.schema, columns, strict=True):
+            text = cell_text(column[r], field)
+            if not guard and isinstance(column[r], str):
+                text = column[r]
+            row.append(text)
+        rows.append(row)
+    header = [neutral(n) if guard else n for n in table.schema.names]
+    return reference_csv(header, rows)
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory):
+    return load_model(train_synthetic(tmp_path_factory.mktemp("writer-model")))
+
+
+# Cells in the scored (known) columns that need quoting or a formula prefix; each makes its
+# row rejected, and each must still be passed through exactly.
+AWKWARD = [
+    {"kps": "=1+2"},
+    {"crp_mg_dl": "1,5"},
+    {"sex": 'ma"le'},
+    {"primary_tumor": "two\nlines"},
+    {"lesion_level": "@C7"},
+    {"frankel": "-D"},
+    {"ecog": "-1"},  # a plain number: out of range, but not a formula
+    {"platelets_10e9_l": "+150"},  # a plain number, accepted
+    {"sins_pain": "\tmechanical"},  # spaces and tabs around a code are allowed
+    {"calcium_mg_dl": '"9.0"'},
+    {"case_id": '=HYPERLINK("x")', "visceral_mets": "=x"},
+]
+
+
+@pytest.mark.parametrize("guard", [True, False])
+def test_csv_output_is_the_reference_writers_text_of_the_parquet_output(tmp_path, model, guard):
+    """A seeded cohort (every code and edge value, a free-text column with commas, quotes,
+    line breaks and formula-like cells) plus awkward cells in the scored columns, in
+    several chunks, with the model columns: the CSV bytes equal those a plain ``csv``
+    writer makes of the Parquet output of the same run (typed values written out,
+    ``f"{v:.4f}"`` probabilities, text neutralised by the obvious rule)."""
+    src = tmp_path / "in.csv"
+    synthetic.write(src, 3_000, seed=7, invalid=0.01)
+    with src.open("a", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=synthetic.header(), lineterminator="\n")
+        for i, changes in enumerate(AWKWARD * 3):
+            row = {k: BASE.get(k, "") for k in synthetic.header()}
+            writer.writerow({**row, "case_id": f"x{i}", **changes})
+    hook = ModelColumns(model)
+    keep = not guard
+    for target in ("out.csv", "out.parquet"):
+        summary = run_batch(
+            src,
+            tmp_path / target,
+            quiet=True,
+            chunk_size=700,
+            extra_columns=hook,
+            keep_formulas=keep,
+        )
+        assert summary.rows == 3_000 + 3 * len(AWKWARD)
+    written = (tmp_path / "out.csv").read_bytes()
+    assert written == expected_from_parquet(tmp_path / "out.parquet", guard)
+    assert (b",'=1+2," in written) is guard
+    assert (b",=1+2," in written) is not guard
+    assert b'"1,5"' in written and b'"two\nlines"' in written and b'"ma""le"' in written
+
+
+def test_known_columns_and_plain_columns_are_written_alike(tmp_path):
+    """The same awkward cells in a scored column (quoted and neutralised through its
+    distinct cells) and in a passed-through column (scanned cell by cell) are written
+    identically."""
+    cells = ["=1+2", "1,5", 'a"b', "x\ny", "@x", "-D", "-1", "+0.5", " -3 ", "", "ok", "\t=x"]
+    rows = [{**BASE, "case_id": str(i), "kps": c, "copy": c} for i, c in enumerate(cells * 4)]
+    src = write_csv(tmp_path / "in.csv", rows, [*HEADER, "copy"])
+    run_batch(src, tmp_path / "out.csv", quiet=True, chunk_size=5)
+    with (tmp_path / "out.csv").open(encoding="utf-8", newline="") as handle:
+        back = list(csv.DictReader(handle))
+    assert [r["kps"] for r in back] == [neutral(c) for c in cells * 4]
+    assert [r["kps"] for r in back] == [r["copy"] for r in back]
+
+
+# --------------------------------------------------------------- the pieces alone
+
+
+def _strings(values: list[str], offset: int = 0) -> pa.Array:
+    array = arrow_text(["pad"] * offset + values)
+    return array.slice(offset)
+
+
+@pytest.mark.parametrize("offset", [0, 3])
+@pytest.mark.parametrize(
+    "rows", [[0], [4], [0, 4], [1, 2, 3], [], list(range(5))], ids=lambda r: str(r)
+)
+def test_patched_cells_equal_arrows_replace_with_mask(rows, offset):
+    column = _strings(["a", "", "ccc", "dd", "e"], offset)
+    new = _strings([f"<{i}>" * (i % 3) for i in range(len(rows))], offset)
+    index = np.array(rows, dtype=np.int64)
+    mask = np.zeros(len(column), dtype=bool)
+    mask[index] = True
+    expected = pc.replace_with_mask(column, pa.array(mask), new) if rows else column
+    got = batch_writer._patched(column, index, new)
+    assert got.to_pylist() == expected.to_pylist()
+    got.validate(full=True)
+
+
+def test_many_patched_cells_take_arrows_path_with_the_same_result():
+    column = arrow_text([str(i) for i in range(500)])
+    index = np.arange(0, 500, 3, dtype=np.int64)
+    new = arrow_text([f'"{i}"' for i in index])
+    expected = [f'"{i}"' if i % 3 == 0 else str(i) for i in range(500)]
+    assert batch_writer._patched(column, index, new).to_pylist() == expected
+    spliced = batch_writer._spliced(column, index, new)
+    spliced.validate(full=True)
+    assert spliced.to_pylist() == expected
+
+
+@pytest.mark.parametrize("sizes", [[3, 1, 7], [2000] * 8, [1 << 40, 1 << 40, 5]])
+def test_distinct_combinations_match_numpy_unique(sizes):
+    """Including key spaces beyond 64 bits (renumbered on the way)."""
+    rng = np.random.default_rng(1)
+    n = 2_000
+    indices = [rng.integers(0, min(size, 4), n).astype(np.int64) for size in sizes]
+    first, inverse = batch_writer._distinct_combinations(indices, sizes)
+    rows = np.stack(indices, axis=1)
+    distinct = np.unique(rows, axis=0)
+    assert len(first) == len(distinct) == inverse.max() + 1
+    assert (rows[first][inverse] == rows).all()  # every row maps to its own combination
+    assert len({tuple(r) for r in rows[first]}) == len(first)  # each combination once
+    assert (np.sort(first) == first).all() and (inverse[first] == np.arange(len(first))).all()
+
+
+HALFWAY = [0.00005, 0.00015, 0.12345, 0.99995, 0.5, 1.0, 0.0, 2.5e-5, 0.1 + 0.2]
+OTHERS = [-0.0, -0.00001, -1.25, math.nan, math.inf, 123456.78901, 1e300, 5e-324]
+
+
+@pytest.mark.parametrize("decimals", [0, 2, 4])
+def test_fixed_text_is_python_formatting_and_typed_is_that_text_read_back(decimals):
+    rng = np.random.default_rng(3)
+    values = np.array(
+        [*HALFWAY, *OTHERS, *rng.random(3_000), *np.round(rng.random(500), 4)], dtype=np.float64
+    )
+    for given in (values, batch_output.Encoded(values, np.arange(len(values))[::-1].copy())):
+        hide = np.zeros(len(values), dtype=bool)
+        hide[5] = True
+        typed, text = batch_output._fixed(given, decimals, hide)
+        order = given.index if isinstance(given, batch_output.Encoded) else np.arange(len(values))
+        cells = text.dictionary.take(text.indices).to_pylist()
+        for row, i in enumerate(order):
+            v = float(values[i])
+            want = "" if row == 5 or not math.isfinite(v) else f"{v:.{decimals}f}"
+            assert cells[row] == want, (v, decimals)
+            assert typed[row].as_py() == (float(want) if want else None)
+
+
+def test_fixed_uses_the_table_for_probabilities_and_formats_the_rest():
+    """The table path is taken for ordinary probabilities; values it cannot decide
+    (negative, halfway within rounding error, huge) fall back to exact formatting."""
+    probabilities = np.array([0.1, 0.25, 0.33333, 0.9999], dtype=np.float64)
+    steps = batch_output._as_steps(probabilities, 4)
+    assert steps is not None and steps.tolist() == [1000, 2500, 3333, 9999]
+    assert batch_output._as_steps(np.array([-0.0, 0.5]), 4) is None
+    assert batch_output._as_steps(np.array([0.00015]), 4) is None  # 1.5 steps, within error
+    assert batch_output._as_steps(np.array([1e300]), 4) is None
