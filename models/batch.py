@@ -75,7 +75,7 @@ def _same_features(name: str) -> Any:
     ``feature_arrays`` reads each coded field through a per-member table (e.g. levels only
     through their lesion group), so members with the same outputs there are
     interchangeable: asking it once about every member, with the other predictors fixed,
-    groups them. Grouping before ``np.unique`` leaves about a tenth of the distinct rows
+    groups them. Grouping before numbering the distinct rows leaves about a tenth of them
     (a 25,000-row chunk: ~1,500 instead of ~13,500), and each distinct row is then
     computed and formatted once.
     """
@@ -125,8 +125,8 @@ def _distinct(chunk: ScoredChunk) -> tuple[Any, Any]:
     for i, numbers in enumerate(totals):
         digit = np.where(np.isnan(numbers), 0, numbers + 1).astype(np.int64)
         key = key * 64 + (np.where(ranged, 63, digit) if i else digit)
-    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    return first, np.asarray(inverse).reshape(-1)
+    inverse, first = arrays.numbered(key)
+    return first, inverse
 
 
 class ModelColumns:

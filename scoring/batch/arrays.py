@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 
 
 def _validity(null: npt.NDArray[np.bool_] | None) -> pa.Buffer | None:
@@ -38,3 +39,18 @@ def floats(values: npt.NDArray[np.float64], null: npt.NDArray[np.bool_] | None =
     return pa.Array.from_buffers(
         pa.float64(), len(data), [_validity(null), pa.py_buffer(data)], null_count=-1
     )
+
+
+def numbered(key: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Per row, the number of its key in order of first appearance (0, 1, …), and the
+    first row of each number.
+
+    Arrow's dictionary encoding hashes the keys (no sort, unlike ``np.unique``); numbers
+    are given in order of first appearance, so a number's first row is where the running
+    maximum of the numbers grows.
+    """
+    encoded = pc.dictionary_encode(ints(key))
+    numbers = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    grows = np.ones(len(numbers), dtype=bool)
+    grows[1:] = numbers[1:] > np.maximum.accumulate(numbers)[:-1]
+    return numbers, np.flatnonzero(grows)

@@ -66,9 +66,8 @@ def _missing_index(bits: Ints, order: Sequence[str]) -> tuple[list[str], Ints]:
     """``;``-joined names per row from a bit pattern per row, as (distinct texts, index per
     row, -1 for none): only the distinct patterns (a few hundred in practice) are turned
     into text, once per run."""
-    patterns, inverse = np.unique(bits, return_inverse=True)
-    texts = [_pattern_text(int(p), tuple(order)) for p in patterns]
-    index = np.asarray(inverse).reshape(-1)
+    index, first = arrays.numbered(bits)
+    texts = [_pattern_text(int(p), tuple(order)) for p in bits[first].tolist()]
     empty = np.array([t == "" for t in texts], dtype=bool)
     return texts, np.where(empty[index], -1, index)
 

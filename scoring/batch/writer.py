@@ -386,28 +386,18 @@ def _distinct_combinations(
 
     The indices are packed into one integer per row (mixed radix: equal keys exactly when
     the combinations are equal), renumbered densely whenever the next column could
-    overflow 62 bits; the keys are then numbered by hashing (Arrow's dictionary encoding,
-    in order of first appearance, so a combination's first row is where the running
-    maximum of the numbers grows).
+    overflow 62 bits; the keys are then numbered by hashing (``arrays.numbered``).
     """
     key = np.zeros(len(indices[0]), dtype=np.int64)
     span = 1
     for index, size in zip(indices, sizes, strict=True):
         if span * max(size, 1) >= 1 << 62:
-            key, span = _numbered(key)
+            key, first = arrays.numbered(key)
+            span = len(first)
         key = key * size + index
         span *= max(size, 1)
-    inverse, _ = _numbered(key)
-    grows = np.ones(len(inverse), dtype=bool)
-    grows[1:] = inverse[1:] > np.maximum.accumulate(inverse)[:-1]
-    return np.flatnonzero(grows), inverse
-
-
-def _numbered(key: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], int]:
-    """Per row, the number of its key in order of first appearance; and how many keys."""
-    encoded = pc.dictionary_encode(arrays.ints(key))
-    numbers = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
-    return numbers, len(encoded.dictionary)
+    inverse, first = arrays.numbered(key)
+    return first, inverse
 
 
 _NEEDS_QUOTES = np.zeros(256, dtype=bool)
