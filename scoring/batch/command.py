@@ -126,9 +126,6 @@ class _Sink:
         self.pending: deque[Future[None]] = deque()
 
     def _submit(self, task: Callable[[], None]) -> None:
-        if "w" in __import__("os").environ.get("BSYNC", ""):  # TEMP
-            task()
-            return
         self.pending.append(self.pool.submit(task))
         while len(self.pending) > 2:
             self.pending.popleft().result()
@@ -232,9 +229,6 @@ def run_batch(
     ``language`` is that of the progress line only: the files written never depend on it.
     """
     started = time.monotonic()
-    import os as _os  # TEMP
-    if _os.environ.get("BSWITCH"):  # TEMP
-        sys.setswitchinterval(float(_os.environ["BSWITCH"]))  # TEMP
     source, target = Path(input_path), str(output_path)
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
@@ -260,7 +254,7 @@ def run_batch(
                 parsed = parse_chunk(chunk.cells, chunk.n, chunk.errors)
                 scores = scorer(parsed)
                 text: dict[str, pa.Array] = {}
-                typed = score_columns(parsed, scores, scorer.order, text)
+                typed = score_columns(parsed, scores, scorer.order, text, typed_bands=sink.parquet)
                 for name, array in typed.items():
                     if name not in text:
                         text[name] = csv_text(array)
@@ -281,8 +275,7 @@ def run_batch(
                 progress.update(rows, chunk.fraction)
                 # Arrow's allocator keeps freed blocks for reuse; hand them back each chunk
                 # so the resident set stays flat over a long file (measured in bench/).
-                if not __import__('os').environ.get('BNOREL'):  # TEMP
-                    pa.default_memory_pool().release_unused()
+                pa.default_memory_pool().release_unused()
             sink.finish(source)
             output.commit()
         except BaseException:

@@ -82,11 +82,15 @@ def score_columns(
     scores: Mapping[str, ScoreArrays],
     order: Sequence[str],
     text: dict[str, pa.Array] | None = None,
+    *,
+    typed_bands: bool = True,
 ) -> dict[str, pa.Array]:
     """The ``OUTPUT_COLUMNS`` of one chunk, typed; a rejected row gets only its error.
 
     ``text``, when given, receives the CSV cells of the columns drawn from a few distinct
     texts (bands, ``missing``) as dictionary arrays, so that they are not encoded again.
+    ``typed_bands`` False leaves the band columns out of the typed ones (a CSV output
+    needs only their text, which ``text`` then receives).
     """
     valid = parsed.valid
     out: dict[str, pa.Array] = {}
@@ -107,7 +111,8 @@ def score_columns(
             else:
                 index = score.band_index if kind == "band" else score.range_band_index
                 shown = np.where(valid, index, -1)
-                out[name] = _take(score.band_codes, shown)
+                if typed_bands or text is None:
+                    out[name] = _take(score.band_codes, shown)
                 cells[name] = _encoded_text(score.band_codes, shown)
     bits[~valid] = 0
     texts, shown = _missing_index(bits, order)
@@ -127,7 +132,8 @@ class ScoredChunk:
 
     ``valid``: False for rejected rows (their extra cells are emptied whatever the hook
     returns); ``parsed``: the validated fields; ``scores``: each score's arrays by key;
-    ``columns``: the typed ``OUTPUT_COLUMNS``.
+    ``columns``: the typed ``OUTPUT_COLUMNS`` (the band columns only when the output is
+    Parquet: a CSV run writes their text only; the band of every row is in ``scores``).
     """
 
     valid: Bools

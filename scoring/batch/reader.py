@@ -198,7 +198,7 @@ def _csv_fast(path: Path, header: Sequence[str], chunk_rows: int) -> Iterator[Ch
     source = pa.OSFile(str(path))
     reader = pacsv.open_csv(
         source,
-        read_options=pacsv.ReadOptions(block_size=BLOCK_BYTES, use_threads='t' not in __import__('os').environ.get('BSYNC', '')),  # TEMP
+        read_options=pacsv.ReadOptions(block_size=BLOCK_BYTES, use_threads=True),
         parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=invalid),
         convert_options=pacsv.ConvertOptions(
             column_types={name: pa.large_string() for name in header},
@@ -358,8 +358,7 @@ def prefetched(chunks: Iterator[Chunk], depth: int = 2) -> Iterator[Chunk]:
 def _csv(path: Path, header: Sequence[str], chunk_rows: int) -> Iterator[Chunk]:
     """Arrow first; the exact reader when a record is malformed (see the module docstring)."""
     if not has_bare_cr(path):
-        import os as _os
-        fast = _csv_fast(path, header, chunk_rows) if 'r' in _os.environ.get('BSYNC', '') else prefetched(_csv_fast(path, header, chunk_rows))  # TEMP
+        fast = prefetched(_csv_fast(path, header, chunk_rows))
         try:
             yield from _arrow_errors(fast)
             return
