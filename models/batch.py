@@ -110,9 +110,10 @@ def _same_features(name: str) -> Any:
     return np.array([first.setdefault(o, i) for i, o in enumerate(outputs)], dtype=np.int64)
 
 
-def _distinct(chunk: ScoredChunk) -> tuple[Any, Any]:
-    """Row indices of the distinct predictor inputs and, per row, which one it is (codes
-    that ``feature_arrays`` treats identically count as one, see ``_same_features``)."""
+def _distinct(chunk: ScoredChunk) -> tuple[Any, Any, Any]:
+    """Row indices of the distinct predictor inputs, per row which one it is, and each
+    distinct input's key (one integer; codes that ``feature_arrays`` treats identically
+    count as one, see ``_same_features``)."""
     key = np.zeros(len(chunk.valid), dtype=np.int64)
     for name in _CODED:
         codes = _same_features(name)[chunk.parsed.codes[name] + 1]
@@ -126,7 +127,7 @@ def _distinct(chunk: ScoredChunk) -> tuple[Any, Any]:
         digit = np.where(np.isnan(numbers), 0, numbers + 1).astype(np.int64)
         key = key * 64 + (np.where(ranged, 63, digit) if i else digit)
     inverse, first = arrays.numbered(key)
-    return first, inverse
+    return first, inverse, key[first]
 
 
 class ModelColumns:
@@ -139,60 +140,61 @@ class ModelColumns:
 
     def __init__(self, model: PoorOutcomeModel | None) -> None:
         self.model = model
-        #: Each predictor vector's figures and warning text, computed once per run.
-        self._known: dict[tuple[float, ...], tuple[Any, str]] = {}
+        #: Per distinct predictor input met in the run (its key, see ``_distinct``), the
+        #: position of its figures and warning text below: each is computed once per run.
+        self._slot: dict[int, int] = {}
+        self._values = np.zeros((len(PROBABILITY_COLUMNS), 0))
+        self._texts: list[str | None] = []
+        self._warnings = pa.array([], type=pa.string())
 
-    def _figures(self, x: Any) -> tuple[Any, list[str]]:
-        """Figures (len(PROBABILITY_COLUMNS), n) and warning texts for predictor rows ``x``;
-        a vector seen earlier in the run is not computed again (a cohort has a few hundred
-        distinct vectors, the model's ranges cost a matrix product each)."""
-        assert self.model is not None
-        keys = [tuple(row) for row in x.tolist()]
-        new = list(dict.fromkeys(k for k in keys if k not in self._known))
-        if new:
-            rows = np.array(new, dtype=np.float64)
-            figures = self.model.predict_arrays(rows)
-            block = np.full((len(PROBABILITY_COLUMNS), len(new)), np.nan)
+    def _learn(self, chunk: ScoredChunk, rows: Any) -> tuple[Any, list[str | None]]:
+        """Figures (len(PROBABILITY_COLUMNS), len(rows)) and warning texts (None: none) of
+        the predictor inputs of ``rows``."""
+        x, status = feature_arrays(
+            chunk.members("sex", rows),
+            chunk.number("tokuhashi_total")[rows],
+            chunk.number("katagiri_min")[rows],
+            chunk.number("katagiri_max")[rows],
+            chunk.members("lesion_level", rows),
+            chunk.members("frankel", rows),
+        )
+        texts: list[str | None] = [ROW_STATUS_TEXT[int(code)] for code in status]
+        values = np.full((len(PROBABILITY_COLUMNS), len(rows)), np.nan)
+        if self.model is None:
+            return values, [NO_MODEL] * len(rows)
+        ok = np.flatnonzero(status == ROW_OK)
+        if ok.size:
+            figures = self.model.predict_arrays(x[ok])
             for i, (_, attribute) in enumerate(PROBABILITY_COLUMNS):
                 column = getattr(figures, attribute)
                 if column is not None:  # no reconstruction fits: that range stays empty
-                    block[i] = column
-            texts = [WARNING_SEPARATOR.join(w) for w in self.model.warnings_rows(rows)]
-            for j, key in enumerate(new):
-                self._known[key] = (block[:, j], texts[j])
-        values = np.stack([self._known[k][0] for k in keys], axis=1)
-        return values, [self._known[k][1] for k in keys]
+                    values[i, ok] = column
+            for j, w in zip(ok.tolist(), self.model.warnings_rows(x[ok]), strict=True):
+                texts[j] = WARNING_SEPARATOR.join(w)
+        return values, [t or None for t in texts]
 
     @property
     def fields(self) -> Sequence[pa.Field]:
         return MODEL_FIELDS
 
     def __call__(self, chunk: ScoredChunk) -> Mapping[str, Any]:
-        first, inverse = _distinct(chunk)
-        x, status = feature_arrays(
-            chunk.members("sex")[first],
-            chunk.number("tokuhashi_total")[first],
-            chunk.number("katagiri_min")[first],
-            chunk.number("katagiri_max")[first],
-            chunk.members("lesion_level")[first],
-            chunk.members("frankel")[first],
-        )
-        m = len(first)
-        warnings = np.array([ROW_STATUS_TEXT[int(code)] for code in status], dtype=object)
-        values = np.full((len(PROBABILITY_COLUMNS), m), np.nan)
-        if self.model is None:
-            warnings[:] = NO_MODEL
-        else:
-            ok = status == ROW_OK
-            if ok.any():
-                values[:, ok], texts = self._figures(x[ok])
-                warnings[ok] = np.array(texts, dtype=object)
-        # warnings as Arrow text gathered from the distinct rows' texts (no per-row objects)
-        text = pa.array([w or None for w in warnings.tolist()], type=pa.string())
+        first, inverse, keys = _distinct(chunk)
+        slots = [self._slot.get(k, -1) for k in keys.tolist()]
+        new = [j for j, slot in enumerate(slots) if slot < 0]
+        if new:
+            values, texts = self._learn(chunk, first[new])
+            for j in new:
+                slots[j] = self._slot[int(keys[j])] = len(self._slot)
+            self._values = np.concatenate([self._values, values], axis=1)
+            self._texts += texts
+            self._warnings = pa.array(self._texts, type=pa.string())
+        at = arrays.ints(np.array(slots, dtype=np.int64))
+        values = self._values[:, slots]
         out: dict[str, Any] = {  # per distinct row, with the rows' indices: formatted once
             name: Encoded(values[i], inverse) for i, (name, _) in enumerate(PROBABILITY_COLUMNS)
         }
         # each distinct text is quoted and neutralised once by the writer
+        text = self._warnings.take(at)
         out["model_warnings"] = pa.DictionaryArray.from_arrays(arrays.ints(inverse), text)
         return out
 

@@ -260,7 +260,9 @@ def run_batch(
                         text[name] = csv_text(array)
                 if extra_columns is not None:
                     view = ScoredChunk(parsed.valid, parsed, scores, typed)
-                    more_typed, more_text = extra_output(extra_columns, view, chunk.n)
+                    more_typed, more_text = extra_output(
+                        extra_columns, view, chunk.n, typed=sink.parquet
+                    )
                     typed.update(more_typed)
                     text.update(more_text)
                 sink.write(chunk, typed, text, parsed.distinct)

@@ -141,12 +141,14 @@ class ScoredChunk:
     scores: Mapping[str, ScoreArrays]
     columns: Mapping[str, pa.Array]
 
-    def members(self, field: str) -> Objects:
-        """A coded field as its Enum members (None where not recorded)."""
+    def members(self, field: str, rows: Ints | None = None) -> Objects:
+        """A coded field as its Enum members (None where not recorded), of ``rows`` only
+        when given."""
         column = COLUMN_BY_NAME[field]
         assert isinstance(column, CodedColumn)
         table = np.array([*column.vocabulary, None], dtype=object)
-        return table[self.parsed.codes[field]]
+        codes = self.parsed.codes[field]
+        return table[codes if rows is None else codes[rows]]
 
     def number(self, name: str) -> Floats:
         """An integer output column as floats, NaN where empty."""
@@ -226,40 +228,74 @@ def _as_steps(values: Floats, decimals: int) -> Ints | None:
     return np.rint(scaled).astype(np.int64)
 
 
-def _fixed(values: Floats | Encoded, decimals: int, hide: Bools) -> tuple[pa.Array, pa.Array]:
-    """(typed, text) of floats written with ``decimals``; NaN and hidden rows → null.
+def _fixed_texts(floats: Floats, decimals: int) -> tuple[pa.Array, Floats]:
+    """Per value, its text (``f"{v:.{decimals}f}"``; "" when not finite) and that text
+    read back (NaN for ""), so that CSV and Parquet agree.
 
-    The text of ``v`` is ``f"{v:.{decimals}f}"`` and the typed value that text read back,
-    so CSV and Parquet agree. Usually computed without formatting a number per row or
-    per distinct value: the rounded value is an index into a table of texts (``_steps``),
-    and ``k / 10**decimals`` is exactly what reading ``texts[k]`` gives (both integers
-    are exact doubles, so the division is correctly rounded like the reading). Otherwise
-    each distinct value is formatted once.
+    Usually without formatting a number: the rounded value is an index into a table of
+    texts (``_steps``), and ``k / 10**decimals`` is exactly what reading ``texts[k]``
+    gives (both integers are exact doubles, so the division is correctly rounded like the
+    reading). Otherwise each distinct value is formatted once (distinct bit patterns, so
+    that -0.0, "-0.0000", is not taken for 0.0).
     """
-    if isinstance(values, Encoded):
-        floats, rows = np.asarray(values.values, dtype=np.float64), values.index
-    else:
-        floats, rows = np.asarray(values, dtype=np.float64), None
+    finite = np.isfinite(floats)
     steps = _as_steps(floats, decimals)
     if steps is not None:
-        finite = np.isfinite(floats)
-        if rows is not None:
-            steps, finite = steps[rows], finite[rows]
-        index = np.where(finite & ~hide, steps, -1)
-        texts, table = _steps(decimals, _table_size(decimals, int(index.max(initial=-1)) + 1))
-        typed = arrays.floats(np.where(index >= 0, index, 0) / float(10**decimals), index < 0)
-        return typed, _encoded_text(texts, index, table)
-    if rows is not None:
-        floats = floats[rows]
-    finite = np.isfinite(floats) & ~hide
-    # distinct bit patterns, so that -0.0 ("-0.0000") is not taken for 0.0
+        count = _table_size(decimals, int(steps.max(initial=0)) + 1)
+        _, table = _steps(decimals, count)  # its last entry is ""
+        texts = table.take(arrays.ints(np.where(finite, steps, count)))
+        return texts, np.where(finite, steps / float(10**decimals), np.nan)
     bits, inverse = np.unique(np.where(finite, floats, 0.0).view(np.int64), return_inverse=True)
-    texts = [f"{v:.{decimals}f}" for v in bits.view(np.float64).tolist()]
-    index = np.where(finite, np.asarray(inverse).reshape(-1), -1)
-    typed = pa.array([float(t) for t in texts], type=pa.float64()).take(
-        arrays.ints(index, index < 0)
-    )
-    return typed, _encoded_text(texts, index)
+    formatted = [f"{v:.{decimals}f}" for v in bits.view(np.float64).tolist()]
+    index = np.where(finite, np.asarray(inverse).reshape(-1), len(formatted))
+    texts = pa.array([*formatted, ""], type=pa.large_string()).take(arrays.ints(index))
+    back = np.array([float(t) for t in formatted] + [np.nan], dtype=np.float64)[index]
+    return texts, back
+
+
+def _fixed(
+    values: Floats | Encoded, decimals: int, hide: Bools, rows: pa.Array | None, typed: bool
+) -> tuple[pa.Array | None, pa.Array]:
+    """(typed or None, text) of floats written with ``decimals``; NaN and hidden rows →
+    null (typed) and an empty cell (text).
+
+    ``Encoded`` values are written as their distinct rows' texts and ``rows`` (see
+    ``_shared_rows``): every column of one hook that shares an index then shares its
+    indices array, and the writer joins such columns once per distinct row.
+    """
+    if isinstance(values, Encoded):
+        assert rows is not None
+        texts, back = _fixed_texts(np.asarray(values.values, dtype=np.float64), decimals)
+        dictionary = pa.concat_arrays([texts, _EMPTY_TEXT()])
+        text = pa.DictionaryArray.from_arrays(rows, dictionary)
+        if not typed:
+            return None, text
+        index = np.asarray(rows.to_numpy(zero_copy_only=False))
+        read = np.append(back, np.nan)[index]
+        return arrays.floats(np.nan_to_num(read), np.isnan(read)), text
+    floats = np.asarray(values, dtype=np.float64)
+    texts, back = _fixed_texts(np.where(hide, np.nan, floats), decimals)
+    text = pa.DictionaryArray.from_arrays(arrays.ints(np.arange(len(texts))), texts)
+    return (arrays.floats(np.nan_to_num(back), np.isnan(back)) if typed else None), text
+
+
+@functools.cache
+def _EMPTY_TEXT() -> pa.Array:  # noqa: N802 - a constant, made on first use
+    return pa.array([""], type=pa.large_string())
+
+
+def _shared_rows(
+    index: Ints, size: int, hide: Bools, known: list[tuple[Ints, pa.Array]]
+) -> pa.Array:
+    """Indices into a hook's distinct rows (``size`` of them; hidden rows → ``size``, an
+    empty cell), made once per distinct ``index`` in a chunk (``known``) so that the
+    columns sharing it share one indices array."""
+    for seen, array in known:
+        if seen is index or (len(seen) == len(index) and np.array_equal(seen, index)):
+            return array
+    array = arrays.ints(np.where(hide, size, index))
+    known.append((index, array))
+    return array
 
 
 def _encoded_text(
@@ -276,23 +312,33 @@ def _encoded_text(
 
 
 def extra_output(
-    hook: ExtraColumns, chunk: ScoredChunk, n: int
+    hook: ExtraColumns, chunk: ScoredChunk, n: int, *, typed: bool = True
 ) -> tuple[dict[str, pa.Array], dict[str, pa.Array]]:
-    """(typed, CSV text) of the hook's columns; rejected rows emptied."""
+    """(typed, CSV text) of the hook's columns; rejected rows emptied. ``typed`` False
+    (a CSV output) skips the typed columns where they cost extra work."""
     produced = hook(chunk)
-    typed: dict[str, pa.Array] = {}
+    out: dict[str, pa.Array] = {}
     text: dict[str, pa.Array] = {}
     hide = ~chunk.valid
+    shared: list[tuple[Ints, pa.Array]] = []
     for field in hook.fields:
         values = produced[field.name]
         if len(values) != n:
             raise ValueError(f"extra column {field.name!r}: {len(values)} values for {n} rows")
         metadata = field.metadata or {}
         if DECIMALS_KEY in metadata:
-            typed[field.name], text[field.name] = _fixed(values, int(metadata[DECIMALS_KEY]), hide)
+            rows = None
+            if isinstance(values, Encoded):
+                rows = _shared_rows(values.index, len(values.values), hide, shared)
+            decimals = int(metadata[DECIMALS_KEY])
+            typed_column, text[field.name] = _fixed(values, decimals, hide, rows, typed)
+            if typed_column is not None:
+                out[field.name] = typed_column
             continue
         if isinstance(values, pa.DictionaryArray) and pa.types.is_string(field.type):
-            typed[field.name], text[field.name] = _dictionary_text(values, hide)
+            typed_column, text[field.name] = _dictionary_text(values, hide, shared, typed)
+            if typed_column is not None:
+                out[field.name] = typed_column
             continue
         if isinstance(values, pa.Array):
             array = values.cast(field.type)
@@ -302,22 +348,27 @@ def extra_output(
         if pa.types.is_string(field.type) and array.null_count < len(array):
             array = pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
         array = pc.if_else(arrays.bools(hide), pa.scalar(None, field.type), array)
-        typed[field.name] = array
+        out[field.name] = array
         text[field.name] = csv_text(array)
-    return typed, text
+    return out, text
 
 
-def _dictionary_text(values: pa.DictionaryArray, hide: Bools) -> tuple[pa.Array, pa.Array]:
-    """(typed, text) of a text column given as distinct texts and an index per row:
-    empty text and hidden rows → null (typed) and an empty cell (text, still encoded)."""
-    texts = values.dictionary.cast(pa.large_string()).fill_null("").to_pylist()
-    index = values.indices.cast(pa.int64()).fill_null(-1).to_numpy(zero_copy_only=False)
-    index = np.where(hide, -1, index)
-    index = np.where(index >= 0, index, len(texts))
-    texts.append("")
-    empty = np.array([t == "" for t in texts], dtype=bool)
-    index = np.where(empty[index], -1, index)
-    return _take(texts, index), _encoded_text(texts, index)
+def _dictionary_text(
+    values: pa.DictionaryArray, hide: Bools, shared: list[tuple[Ints, pa.Array]], typed: bool
+) -> tuple[pa.Array | None, pa.Array]:
+    """(typed or None, text) of a text column given as distinct texts and an index per
+    row: empty text and hidden rows → null (typed) and an empty cell (text, still
+    encoded, with the indices shared with the hook's other columns, see ``_shared_rows``)."""
+    texts = values.dictionary.cast(pa.large_string()).fill_null("")
+    index = values.indices.cast(pa.int64()).fill_null(len(texts))
+    rows = _shared_rows(np.asarray(index.to_numpy(zero_copy_only=False)), len(texts), hide, shared)
+    text = pa.DictionaryArray.from_arrays(rows, pa.concat_arrays([texts, _EMPTY_TEXT()]))
+    if not typed:
+        return None, text
+    listed = [*texts.to_pylist(), ""]
+    shown = np.asarray(rows.to_numpy(zero_copy_only=False))
+    empty = np.array([t == "" for t in listed], dtype=bool)
+    return _take(listed, np.where(empty[shown], -1, shown)), text
 
 
 _SMALL = 64  # score totals are far below this

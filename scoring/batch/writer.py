@@ -374,6 +374,10 @@ class CsvWriter:
             fields.append(values)
         if len(columns) == 1:
             return fields[0].take(columns[0].indices)
+        if _one_index(columns) and len({len(f) for f in fields}) == 1:
+            # the columns of one hook's distinct rows: join those rows, gather once
+            joined = pc.binary_join_element_wise(*fields, _text(","))
+            return joined.take(columns[0].indices)
         indices = [np.asarray(c.indices.to_numpy(), dtype=np.int64) for c in columns]
         first, inverse = _distinct_combinations(indices, [len(f) for f in fields])
         joined = pc.binary_join_element_wise(
@@ -384,6 +388,18 @@ class CsvWriter:
 
     def close(self) -> None:
         return None
+
+
+def _one_index(columns: Sequence[pa.DictionaryArray]) -> bool:
+    """Whether dictionary columns share one indices array (the same memory), as the
+    columns computed per distinct row of one hook do (``output._shared_rows``)."""
+
+    def where(column: pa.DictionaryArray) -> tuple[object, ...]:
+        indices = column.indices
+        return (indices.type, indices.buffers()[1].address, indices.offset, len(indices))
+
+    first = where(columns[0])
+    return all(columns[0].indices.null_count == 0 and where(c) == first for c in columns[1:])
 
 
 def _distinct_combinations(

@@ -127,6 +127,10 @@ def test_csv_output_is_the_reference_writers_text_of_the_parquet_output(tmp_path
         assert summary.rows == 3_000 + 3 * len(AWKWARD)
     written = (tmp_path / "out.csv").read_bytes()
     assert written == expected_from_parquet(tmp_path / "out.parquet", guard)
+    # one chunk, a fresh hook: what is remembered across chunks changes nothing
+    whole = tmp_path / "whole.csv"
+    run_batch(src, whole, quiet=True, extra_columns=ModelColumns(model), keep_formulas=keep)
+    assert whole.read_bytes() == written
     assert (b",'=1+2," in written) is guard
     assert (b",=1+2," in written) is not guard
     for quoted in (b'"1,5"', b'"two\nlines"', b'"ma""le"'):
@@ -208,17 +212,55 @@ def test_fixed_text_is_python_formatting_and_typed_is_that_text_read_back(decima
     values = np.array(
         [*HALFWAY, *OTHERS, *rng.random(3_000), *np.round(rng.random(500), 4)], dtype=np.float64
     )
-    for given in (values, batch_output.Encoded(values, np.arange(len(values))[::-1].copy())):
-        hide = np.zeros(len(values), dtype=bool)
-        hide[5] = True
-        typed, text = batch_output._fixed(given, decimals, hide)
-        order = given.index if isinstance(given, batch_output.Encoded) else np.arange(len(values))
+    n = len(values)
+    hide = np.zeros(n, dtype=bool)
+    hide[5] = True
+    index = np.arange(n)[::-1].copy()
+    encoded = batch_output.Encoded(values, index)
+    rows = batch_output._shared_rows(index, n, hide, [])
+    for given, order in ((values, np.arange(n)), (encoded, index)):
+        typed, text = batch_output._fixed(given, decimals, hide, rows, True)
+        assert typed is not None
         cells = text.dictionary.take(text.indices).to_pylist()
         for row, i in enumerate(order):
             v = float(values[i])
             want = "" if row == 5 or not math.isfinite(v) else f"{v:.{decimals}f}"
             assert cells[row] == want, (v, decimals)
             assert typed[row].as_py() == (float(want) if want else None)
+
+
+def test_columns_of_one_hook_share_their_indices_and_are_joined_per_distinct_row():
+    """Columns computed per distinct row with one index reach the writer with one shared
+    indices array, and are written exactly as the same cells given row by row."""
+    values = np.array([0.25, np.nan, 0.123456, 1.0])
+    index = np.array([0, 1, 2, 3, 3, 2, 0, 0], dtype=np.int64)
+    hide = np.zeros(len(index), dtype=bool)
+    hide[6] = True
+    known: list = []
+    rows = batch_output._shared_rows(index, len(values), hide, known)
+    assert batch_output._shared_rows(index.copy(), len(values), hide, known) is rows
+    columns = [
+        batch_output._fixed(batch_output.Encoded(values * k, index), 4, hide, rows, False)[1]
+        for k in (1, 0.5)
+    ]
+    warnings = pa.DictionaryArray.from_arrays(
+        pa.array(index), pa.array(["a,b", None, "=x", ""], type=pa.string())
+    )
+    columns.append(batch_output._dictionary_text(warnings, hide, known, False)[1])
+    assert batch_writer._one_index(columns)
+    plain = [arrow_text(c.dictionary.take(c.indices).to_pylist()) for c in columns]
+    assert plain[2].to_pylist() == ["a,b", "", "=x", "", "", "=x", "", "a,b"]
+    outputs = []
+    for cells in (columns, plain):
+        target = io.BytesIO()
+        batch_writer.CsvWriter(target, ["p", "q", "w"], guard=True).write(
+            cells, [False, False, True]
+        )
+        outputs.append(target.getvalue())
+    assert outputs[0] == outputs[1]
+    assert b'0.2500,0.1250,"a,b"\n' in outputs[0]
+    assert b"0.1235,0.0617,'=x\n" in outputs[0]
+    assert outputs[0].splitlines()[7] == b",,"  # hidden row
 
 
 def test_fixed_uses_the_table_for_probabilities_and_formats_the_rest():
