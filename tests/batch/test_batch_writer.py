@@ -273,3 +273,13 @@ def test_fixed_uses_the_table_for_probabilities_and_formats_the_rest():
     assert batch_output._as_steps(np.array([-0.0, 0.5]), 4) is None
     assert batch_output._as_steps(np.array([0.00015]), 4) is None  # 1.5 steps, within error
     assert batch_output._as_steps(np.array([1e300]), 4) is None
+
+
+def test_encoded_columns_with_their_own_indices_are_combined_row_by_row():
+    """Equal-sized dictionaries with different indices are not taken for shared ones."""
+    first = pa.DictionaryArray.from_arrays(pa.array([0, 1, 1, 0]), arrow_text(["x", "y"]))
+    second = pa.DictionaryArray.from_arrays(pa.array([1, 1, 0, 0]), arrow_text(["p", "q"]))
+    assert not batch_writer._one_index([first, second])
+    target = io.BytesIO()
+    batch_writer.CsvWriter(target, ["a", "b"], guard=True).write([first, second], [True, True])
+    assert target.getvalue() == b"a,b\nx,q\ny,q\ny,p\nx,p\n"
