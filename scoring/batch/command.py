@@ -388,8 +388,30 @@ def _pandas_not_loaded_by_arrow() -> Iterator[None]:
 
 def run(args: argparse.Namespace, *, extra_columns: ExtraColumns | None = None) -> int:
     """The command: 0 done, 1 rejected rows under ``--strict``, 2 malformed file."""
+    _no_huge_pages()
     with _pandas_not_loaded_by_arrow():
         return _run(args, extra_columns)
+
+
+_PR_SET_THP_DISABLE = 41  # linux/prctl.h
+
+
+def _no_huge_pages() -> None:
+    """Ask Linux not to back this process's memory with transparent huge pages.
+
+    Arrow's allocator asks for huge pages, and each chunk's arrays land in freshly mapped
+    memory (the freed blocks are handed back every chunk to keep the resident set flat),
+    so every 2 MiB page touched is zeroed whole: 11 % of the command's CPU samples on a
+    million rows (``perf``). With ordinary pages that share falls to 0.5 % and the peak
+    resident memory from about 372 to 334 MiB. Best effort: elsewhere, or if the kernel
+    refuses, nothing changes.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_THP_DISABLE, 1, 0, 0, 0)
 
 
 def _message(exc: BaseException, _: Translator) -> str:

@@ -14,6 +14,8 @@ import csv
 import io
 import math
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -283,3 +285,17 @@ def test_encoded_columns_with_their_own_indices_are_combined_row_by_row():
     target = io.BytesIO()
     batch_writer.CsvWriter(target, ["a", "b"], guard=True).write([first, second], [True, True])
     assert target.getvalue() == b"a,b\nx,q\ny,q\ny,p\nx,p\n"
+
+
+@pytest.mark.skipif(
+    not Path("/proc/self/status").exists()
+    or "THP_enabled" not in Path("/proc/self/status").read_text(),
+    reason="Linux reports no transparent huge page setting here",
+)
+def test_the_command_turns_transparent_huge_pages_off_for_its_process():
+    script = (
+        "from scoring.batch.command import _no_huge_pages; _no_huge_pages(); "
+        "print(open('/proc/self/status').read().split('THP_enabled:')[1].split()[0])"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.stdout.strip() == "0", done.stderr
