@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import importlib.abc
 import sys
 import time
@@ -389,8 +390,14 @@ def _pandas_not_loaded_by_arrow() -> Iterator[None]:
 def run(args: argparse.Namespace, *, extra_columns: ExtraColumns | None = None) -> int:
     """The command: 0 done, 1 rejected rows under ``--strict``, 2 malformed file."""
     _no_huge_pages()
-    with _pandas_not_loaded_by_arrow():
-        return _run(args, extra_columns)
+    # Everything imported so far lives as long as the process: the collector need not
+    # walk it again at every full collection during the run (thawed afterwards).
+    gc.freeze()
+    try:
+        with _pandas_not_loaded_by_arrow():
+            return _run(args, extra_columns)
+    finally:
+        gc.unfreeze()
 
 
 _PR_SET_THP_DISABLE = 41  # linux/prctl.h

@@ -11,8 +11,10 @@ checked here against the simplest thing that could be right: Python's ``csv`` mo
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import math
+import os
 import re
 import subprocess
 import sys
@@ -299,3 +301,18 @@ def test_the_command_turns_transparent_huge_pages_off_for_its_process():
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.stdout.strip() == "0", done.stderr
+
+
+def test_score_command_keeps_openblas_to_one_thread(tmp_path, monkeypatch):
+    """Set before the command's module (and NumPy, in a fresh process) is imported; a
+    value the user set is kept."""
+    import cli
+
+    src = write_csv(tmp_path / "in.csv", [BASE])
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    assert cli.main(["score", str(src), "-o", str(tmp_path / "o.csv"), "--quiet"]) == 0
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "2")
+    assert cli.main(["score", str(src), "-o", str(tmp_path / "p.csv"), "--quiet"]) == 0
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "2"
+    assert gc.get_freeze_count() == 0  # the run thawed what it froze
