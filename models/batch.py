@@ -145,7 +145,9 @@ class ModelColumns:
         self._slot: dict[int, int] = {}
         self._values = np.zeros((len(PROBABILITY_COLUMNS), 0))
         self._texts: list[str | None] = []
-        self._warnings = pa.array([], type=pa.string())
+        # made at the first chunk: an Arrow array made here, before the run blocks it,
+        # would make pyarrow import pandas (see ``scoring.batch.command``)
+        self._warnings: pa.Array | None = None
 
     def _learn(self, chunk: ScoredChunk, rows: Any) -> tuple[Any, list[str | None]]:
         """Figures (len(PROBABILITY_COLUMNS), len(rows)) and warning texts (None: none) of
@@ -187,6 +189,8 @@ class ModelColumns:
                 slots[j] = self._slot[int(keys[j])] = len(self._slot)
             self._values = np.concatenate([self._values, values], axis=1)
             self._texts += texts
+            self._warnings = None
+        if self._warnings is None:
             self._warnings = pa.array(self._texts, type=pa.string())
         at = arrays.ints(np.array(slots, dtype=np.int64))
         values = self._values[:, slots]
