@@ -34,11 +34,21 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "fit": ("commands.fit", N_("refit the model on a department's own cohort")),
     "validate": ("commands.validate", N_("externally validate a model on a cohort file")),
 }
-#: Environment defaults a command's process needs before its module (and NumPy) is
-#: imported. ``score`` calls the model's small matrix products only for new predictor
-#: rows; OpenBLAS's worker threads then spin on the cores the batch pipeline's own threads
-#: need (2 % of its CPU samples on a million rows).
+#: Environment defaults of the process that runs a command, set before anything (NumPy)
+#: is imported, and only when ``cli.py`` is the program (a host calling ``main`` keeps its
+#: own). ``score`` calls the model's small matrix products only for new predictor rows;
+#: OpenBLAS's worker threads then spin on the cores the batch pipeline's own threads need
+#: (2 % of its CPU samples on a million rows).
 COMMAND_ENVIRONMENT: dict[str, dict[str, str]] = {"score": {"OPENBLAS_NUM_THREADS": "1"}}
+
+
+def program_environment(argv: list[str]) -> None:
+    """Set ``COMMAND_ENVIRONMENT`` of the command named first in ``argv`` (a value the
+    user set is kept)."""
+    for key, value in COMMAND_ENVIRONMENT.get(argv[0] if argv else "", {}).items():
+        os.environ.setdefault(key, value)
+
+
 #: Commands whose ``add_arguments(parser, _)`` translates its help (they take ``--lang``).
 TRANSLATED_HELP = frozenset({"score"})
 DESCRIPTION = N_("Command line: one entry point, one module per command.")
@@ -63,8 +73,6 @@ def main(argv: list[str] | None = None) -> int:
     for name, (module_name, help_text) in COMMANDS.items():
         p = sub.add_parser(name, help=_(help_text), description=_(help_text))
         if wanted and wanted[0] == name:
-            for key, value in COMMAND_ENVIRONMENT.get(name, {}).items():
-                os.environ.setdefault(key, value)
             modules[name] = importlib.import_module(module_name)
             if name in TRANSLATED_HELP:
                 modules[name].add_arguments(p, _)
@@ -76,4 +84,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    program_environment(sys.argv[1:2])
     sys.exit(main())

@@ -304,15 +304,34 @@ def test_the_command_turns_transparent_huge_pages_off_for_its_process():
 
 
 def test_score_command_keeps_openblas_to_one_thread(tmp_path, monkeypatch):
-    """Set before the command's module (and NumPy, in a fresh process) is imported; a
-    value the user set is kept."""
+    """Set for the ``cli.py score`` process before NumPy is imported; a value the user
+    set is kept; other commands and a host calling ``main`` are left alone."""
     import cli
 
-    src = write_csv(tmp_path / "in.csv", [BASE])
     monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
-    assert cli.main(["score", str(src), "-o", str(tmp_path / "o.csv"), "--quiet"]) == 0
+    cli.program_environment(["train"])
+    assert "OPENBLAS_NUM_THREADS" not in os.environ
+    cli.program_environment(["score", "in.csv"])
     assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
     monkeypatch.setenv("OPENBLAS_NUM_THREADS", "2")
-    assert cli.main(["score", str(src), "-o", str(tmp_path / "p.csv"), "--quiet"]) == 0
+    cli.program_environment(["score"])
     assert os.environ["OPENBLAS_NUM_THREADS"] == "2"
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS")
+    src = write_csv(tmp_path / "in.csv", [BASE])
+    assert cli.main(["score", str(src), "-o", str(tmp_path / "o.csv"), "--quiet"]) == 0
+    assert "OPENBLAS_NUM_THREADS" not in os.environ
     assert gc.get_freeze_count() == 0  # the run thawed what it froze
+    script = (
+        "import runpy, sys; sys.argv = ['cli.py', 'score', sys.argv[1], '-o', sys.argv[2], "
+        "'--quiet']; import atexit, os; "
+        "atexit.register(lambda: print(os.environ.get('OPENBLAS_NUM_THREADS'), "
+        "'numpy' in sys.modules)); runpy.run_path('cli.py', run_name='__main__')"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(src), str(tmp_path / "p.csv")],
+        capture_output=True,
+        text=True,
+        cwd=Path(cli.__file__).parent,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1", "True"]
