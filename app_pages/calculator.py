@@ -20,7 +20,7 @@ import streamlit as st
 from app_pages.ui import case_state, inputs, model, results
 from app_pages.ui.evaluate import prediction_for, scored_case
 from app_pages.ui.examples import EXAMPLE_BY_CODE, EXAMPLES
-from app_pages.ui.language import session_translator
+from app_pages.ui.language import dropdown, session_translator
 from app_pages.ui.report_downloads import render_report_downloads
 
 PENDING_KEY = "case_pending_replacement"
@@ -79,7 +79,7 @@ def _chooser(row: st.delta_generator.DeltaGenerator) -> None:
             [e.code for e in EXAMPLES],
             index=None,
             format_func=lambda code: _(EXAMPLE_BY_CODE[code].title),
-            key="calc_example",
+            key=dropdown("calc_example"),
             placeholder=_("Choose an example case from the cohort paper"),
             on_change=_on_example,
         )

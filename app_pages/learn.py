@@ -19,7 +19,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages.ui.language import session_translator
+from app_pages.ui.language import dropdown, session_translator
 from app_pages.ui.results import SCORE_LABELS, survival_text, table_cell
 from i18n import N_
 from learn.quiz import ItemSpec, Marking, QuizChoice, Tally, generate, items_for, mark
@@ -408,7 +408,7 @@ def _quiz_tab() -> None:
                     [m.value for m in table],
                     index=None,
                     format_func=_formatter(table),
-                    key=widget_key(spec),
+                    key=dropdown(widget_key(spec)),
                     placeholder=_("Choose the category"),
                 )
         st.form_submit_button(_("Check"), key=PREFIX + "check", on_click=_check, type="primary")

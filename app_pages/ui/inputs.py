@@ -38,7 +38,7 @@ from app_pages.ui.case_state import (
     visceral_present,
     widget_key,
 )
-from app_pages.ui.language import session_translator
+from app_pages.ui.language import dropdown, session_translator
 from i18n import N_
 from scoring.bilsky import BilskyGrade
 from scoring.case import Sex, field_title
@@ -106,7 +106,7 @@ def choice(
             options,
             index=None,
             format_func=formatter,
-            key=key,
+            key=dropdown(key),
             placeholder=_(NOT_RECORDED),
         )
     control = st.segmented_control if kind == "segmented" else st.pills

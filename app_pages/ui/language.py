@@ -38,6 +38,33 @@ def session_translator() -> Translator:
     return translator(current())
 
 
+#: Session-state key of the dropdown keys registered by :func:`dropdown`.
+_DROPDOWNS: Final = "lang_dropdowns"
+
+
+def dropdown(key: str) -> str:
+    """Register the selectbox ``key`` so that a language switch keeps its choice; returns
+    ``key`` (use it as the selectbox's key).
+
+    Why: a selectbox sends back the *text* it shows, not its option. After a switch the
+    browser would still show, and later send, the text of the old language, which matches
+    no option of the new one, so the choice would be dropped at the next tap (a recorded
+    primary tumor silently becoming "not recorded"). The switch therefore hands each
+    registered dropdown its own value again, which makes Streamlit send the browser the
+    text in the new language.
+    """
+    keys = st.session_state.setdefault(_DROPDOWNS, set())
+    keys.add(key)
+    return key
+
+
+def _resend_dropdowns() -> None:
+    """The switch's callback: every registered dropdown's choice is set again."""
+    for key in st.session_state.get(_DROPDOWNS, set()):
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def switch() -> Translator:
     """Draw the English | 日本語 control and return the translator it selects."""
     if st.session_state.get(KEY) not in LANGUAGES:
@@ -49,6 +76,7 @@ def switch() -> Translator:
         key=KEY,
         required=True,
         label_visibility="collapsed",
+        on_change=_resend_dropdowns,
     )
     return session_translator()
 

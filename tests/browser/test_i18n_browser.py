@@ -114,6 +114,27 @@ def test_switching_language_keeps_the_case(open_in: Opener) -> None:
     expect(chosen).to_have_text(frankel_text("en"))
 
 
+def test_switching_language_keeps_a_dropdown_choice_through_the_next_taps(open_in: Opener) -> None:
+    """The primary tumor (the calculator's one dropdown) survives a language switch: it is
+    shown in the new language at once and is still recorded after further taps in either
+    direction (Streamlit's dropdown sends back the text it shows, so a text left in the
+    old language would no longer match an option and the tumor would be dropped)."""
+    from scoring.primary_tumor import PrimaryTumor
+
+    tumor = PrimaryTumor.BREAST_HORMONE_DEPENDENT
+    app = open_in("en-US")
+    app.pick_option("calc_primary_tumor", tumor.label)
+    combo = app.widget("calc_primary_tumor").get_by_role("combobox")
+    for language in ("ja", "en"):
+        switch_to(app, language)
+        expect_language(app, language)
+        shown = translator(language)(tumor.label)
+        expect(combo).to_have_value(shown)
+        app.pick_option("calc_frankel", frankel_text(language))  # any further tap
+        app.type_number("calc_age_years", 60 if language == "ja" else 61)
+        expect(combo).to_have_value(shown)
+
+
 def frankel_text(language: str) -> str:
     """The Frankel D option as the calculator shows it in ``language``."""
     from scoring.frankel import FrankelGrade
