@@ -92,9 +92,9 @@ def interval_text(low: float, high: float) -> str:
 
 #: What each range on the bar means, in plain words (the legend under the probability).
 RANGE_LEGEND: Final = N_(
-    "Headline: the optimism-adjusted model. Dark band: 95 % interval (chance in a sample of "
-    "46). Thin line above: the range across reconstructions of the study's patients that fit "
-    "its tables equally well. Thin line below: the range when the model is refitted to "
+    "Headline: the optimism-adjusted model. Shaded band: 95 % interval (chance in a sample "
+    "of 46). Thin line above: the range across reconstructions of the study's patients that "
+    "fit its tables equally well. Thin line below: the range when the model is refitted to "
     "resampled patients (instability)."
 )
 
