@@ -170,7 +170,7 @@ def _item(spec: ItemSpec) -> None:
     st.caption(definition)
     _table(
         (N_("Option"), N_("Points"), N_("Source")),
-        ((_(m.label), m.points, m.source.key) for m in spec.table),
+        ((_(m.label), m.points, _(m.source.key)) for m in spec.table),
     )
     _scale_tables(spec)
 
@@ -187,7 +187,7 @@ def _bands(bands: Sequence[Band]) -> None:
 def _traps(traps: Sequence[Trap]) -> None:
     _ = session_translator()
     for trap in traps:
-        sources = _.join_items(s.key for s in trap.sources)
+        sources = _.join_items(_(s.key) for s in trap.sources)
         st.markdown(
             _(
                 "**%(title)s**. %(statement)s  \n*Reading used here:* %(reading)s "
@@ -325,7 +325,7 @@ def _result_line(result: ScoreResult) -> str:
     """One chosen score of the case: total, band meaning, published survival, source."""
     _ = session_translator()
     band = result.band
-    values = {"score": _(result.name), "total": result.total, "source": result.source.key}
+    values = {"score": _(result.name), "total": result.total, "source": _(result.source.key)}
     if band is None:
         return _("%(score)s of this case: %(total)s (%(source)s).", **values)
     values |= {"meaning": _(band.meaning), "band": _(band.label)}

@@ -549,7 +549,7 @@ def _score_section(score: ScoreResult, _: Translator) -> ScoreSection:
             points_min=item.points_min,
             points_max=item.points_max,
             missing=tuple(_(field_title(m)) for m in item.missing),
-            source=item.source.key,
+            source=_(item.source.key),
         )
         for item in score.items
     )
@@ -566,7 +566,7 @@ def _score_section(score: ScoreResult, _: Translator) -> ScoreSection:
         survival=tuple(_survival(s, _) for s in band.survival) if band is not None else (),
         missing=tuple(_(field_title(m)) for m in score.missing),
         items=items,
-        source=score.source.key,
+        source=_(score.source.key),
         language=_.language,
     )
 

@@ -10,10 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from i18n import N_
+
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """A citable source: a short key, a human citation and, where one exists, a DOI."""
+    """A citable source: a short key, a human citation and, where one exists, a DOI.
+
+    The key is what a page shows; it is an author and year, which no language changes,
+    or, for the calculator's own readings and the unverified entries, a marked message
+    that a page passes through its translator like any other text.
+    """
 
     key: str
     citation: str
@@ -41,7 +48,7 @@ KATAGIRI_2014 = Source(
     "10.1002/cam4.292",
 )
 KATAGIRI_2014_RECOLLECTION = Source(
-    "Katagiri 2014 (unverified)",
+    N_("Katagiri 2014 (unverified)"),
     "Katagiri 2014, Table of primary-lesion groups: this entry rests on recollection of the "
     "2014 table and is not confirmed by an accessible source",
     "10.1002/cam4.292",
@@ -94,7 +101,7 @@ REVIEW = Source(
     "Spine (year and DOI not confirmed)",
 )
 SPEC = Source(
-    "Calculator's reading",
+    N_("Calculator's reading"),
     "This calculator's reviewed reading where the sources disagree or are silent",
 )
 TOMITA_2001 = Source(
@@ -106,7 +113,7 @@ TOMITA_2001 = Source(
     note="DOI not confirmed; primary text not accessible",
 )
 TOMITA_2001_RECOLLECTION = Source(
-    "Tomita 2001 (unverified)",
+    N_("Tomita 2001 (unverified)"),
     "Tomita 2001, examples of each growth group: this entry rests on recollection of the "
     "paper's figure and is not confirmed by an accessible source",
     note="unverified",
@@ -132,7 +139,7 @@ SCHOENFELD_2022 = Source(
     "10.1016/j.spinee.2021.03.007",
 )
 CALCULATOR_READING = Source(
-    "Calculator's reading",
+    N_("Calculator's reading"),
     "This calculator's reading where the accessible sources are silent or disagree; shown "
     "with the score so that it can be questioned",
 )

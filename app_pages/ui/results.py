@@ -240,7 +240,7 @@ def score_breakdown(result: ScoreResult) -> None:
             else (f"{item.points_min}–{item.points_max}")
         )
         label, shown = table_cell(_(item.label)), table_cell(answer)
-        rows.append(f"| {label} | {shown} | {points} | {item.source.key} |")
+        rows.append(f"| {label} | {shown} | {points} | {_(item.source.key)} |")
     total = score_value(result)
     total_label = _("Total")
     rows.append(f"| **{total_label}** | | **{total}** | |")
@@ -456,7 +456,7 @@ def status_text(criterion: Criterion) -> str:
 
 def _criterion_line(criterion: Criterion) -> str:
     _ = session_translator()
-    sources = _.join(s.key for s in criterion.sources)
+    sources = _.join(_(s.key) for s in criterion.sources)
     english = str(criterion.explanation)
     tagged = _provisional_survival(english)
     if _.language == "en" or not english:

@@ -88,8 +88,10 @@ def _translated_msgids() -> list[str]:
 def _citations() -> list[str]:
     from scoring import sources
 
-    found = {str(v) for v in vars(sources).values() if isinstance(v, Source)}
-    found |= {v.key for v in vars(sources).values() if isinstance(v, Source)}
+    # an author and year stays; a key that is a message ("Calculator's reading", "Katagiri
+    # 2014 (unverified)") is text like any other and must be shown translated
+    cited = [v for v in vars(sources).values() if isinstance(v, Source) and JA(v.key) == v.key]
+    found = {str(v) for v in cited} | {v.key for v in cited}
     # the model card's references (citations stay as published)
     from models import build, card
 
