@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -273,6 +274,24 @@ def test_japanese_clinical_context_mirrors_the_english_one() -> None:
         ]
 
     assert shape(japanese) == shape(english)
+
+
+def test_japanese_clinical_context_has_no_line_break_inside_a_sentence() -> None:
+    """Markdown turns a line break inside a paragraph into a space, which Japanese does not
+    put between words ("腱反射亢進、 クローヌス"): a Japanese sentence is one line."""
+    path = Path(__file__).resolve().parents[2] / "assets" / "learn" / "clinical_context.ja.md"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    japanese = re.compile(r"[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]")
+    breaks = [
+        f"{n}: {line[-12:]} / {following.strip()[:12]}"
+        for n, (line, following) in enumerate(pairwise(lines), start=1)
+        if line
+        and japanese.match(line[-1])
+        and following.strip()
+        and japanese.match(following.strip()[0])
+        and not following.lstrip().startswith(("#", "|", "- "))
+    ]
+    assert breaks == []
 
 
 # -- Learn page: reference tabs and the quiz (vignette, options, feedback) ------------------
