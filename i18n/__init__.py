@@ -13,13 +13,16 @@ renders, by passing the English text (the msgid) to its session's translator.
 Example::
 
     >>> from i18n import N_, translator
-    >>> GOOD = N_("Good")
-    >>> translator("en").gettext(GOOD)
-    'Good'
-    >>> translator("ja").gettext(GOOD)
-    '良好'
-    >>> translator("ja")("%(count)s foci", count=3)
-    '3 病巣'
+    >>> NOT_RECORDED = N_("Not recorded")
+    >>> translator("en").gettext(NOT_RECORDED)
+    'Not recorded'
+    >>> translator("ja").gettext(NOT_RECORDED)
+    '未記録'
+    >>> translator("ja")("Case %(seed)s", seed=7)
+    '症例 7'
+    >>> from i18n import PluralMessage
+    >>> translator("ja").gettext(PluralMessage("%(count)s focus", "%(count)s foci", 3, count=3))
+    '3 個'
 """
 
 from i18n._catalogues import (

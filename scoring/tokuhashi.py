@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from i18n import N_, Message
+from i18n import N_, Message, PluralMessage
 from scoring.case import PatientCase
 from scoring.frankel import FrankelGrade
 from scoring.items import item
@@ -136,7 +136,9 @@ def score(case: PatientCase) -> ScoreResult:
             None if extra is None else ExtraspinalBoneMets.classify(extra),
             ("extraspinal_bone_mets",),
             SOURCE,
-            "" if extra is None else Message(N_("%(count)s foci"), count=extra),
+            ""
+            if extra is None
+            else PluralMessage("%(count)s focus", "%(count)s foci", extra, count=extra),
         ),
         item(
             "vertebral_body_mets",

@@ -43,7 +43,7 @@ def test_japanese_joins_use_full_width_punctuation(
 
 
 def test_a_messages_list_value_is_joined_in_the_readers_language() -> None:
-    message = Message("%(count)s foci", count=("Lytic", "Blastic"))
-    assert message == "Lytic; Blastic foci"
-    assert translator("en").gettext(message) == "Lytic; Blastic foci"
-    assert translator("ja").gettext(message) == "溶骨性；造骨性 個"
+    message = Message("%(count)s vertebrae", count=("Lytic", "Blastic"))
+    assert message == "Lytic; Blastic vertebrae"
+    assert translator("en").gettext(message) == "Lytic; Blastic vertebrae"
+    assert translator("ja").gettext(message) == "溶骨性；造骨性 椎体"

@@ -115,3 +115,9 @@ def test_band_unknown_when_range_straddles_a_cut() -> None:
     result = tokuhashi.score(make_case(primary_tumor=None))
     assert (result.total_min, result.total_max) == (8, 13)
     assert result.band is None
+
+
+@pytest.mark.parametrize(("foci", "detail"), [(0, "0 foci"), (1, "1 focus"), (3, "3 foci")])
+def test_extraspinal_detail_counts_in_good_english(foci: int, detail: str) -> None:
+    """One focus, several foci (a plural message: Japanese has one form, 病巣)."""
+    assert tokuhashi.score(make_case(extraspinal_bone_mets=foci)).items[1].detail == detail
