@@ -282,6 +282,21 @@ def _samples(n: int, reps: int, seed: int) -> list[IntArray]:
     return [rng.integers(0, n, n) for _ in range(reps)]
 
 
+def _bootstrap_fits(
+    x: FloatArray, y: FloatArray, reps: int, seed: int
+) -> tuple[list[tuple[IntArray, FloatArray]], int]:
+    """The unpenalized fit in each of ``reps`` seeded bootstrap samples (with the sample's
+    row indices), and how many samples could not be fitted (separated, not converged)."""
+    fits: list[tuple[IntArray, FloatArray]] = []
+    skipped = 0
+    for idx in _samples(len(y), reps, seed):
+        try:
+            fits.append((idx, fit(x[idx], y[idx], refuse_separation=False)))
+        except DevelopmentError:
+            skipped += 1
+    return fits, skipped
+
+
 def optimism_bootstrap(x: FloatArray, y: FloatArray, reps: int, seed: int) -> Optimism:
     """Mean (bootstrap-sample performance − original-sample performance) over refits.
 
@@ -291,13 +306,8 @@ def optimism_bootstrap(x: FloatArray, y: FloatArray, reps: int, seed: int) -> Op
     d_auc: list[float] = []
     d_brier: list[float] = []
     slopes: list[float] = []
-    skipped = 0
-    for idx in _samples(len(y), reps, seed):
-        try:
-            params = fit(x[idx], y[idx], refuse_separation=False)
-        except DevelopmentError:
-            skipped += 1
-            continue
+    fits, skipped = _bootstrap_fits(x, y, reps, seed)
+    for idx, params in fits:
         lp_orig = params[0] + x @ params[1:]
         slope = calibration_slope(y, lp_orig)
         if slope is None:
@@ -324,15 +334,8 @@ def instability_refits(
     estimate: unpenalized fit in the sample, slopes × ``shrinkage``, intercept re-estimated
     so the sample's mean predicted risk is the sample's observed proportion.
     """
-    out: list[FloatArray] = []
-    skipped = 0
-    for idx in _samples(len(y), reps, seed):
-        try:
-            params = fit(x[idx], y[idx], refuse_separation=False)
-        except DevelopmentError:
-            skipped += 1
-            continue
-        out.append(adjust(params, shrinkage, x[idx], float(np.mean(y[idx]))))
+    fits, skipped = _bootstrap_fits(x, y, reps, seed)
+    out = [adjust(params, shrinkage, x[idx], float(np.mean(y[idx]))) for idx, params in fits]
     if not out:
         raise DevelopmentError("no bootstrap sample could be fitted")
     return np.asarray(out, dtype=np.float64), skipped

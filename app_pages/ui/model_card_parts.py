@@ -104,11 +104,7 @@ def roc_chart(result: ValidationResult, *, key: str, title: str) -> None:
         return
     fpr, tpr = roc_points(result.observed, result.predicted)
     figure = go.Figure()
-    figure.add_trace(
-        go.Scatter(
-            x=[0, 1], y=[0, 1], mode="lines", name=_("No discrimination"), line={"dash": "dot"}
-        )
-    )
+    figure.add_trace(_diagonal(_("No discrimination")))
     figure.add_trace(
         go.Scatter(
             x=[float(v) for v in fpr],
@@ -139,15 +135,7 @@ def calibration_chart(result: ValidationResult, *, key: str, title: str) -> None
     _ = session_translator()
     table = result.calibration_table
     figure = go.Figure()
-    figure.add_trace(
-        go.Scatter(
-            x=[0, 1],
-            y=[0, 1],
-            mode="lines",
-            name=_("Ideal calibration"),
-            line={"dash": "dot", "color": IDEAL_COLOUR},
-        )
-    )
+    figure.add_trace(_diagonal(_("Ideal calibration"), IDEAL_COLOUR))
     figure.add_trace(
         go.Scatter(
             x=[b.predicted_mean for b in table],
@@ -378,15 +366,7 @@ def prediction_instability_chart(
             name=_("Refit's probability"),
         )
     )
-    figure.add_trace(
-        go.Scatter(
-            x=[0, 1],
-            y=[0, 1],
-            mode="lines",
-            name=_("Same as the model"),
-            line={"dash": "dot", "color": IDEAL_COLOUR},
-        )
-    )
+    figure.add_trace(_diagonal(_("Same as the model"), IDEAL_COLOUR))
     figure.update_layout(
         **_layout(
             N_("Prediction instability"),
@@ -406,6 +386,14 @@ def prediction_instability_chart(
             refits=len(refits[0]) if refits else 0,
         ),
     )
+
+
+def _diagonal(name: str, colour: str | None = None) -> Any:
+    """The dotted y = x line a ROC, calibration or instability plot is read against."""
+    import plotly.graph_objects as go
+
+    line = {"dash": "dot"} | ({"color": colour} if colour else {})
+    return go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name=name, line=line)
 
 
 def calibration_instability_chart(
@@ -428,15 +416,7 @@ def calibration_instability_chart(
                 name=_("Refit's calibration curve"),
             )
         )
-    figure.add_trace(
-        go.Scatter(
-            x=[0, 1],
-            y=[0, 1],
-            mode="lines",
-            name=_("Ideal calibration"),
-            line={"dash": "dot", "color": INK},
-        )
-    )
+    figure.add_trace(_diagonal(_("Ideal calibration"), INK))
     figure.update_layout(
         **_layout(
             N_("Calibration instability"), N_("Predicted probability"), N_("Observed probability")
