@@ -12,7 +12,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: run serve-ward test lint typecheck unit browser chromium axe reconstruct bench clean catalogues i18n
+.PHONY: run serve-ward test lint typecheck unit browser chromium fonts axe reconstruct bench clean catalogues i18n
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,17 +28,27 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 ## Install the runtime into .venv and serve the app headless on http://127.0.0.1:$(PORT),
 ## to this machine only (server.address in .streamlit/config.toml). `streamlit` is started
 ## through app_pages/server_guard.py, which first turns off its outside-address lookups.
-run: $(VENV)/.runtime catalogues
+run: $(VENV)/.runtime catalogues fonts
 	$(PY) -m app_pages.server_guard run app.py --server.port $(PORT) --server.address 127.0.0.1
 
 ## Serve a ward: bind the one address the hospital's TLS reverse proxy reaches, e.g.
 ## `make serve-ward ADDRESS=10.1.2.3`. Never a wildcard (0.0.0.0, ::): that would expose
 ## every interface and make Streamlit look up this machine's outside address at start-up.
 ## See SECURITY.md for the intended deployment.
-serve-ward: $(VENV)/.runtime catalogues
+serve-ward: $(VENV)/.runtime catalogues fonts
 	@test -n "$(ADDRESS)" || { echo "serve-ward needs ADDRESS=<the address the reverse proxy reaches>" >&2; exit 2; }
 	@case "$(ADDRESS)" in 0.0.0.0|::|"[::]"|"") echo "serve-ward refuses the wildcard address $(ADDRESS): name one interface" >&2; exit 2;; esac
 	$(PY) -m app_pages.server_guard run app.py --server.port $(PORT) --server.address $(ADDRESS)
+
+## The fonts the PDF report embeds (DejaVu Sans; IPAex Gothic and Nanum Gothic for Japanese,
+## Chinese and Korean text), installed for the app as well as for the tests: without them a
+## served app could not write a report, or would write a Japanese one without its glyphs
+FONT_PACKAGES := fonts-dejavu-core fonts-ipaexfont-gothic fonts-nanum
+fonts:
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf && \
+	  test -f /usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf && \
+	  test -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(FONT_PACKAGES); }
 
 ## Debian's chromium for the real-browser tests (Playwright cannot download its own here)
 ## and poppler-utils (pdftoppm, pdftotext) to render the PDF report in tests; fonts-dejavu-core
@@ -46,7 +56,7 @@ serve-ward: $(VENV)/.runtime catalogues
 ## its fallbacks for Japanese/Chinese and Korean text (IPAex Gothic also draws the Japanese
 ## pages in Chromium: no tofu); strace watches the server's
 ## connections in the test that no request leaves the machine
-APT_PACKAGES := chromium poppler-utils fonts-dejavu-core fonts-ipaexfont-gothic fonts-nanum strace
+APT_PACKAGES := chromium poppler-utils $(FONT_PACKAGES) strace
 chromium:
 	@command -v chromium >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 && \
 	  command -v strace >/dev/null 2>&1 && \
