@@ -38,8 +38,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
 #: is imported, and only when ``cli.py`` is the program (a host calling ``main`` keeps its
 #: own). ``score`` calls the model's small matrix products only for new predictor rows;
 #: OpenBLAS's worker threads then spin on the cores the batch pipeline's own threads need
-#: (2 % of its CPU samples on a million rows).
-COMMAND_ENVIRONMENT: dict[str, dict[str, str]] = {"score": {"OPENBLAS_NUM_THREADS": "1"}}
+#: (2 % of its CPU samples on a million rows). Arrow's allocator (mimalloc) is told to
+#: keep the pages a chunk freed for the next chunk instead of handing them back to the
+#: system, which then had to zero them again: a third of ``score``'s CPU time on a million
+#: rows was the kernel faulting pages in (measured in ``bench/README.md``).
+COMMAND_ENVIRONMENT: dict[str, dict[str, str]] = {
+    "score": {"OPENBLAS_NUM_THREADS": "1", "MIMALLOC_PURGE_DELAY": "-1"}
+}
 
 
 def program_environment(argv: list[str]) -> None:

@@ -54,6 +54,8 @@ from scoring.batch.writer import (
 )
 
 DEFAULT_CHUNK_SIZE = 25_000
+#: Chunks handed to the writer and not yet written when scoring goes on (see ``_Sink``).
+_WRITES_IN_FLIGHT = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +113,9 @@ class _Sink:
 
     Writing runs on one worker thread, a chunk behind the scoring: formatting and joining
     the CSV text are Arrow kernels that release the interpreter lock, so the two halves
-    use two cores. At most two chunks wait, which keeps memory bounded.
+    use two cores. One chunk is written while the next is scored: the process keeps
+    the memory its chunks freed (``_memory_settings``), so the chunks in flight are its
+    resident set; a deeper queue added about 30 MiB and no speed (``bench/README.md``).
     """
 
     def __init__(
@@ -128,7 +132,7 @@ class _Sink:
 
     def _submit(self, task: Callable[[], None]) -> None:
         self.pending.append(self.pool.submit(task))
-        while len(self.pending) > 2:
+        while len(self.pending) > _WRITES_IN_FLIGHT:
             self.pending.popleft().result()
 
     def drain(self) -> None:
@@ -276,9 +280,6 @@ def run_batch(
                 rejected += len(bad)
                 incomplete += chunk.n - typed["missing"].null_count
                 progress.update(rows, chunk.fraction)
-                # Arrow's allocator keeps freed blocks for reuse; hand them back each chunk
-                # so the resident set stays flat over a long file (measured in bench/).
-                pa.default_memory_pool().release_unused()
             sink.finish(source)
             output.commit()
         except BaseException:
@@ -389,7 +390,7 @@ def _pandas_not_loaded_by_arrow() -> Iterator[None]:
 
 def run(args: argparse.Namespace, *, extra_columns: ExtraColumns | None = None) -> int:
     """The command: 0 done, 1 rejected rows under ``--strict``, 2 malformed file."""
-    _no_huge_pages()
+    _memory_settings()
     # Everything imported so far lives as long as the process: the collector need not
     # walk it again at every full collection during the run (thawed afterwards).
     gc.freeze()
@@ -401,24 +402,44 @@ def run(args: argparse.Namespace, *, extra_columns: ExtraColumns | None = None) 
 
 
 _PR_SET_THP_DISABLE = 41  # linux/prctl.h
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # malloc.h
+#: Freed memory glibc keeps for reuse (NumPy's arrays): a few chunks' worth.
+_KEEP_FREED_BYTES = 128 << 20
+#: Arrays up to this size come from the heap (reused), not from fresh mappings.
+_HEAP_ARRAY_BYTES = 32 << 20
 
 
-def _no_huge_pages() -> None:
-    """Ask Linux not to back this process's memory with transparent huge pages.
+def _memory_settings() -> bool:
+    """Reuse memory from chunk to chunk instead of having the kernel zero fresh pages.
 
-    Arrow's allocator asks for huge pages, and each chunk's arrays land in freshly mapped
-    memory (the freed blocks are handed back every chunk to keep the resident set flat),
-    so every 2 MiB page touched is zeroed whole: 11 % of the command's CPU samples on a
-    million rows (``perf``). With ordinary pages that share falls to 0.5 % and the peak
-    resident memory from about 372 to 334 MiB. Best effort: elsewhere, or if the kernel
-    refuses, nothing changes.
+    Each chunk allocates and frees the same sizes as the one before. Left to their
+    defaults, both allocators hand freed pages back to the system and fault new ones in
+    for the next chunk: about 350,000 page faults and a third of the CPU time on a
+    million rows. Here (``bench/README.md`` has the figures):
+
+    - Arrow's allocator keeps its freed pages (``MIMALLOC_PURGE_DELAY`` in ``cli.py``'s
+      ``COMMAND_ENVIRONMENT``, read when it starts);
+    - glibc, which NumPy uses, keeps up to ``_KEEP_FREED_BYTES`` of freed heap and serves
+      arrays up to ``_HEAP_ARRAY_BYTES`` from it (``mallopt``);
+    - transparent huge pages are off, so a page first touched costs 4 KiB of zeroing,
+      not 2 MiB.
+
+    The resident set still stays flat in the number of rows: it is the few chunks in
+    flight (see ``_Sink`` and ``reader.prefetched``), kept rather than returned. Returns
+    whether every setting took; best effort (elsewhere nothing changes).
     """
     if not sys.platform.startswith("linux"):
-        return
-    with contextlib.suppress(OSError, AttributeError):
+        return False
+    try:
         import ctypes
 
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_THP_DISABLE, 1, 0, 0, 0)
+        libc = ctypes.CDLL(None, use_errno=True)
+        huge = libc.prctl(_PR_SET_THP_DISABLE, 1, 0, 0, 0) == 0
+        trim = libc.mallopt(_M_TRIM_THRESHOLD, _KEEP_FREED_BYTES) == 1
+        mmap = libc.mallopt(_M_MMAP_THRESHOLD, _HEAP_ARRAY_BYTES) == 1
+    except (OSError, AttributeError):
+        return False
+    return bool(huge and trim and mmap)
 
 
 def _message(exc: BaseException, _: Translator) -> str:

@@ -312,12 +312,14 @@ class _Failed:
         self.error = error
 
 
-def prefetched(chunks: Iterator[Chunk], depth: int = 2) -> Iterator[Chunk]:
+def prefetched(chunks: Iterator[Chunk], depth: int = 1) -> Iterator[Chunk]:
     """``chunks`` produced on a worker thread, up to ``depth`` ahead of the consumer.
 
     Arrow's parsing and the slicing into chunks release the interpreter lock, so reading
     the next chunk overlaps with validating and scoring this one. Errors are raised in
-    the consumer, in order; stopping early stops the worker and closes the reader.
+    the consumer, in order; stopping early stops the worker and closes the reader. One
+    chunk waiting is enough to keep the scorer busy; each more costs memory (measured in
+    ``bench/README.md``).
     """
     box: queue.Queue[Chunk | _Failed | None] = queue.Queue(maxsize=depth)
     stop = threading.Event()

@@ -294,25 +294,32 @@ def test_encoded_columns_with_their_own_indices_are_combined_row_by_row():
     or "THP_enabled" not in Path("/proc/self/status").read_text(),
     reason="Linux reports no transparent huge page setting here",
 )
-def test_the_command_turns_transparent_huge_pages_off_for_its_process():
+def test_the_command_keeps_freed_memory_and_turns_huge_pages_off_for_its_process():
+    """Every setting of ``_memory_settings`` takes (glibc's two ``mallopt`` thresholds and
+    the huge-page switch), in a process of its own."""
     script = (
-        "from scoring.batch.command import _no_huge_pages; _no_huge_pages(); "
-        "print(open('/proc/self/status').read().split('THP_enabled:')[1].split()[0])"
+        "from scoring.batch.command import _memory_settings; took = _memory_settings(); "
+        "print(took, open('/proc/self/status').read().split('THP_enabled:')[1].split()[0])"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
-    assert done.stdout.strip() == "0", done.stderr
+    assert done.stdout.split() == ["True", "0"], done.stderr
 
 
 def test_score_command_keeps_openblas_to_one_thread(tmp_path, monkeypatch):
     """Set for the ``cli.py score`` process before NumPy is imported; a value the user
-    set is kept; other commands and a host calling ``main`` are left alone."""
+    set is kept; other commands and a host calling ``main`` are left alone. The same goes
+    for Arrow's allocator keeping the pages a chunk freed (``MIMALLOC_PURGE_DELAY``)."""
     import cli
 
     monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    monkeypatch.delenv("MIMALLOC_PURGE_DELAY", raising=False)
     cli.program_environment(["train"])
     assert "OPENBLAS_NUM_THREADS" not in os.environ
+    assert "MIMALLOC_PURGE_DELAY" not in os.environ
     cli.program_environment(["score", "in.csv"])
     assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
+    assert os.environ["MIMALLOC_PURGE_DELAY"] == "-1"
+    monkeypatch.delenv("MIMALLOC_PURGE_DELAY")
     monkeypatch.setenv("OPENBLAS_NUM_THREADS", "2")
     cli.program_environment(["score"])
     assert os.environ["OPENBLAS_NUM_THREADS"] == "2"
@@ -325,7 +332,8 @@ def test_score_command_keeps_openblas_to_one_thread(tmp_path, monkeypatch):
         "import runpy, sys; sys.argv = ['cli.py', 'score', sys.argv[1], '-o', sys.argv[2], "
         "'--quiet']; import atexit, os; "
         "atexit.register(lambda: print(os.environ.get('OPENBLAS_NUM_THREADS'), "
-        "'numpy' in sys.modules)); runpy.run_path('cli.py', run_name='__main__')"
+        "os.environ.get('MIMALLOC_PURGE_DELAY'), 'numpy' in sys.modules)); "
+        "runpy.run_path('cli.py', run_name='__main__')"
     )
     done = subprocess.run(
         [sys.executable, "-c", script, str(src), str(tmp_path / "p.csv")],
@@ -334,4 +342,4 @@ def test_score_command_keeps_openblas_to_one_thread(tmp_path, monkeypatch):
         cwd=Path(cli.__file__).parent,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["1", "True"]
+    assert done.stdout.split() == ["1", "-1", "True"]
