@@ -27,7 +27,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import difflib
-import mmap
 import queue
 import threading
 from collections import Counter
@@ -161,27 +160,38 @@ def _with_hint(name: str, header: Sequence[str]) -> str:
 # -------------------------------------------------------------------------- CSV
 
 
+#: Bytes read at a time by ``has_bare_cr`` (one reused buffer).
+SCAN_BYTES = 8 << 20
+
+
 def has_bare_cr(path: Path) -> bool:
     """Whether a CR that does not end a CRLF line ending occurs in a file that has LFs.
 
     A file whose only line ending is CR (old Mac) has no LF at all and is read as such.
-    C-speed byte searches: a memory-mapped ``find`` first (most files have no CR at all),
-    then CR and CRLF counts per 8 MiB block.
+    The file is read in ``SCAN_BYTES`` blocks into one buffer and searched at C speed
+    (``find`` first: most blocks have no CR at all, then CR and CRLF counts). Not memory-
+    mapped whole: every page searched would then count as resident, so the command's
+    peak memory would grow with the size of the file.
     """
-    if path.stat().st_size == 0:
-        return False
-    with path.open("rb") as raw:
-        with mmap.mmap(raw.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            if data.find(b"\r") < 0 or data.find(b"\n") < 0:
-                return False
-        carry = b""
-        while block := raw.read(8 << 20):
-            block = carry + block
-            carry = block[-1:] if block.endswith(b"\r") else b""
-            body = block[: len(block) - len(carry)]
-            if body.count(b"\r") != body.count(b"\r\n"):
+    buffer = bytearray(SCAN_BYTES)
+    seen_lf = bare = False
+    pending_cr = False  # the previous block ended with a CR
+    with path.open("rb", buffering=0) as raw:
+        while got := raw.readinto(buffer):
+            if pending_cr and buffer[0] != 0x0A:
+                bare = True
+            pending_cr = buffer[got - 1] == 0x0D
+            body = got - 1 if pending_cr else got
+            seen_lf = seen_lf or buffer.find(b"\n", 0, got) >= 0
+            if (
+                not bare
+                and buffer.find(b"\r", 0, body) >= 0
+                and buffer.count(b"\r", 0, body) != buffer.count(b"\r\n", 0, body)
+            ):
+                bare = True
+            if bare and seen_lf:
                 return True
-        return carry == b"\r"
+    return (bare or pending_cr) and seen_lf
 
 
 def _csv_fast(path: Path, header: Sequence[str], chunk_rows: int) -> Iterator[Chunk]:
