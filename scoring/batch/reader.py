@@ -173,7 +173,7 @@ def has_bare_cr(path: Path) -> bool:
     mapped whole: every page searched would then count as resident, so the command's
     peak memory would grow with the size of the file.
     """
-    buffer = bytearray(SCAN_BYTES)
+    buffer = bytearray(max(1, min(SCAN_BYTES, path.stat().st_size)))  # a small file: small
     seen_lf = bare = False
     pending_cr = False  # the previous block ended with a CR
     with path.open("rb", buffering=0) as raw:
