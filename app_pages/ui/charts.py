@@ -128,6 +128,13 @@ def interval_bar(
         st.markdown(html, unsafe_allow_html=True)
 
 
+def contribution_label(contribution: Contribution) -> str:
+    """The predictor's name as a reader takes it beside its value: "Sex: female", not
+    Table 4's coded row name "Sex (male)", which next to "female" read as a contradiction."""
+    _ = session_translator()
+    return _("Sex") if contribution.feature == "male" else _(contribution.label)
+
+
 def contribution_bars(
     contributions: Sequence[Contribution], *, key: str, font_size: int = 14
 ) -> None:
@@ -136,7 +143,7 @@ def contribution_bars(
     ordered = sorted(contributions, key=lambda c: abs(c.log_odds))
     # Predictor and value on two lines: on a tablet the labels would otherwise take most
     # of the width and squeeze the bars and their value labels into the axis text.
-    labels = [f"{_(c.label)}<br>{_(c.value_text)}" for c in ordered]
+    labels = [f"{contribution_label(c)}<br>{_(c.value_text)}" for c in ordered]
     values = [c.log_odds for c in ordered]
     bars = {
         "type": "bar",
@@ -171,7 +178,7 @@ def contribution_bars(
         _("Contributions to the log-odds: %(items)s")
         % {
             "items": _.join_items(
-                _.labelled(_(c.label), f"{_(c.value_text)} {value:+.2f}")
+                _.labelled(contribution_label(c), f"{_(c.value_text)} {value:+.2f}")
                 for c, value in zip(ordered, values, strict=True)
             )
         },

@@ -191,10 +191,9 @@ def contribution_sentence(contribution: Contribution) -> str:
     it): "Level of the main lesion: cervicothoracic junction (C7–T1), raises the risk
     (compared with middle cervical (C3–C6))"."""
     _ = session_translator()
-    label = _("Sex") if contribution.feature == "male" else _(contribution.label)
     return _(
         "%(label)s: %(value)s, %(effect)s (compared with %(reference)s)",
-        label=label,
+        label=charts.contribution_label(contribution),
         value=_(contribution.value_text),
         effect=effect_words(contribution.log_odds),
         reference=_(contribution.reference_text),

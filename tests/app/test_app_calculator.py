@@ -447,3 +447,21 @@ def test_tomita_and_modified_bauer_beside_the_three(app: AppTest) -> None:
         "Tomita breakdown",
         "Modified Bauer breakdown",
     ]
+
+
+@pytest.mark.parametrize("sex", ["female", "male"])
+def test_contribution_chart_names_sex_as_sex_beside_the_patients_value(
+    app: AppTest, sex: str
+) -> None:
+    """Table 4's coded row name "Sex (male)" beside "female" read as a contradiction: the
+    chart's row and its text alternative say "Sex", as the sentences do."""
+    import json
+
+    fill(app, FULL | {"sex": sex})
+    assert not app.exception
+    (chart,) = plotly_charts(app)
+    figure = json.loads(chart.proto.spec)
+    labels = figure["data"][0]["y"]
+    assert f"Sex<br>{sex}" in labels
+    assert not any("(male)" in label for label in labels)
+    assert "Sex (male)" not in chart.proto.alt
