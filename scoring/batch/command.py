@@ -237,6 +237,7 @@ def run_batch(
     source, target = Path(input_path), str(output_path)
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
+    reader.check_source(source)
     check_target(source, target)
     extra_fields = list(extra_columns.fields) if extra_columns is not None else []
     header = reader.read_header(source)

@@ -28,6 +28,7 @@ import contextlib
 import csv
 import difflib
 import queue
+import stat
 import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -77,6 +78,26 @@ class Chunk:
     @property
     def n(self) -> int:
         return len(next(iter(self.cells.values()))) if self.cells else 0
+
+
+def check_source(path: Path) -> None:
+    """Refuse an input that is not a regular file (a directory, a pipe, a device).
+
+    The file is opened more than once (the header, the line-ending check, the reader): a
+    named pipe would give its data to the first and leave the next waiting for ever. A
+    missing or unreadable file is left to the first open, whose message names it.
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if stat.S_ISREG(mode):
+        return
+    kind = "a directory" if stat.S_ISDIR(mode) else "a device, pipe or socket"
+    raise MalformedFileError(
+        f"the input {path} is {kind}, not a regular file; save the data to a file and name "
+        "that file"
+    )
 
 
 def is_parquet(path: Path) -> bool:

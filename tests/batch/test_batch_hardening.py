@@ -227,6 +227,34 @@ def test_output_to_a_device_is_refused(tmp_path):
         check_target(src, "/dev/null")
 
 
+def test_input_from_a_fifo_is_refused_without_waiting(tmp_path):
+    """A named pipe can be read once; the command opens its input more than once, so it
+    waited for ever on the second open. Now refused at once, naming the input."""
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    done = subprocess.run(
+        _command(fifo, str(tmp_path / "out.csv"), "--quiet"),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert f"the input {fifo} is a device, pipe or socket, not a regular file" in done.stderr
+    assert "Nothing was written" in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe.csv"]
+
+
+@pytest.mark.parametrize("kind", ["directory", "device"])
+def test_input_that_is_not_a_regular_file_is_refused(tmp_path, kind, capsys):
+    source = tmp_path if kind == "directory" else Path("/dev/null")
+    assert cli(tmp_path, str(source), "-o", str(tmp_path / "out.csv")) == 2
+    err = capsys.readouterr().err
+    assert "not a regular file" in err
+    assert ("a directory" if kind == "directory" else "a device, pipe or socket") in err
+    assert not (tmp_path / "out.csv").exists()
+
+
 def test_dash_writes_csv_to_standard_output(tmp_path):
     src = write_csv(tmp_path / "in.csv", [BASE, {**BASE, "kps": "55"}])
     done = subprocess.run(
