@@ -21,7 +21,7 @@ from app_pages.ui import case_state, inputs, model, results
 from app_pages.ui.evaluate import prediction_for, scored_case
 from app_pages.ui.examples import EXAMPLE_BY_CODE, EXAMPLES
 from app_pages.ui.language import dropdown, session_translator
-from app_pages.ui.report_downloads import render_report_downloads
+from app_pages.ui.report_downloads import begin_run, render_report_downloads
 
 PENDING_KEY = "case_pending_replacement"
 
@@ -118,6 +118,7 @@ def _chooser(row: st.delta_generator.DeltaGenerator) -> None:
 # (a cold start shows numbers before seventy inputs are laid out; a change updates the
 # numbers before the browser redraws the inputs and the charts).
 _ = session_translator()
+begin_run("calc")  # a download pressed during this run waits for its report
 case_state.seed_widgets()
 case_state.sync_from_widgets()
 case_state.clear_unasked()

@@ -19,9 +19,10 @@ import streamlit as st
 from app_pages.ui import board, model, results
 from app_pages.ui.evaluate import prediction_for, scored_case
 from app_pages.ui.language import session_translator
-from app_pages.ui.report_downloads import render_report_downloads
+from app_pages.ui.report_downloads import begin_run, render_report_downloads
 
 _ = session_translator()
+begin_run("board")  # a download pressed during this run waits for its report
 scored = scored_case()
 
 if scored.build.is_empty:

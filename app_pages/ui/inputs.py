@@ -63,6 +63,10 @@ SEX_TEXT: Final[Mapping[str, str]] = {"male": N_("Male"), "female": N_("Female")
 KPS_VALUES: Final[tuple[int, ...]] = tuple(sorted(KPS_DEFINITIONS, reverse=True))
 
 Kind = Literal["segmented", "pills", "select"]
+#: A typed field commits after this pause in typing, not only on Enter or leaving it: the
+#: results (and the report a download builds) follow what the field shows without a step
+#: a tablet user may not know (see ``report_downloads``).
+LIVE: Final = "400ms"
 #: Session key of this run's refused typed values, by field (set by the page).
 PROBLEMS_KEY: Final = "input_problems"
 
@@ -122,6 +126,7 @@ def typed_number(name: str, label: str | None = None) -> str | None:
         key=widget_key(name),
         placeholder=_(NOT_RECORDED),
         autocomplete="off",
+        live=LIVE,
     )
     _problem(name)
     return value

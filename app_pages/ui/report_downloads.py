@@ -16,6 +16,16 @@ reports of one day get two names. The widgets' session-state keys are
 ``<prefix>_report_date`` (:func:`report_field_keys`); a new case empties them with the rest
 of the case (``case_state.replace_case``).
 
+Why every button builds from the page's *latest* run (``_LatestReport``): a button's file
+is built by a function registered when the button was drawn. A value typed into a field
+is committed (and the page rerun) when the field loses focus, which on a tablet is the
+moment the download button is tapped: that tap reaches the function of the run *before*
+the value, whose file would lack what the field shows. So the functions read the report
+of the newest run from a per-session holder, and wait (briefly) for a run still going.
+The typed fields also commit after a short pause in typing (``inputs.LIVE``, also used
+for the filing fields here), so the
+page and its files have the value well before a finger reaches the button.
+
 Why downloads are one-time: the bytes are built on the click, over this session's
 WebSocket, and the browser fetches them once from ``/media``; the router's
 ``server_guard`` deletes the entry as it is served and refuses it after a minute, so the
@@ -26,13 +36,16 @@ source of the three formats.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Final
 
 import streamlit as st
 
+from app_pages.ui.inputs import LIVE
 from app_pages.ui.language import current as current_language
 from app_pages.ui.language import session_translator
 from i18n import N_
@@ -112,6 +125,43 @@ NO_PDF_HELP: Final = N_(
 )
 
 
+#: How long a download first waits for the press's own commit to start a page run, and
+#: at most for a run in progress to finish (then the newest finished run is used).
+COMMIT_GRACE_SECONDS: Final = 0.25
+RUN_WAIT_SECONDS: Final = 5.0
+
+
+@dataclass(slots=True)
+class _LatestReport:
+    """This session's newest report builder for one page, and whether a run is going."""
+
+    build: Callable[[], CaseReport] | None = None
+    idle: threading.Event = field(default_factory=threading.Event)
+
+    def report(self, fallback: Callable[[], CaseReport]) -> CaseReport:
+        """The newest finished run's report (``fallback``: the drawing run's own)."""
+        time.sleep(COMMIT_GRACE_SECONDS)
+        self.idle.wait(RUN_WAIT_SECONDS)
+        return (self.build or fallback)()
+
+
+def _latest(key_prefix: str) -> _LatestReport:
+    """The holder of ``key_prefix``'s page in this session (made on first use)."""
+    key = f"_latest_report_{key_prefix}"  # not a ``calc_`` key: those are the case
+    holder = st.session_state.get(key)
+    if not isinstance(holder, _LatestReport):
+        holder = _LatestReport()
+        holder.idle.set()
+        st.session_state[key] = holder
+    return holder
+
+
+def begin_run(key_prefix: str) -> None:
+    """Mark a page run as started: a download pressed now waits for its report (the page
+    calls this first; ``render_report_downloads`` marks the run finished)."""
+    _latest(key_prefix).idle.clear()
+
+
 def render_report_downloads(
     case: PatientCase,
     scores: CaseScores,
@@ -150,6 +200,7 @@ def render_report_downloads(
             label = st.text_input(
                 _(LABEL_TEXT),
                 key=label_key,
+                live=LIVE,
                 max_chars=LABEL_MAX_CHARS,
                 placeholder=_("e.g. Tumor board, case 2"),
                 help=_(LABEL_HELP),
@@ -157,12 +208,14 @@ def render_report_downloads(
             identifier = st.text_input(
                 _(IDENTIFIER_TEXT),
                 key=identifier_key,
+                live=LIVE,
                 max_chars=FIELD_MAX_CHARS,
                 help=_(FILING_HELP),
             )
             clinician = st.text_input(
                 _(CLINICIAN_TEXT),
                 key=clinician_key,
+                live=LIVE,
                 max_chars=FIELD_MAX_CHARS,
                 help=_(FILING_HELP),
             )
@@ -198,20 +251,24 @@ def render_report_downloads(
                 language=language,
             )
 
+        latest = _latest(key_prefix)
+        latest.build = report
+        latest.idle.set()
+
         def pdf_bytes() -> bytes:
             from reports.pdf import render_pdf
 
-            return render_pdf(report())
+            return render_pdf(latest.report(report))
 
         def html_bytes() -> bytes:
             from reports.html import render_html
 
-            return render_html(report()).encode("utf-8")
+            return render_html(latest.report(report)).encode("utf-8")
 
         def fhir_bytes() -> bytes:
             from reports.fhir import render_fhir
 
-            return render_fhir(report()).encode("utf-8")
+            return render_fhir(latest.report(report)).encode("utf-8")
 
         stem = file_stem(datetime.now(), label)
         has_pdf = pdf_available()

@@ -241,3 +241,24 @@ def test_a_download_url_answers_only_the_sessions_own_fetch(session, tmp_path, f
     # A new click builds the file again under a fresh one-time entry.
     _, again, _ = download_with_url(session, fmt, tmp_path)
     assert again
+
+
+def test_a_value_typed_just_before_a_download_is_in_the_file(browser, app_server, tmp_path):
+    """A value typed and not confirmed with Enter is what the field shows: after a short
+    pause the page and the report use it. (Before, the file was built by the run drawn
+    before the value and left it out; the page then showed the new result.)"""
+    context, app = open_session(browser, app_server)
+    try:
+        fill_case(app, CASE)
+        box = app.widget("calc_age_years").locator("input")
+        box.click()
+        box.press_sequentially("71", delay=60)  # no Enter, the field keeps the focus
+        app.page.wait_for_timeout(1_500)  # a person's pause before reaching the button
+        _, data = download(app, "html", tmp_path)
+        assert "<dt>Age (years)</dt><dd>71</dd>" in data.decode("utf-8")
+        assert not app.page_errors
+    except BaseException:
+        save_failure_screenshot(app, "report-downloads-typed")
+        raise
+    finally:
+        context.close()
