@@ -24,6 +24,7 @@ keeps it.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -37,8 +38,10 @@ from app_pages.ui.typed_numbers import MAX_LENGTH, plain, read_number, shown
 from i18n import N_
 from scoring import PatientCase, derived, describe_errors
 from scoring.case import FIELD_NAMES, field_bounds, field_title
+from scoring.derived import CONTRADICTIONS
 from scoring.labs import ANALYTE_BY_FIELD, ANALYTES, LabUnit
 from scoring.metastases import MajorOrganMets, VisceralMets
+from scoring.options import CodedEnum
 
 CASE_KEY: Final = "case_inputs"
 WIDGET_PREFIX: Final = "calc_"
@@ -413,6 +416,49 @@ def raw_case(values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]
     return raw, problems
 
 
+def answer_text(name: str, value: Any) -> str:
+    """The option a person tapped for ``value`` of field ``name``, in their language
+    ("Removable", not the code ``removable``)."""
+    _ = session_translator()
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    annotation = PatientCase.model_fields[name].annotation
+    for vocabulary in typing.get_args(annotation) or (annotation,):
+        if isinstance(vocabulary, type) and issubclass(vocabulary, CodedEnum):
+            member = vocabulary._value2member_map_.get(str(value))
+            label = getattr(member, "label", None)
+            if isinstance(label, str):
+                return _(label)
+    return str(value)
+
+
+def _refusals(error: ValidationError, raw: Mapping[str, Any]) -> list[str]:
+    """One sentence per refused answer, for the person at the screen: field titles and
+    option texts in their language, never field codes. Two answers that contradict each
+    other (``derived.CONTRADICTIONS``) name both; anything else is described by the case
+    model's own sentences."""
+    _ = session_translator()
+    lines = []
+    described = describe_errors(error, _)
+    for err, line in zip(error.errors(include_url=False), described, strict=True):
+        name = str(err["loc"][0]) if err["loc"] else ""
+        rule = next((r for r in CONTRADICTIONS if r.later == name), None)
+        if rule is not None and name in raw and rule.earlier in raw:
+            lines.append(
+                _(
+                    "%(title)s: “%(answer)s” cannot go with %(other)s “%(other_answer)s”: %(why)s.",
+                    title=_(field_title(name)),
+                    answer=answer_text(name, raw[name]),
+                    other=_(field_title(rule.earlier)),
+                    other_answer=answer_text(rule.earlier, raw[rule.earlier]),
+                    why=_(rule.why),
+                )
+            )
+            continue
+        lines.append(line)
+    return lines
+
+
 def build_case(values: Mapping[str, Any]) -> CaseBuild:
     """Validate the dict; an invalid value is named and left out, never guessed.
 
@@ -426,7 +472,7 @@ def build_case(values: Mapping[str, Any]) -> CaseBuild:
         try:
             case = PatientCase.model_validate(raw)
         except ValidationError as exc:
-            described = describe_errors(exc)
+            described = _refusals(exc, raw)
             errors.extend(described)
             bad = {str(e["loc"][0]) for e in exc.errors() if e["loc"]} & raw.keys()
             for err, line in zip(exc.errors(), described, strict=False):

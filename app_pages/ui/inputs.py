@@ -72,7 +72,8 @@ PROBLEMS_KEY: Final = "input_problems"
 
 
 def show_problems(problems: Mapping[str, str]) -> None:
-    """Remember which typed fields were refused in this run, to name them at the field.
+    """Remember which fields were refused in this run (a typed value that is not a number,
+    an answer that contradicts another), to name them at the field.
 
     Kept in session state, never in module state: every browser session runs the page in
     its own thread, and one patient's message must never reach another's screen.
@@ -81,7 +82,7 @@ def show_problems(problems: Mapping[str, str]) -> None:
 
 
 def _problem(name: str) -> None:
-    """The refusal sentence of a typed field, right under it (role=alert, not only red)."""
+    """The refusal sentence of a field, right under it (role=alert, not only red)."""
     message = st.session_state.get(PROBLEMS_KEY, {}).get(name)
     if message is not None:
         with st.container(key=f"problem_{name}"):
@@ -115,7 +116,9 @@ def choice(
         )
     control = st.segmented_control if kind == "segmented" else st.pills
     # wrap: long option text goes onto another row instead of a sideways scroll area
-    return control(label, options, format_func=formatter, key=key, wrap=True)
+    chosen = control(label, options, format_func=formatter, key=key, wrap=True)
+    _problem(name)  # an answer that contradicts another is refused right here too
+    return chosen
 
 
 def typed_number(name: str, label: str | None = None) -> str | None:

@@ -465,3 +465,20 @@ def test_contribution_chart_names_sex_as_sex_beside_the_patients_value(
     assert f"Sex<br>{sex}" in labels
     assert not any("(male)" in label for label in labels)
     assert "Sex (male)" not in chart.proto.alt
+
+
+def test_contradicting_answers_are_named_at_the_field_without_codes(app: AppTest) -> None:
+    """A major-organ metastasis with "no visceral metastases": the later answer is refused
+    and treated as not recorded; the sentence uses the option texts a person tapped, not
+    the data codes, and is shown under that field."""
+    fill(app, FULL | {"major_organ_mets": "removable", "visceral_mets": "none"})
+    assert not app.exception
+    sentence = (
+        "Visceral metastases: “None” cannot go with Major internal organ metastases "
+        "“Removable”: a lung, liver, kidney or brain metastasis is a visceral metastasis."
+    )
+    under_field = app.get("error")
+    shown = [e.value for e in under_field]
+    assert any(v == sentence for v in shown), shown
+    assert any(sentence in v and v != sentence for v in shown), "the summary above results"
+    assert not any("visceral_mets" in v or "major_organ_mets" in v for v in shown)

@@ -185,6 +185,20 @@ def test_calculator_in_japanese(app: AppTest) -> None:
     assert english_escapes(app, []) == []
 
 
+def test_contradicting_answers_are_refused_in_japanese_at_the_field(app: AppTest) -> None:
+    """Two answers that contradict each other: the refusal is Japanese, names the option
+    texts (not codes), and stands under the refused field as well as above the results."""
+    fill(app, FULL | {"major_organ_mets": "removable", "visceral_mets": "none"})
+    assert not app.exception
+    expected = (
+        "内臓転移：「なし」は主要臓器転移「切除可能」と両立しません："
+        "肺・肝・腎・脳への転移は内臓転移です。"
+    )
+    at_field = [e.value for e in app.get("error") if expected in e.value]
+    assert len(at_field) == 2, [e.value for e in app.get("error")]  # field and summary
+    assert english_escapes(app, []) == []
+
+
 def test_model_warnings_are_shown_and_translated(app: AppTest) -> None:
     """A case outside the training cohort gets the model's warning, in Japanese (the
     complete case's revised Tokuhashi 13 lies above the test model's training range)."""
