@@ -14,6 +14,10 @@ Reading rules, chosen to never turn a number into another one:
 - a single decimal comma is read as a decimal point ("3,5" is 3.5), except when exactly
   three digits follow it ("1,000" could be one thousand or one): that is refused and the
   user asked to write it without the comma;
+- the full-width forms a Japanese keyboard types ("６０", "０．３", "３，５", "－５", "１ｅ９",
+  the ideographic space) are read as the ordinary characters they stand for, and then by
+  the rules above. Nothing else is converted: digits of other scripts ("٢٦٢") and
+  superscripts ("10⁹" is not 109) are refused, not guessed; only 0–9 are digits here;
 - anything else (letters, two separators, a sign other than a leading minus) is refused.
 """
 
@@ -28,8 +32,23 @@ from i18n import N_
 
 #: Longest text accepted in a number field (bounds the work any input can cause).
 MAX_LENGTH: Final = 24
-_NUMBER: Final = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?$")
-_DECIMAL_COMMA: Final = re.compile(r"^[+-]?\d+,\d+$")
+_NUMBER: Final = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?$")
+_DECIMAL_COMMA: Final = re.compile(r"^[+-]?[0-9]+,[0-9]+$")
+#: Full-width digits, point, comma, signs and e/E, the ideographic space and the minus
+#: sign, as their ASCII forms (the only characters converted before reading).
+_FULL_WIDTH: Final = str.maketrans(
+    {
+        **{chr(0xFF10 + d): str(d) for d in range(10)},
+        "\uff0e": ".",
+        "\uff0c": ",",
+        "\uff0b": "+",
+        "\uff0d": "-",
+        "\u2212": "-",
+        "\uff45": "e",
+        "\uff25": "E",
+        "\u3000": " ",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +75,7 @@ def read_number(text: object) -> Reading:
         return Reading(problem=N_("is not a number"))
     if isinstance(text, int | float | Decimal):
         text = format(text, "f") if isinstance(text, Decimal) else repr(text)
-    raw = str(text).strip().replace("\u2212", "-")
+    raw = str(text).translate(_FULL_WIDTH).strip()
     if not raw:
         return Reading()
     if len(raw) > MAX_LENGTH:

@@ -27,6 +27,13 @@ from app_pages.ui.typed_numbers import MAX_LENGTH, read_number
         ("\u22121", Decimal("-1")),  # the minus sign a phone keyboard may offer
         (67, Decimal("67")),
         (9.2, Decimal("9.2")),
+        # full-width forms, as a Japanese keyboard types them
+        ("６０", Decimal("60")),
+        ("０．３", Decimal("0.3")),
+        ("３，５", Decimal("3.5")),
+        ("－５", Decimal("-5")),
+        ("１ｅ９", Decimal("1e9")),
+        ("\u3000６０\u3000", Decimal("60")),
     ],
 )
 def test_valid_text_reads_as_its_number(text: object, value: Decimal) -> None:
@@ -55,6 +62,12 @@ def test_empty_text_is_not_recorded(text: object) -> None:
         ("0x10", "not a number"),
         ("1" * (MAX_LENGTH + 1), "longer than"),
         (True, "not a number"),
+        # only 0–9 are digits: other scripts and superscripts are refused, not guessed
+        ("٢٦٢", "not a number"),
+        ("१२", "not a number"),
+        ("10⁹", "not a number"),  # never 109
+        ("¹²", "not a number"),
+        ("６０。", "not a number"),
     ],
 )
 def test_invalid_text_is_refused_with_its_reason(text: object, reason: str) -> None:
