@@ -91,18 +91,28 @@ def _range_text(result: ScoreResult) -> str:
 
 
 def _life_expectancy_3_months(tokuhashi: ScoreResult, katagiri: ScoreResult) -> Criterion:
-    if tokuhashi.total_min >= 9 or katagiri.total_max <= 3:
-        status, why = (
-            Status.MET,
-            Message(
-                N_(
-                    "%(tokuhashi)s, %(katagiri)s: a band predicting ≥ 6 months (Tokuhashi ≥ 9) "
-                    "or 98 %% 6-month survival (Katagiri 0–3)."
-                ),
-                tokuhashi=_range_text(tokuhashi),
-                katagiri=_range_text(katagiri),
-            ),
-        )
+    """Met through the band of whichever score establishes it; the reason names only that
+    score (both named together read as if the patient's score carried the other band's
+    figure, e.g. Katagiri 6 beside "98 % 6-month survival")."""
+    by_tokuhashi, by_katagiri = tokuhashi.total_min >= 9, katagiri.total_max <= 3
+    if by_tokuhashi or by_katagiri:
+        reasons = []
+        if by_tokuhashi:
+            reasons.append(
+                Message(
+                    N_("%(score)s: in the band predicting ≥ 6 months (9 or more)"),
+                    score=_range_text(tokuhashi),
+                )
+            )
+        if by_katagiri:
+            reasons.append(
+                Message(
+                    N_("%(score)s: in the band with 98 %% 6-month survival (0–3)"),
+                    score=_range_text(katagiri),
+                )
+            )
+        # a tuple is joined with "; " ("；" in Japanese) by ``Message``
+        status, why = Status.MET, Message(N_("%(reasons)s."), reasons=tuple(reasons))
     else:
         status, why = (
             Status.UNKNOWN,

@@ -365,8 +365,13 @@ def test_composed_domain_text_is_english_and_translatable() -> None:
     assert lab.detail == "Platelets 50 × 10⁹/L (Platelets < 100 × 10⁹/L)"
     assert translator("ja")(lab.detail) == "血小板 50 × 10⁹/L（血小板 < 100 × 10⁹/L）"
     life = next(c for c in scores.criteria if c.key == "life_expectancy_3_months")
-    assert life.explanation.startswith("Revised Tokuhashi score 13, New Katagiri score")
-    assert translator("ja")(life.explanation).startswith("改訂徳橋スコア 13、新片桐スコア")
+    assert life.explanation.startswith(
+        "Revised Tokuhashi score 13: in the band predicting ≥ 6 months (9 or more); New "
+        "Katagiri score"
+    )
+    assert translator("ja")(life.explanation).startswith(
+        "改訂徳橋スコア 13：予測生存期間 6か月以上の区分（9以上）；新片桐スコア"
+    )
     nested = Message(N_("%(items)s"), items=(Message(N_("Level %(level)s"), level="C5"), "Pain"))
     assert nested == "Level C5; Pain"
     assert translator("ja")(nested) == "高位 C5；疼痛"

@@ -59,6 +59,31 @@ def test_life_expectancy_from_score_bands() -> None:
     assert _status("life_expectancy_3_months", **poor) is Status.UNKNOWN
 
 
+@pytest.mark.parametrize(
+    ("changes", "named", "not_named"),
+    [
+        # Tokuhashi 9, Katagiri 4: only Tokuhashi's band establishes it
+        ({"primary_tumor": "liver"}, "Revised Tokuhashi score 9: in the band", "98 %"),
+        # Tokuhashi 7, Katagiri 2: only Katagiri's band
+        (
+            {"kps": 30, "frankel": "B", "extraspinal_bone_mets": 5, "vertebral_body_mets": 5},
+            "New Katagiri score 2: in the band with 98 % 6-month survival",
+            "Tokuhashi",
+        ),
+    ],
+)
+def test_life_expectancy_names_only_the_score_that_establishes_it(
+    changes: dict[str, object], named: str, not_named: str
+) -> None:
+    """Both scores named beside both bands read as if this patient's Katagiri 4 carried
+    "98 % 6-month survival": the reason names the band of the score that met it."""
+    criteria = {c.key: c for c in score_case(make_case(**changes)).criteria}
+    life = criteria["life_expectancy_3_months"]
+    assert life.status is Status.MET
+    assert named in life.explanation
+    assert not_named not in life.explanation
+
+
 def test_radical_resection_criteria() -> None:
     """Seed 004: solitary metastasis, life expectancy > 1 year, slowly growing tumor."""
     assert _status("solitary_metastasis") is Status.MET
