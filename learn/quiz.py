@@ -619,12 +619,15 @@ def _treatability(
     """Tomita's treatability, stated only when a visceral metastasis is present.
 
     Without one the answer stays empty (a case saying otherwise is refused), and the
-    staging sentence that excludes visceral disease is what the trainee reads for it.
+    staging sentence that excludes visceral disease is what the trainee reads for it. A
+    metastasis the case calls removable is treatable (Tomita's "treatable" is wider than
+    Tokuhashi's "removable"): "removable" beside "no available treatment" contradicted
+    itself. The draw is made either way, so every later seed's case stays the same.
     """
     if not visceral_present(visceral, organs).value:
         d.mentions["visceral_mets_treatable"] = organ_text
         return None
-    treatable = rng.random() < 0.5
+    treatable = rng.random() < 0.5 or organs is MajorOrganMets.REMOVABLE
     return d.put("visceral_mets_treatable", treatable, TREATABILITY_PHRASES[treatable])
 
 

@@ -30,7 +30,7 @@ from learn.quiz import (
 )
 from scoring import PatientCase, score_case, tomita
 from scoring.labs import ANALYTES, LabUnit
-from scoring.metastases import VisceralMets
+from scoring.metastases import MajorOrganMets, VisceralMets
 from scoring.primary_tumor import PrimaryTumor
 from scoring.sins_findings import (
     SinsAlignment,
@@ -321,3 +321,16 @@ def test_wrong_tomita_item_explains_a_reading() -> None:
     assert not primary.correct
     assert "This calculator's reading" in primary.why
     assert f"Rule ({tomita.SOURCE.key})" in primary.why
+
+
+def test_a_removable_metastasis_is_never_called_untreatable() -> None:
+    """Tomita's "treatable" is wider than Tokuhashi's "removable": a vignette that calls an
+    organ metastasis removable never says that no treatment can control it."""
+    removable = 0
+    for seed in range(1, 3_000):
+        vignette = generate(seed)
+        if vignette.case.major_organ_mets is MajorOrganMets.REMOVABLE:
+            removable += 1
+            assert vignette.case.visceral_mets_treatable is True, seed
+            assert TREATABILITY_PHRASES[False] not in vignette.text, seed
+    assert removable > 100  # the check saw the combination
