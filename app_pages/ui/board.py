@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from app_pages.ui import charts
+from app_pages.ui.case_state import SEX_TEXT
 from app_pages.ui.language import session_translator
 from app_pages.ui.results import contribution_sentence, table_cell, top_contributions
 from app_pages.ui.typed_numbers import plain
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
     from scoring import CaseScores, PatientCase
 
 NOT_RECORDED = N_("not recorded")
-SEX_TEXT = {"male": N_("Male"), "female": N_("Female")}
 
 
 def case_summary(case: PatientCase) -> str:

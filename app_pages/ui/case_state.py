@@ -416,12 +416,19 @@ def raw_case(values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]
     return raw, problems
 
 
+#: How the yes/no answers and the sex codes are shown (the controls, the board, messages).
+YES_NO: Final[Mapping[bool, str]] = {True: N_("Yes"), False: N_("No")}
+SEX_TEXT: Final[Mapping[str, str]] = {"male": N_("Male"), "female": N_("Female")}
+
+
 def answer_text(name: str, value: Any) -> str:
     """The option a person tapped for ``value`` of field ``name``, in their language
     ("Removable", not the code ``removable``)."""
     _ = session_translator()
     if isinstance(value, bool):
-        return _("Yes") if value else _("No")
+        return _(YES_NO[value])
+    if name == "sex" and str(value) in SEX_TEXT:
+        return _(SEX_TEXT[str(value)])
     annotation = PatientCase.model_fields[name].annotation
     for vocabulary in typing.get_args(annotation) or (annotation,):
         if isinstance(vocabulary, type) and issubclass(vocabulary, CodedEnum):

@@ -30,9 +30,11 @@ import streamlit as st
 
 from app_pages.ui.case_state import (
     LAB_FIELDS,
+    SEX_TEXT,
     UNIT_SYSTEM_LABELS,
     UNIT_SYSTEMS,
     UNITS_FIELD,
+    YES_NO,
     lab_unit,
     on_units_change,
     visceral_present,
@@ -57,8 +59,6 @@ from scoring.sins_findings import (
 )
 
 NOT_RECORDED: Final = N_("Not recorded")
-YES_NO: Final[Mapping[bool, str]] = {True: N_("Yes"), False: N_("No")}
-SEX_TEXT: Final[Mapping[str, str]] = {"male": N_("Male"), "female": N_("Female")}
 #: Descending, as the scale is printed.
 KPS_VALUES: Final[tuple[int, ...]] = tuple(sorted(KPS_DEFINITIONS, reverse=True))
 

@@ -54,3 +54,13 @@ def numbered(key: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], npt.NDA
     grows = np.ones(len(numbers), dtype=bool)
     grows[1:] = numbers[1:] > np.maximum.accumulate(numbers)[:-1]
     return numbers, np.flatnonzero(grows)
+
+
+def text_bytes(column: pa.Array) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint8]]:
+    """The offsets and the character bytes of a ``large_string`` array (no copy), for
+    counting over the characters with NumPy (validation, quoting, neutralising)."""
+    _, offsets, data = column.buffers()
+    starts = np.frombuffer(offsets, dtype=np.int64)[column.offset : column.offset + len(column) + 1]
+    if data is None:
+        return starts, np.zeros(0, dtype=np.uint8)
+    return starts, np.frombuffer(data, dtype=np.uint8)

@@ -190,13 +190,12 @@ _MAX_STEPS = 1_000_000
 
 
 @functools.cache
-def _steps(decimals: int, count: int) -> tuple[list[str], pa.Array]:
+def _steps(decimals: int, count: int) -> pa.Array:
     """The texts of ``k / 10**decimals`` for ``k`` in ``range(count)`` ("0.0000",
-    "0.0001", …), as a list and as Arrow text followed by one empty cell (the
-    dictionary of ``_encoded_text``); made once per size."""
+    "0.0001", …) as Arrow text, followed by one empty cell; made once per size."""
     scale = 10**decimals
     texts = [f"{k // scale}.{k % scale:0{decimals}d}" if decimals else str(k) for k in range(count)]
-    return texts, pa.array([*texts, ""], type=pa.large_string())
+    return pa.array([*texts, ""], type=pa.large_string())
 
 
 def _table_size(decimals: int, count: int) -> int:
@@ -242,7 +241,7 @@ def _fixed_texts(floats: Floats, decimals: int) -> tuple[pa.Array, Floats]:
     steps = _as_steps(floats, decimals)
     if steps is not None:
         count = _table_size(decimals, int(steps.max(initial=0)) + 1)
-        _, table = _steps(decimals, count)  # its last entry is ""
+        table = _steps(decimals, count)  # its last entry is ""
         texts = table.take(arrays.ints(np.where(finite, steps, count)))
         return texts, np.where(finite, steps / float(10**decimals), np.nan)
     bits, inverse = np.unique(np.where(finite, floats, 0.0).view(np.int64), return_inverse=True)
@@ -298,14 +297,10 @@ def _shared_rows(
     return array
 
 
-def _encoded_text(
-    texts: Sequence[str], index: Ints, table: pa.Array | None = None
-) -> pa.DictionaryArray:
+def _encoded_text(texts: Sequence[str], index: Ints) -> pa.DictionaryArray:
     """CSV cells ``texts[index]`` (index -1: empty) as a dictionary array: the writer
-    quotes the few distinct texts once and gathers the rows once (see ``CsvWriter``).
-    ``table``: ``texts`` and a final empty cell already as Arrow text."""
-    if table is None:
-        table = pa.array([*texts, ""], type=pa.large_string())
+    quotes the few distinct texts once and gathers the rows once (see ``CsvWriter``)."""
+    table = pa.array([*texts, ""], type=pa.large_string())
     return pa.DictionaryArray.from_arrays(
         arrays.ints(np.where(index < 0, len(texts), index)), table
     )

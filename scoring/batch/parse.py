@@ -186,17 +186,9 @@ _CLASS[ord(".")] = _POINT
 _CLASS[[ord("+"), ord("-")]] = _SIGN
 
 
-def _offsets(text: pa.Array) -> tuple[Ints, npt.NDArray[np.uint8]]:
-    _, offsets, data = text.buffers()
-    starts = np.frombuffer(offsets, dtype=np.int64)[text.offset : text.offset + len(text) + 1]
-    if data is None:
-        return starts, np.zeros(0, dtype=np.uint8)
-    return starts, np.frombuffer(data, dtype=np.uint8)
-
-
 def _trimmed(text: pa.Array) -> pa.Array:
     """Spaces and tabs removed around each cell (Arrow's trim only if a cell needs it)."""
-    starts, data = _offsets(text)
+    starts, data = arrays.text_bytes(text)
     nonempty = starts[1:] > starts[:-1]
     edges = np.concatenate([starts[:-1][nonempty], starts[1:][nonempty] - 1])
     if not _SPACE_BYTES[data[edges]].any():
@@ -212,7 +204,7 @@ def _well_formed(text: pa.Array, whole: bool) -> Bools:
     digit, nothing else. That is exactly ``^[+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)$``
     (tested against the expressions).
     """
-    starts, data = _offsets(text)
+    starts, data = arrays.text_bytes(text)
     base = starts[0]
     classes = _CLASS[data[base : starts[-1]]]
     # One running sum of packed counters (15 bits each: a cell has at most
@@ -240,7 +232,7 @@ def plain_numbers(text: pa.Array) -> Bools:
 def _numbers(text: pa.Array, pattern: str) -> tuple[pa.Array, Bools, Bools, Floats]:
     """(trimmed text, present, well-formed, float value or 0.0) of a numeric column."""
     trimmed = _trimmed(text)
-    starts, _ = _offsets(trimmed)
+    starts, _ = arrays.text_bytes(trimmed)
     present = starts[1:] > starts[:-1]
     ok = _well_formed(trimmed, whole=pattern == _WHOLE_RE)
     values = pc.cast(pc.if_else(arrays.bools(ok), trimmed, _scalar("0")), pa.float64())

@@ -96,15 +96,6 @@ def interruptible() -> Iterator[None]:
             signal.signal(s, h)
 
 
-def _data(column: pa.Array) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint8]]:
-    """The offsets and the character bytes of a ``large_string`` array (no copy)."""
-    _, offsets, data = column.buffers()
-    starts = np.frombuffer(offsets, dtype=np.int64)[column.offset : column.offset + len(column) + 1]
-    if data is None:
-        return starts, np.zeros(0, dtype=np.uint8)
-    return starts, np.frombuffer(data, dtype=np.uint8)
-
-
 _RISKY_FIRST = np.zeros(256, dtype=bool)
 _RISKY_FIRST[[ord(c) for c in FORMULA_START]] = True
 _FORMULA_BYTES = tuple(c.encode() for c in FORMULA_START)
@@ -127,8 +118,8 @@ def _patched(column: pa.Array, rows: npt.NDArray[np.int64], new: pa.Array) -> pa
 def _spliced(column: pa.Array, rows: npt.NDArray[np.int64], new: pa.Array) -> pa.Array:
     """``_patched`` for a few cells: the untouched bytes are copied in a few large runs
     (``replace_with_mask`` appends every cell of the column one by one)."""
-    starts, data = _data(column)
-    new_starts, new_data = _data(new)
+    starts, data = arrays.text_bytes(column)
+    new_starts, new_data = arrays.text_bytes(new)
     lengths = np.diff(starts)
     lengths[rows] = np.diff(new_starts)
     offsets = np.zeros(len(column) + 1, dtype=np.int64)
@@ -154,7 +145,7 @@ def neutralise(column: pa.Array) -> pa.Array:
     spaces and tabs around allowed, ``PLAIN_NUMBER``); only the remaining cells are
     rewritten.
     """
-    starts, data = _data(column)
+    starts, data = arrays.text_bytes(column)
     nonempty = np.flatnonzero(starts[1:] > starts[:-1])
     risky = nonempty[_RISKY_FIRST[data[starts[nonempty]]]]
     if not risky.size:
@@ -174,7 +165,7 @@ def neutralise_all(columns: Sequence[pa.Array]) -> list[pa.Array]:
     numbers in one pass over all of them (the per-column work is then a few NumPy steps)."""
     risky: list[npt.NDArray[np.int64]] = []
     for column in columns:
-        starts, data = _data(column)
+        starts, data = arrays.text_bytes(column)
         text = data[starts[0] : starts[-1]].tobytes()
         if not any(text.find(c) >= 0 for c in _FORMULA_BYTES):  # C-speed pre-check
             risky.append(np.zeros(0, dtype=np.int64))
@@ -353,10 +344,15 @@ class CsvWriter:
         ]
         self.handle.write(memoryview(data)[int(first) : int(last)])
 
+    def _fields(self, values: pa.Array) -> pa.Array:
+        """Text cells as CSV fields: neutralised (unless ``--keep-formulas``), then quoted
+        where needed."""
+        return _csv_field(neutralise(values) if self.guard else values)
+
     def _known(self, column: KnownCells) -> pa.Array:
         """A column's CSV fields, judged on its distinct cells (see ``KnownCells``)."""
         values = column.values
-        fields = _csv_field(neutralise(values) if self.guard else values)
+        fields = self._fields(values)
         if fields is values:  # no cell needs a quote or a prefix: the column as it is
             return column.cells
         changed = np.asarray(pc.not_equal(fields, values).to_numpy(zero_copy_only=False))
@@ -368,10 +364,7 @@ class CsvWriter:
         each distinct combination of values is made once (see ``write``)."""
         fields = []
         for column, guard in zip(columns, guarded, strict=True):
-            values = column.dictionary
-            if guard:
-                values = _csv_field(neutralise(values) if self.guard else values)
-            fields.append(values)
+            fields.append(self._fields(column.dictionary) if guard else column.dictionary)
         if len(columns) == 1:
             return fields[0].take(columns[0].indices)
         if _one_index(columns) and len({len(f) for f in fields}) == 1:
@@ -435,7 +428,7 @@ def _csv_field(column: pa.Array) -> pa.Array:
     C speed; most columns have none); which cells do is counted with NumPy (a running
     count of special bytes, differenced at the cell boundaries); only those are rewritten.
     """
-    starts, data = _data(column)
+    starts, data = arrays.text_bytes(column)
     text = data[starts[0] : starts[-1]].tobytes()
     if not any(text.find(byte) >= 0 for byte in (b",", b'"', b"\n", b"\r")):
         return column
