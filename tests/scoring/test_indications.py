@@ -75,8 +75,10 @@ def test_life_expectancy_from_score_bands() -> None:
 def test_life_expectancy_names_only_the_score_that_establishes_it(
     changes: dict[str, object], named: str, not_named: str
 ) -> None:
-    """Both scores named beside both bands read as if this patient's Katagiri 4 carried
-    "98 % 6-month survival": the reason names the band of the score that met it."""
+    """Seed 004's life expectancy ≥ 3 months, read through the published bands (revised
+    Tokuhashi ≥ 9: ≥ 6 months, Tokuhashi 2005; new Katagiri 0–3: 98 % at 6 months,
+    Katagiri 2014). Both scores named beside both bands read as if this patient's
+    Katagiri 4 carried "98 % 6-month survival": the reason names the band that met it."""
     criteria = {c.key: c for c in score_case(make_case(**changes)).criteria}
     life = criteria["life_expectancy_3_months"]
     assert life.status is Status.MET
