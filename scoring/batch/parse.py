@@ -45,7 +45,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from scoring.batch import arrays
+from scoring.batch import arrays, native
 from scoring.batch.columns import (
     COLUMN_BY_NAME,
     COLUMNS,
@@ -142,9 +142,13 @@ class ParsedChunk:
                 _scalar(f"{column}: '"), cells, _scalar(f"' {reason}"), _scalar("")
             )
             new = joined.to_numpy(zero_copy_only=False).astype(object)
-        old = self.errors[mask]
-        self.errors[mask] = np.where(old == "", new, old + "; " + new)
-        self.rejected |= mask
+        rows = np.flatnonzero(mask)
+        old = self.errors[rows]
+        more = old != ""  # rows already rejected: the new reason is appended
+        if more.any():
+            new[more] = old[more] + "; " + new[more]
+        self.errors[rows] = new
+        self.rejected[rows] = True
 
 
 @functools.cache
@@ -242,10 +246,9 @@ def _numbers(text: pa.Array, pattern: str) -> tuple[pa.Array, Bools, Bools, Floa
 def distinct(text: pa.Array) -> tuple[pa.Array, Ints]:
     """(the distinct cells, per row the index of its cell): a column is judged once per
     distinct cell (a cohort repeats its values: a few hundred per column and chunk),
-    then the answers are gathered per row."""
-    encoded = text.dictionary_encode()
-    index = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    return encoded.dictionary, index
+    then the answers are gathered per row. Numbered by the compiled ``native.encode``
+    (Arrow's ``dictionary_encode`` gives the same answer in three times the time)."""
+    return native.encode(text)
 
 
 def _parse_whole(col: WholeColumn, text: pa.Array, out: ParsedChunk) -> Ints:

@@ -14,18 +14,17 @@ Why these choices:
   input proves malformed half-way, what was written stays written and the exit status is
   2). A device, a FIFO or anything else that is not a regular file is refused rather than
   replaced by a regular file.
-- **CSV text** is assembled with Arrow string kernels (quote where needed, join with
-  commas): the same text as Python's ``csv`` module with ``QUOTE_MINIMAL`` and ``\\n`` line
-  endings (tested), at the speed of the kernels. Arrow's own ``CSVWriter`` was measured
-  again (pyarrow 26): its ``needed`` quoting quotes every text cell, ``none`` refuses a
-  cell holding a comma or a quote, and it cannot write pre-quoted text unquoted; on the
-  same prepared cells it is about 0.1 s per million rows faster than the join, not enough
-  to change every output byte, so it is not used.
-- **Work per distinct value, not per cell.** Neighbouring dictionary-encoded columns (the
-  score and model columns) become one text column, joined once per distinct combination
-  in the chunk; input columns that validation already judged (``KnownCells``) are
-  neutralised and quoted through their distinct cells; a few changed cells are patched
-  by copying the bytes around them.
+- **CSV text** is laid out by a compiled loop (``native.RowWriter``, C in ``native.c``):
+  the columns' fields joined by commas, each quoted (quotes doubled) only when it holds a
+  quote, a comma, a CR or a LF: the same text as Python's ``csv`` module with
+  ``QUOTE_MINIMAL`` and ``\\n`` line endings, except that a lone CR is quoted too (tested).
+  Arrow's kernels did this in about three times the time: joining 56 columns of short
+  cells is per-cell work (``bench/README.md``). Arrow's own ``CSVWriter`` quotes every
+  text cell with its ``needed`` style and refuses a comma or a quote with ``none``.
+- **Work per distinct value, not per cell.** The score and model columns arrive
+  dictionary-encoded, and the input columns validation judged (``KnownCells``) with their
+  distinct cells: those are neutralised and sized once per distinct text, and the row
+  writer gathers them per row.
 - **Formula neutralisation** (OWASP's recipe for CSV injection): a text cell that starts
   with ``=``, ``+``, ``-``, ``@``, a tab or a CR is prefixed with ``'`` so that a
   spreadsheet shows it instead of running it. Only text cells are touched (input columns
@@ -56,7 +55,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from scoring.batch import arrays
+from scoring.batch import arrays, native
 from scoring.batch.parse import plain_numbers
 from scoring.batch.reader import MalformedFileError, is_parquet
 
@@ -267,7 +266,8 @@ class Output:
 class KnownCells:
     """A text column with its distinct cells (``values``) and, per row, the index of its
     cell: what validation computed anyway. The writer then neutralises and quotes the
-    distinct cells only, and rewrites just the rows whose cell changed."""
+    distinct cells only, and gathers the rows from them (``cells`` is the column as read,
+    for a writer that wants it whole)."""
 
     cells: pa.Array
     values: pa.Array
@@ -284,6 +284,7 @@ class CsvWriter:
         self.handle = handle
         self.header = list(header)
         self.guard = guard
+        self.rows = native.RowWriter()
         self.write_header()
 
     def write_header(self) -> None:
@@ -296,150 +297,53 @@ class CsvWriter:
 
     def write(self, text: Sequence[pa.Array | KnownCells], guarded: Sequence[bool]) -> None:
         """Append rows given as one text array per header column; ``guarded`` marks the
-        text columns to neutralise and quote where needed (the others are numbers written
-        as digits, which need neither).
+        text columns to neutralise (the others are numbers written as digits).
 
         A column may come dictionary-encoded (``large_string`` values, integer indices
-        without nulls). Neighbouring encoded columns (the score and model columns) are
-        written as one: each *distinct combination* of their values in the chunk is
-        neutralised, quoted and joined with commas once, and the rows are gathered from
-        those joined texts once. A chunk has far fewer distinct combinations than rows,
-        and the final join then sees one column instead of a dozen. A ``KnownCells``
-        column is neutralised and quoted through its distinct cells.
+        without nulls), as the score and model columns do, or as ``KnownCells``: each is
+        neutralised through its distinct texts, and the compiled row writer gathers the
+        rows. The other text columns are neutralised together (``neutralise_all``). Every
+        field is quoted where it needs it, by the row writer.
         """
         if len(text) != len(self.header):
             raise ValueError(f"{len(text)} columns for a header of {len(self.header)}")
         if not text or len(text[0]) == 0:
             return
-        cells: list[pa.Array] = []
-        plain: list[int] = []  # positions in ``cells`` of the guarded plain columns
-        i = 0
-        while i < len(text):
-            column = text[i]
+        columns: list[native.Texts] = []
+        plain: list[int] = []  # positions of the guarded columns given row by row
+        for i, column in enumerate(text):
+            guard = self.guard and guarded[i]
             if isinstance(column, KnownCells):
-                cells.append(self._known(column) if guarded[i] else column.cells)
+                values = neutralise(column.values) if guard else column.values
+                columns.append(native.Texts(values, column.index))
             elif isinstance(column, pa.DictionaryArray):
-                j = i
-                while j < len(text) and isinstance(text[j], pa.DictionaryArray):
-                    j += 1
-                cells.append(self._encoded(text[i:j], guarded[i:j]))
-                i = j
-                continue
+                values = _texts(column.dictionary)
+                columns.append(native.Texts(neutralise(values) if guard else values, _rows(column)))
             else:
-                if guarded[i]:
-                    plain.append(len(cells))
-                cells.append(column)
-            i += 1
-        if self.guard:
-            for k, column in zip(plain, neutralise_all([cells[k] for k in plain]), strict=True):
-                cells[k] = column
-        for k in plain:
-            cells[k] = _csv_field(cells[k])
-        # the line ending goes onto the last cell, so the whole line is copied only once
-        cells[-1] = pc.binary_join_element_wise(cells[-1], _text("\n"), _text(""))
-        lines = pc.binary_join_element_wise(*cells, _text(",")) if len(cells) > 1 else cells[0]
-        offsets, data = lines.buffers()[1:3]
-        first, last = np.frombuffer(offsets, dtype=np.int64)[
-            [lines.offset, lines.offset + len(lines)]
-        ]
-        self.handle.write(memoryview(data)[int(first) : int(last)])
-
-    def _fields(self, values: pa.Array) -> pa.Array:
-        """Text cells as CSV fields: neutralised (unless ``--keep-formulas``), then quoted
-        where needed."""
-        return _csv_field(neutralise(values) if self.guard else values)
-
-    def _known(self, column: KnownCells) -> pa.Array:
-        """A column's CSV fields, judged on its distinct cells (see ``KnownCells``)."""
-        values = column.values
-        fields = self._fields(values)
-        if fields is values:  # no cell needs a quote or a prefix: the column as it is
-            return column.cells
-        changed = np.asarray(pc.not_equal(fields, values).to_numpy(zero_copy_only=False))
-        rows = np.flatnonzero(changed[column.index])
-        return _patched(column.cells, rows, fields.take(arrays.ints(column.index[rows])))
-
-    def _encoded(self, columns: Sequence[pa.Array], guarded: Sequence[bool]) -> pa.Array:
-        """Neighbouring dictionary-encoded columns as one text column of ``a,b,c`` cells:
-        each distinct combination of values is made once (see ``write``)."""
-        fields = []
-        for column, guard in zip(columns, guarded, strict=True):
-            fields.append(self._fields(column.dictionary) if guard else column.dictionary)
-        if len(columns) == 1:
-            return fields[0].take(columns[0].indices)
-        if _one_index(columns) and len({len(f) for f in fields}) == 1:
-            # the columns of one hook's distinct rows: join those rows, gather once
-            joined = pc.binary_join_element_wise(*fields, _text(","))
-            return joined.take(columns[0].indices)
-        indices = [np.asarray(c.indices.to_numpy(), dtype=np.int64) for c in columns]
-        first, inverse = _distinct_combinations(indices, [len(f) for f in fields])
-        joined = pc.binary_join_element_wise(
-            *(f.take(arrays.ints(ix[first])) for f, ix in zip(fields, indices, strict=True)),
-            _text(","),
-        )
-        return joined.take(arrays.ints(inverse))
+                if guard:
+                    plain.append(i)
+                columns.append(native.Texts(_texts(column)))
+        for i, cells in zip(plain, neutralise_all([columns[i].texts for i in plain]), strict=True):
+            columns[i] = native.Texts(cells)
+        self.handle.write(self.rows.lines(columns, len(text[0])))
 
     def close(self) -> None:
         return None
 
 
-def _one_index(columns: Sequence[pa.DictionaryArray]) -> bool:
-    """Whether dictionary columns share one indices array (the same memory), as the
-    columns computed per distinct row of one hook do (``output._shared_rows``)."""
-
-    def where(column: pa.DictionaryArray) -> tuple[object, ...]:
-        indices = column.indices
-        return (indices.type, indices.buffers()[1].address, indices.offset, len(indices))
-
-    first = where(columns[0])
-    return all(columns[0].indices.null_count == 0 and where(c) == first for c in columns[1:])
+def _texts(column: pa.Array) -> pa.Array:
+    """A text column as ``large_string`` without nulls (null → empty cell)."""
+    if column.type != pa.large_string():
+        column = column.cast(pa.large_string())
+    return column.fill_null("") if column.null_count else column
 
 
-def _distinct_combinations(
-    indices: Sequence[npt.NDArray[np.int64]], sizes: Sequence[int]
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """For rows given as one index per column (``0 <= index < size``): the first row of
-    each distinct combination, and per row which combination it holds.
-
-    The indices are packed into one integer per row (mixed radix: equal keys exactly when
-    the combinations are equal), renumbered densely whenever the next column could
-    overflow 62 bits; the keys are then numbered by hashing (``arrays.numbered``).
-    """
-    key = np.zeros(len(indices[0]), dtype=np.int64)
-    span = 1
-    for index, size in zip(indices, sizes, strict=True):
-        if span * max(size, 1) >= 1 << 62:
-            key, first = arrays.numbered(key)
-            span = len(first)
-        key = key * size + index
-        span *= max(size, 1)
-    inverse, first = arrays.numbered(key)
-    return first, inverse
-
-
-_NEEDS_QUOTES = np.zeros(256, dtype=bool)
-_NEEDS_QUOTES[[ord(c) for c in '",\r\n']] = True
-
-
-def _csv_field(column: pa.Array) -> pa.Array:
-    """One column as CSV fields: quoted (quotes doubled) only where a cell needs it.
-
-    Whether any cell does is a byte search over the column's characters (``bytes.find``,
-    C speed; most columns have none); which cells do is counted with NumPy (a running
-    count of special bytes, differenced at the cell boundaries); only those are rewritten.
-    """
-    starts, data = arrays.text_bytes(column)
-    text = data[starts[0] : starts[-1]].tobytes()
-    if not any(text.find(byte) >= 0 for byte in (b",", b'"', b"\n", b"\r")):
-        return column
-    special = _NEEDS_QUOTES[data[starts[0] : starts[-1]]]
-    running = np.concatenate([[0], np.cumsum(special, dtype=np.int64)])
-    rows = np.flatnonzero(running[starts[1:] - starts[0]] > running[starts[:-1] - starts[0]])
-    cells = column.take(arrays.ints(rows))
-    quoted = pc.binary_join_element_wise(
-        _text('"'), pc.replace_substring(cells, '"', '""'), _text('"'), _text("")
-    )
-    return _patched(column, rows, quoted)
+def _rows(column: pa.DictionaryArray) -> npt.NDArray[np.int64]:
+    """A dictionary column's indices as int64 (they must have no nulls)."""
+    if column.indices.null_count:
+        raise ValueError("a dictionary-encoded text column has null indices")
+    indices = column.indices.to_numpy(zero_copy_only=False)
+    return np.ascontiguousarray(indices, dtype=np.int64)
 
 
 class ParquetOut:

@@ -1,9 +1,10 @@
 """The CSV writer's fast paths write exactly what a plain reference writer writes.
 
-The writer takes shortcuts (issue 13): neighbouring score and model columns are joined
-once per distinct combination, input columns that validation judged are quoted and
-neutralised through their distinct cells, a few cells are patched by copying the bytes
-around them, and probabilities are written through a table of texts. Each shortcut is
+The writer takes shortcuts (issue 13): score and model columns arrive dictionary-encoded
+and input columns that validation judged with their distinct cells, so those are
+neutralised per distinct text and gathered per row by the compiled row writer; a few
+neutralised cells are patched by copying the bytes around them; and probabilities are
+written through a table of texts. Each shortcut is
 checked here against the simplest thing that could be right: Python's ``csv`` module
 (``QUOTE_MINIMAL``, ``\\n``), a one-line formula rule, and ``f"{v:.4f}"``.
 """
@@ -190,22 +191,6 @@ def test_many_patched_cells_take_arrows_path_with_the_same_result():
     assert spliced.to_pylist() == expected
 
 
-@pytest.mark.parametrize("sizes", [[3, 1, 7], [2000] * 8, [4, 1 << 40, 1 << 40, 3]])
-def test_distinct_combinations_match_numpy_unique(sizes):
-    """Including key spaces beyond 64 bits (renumbered on the way)."""
-    rng = np.random.default_rng(1)
-    n = 2_000
-    indices = [rng.integers(0, min(size, 4), n).astype(np.int64) for size in sizes]
-    first, inverse = batch_writer._distinct_combinations(indices, sizes)
-    rows = np.stack(indices, axis=1)
-    distinct = np.unique(rows, axis=0)
-    assert len(first) == len(distinct) == inverse.max() + 1
-    assert (rows[first][inverse] == rows).all()  # every row maps to its own combination
-    assert len({tuple(r) for r in rows[first]}) == len(first)  # each combination once
-    assert (np.sort(first) == first).all()
-    assert (inverse[first] == np.arange(len(first))).all()
-
-
 HALFWAY = [0.00005, 0.00015, 0.12345, 0.99995, 0.5, 1.0, 0.0, 2.5e-5, 0.1 + 0.2]
 OTHERS = [-0.0, -0.00001, -1.25, math.nan, math.inf, 123456.78901, 1e300, 5e-324]
 
@@ -251,7 +236,7 @@ def test_columns_of_one_hook_share_their_indices_and_are_joined_per_distinct_row
         pa.array(index), pa.array(["a,b", None, "=x", ""], type=pa.string())
     )
     columns.append(batch_output._dictionary_text(warnings, hide, known, False)[1])
-    assert batch_writer._one_index(columns)
+    assert len({c.indices.buffers()[1].address for c in columns}) == 1  # one shared array
     plain = [arrow_text(c.dictionary.take(c.indices).to_pylist()) for c in columns]
     assert plain[2].to_pylist() == ["a,b", "", "=x", "", "", "=x", "", "a,b"]
     outputs = []
@@ -279,11 +264,10 @@ def test_fixed_uses_the_table_for_probabilities_and_formats_the_rest():
     assert batch_output._as_steps(np.array([1e300]), 4) is None
 
 
-def test_encoded_columns_with_their_own_indices_are_combined_row_by_row():
-    """Equal-sized dictionaries with different indices are not taken for shared ones."""
+def test_encoded_columns_with_their_own_indices_are_gathered_row_by_row():
+    """Equal-sized dictionaries with different indices: each row takes its own texts."""
     first = pa.DictionaryArray.from_arrays(pa.array([0, 1, 1, 0]), arrow_text(["x", "y"]))
     second = pa.DictionaryArray.from_arrays(pa.array([1, 1, 0, 0]), arrow_text(["p", "q"]))
-    assert not batch_writer._one_index([first, second])
     target = io.BytesIO()
     batch_writer.CsvWriter(target, ["a", "b"], guard=True).write([first, second], [True, True])
     assert target.getvalue() == b"a,b\nx,q\ny,q\ny,p\nx,p\n"
