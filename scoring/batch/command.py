@@ -37,7 +37,7 @@ from scoring.batch.output import (
     extra_output,
     score_columns,
 )
-from scoring.batch.parse import Ints, parse_chunk
+from scoring.batch.parse import Ints, ParsedChunk, parse_chunk
 from scoring.batch.progress import Progress
 from scoring.batch.reader import DEFAULT_MAX_ROWS, Chunk, MalformedFileError
 from scoring.batch.writer import (
@@ -213,6 +213,24 @@ class _Sink:
         self.writer.close()
 
 
+def _validated(chunks: Iterator[Chunk]) -> Iterator[tuple[Chunk, ParsedChunk | None]]:
+    """Each chunk with its validation (None for the reader's restart marker), validated on
+    a worker thread one chunk ahead of the scoring.
+
+    Validation depends on nothing but the chunk's cells, so it can run beside the scoring
+    of the chunk before (whose look-up tables and model rows are the run's shared state
+    and stay on one thread). Its kernels and the compiled numbering release the
+    interpreter lock: with the reader and the writer, four stages share the cores.
+    """
+
+    def validate(chunk: Chunk) -> tuple[Chunk, ParsedChunk | None]:
+        if reader.is_restart(chunk):
+            return chunk, None
+        return chunk, parse_chunk(chunk.cells, chunk.n, chunk.errors)
+
+    return reader.prefetched(validate(chunk) for chunk in chunks)
+
+
 def run_batch(
     input_path: Path | str,
     output_path: Path | str,
@@ -251,13 +269,12 @@ def run_batch(
     with interruptible():
         try:
             output.open()
-            for chunk in reader.chunks(source, header, chunk_size, max_rows):
-                if reader.is_restart(chunk):
+            for chunk, parsed in _validated(reader.chunks(source, header, chunk_size, max_rows)):
+                if parsed is None:  # the reader restarted (see ``reader.is_restart``)
                     sink.restart()
                     rows = scored = rejected = incomplete = 0
                     first_errors.clear()
                     continue
-                parsed = parse_chunk(chunk.cells, chunk.n, chunk.errors)
                 scores = scorer(parsed)
                 text: dict[str, pa.Array] = {}
                 typed = score_columns(parsed, scores, scorer.order, text, typed_bands=sink.parquet)

@@ -34,7 +34,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -50,6 +50,7 @@ MAX_COLUMNS = 1_000
 MAX_HEADER_BYTES = 1 << 20
 BLOCK_BYTES = 1 << 20
 DEFAULT_MAX_ROWS = 10_000_000
+T = TypeVar("T")
 
 
 class MalformedFileError(Exception):
@@ -343,7 +344,7 @@ class _Failed:
         self.error = error
 
 
-def prefetched(chunks: Iterator[Chunk], depth: int = 1) -> Iterator[Chunk]:
+def prefetched(chunks: Iterator[T], depth: int = 1) -> Iterator[T]:
     """``chunks`` produced on a worker thread, up to ``depth`` ahead of the consumer.
 
     Arrow's parsing and the slicing into chunks release the interpreter lock, so reading
@@ -352,7 +353,7 @@ def prefetched(chunks: Iterator[Chunk], depth: int = 1) -> Iterator[Chunk]:
     chunk waiting is enough to keep the scorer busy; each more costs memory (measured in
     ``bench/README.md``).
     """
-    box: queue.Queue[Chunk | _Failed | None] = queue.Queue(maxsize=depth)
+    box: queue.Queue[T | _Failed | None] = queue.Queue(maxsize=depth)
     stop = threading.Event()
 
     def produce() -> None:

@@ -19,6 +19,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -327,3 +328,27 @@ def test_score_command_keeps_openblas_to_one_thread(tmp_path, monkeypatch):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["1", "-1", "True"]
+
+
+def test_validation_runs_beside_the_scoring_and_its_error_stops_the_run(tmp_path, monkeypatch):
+    """Chunks are validated on a worker thread, a chunk ahead of the scoring (issue 13);
+    an error there reaches the caller and leaves no output behind."""
+    from scoring.batch import command
+
+    src = tmp_path / "in.csv"
+    synthetic.write(src, 300, seed=2)
+    threads: list[str] = []
+    real = command.parse_chunk
+
+    def recording(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        if len(threads) == 3:
+            raise RuntimeError("validation failed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(command, "parse_chunk", recording)
+    with pytest.raises(RuntimeError, match="validation failed"):
+        run_batch(src, tmp_path / "out.csv", quiet=True, chunk_size=100)
+    assert len(threads) == 3
+    assert threading.main_thread().name not in threads
+    assert list(tmp_path.iterdir()) == [src]
