@@ -228,7 +228,7 @@ def _validated(chunks: Iterator[Chunk]) -> Iterator[tuple[Chunk, ParsedChunk | N
             return chunk, None
         return chunk, parse_chunk(chunk.cells, chunk.n, chunk.errors)
 
-    return reader.prefetched(validate(chunk) for chunk in chunks)
+    return reader.prefetched((validate(chunk) for chunk in chunks), name="batch-validate")
 
 
 def run_batch(

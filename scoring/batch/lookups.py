@@ -149,6 +149,16 @@ def field_state(name: str) -> FieldState:
 # ------------------------------------------------------------------------ items
 
 
+#: An item's answer for one key, packed into one integer so that a row's lookup is one
+#: gather: the fields it lacks (a bit each, see ``bits``) below ``_COUNTS``; above, three
+#: 8-bit counters that sum over a score's items without carrying into each other: whether
+#: the item makes the score incomplete, its lowest and its highest points.
+_COUNTS = 40
+_BLOCKS, _LOW, _HIGH = 1 << _COUNTS, 1 << (_COUNTS + 8), 1 << (_COUNTS + 16)
+_MISSING_BITS = _BLOCKS - 1
+_COUNTER = 0xFF
+
+
 class ItemLookup:
     """One item of one score: per packed key, its points range and what it lacks."""
 
@@ -166,40 +176,35 @@ class ItemLookup:
         self.radix = np.cumprod([1, *(f.size for f in self.fields[:-1])]).astype(np.int64)
         self.size = math.prod(f.size for f in self.fields)
         self.known = np.zeros(self.size, dtype=bool)
-        self.low = np.zeros(self.size, dtype=np.int64)
-        self.high = np.zeros(self.size, dtype=np.int64)
-        self.missing = np.zeros(self.size, dtype=np.int64)  # bit per field, see ``bits``
-        self.blocks = np.zeros(self.size, dtype=bool)  # missing and not range-tolerant
+        self.packed = np.zeros(self.size, dtype=np.int64)  # see ``_COUNTS``
 
-    def keys(self, p: ParsedChunk) -> tuple[Ints, list[Ints]]:
-        states = [f.states(p) for f in self.fields]
+    def keys(self, p: ParsedChunk, states: dict[str, Ints]) -> Ints:
+        """Each row's key; ``states`` holds the chunk's field states (shared by items)."""
         key = np.zeros(p.n, dtype=np.int64)
-        for state, radix in zip(states, self.radix, strict=True):
-            key += state * radix
-        return key, states
+        for f, radix in zip(self.fields, self.radix, strict=True):
+            if f.name not in states:
+                states[f.name] = f.states(p)
+            key += states[f.name] * radix
+        return key
 
-    def learn(self, p: ParsedChunk, key: Ints, states: list[Ints]) -> None:
+    def learn(self, p: ParsedChunk, valid: Bools, key: Ints, states: dict[str, Ints]) -> None:
         """Score each state of this chunk not seen before, on the first valid row holding
         it (a rejected row is never scored; its cells may contradict each other)."""
-        rows = np.flatnonzero(p.valid)
-        present = np.zeros(self.size, dtype=bool)
-        present[key[rows]] = True
-        todo = np.flatnonzero(present & ~self.known)
-        if not todo.size:
+        new = valid & ~self.known[key]
+        if not new.any():
             return
-        first = np.full(self.size, -1, dtype=np.int64)
-        first[key[rows[::-1]]] = rows[::-1]
-        for k in todo:
-            row = int(first[k])
-            values = {
-                f.name: f.value(p, row, int(s[row]))
-                for f, s in zip(self.fields, states, strict=True)
-            }
+        rows = np.flatnonzero(new)
+        todo, first = np.unique(key[rows], return_index=True)
+        for k, row in zip(todo.tolist(), rows[first].tolist(), strict=True):
+            values = {f.name: f.value(p, row, int(states[f.name][row])) for f in self.fields}
             item = self.score(PatientCase(**values)).items[self.index]
-            self.low[k] = item.points_min
-            self.high[k] = item.points_max
-            self.missing[k] = sum(1 << self.bits[name] for name in item.missing)
-            self.blocks[k] = bool(item.missing) and not item.range_tolerant
+            if not 0 <= item.points_min <= item.points_max <= _COUNTER:
+                raise ValueError(f"points {item.points_min}–{item.points_max} cannot be looked up")
+            lacks = sum(1 << self.bits[name] for name in item.missing)
+            blocks = bool(item.missing) and not item.range_tolerant
+            self.packed[k] = (
+                lacks | blocks * _BLOCKS | item.points_min * _LOW | item.points_max * _HIGH
+            )
             self.known[k] = True
 
 
@@ -321,6 +326,8 @@ class ScoreLookup:
             self.items.append(ItemLookup(spec.score, i, fields, bits))
         if empty.total_min < 0:
             raise ValueError(f"{spec.key}: a negative total cannot be banded by lookup")
+        if empty.total_max > _COUNTER or len(self.items) > _COUNTER:
+            raise ValueError(f"{spec.key}: too many items or points to be summed by lookup")
         self.bands: tuple[Band, ...] = empty.bands
         # totals below the score's lowest (Tomita starts at 2) cannot occur
         self.band_of_total = np.array(
@@ -331,18 +338,25 @@ class ScoreLookup:
             dtype=np.int64,
         )
 
-    def __call__(self, p: ParsedChunk) -> ScoreArrays:
-        low = np.zeros(p.n, dtype=np.int64)
-        high = np.zeros(p.n, dtype=np.int64)
+    def __call__(
+        self, p: ParsedChunk, valid: Bools | None = None, states: dict[str, Ints] | None = None
+    ) -> ScoreArrays:
+        """The score over chunk ``p`` (``valid``: ``p.valid``; ``states``: field states
+        already computed for this chunk by other scores, filled in here)."""
+        valid = p.valid if valid is None else valid
+        states = {} if states is None else states
         missing = np.zeros(p.n, dtype=np.int64)
-        incomplete = np.zeros(p.n, dtype=bool)
+        counts = np.zeros(p.n, dtype=np.int64)
         for item in self.items:
-            key, states = item.keys(p)
-            item.learn(p, key, states)
-            low += item.low[key]
-            high += item.high[key]
-            missing |= item.missing[key]
-            incomplete |= item.blocks[key]
+            key = item.keys(p, states)
+            item.learn(p, valid, key, states)
+            packed = item.packed[key]
+            missing |= packed
+            counts += packed >> _COUNTS
+        missing &= _MISSING_BITS
+        incomplete = (counts & _COUNTER) > 0
+        low = (counts >> 8) & _COUNTER
+        high = counts >> 16
         same = self.band_of_total[low] == self.band_of_total[high]
         in_one = np.where(same, self.band_of_total[low], -1)
         band = np.where(~incomplete, in_one, -1)
@@ -366,8 +380,12 @@ class Scorer:
     def __init__(self, scores: Sequence[ScoreSpec] = SCORES) -> None:
         order = missing_order()
         self.order = order
+        if len(order) > _COUNTS:
+            raise ValueError(f"{len(order)} fields cannot be named by a {_COUNTS}-bit mask")
         bits = {name: i for i, name in enumerate(order)}
         self.lookups = [ScoreLookup(spec, bits) for spec in scores]
 
     def __call__(self, p: ParsedChunk) -> dict[str, ScoreArrays]:
-        return {lookup.spec.key: lookup(p) for lookup in self.lookups}
+        valid = p.valid
+        states: dict[str, Ints] = {}  # each field's states, computed once for all scores
+        return {lookup.spec.key: lookup(p, valid, states) for lookup in self.lookups}

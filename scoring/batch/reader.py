@@ -344,7 +344,7 @@ class _Failed:
         self.error = error
 
 
-def prefetched(chunks: Iterator[T], depth: int = 1) -> Iterator[T]:
+def prefetched(chunks: Iterator[T], depth: int = 1, name: str = "batch-reader") -> Iterator[T]:
     """``chunks`` produced on a worker thread, up to ``depth`` ahead of the consumer.
 
     Arrow's parsing and the slicing into chunks release the interpreter lock, so reading
@@ -375,7 +375,7 @@ def prefetched(chunks: Iterator[T], depth: int = 1) -> Iterator[T]:
             if close is not None:
                 close()
 
-    worker = threading.Thread(target=produce, name="batch-reader", daemon=True)
+    worker = threading.Thread(target=produce, name=name, daemon=True)
     worker.start()
     try:
         while (item := box.get()) is not None:

@@ -175,6 +175,27 @@ def test_a_changed_rule_changes_both_paths(tmp_path, monkeypatch):
     )
 
 
+@pytest.mark.parametrize("always", [True, False])
+def test_points_beyond_what_the_lookup_can_sum_are_refused(tmp_path, monkeypatch, always):
+    """Item answers are packed into one integer per key (8-bit counters): a rule giving
+    more points than that is refused with an error, never summed wrongly. ``always``: the
+    empty case already shows it (refused when the lookups are built); otherwise the
+    first row that reaches it is."""
+    original = katagiri.laboratory_item
+
+    def huge(case: PatientCase) -> ItemResult:
+        item = original(case)
+        if case.crp is None and not always:
+            return item
+        return dataclasses.replace(item, points_min=300, points_max=300, missing=())
+
+    monkeypatch.setattr(katagiri, "laboratory_item", huge)
+    src = write_csv(tmp_path / "in.csv", [{**BASE, "crp_mg_dl": "0.1"}])
+    with pytest.raises(ValueError, match=r"looked up|summed by lookup"):
+        run_batch(src, tmp_path / "out.csv", quiet=True)
+    assert not (tmp_path / "out.csv").exists()
+
+
 def _case(row: dict[str, str]) -> dict[str, object]:
     from tests.batch.test_batch import _case_kwargs
 
