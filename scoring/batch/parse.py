@@ -336,6 +336,11 @@ def _written_size(trimmed: pa.Array, ok: Bools) -> list[tuple[int, str]]:
     return refused
 
 
+#: A laboratory cell's answer: empty, not a number, outside the accepted range, or a
+#: value within it that does or does not meet the analyte's criterion.
+_LAB_EMPTY, _LAB_NOT_NUMBER, _LAB_OUTSIDE, _LAB_WITHIN, _LAB_FLAGGED = range(5)
+
+
 def _parse_labs(columns: Mapping[str, pa.Array], out: ParsedChunk) -> None:
     """Each analyte: at most one of its columns per row, a number, in range, flagged exactly."""
     n = out.n
@@ -354,29 +359,37 @@ def _parse_labs(columns: Mapping[str, pa.Array], out: ParsedChunk) -> None:
             out.lab_text[col.name] = (trimmed, rows)
             ok_d &= present_d
             flagged_d, accepted_d = _exact_flagged(col, trimmed, x_d, ok_d)
-            present, ok, accepted = present_d[rows], ok_d[rows], accepted_d[rows]
-            given[col.name] = present
-            out.reject(
-                present & ~ok,
-                col.name,
-                text,
-                "is not a number (plain decimal notation with '.', e.g. 0.4). "
-                f"Allowed: {col.allowed}; empty = not measured",
-            )
-            out.reject(
-                ok & ~accepted,
-                col.name,
-                text,
-                f"is outside the accepted range. Allowed: {col.allowed}; empty = not measured",
-            )
+            # one answer per distinct cell, gathered once per row
+            status_d = np.select(
+                [~present_d, ~ok_d, ~accepted_d, flagged_d],
+                [_LAB_EMPTY, _LAB_NOT_NUMBER, _LAB_OUTSIDE, _LAB_FLAGGED],
+                _LAB_WITHIN,
+            ).astype(np.int8)
+            status = status_d[rows]
+            given[col.name] = status != _LAB_EMPTY
+            if (status_d == _LAB_NOT_NUMBER).any():
+                out.reject(
+                    status == _LAB_NOT_NUMBER,
+                    col.name,
+                    text,
+                    "is not a number (plain decimal notation with '.', e.g. 0.4). "
+                    f"Allowed: {col.allowed}; empty = not measured",
+                )
+            if (status_d == _LAB_OUTSIDE).any():
+                out.reject(
+                    status == _LAB_OUTSIDE,
+                    col.name,
+                    text,
+                    f"is outside the accepted range. Allowed: {col.allowed}; empty = not measured",
+                )
+            use = status >= _LAB_WITHIN
             for cell, why in _written_size(trimmed, ok_d):
                 refused = rows == cell
                 out.reject(refused, col.name, text, f"is not accepted: {why}")
-                ok &= ~refused
-            use = ok & accepted
-            value[use] = x_d[rows][use]
+                use &= ~refused
+            np.copyto(value, x_d[rows], where=use)
             which[use] = index
-            flagged |= flagged_d[rows] & use
+            flagged |= use & (status == _LAB_FLAGGED)
         if len(given) == 2:
             first, second = given
             out.reject(
@@ -419,7 +432,8 @@ def _reject_contradictions(columns: Mapping[str, pa.Array], out: ParsedChunk) ->
 def _reject_long_cells(columns: Mapping[str, pa.Array], out: ParsedChunk) -> None:
     """Any column, known or passed through: a cell over ``MAX_CELL_CHARS`` rejects its row."""
     for name, text in columns.items():
-        if (pc.max(pc.binary_length(text)).as_py() or 0) <= MAX_CELL_CHARS:
+        starts, _ = arrays.text_bytes(text)
+        if len(text) == 0 or int(np.diff(starts).max()) <= MAX_CELL_CHARS:
             continue  # bytes ≥ characters: no cell of this column can be too long
         long = _mask(pc.greater(pc.utf8_length(text), MAX_CELL_CHARS))
         out.reject(long, name, None, f"a cell is longer than {MAX_CELL_CHARS:,} characters")
