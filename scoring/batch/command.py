@@ -111,11 +111,12 @@ class _Sink:
     """The writer for one output format, created at the first chunk (Parquet needs the
     input's types) and again if the reader restarts.
 
-    Writing runs on one worker thread, a chunk behind the scoring: formatting and joining
-    the CSV text are Arrow kernels that release the interpreter lock, so the two halves
-    use two cores. One chunk is written while the next is scored: the process keeps
-    the memory its chunks freed (``_memory_settings``), so the chunks in flight are its
-    resident set; a deeper queue added about 30 MiB and no speed (``bench/README.md``).
+    Writing runs on one worker thread, a chunk behind the scoring: neutralising is Arrow
+    kernels and laying out the CSV lines is the compiled row writer (``native``), both
+    releasing the interpreter lock, so writing overlaps with scoring. One chunk is written
+    while the next is scored: the process keeps the memory its chunks freed
+    (``_memory_settings``), so the chunks in flight are its resident set; a deeper queue
+    added about 30 MiB and no speed (``bench/README.md``).
     """
 
     def __init__(

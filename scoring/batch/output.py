@@ -267,7 +267,7 @@ def _fixed(
 
     ``Encoded`` values are written as their distinct rows' texts and ``rows`` (see
     ``_shared_rows``): every column of one hook that shares an index then shares its
-    indices array, and the writer joins such columns once per distinct row.
+    indices array (one array in memory, however many columns).
     """
     if isinstance(values, Encoded):
         assert rows is not None

@@ -219,7 +219,7 @@ def test_fixed_text_is_python_formatting_and_typed_is_that_text_read_back(decima
             assert typed[row].as_py() == (float(want) if want else None)
 
 
-def test_columns_of_one_hook_share_their_indices_and_are_joined_per_distinct_row():
+def test_columns_of_one_hook_share_their_indices_and_are_written_as_row_by_row():
     """Columns computed per distinct row with one index reach the writer with one shared
     indices array, and are written exactly as the same cells given row by row."""
     values = np.array([0.25, np.nan, 0.123456, 1.0])
