@@ -125,13 +125,20 @@ class RowWriter:
         """The rows as CSV text (fields quoted where needed, ``\\n`` line ends); valid until
         the next call."""
         table = (_Column * len(columns))()
+        keep = []  # contiguous copies of strided indices, alive until the call returns
         for slot, column in zip(table, columns, strict=True):
-            if column.index is not None and column.index.dtype != np.int64:
-                raise TypeError("indices must be int64")
-            if column.index is None and len(column.texts) != rows:
+            index = column.index
+            if index is not None:
+                if index.dtype != np.int64:
+                    raise TypeError("indices must be int64")
+                if index.shape != (rows,):
+                    raise ValueError(f"{len(index)} indices for {rows} rows")
+                index = np.ascontiguousarray(index)
+                keep.append(index)
+            elif len(column.texts) != rows:
                 raise ValueError(f"{len(column.texts)} cells for {rows} rows")
             slot.offsets, slot.data = _buffers(column.texts)
-            slot.index = column.index.ctypes.data if column.index is not None else None
+            slot.index = index.ctypes.data if index is not None else None
             slot.values = len(column.texts)
         needed = ctypes.c_int64(0)
         while True:

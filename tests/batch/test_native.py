@@ -223,6 +223,20 @@ def test_a_column_of_the_wrong_length_is_refused():
         native.RowWriter().lines([native.Texts(large(["a", "b"]))], 3)
 
 
+@pytest.mark.parametrize("count", [2, 4])
+def test_indices_for_another_number_of_rows_are_refused(count):
+    """Fewer indices than rows would make the C loop read past them."""
+    column = native.Texts(large(["a", "b"]), np.zeros(count, dtype=np.int64))
+    with pytest.raises(ValueError, match=f"{count} indices for 3 rows"):
+        native.RowWriter().lines([column], 3)
+
+
+def test_strided_indices_are_read_as_given():
+    index = np.array([0, 9, 1, 9, 0, 9], dtype=np.int64)[::2]  # a view with a stride
+    written = native.RowWriter().lines([native.Texts(large(["a", "b"]), index)], 3)
+    assert bytes(written) == b"a\nb\na\n"
+
+
 def test_indices_of_another_type_are_refused():
     column = native.Texts(large(["a"]), np.array([0], dtype=np.int32))  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="int64"):
