@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,12 +30,15 @@ import numpy.typing as npt
 import pyarrow as pa
 
 #: SHA-256 of ``native.c``: the only source a loaded library may have been built from.
-SOURCE_SHA256 = "9e660e95d9ac474439f7d34f50f516454fd1d7d990c8f8b729827fbf51f2fbb9"
+SOURCE_SHA256 = "2eb9fb8cbfcc25fcf624496fa746fb65a9ec1add8f7e21895926de64ba9c4ce6"
 SOURCE = Path(__file__).with_name("native.c")
 LIBRARY = Path(__file__).with_name("_native.so")
 
 Ints = npt.NDArray[np.int64]
-_TOO_SMALL, _BAD_INDEX, _NO_MEMORY = -1, -2, -3
+_TOO_SMALL, _BAD_INDEX, _NO_MEMORY, _CHANGED = -1, -2, -3, -4
+#: The hash seed of ``encode``, drawn once per process: the numbering is the same whatever
+#: it is, but no file can be crafted whose texts all collide (quadratic work).
+_SEED = int.from_bytes(os.urandom(8), "little")
 #: A zero byte to point at when a column has no character data (every cell empty).
 _NO_BYTES = np.zeros(16, dtype=np.uint8)
 
@@ -67,7 +71,10 @@ def library() -> ctypes.CDLL:
             f"the batch scorer's compiled part was built from another source: {how}"
         )
     lib.encode_texts.restype = ctypes.c_int64
-    lib.encode_texts.argtypes = [ctypes.c_void_p] * 2 + [ctypes.c_int64] + [ctypes.c_void_p] * 2
+    lib.encode_texts.argtypes = [
+        *(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64),
+        *(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_uint64),
+    ]
     lib.csv_rows.restype = ctypes.c_int64
     lib.csv_rows.argtypes = [
         ctypes.c_void_p,
@@ -81,11 +88,16 @@ def library() -> ctypes.CDLL:
 
 
 def _buffers(text: pa.Array) -> tuple[int, int]:
-    """Addresses of a ``large_string`` array's first offset and of its character bytes."""
+    """Addresses of a ``large_string`` array's first offset and of its character bytes,
+    after checking what the C code relies on: no nulls (a null slot may cover bytes that
+    are not its text) and offsets for every text."""
     if text.type != pa.large_string():
         raise TypeError(f"large_string expected, not {text.type}")
+    if text.null_count:
+        raise ValueError("texts with nulls (fill them with empty texts first)")
     _, offsets, data = text.buffers()
-    assert offsets is not None
+    if offsets is None or offsets.size < 8 * (text.offset + len(text) + 1):
+        raise ValueError("a text array without an offset for every text")
     start = offsets.address + 8 * text.offset
     return start, data.address if data is not None and data.size else _NO_BYTES.ctypes.data
 
@@ -99,7 +111,7 @@ def encode(text: pa.Array) -> tuple[pa.Array, Ints]:
     if n == 0:
         return text, index
     offsets, data = _buffers(text)
-    count = library().encode_texts(offsets, data, n, index.ctypes.data, first.ctypes.data)
+    count = library().encode_texts(offsets, data, n, index.ctypes.data, first.ctypes.data, _SEED)
     if count < 0:
         raise MemoryError("no memory to number the distinct cells of a column")
     return text.take(pa.Array.from_buffers(pa.int64(), count, [None, pa.py_buffer(first)])), index
@@ -116,7 +128,8 @@ class Texts:
 
 class RowWriter:
     """Lays out CSV lines into one buffer, reused from chunk to chunk (it grows to the
-    largest chunk's text and stays: the process keeps its memory, see ``command``)."""
+    largest chunk's text and stays: the process keeps its memory, see ``command``). One
+    writer per thread: the buffer is its own."""
 
     def __init__(self) -> None:
         self._buffer = np.empty(1 << 20, dtype=np.uint8)
@@ -124,6 +137,8 @@ class RowWriter:
     def lines(self, columns: Sequence[Texts], rows: int) -> memoryview:
         """The rows as CSV text (fields quoted where needed, ``\\n`` line ends); valid until
         the next call."""
+        if rows == 0:
+            return memoryview(b"")
         table = (_Column * len(columns))()
         keep = []  # contiguous copies of strided indices, alive until the call returns
         for slot, column in zip(table, columns, strict=True):
@@ -157,4 +172,6 @@ class RowWriter:
             raise IndexError("a CSV column's index points outside its texts")
         if written == _NO_MEMORY:
             raise MemoryError("no memory to lay out the CSV rows")
+        if written == _CHANGED:
+            raise RuntimeError("a CSV column's indices changed while the rows were written")
         return self._buffer.data[:written]

@@ -237,6 +237,48 @@ def test_strided_indices_are_read_as_given():
     assert bytes(written) == b"a\nb\na\n"
 
 
+def test_zero_rows_are_no_text_whatever_the_buffers():
+    """A zero-row array may have an empty or no offsets buffer (valid Arrow); nothing is
+    read from it."""
+    for offsets in (pa.py_buffer(b""), None):
+        empty = pa.Array.from_buffers(pa.large_string(), 0, [None, offsets, pa.py_buffer(b"")])
+        for column in (native.Texts(empty), native.Texts(empty, np.zeros(0, dtype=np.int64))):
+            assert bytes(native.RowWriter().lines([column], 0)) == b""
+
+
+def test_texts_without_an_offset_for_every_text_are_refused():
+    short = pa.Array.from_buffers(
+        pa.large_string(), 0, [None, pa.py_buffer(b""), pa.py_buffer(b"")]
+    )
+    index = np.zeros(2, dtype=np.int64)
+    with pytest.raises(ValueError, match="offset for every text"):
+        native.RowWriter().lines([native.Texts(short, index)], 2)
+
+
+def test_texts_with_nulls_are_refused():
+    """A null slot may cover bytes that are not its text (the Arrow format allows it):
+    they must never reach the output."""
+    validity = pa.py_buffer(np.packbits([1, 0], bitorder="little"))
+    offsets = pa.py_buffer(np.array([0, 3, 9], dtype=np.int64))
+    hidden = pa.Array.from_buffers(
+        pa.large_string(), 2, [validity, offsets, pa.py_buffer(b"abcSECRET")]
+    )
+    with pytest.raises(ValueError, match="nulls"):
+        native.RowWriter().lines([native.Texts(hidden)], 2)
+    with pytest.raises(ValueError, match="nulls"):
+        native.encode(hidden)
+
+
+def test_the_numbering_does_not_depend_on_the_hash_seed(monkeypatch):
+    values = large([f"v{i % 97}" for i in range(5_000)] + EDGE_TEXTS)
+    answers = []
+    for seed in (0, 1, 2**64 - 1):
+        monkeypatch.setattr(native, "_SEED", seed)
+        distinct, index = native.encode(values)
+        answers.append((distinct.to_pylist(), index.tolist()))
+    assert answers[0] == answers[1] == answers[2]
+
+
 def test_indices_of_another_type_are_refused():
     column = native.Texts(large(["a"]), np.array([0], dtype=np.int32))  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="int64"):
