@@ -53,7 +53,7 @@ from scoring.batch.writer import (
     wants_parquet,
 )
 
-DEFAULT_CHUNK_SIZE = 25_000
+DEFAULT_CHUNK_SIZE = 40_000
 #: Chunks handed to the writer and not yet written when scoring goes on (see ``_Sink``).
 _WRITES_IN_FLIGHT = 1
 
@@ -215,13 +215,14 @@ class _Sink:
 
 
 def _validated(chunks: Iterator[Chunk]) -> Iterator[tuple[Chunk, ParsedChunk | None]]:
-    """Each chunk with its validation (None for the reader's restart marker), validated on
-    a worker thread one chunk ahead of the scoring.
+    """Each chunk with its validation (None for the reader's restart marker), read and
+    validated on a worker thread one chunk ahead of the scoring.
 
     Validation depends on nothing but the chunk's cells, so it can run beside the scoring
     of the chunk before (whose look-up tables and model rows are the run's shared state
-    and stay on one thread). Its kernels and the compiled numbering release the
-    interpreter lock: with the reader and the writer, four stages share the cores.
+    and stay on one thread). Reading happens on the same thread: Arrow parses the blocks
+    on its own threads, and a reading thread of its own held one more chunk (about 60 MiB
+    at the peak) for no speed (``bench/README.md``).
     """
 
     def validate(chunk: Chunk) -> tuple[Chunk, ParsedChunk | None]:

@@ -344,14 +344,15 @@ class _Failed:
         self.error = error
 
 
-def prefetched(chunks: Iterator[T], depth: int = 1, name: str = "batch-reader") -> Iterator[T]:
+def prefetched(chunks: Iterator[T], depth: int = 1, name: str = "batch-worker") -> Iterator[T]:
     """``chunks`` produced on a worker thread, up to ``depth`` ahead of the consumer.
 
-    Arrow's parsing and the slicing into chunks release the interpreter lock, so reading
-    the next chunk overlaps with validating and scoring this one. Errors are raised in
-    the consumer, in order; stopping early stops the worker and closes the reader. One
-    chunk waiting is enough to keep the scorer busy; each more costs memory (measured in
-    ``bench/README.md``).
+    The batch command reads and validates chunks this way (``command._validated``): Arrow's
+    parsing, the slicing into chunks and the validation kernels release the interpreter
+    lock, so the next chunk is read and validated while this one is scored. Errors are
+    raised in the consumer, in order; stopping early stops the worker and closes the
+    reader. One chunk waiting is enough to keep the scorer busy; each more costs memory,
+    and so did a thread of its own for reading (``bench/README.md``).
     """
     box: queue.Queue[T | _Failed | None] = queue.Queue(maxsize=depth)
     stop = threading.Event()
@@ -392,9 +393,8 @@ def prefetched(chunks: Iterator[T], depth: int = 1, name: str = "batch-reader") 
 def _csv(path: Path, header: Sequence[str], chunk_rows: int) -> Iterator[Chunk]:
     """Arrow first; the exact reader when a record is malformed (see the module docstring)."""
     if not has_bare_cr(path):
-        fast = prefetched(_csv_fast(path, header, chunk_rows))
         try:
-            yield from _arrow_errors(fast)
+            yield from _arrow_errors(_csv_fast(path, header, chunk_rows))
             return
         except _IrregularRecordError:
             pass

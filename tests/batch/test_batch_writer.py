@@ -352,3 +352,23 @@ def test_validation_runs_beside_the_scoring_and_its_error_stops_the_run(tmp_path
     assert len(threads) == 3
     assert threading.main_thread().name not in threads
     assert list(tmp_path.iterdir()) == [src]
+
+
+def test_chunks_are_read_on_the_validation_thread(tmp_path, monkeypatch):
+    """No thread of its own for reading: it held one more chunk for no speed (issue 13);
+    Arrow parses the blocks on its own threads."""
+    from scoring.batch import reader
+
+    src = tmp_path / "in.csv"
+    synthetic.write(src, 300, seed=3)
+    real = reader._csv_fast
+    threads: set[str] = set()
+
+    def recording(*args, **kwargs):
+        for chunk in real(*args, **kwargs):
+            threads.add(threading.current_thread().name)
+            yield chunk
+
+    monkeypatch.setattr(reader, "_csv_fast", recording)
+    run_batch(src, tmp_path / "out.csv", quiet=True, chunk_size=100)
+    assert threads == {"batch-validate"}
