@@ -53,7 +53,7 @@ from scoring.batch.writer import (
     wants_parquet,
 )
 
-DEFAULT_CHUNK_SIZE = 40_000
+DEFAULT_CHUNK_SIZE = 32_000
 #: Chunks handed to the writer and not yet written when scoring goes on (see ``_Sink``).
 _WRITES_IN_FLIGHT = 1
 
