@@ -52,8 +52,9 @@ run: $(VENV)/.runtime catalogues fonts native bytecode
 ## Serve a ward: bind the one address the hospital's TLS reverse proxy reaches, e.g.
 ## `make serve-ward ADDRESS=10.1.2.3`. Never a wildcard (0.0.0.0, ::): that would expose
 ## every interface and make Streamlit look up this machine's outside address at start-up.
-## See SECURITY.md for the intended deployment.
-serve-ward: $(VENV)/.runtime catalogues fonts native bytecode
+## See SECURITY.md for the intended deployment. The app never loads the batch scorer's
+## compiled part, so a ward server needs no C compiler.
+serve-ward: $(VENV)/.runtime catalogues fonts bytecode
 	@test -n "$(ADDRESS)" || { echo "serve-ward needs ADDRESS=<the address the reverse proxy reaches>" >&2; exit 2; }
 	@case "$(ADDRESS)" in 0.0.0.0|::|"[::]"|"") echo "serve-ward refuses the wildcard address $(ADDRESS): name one interface" >&2; exit 2;; esac
 	$(PY) -m app_pages.server_guard run app.py --server.port $(PORT) --server.address $(ADDRESS)
