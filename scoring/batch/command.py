@@ -25,7 +25,7 @@ import numpy as np
 import pyarrow as pa
 
 from i18n import DEFAULT_LANGUAGE, LANGUAGES, TranslatableError, Translator, translator
-from scoring.batch import reader
+from scoring.batch import arrays, reader
 from scoring.batch.columns import ID_COLUMN, OPTIONAL, REQUIRED
 from scoring.batch.lookups import Scorer
 from scoring.batch.output import (
@@ -43,7 +43,6 @@ from scoring.batch.reader import DEFAULT_MAX_ROWS, Chunk, MalformedFileError
 from scoring.batch.writer import (
     STDOUT,
     CsvWriter,
-    KnownCells,
     Output,
     ParquetOut,
     StopSignalError,
@@ -184,13 +183,14 @@ class _Sink:
             columns = [*passed, *(typed[f.name] for f in self.fields)]
             self._submit(lambda: writer.write(columns))
         elif writer is not None:
-            inputs: list[pa.Array | KnownCells] = [
-                KnownCells(chunk.cells[name], *distinct[name])
+            # a column validation judged goes as its distinct cells and an index per row
+            inputs = [
+                pa.DictionaryArray.from_arrays(arrays.ints(distinct[name][1]), distinct[name][0])
                 if name in distinct
                 else chunk.cells[name]
                 for name in self.header
             ]
-            outputs: list[pa.Array | KnownCells] = [text[f.name] for f in self.fields]
+            outputs = [text[f.name] for f in self.fields]
             guarded = [True] * len(inputs) + [pa.types.is_string(f.type) for f in self.fields]
             cells = [*inputs, *outputs]
             self._submit(lambda: writer.write(cells, guarded))

@@ -29,6 +29,8 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from scoring.batch import arrays
+
 #: SHA-256 of ``native.c``: the only source a loaded library may have been built from.
 SOURCE_SHA256 = "2eb9fb8cbfcc25fcf624496fa746fb65a9ec1add8f7e21895926de64ba9c4ce6"
 SOURCE = Path(__file__).with_name("native.c")
@@ -95,11 +97,12 @@ def _buffers(text: pa.Array) -> tuple[int, int]:
         raise TypeError(f"large_string expected, not {text.type}")
     if text.null_count:
         raise ValueError("texts with nulls (fill them with empty texts first)")
-    _, offsets, data = text.buffers()
-    if offsets is None or offsets.size < 8 * (text.offset + len(text) + 1):
+    if text.buffers()[1] is None:
         raise ValueError("a text array without an offset for every text")
-    start = offsets.address + 8 * text.offset
-    return start, data.address if data is not None and data.size else _NO_BYTES.ctypes.data
+    starts, data = arrays.text_bytes(text)
+    if len(starts) != len(text) + 1:
+        raise ValueError("a text array without an offset for every text")
+    return starts.ctypes.data, data.ctypes.data if data.size else _NO_BYTES.ctypes.data
 
 
 def encode(text: pa.Array) -> tuple[pa.Array, Ints]:

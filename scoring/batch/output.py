@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 from scoring.batch import arrays
 from scoring.batch.columns import COLUMN_BY_NAME, CodedColumn
 from scoring.batch.lookups import MISSING_FROM, SCORES, ScoreArrays
-from scoring.batch.parse import Bools, Floats, Ints, Objects, ParsedChunk
+from scoring.batch.parse import Bools, Floats, Ints, Objects, ParsedChunk, arrow_text
 
 _KIND_TYPE = {
     "total": pa.int64(),
@@ -389,6 +389,4 @@ def csv_text(array: pa.Array) -> pa.Array:
         values = array.fill_null(_SMALL).to_numpy(zero_copy_only=False)
         if len(values) and values.min() >= 0 and values.max() <= _SMALL:
             return pa.DictionaryArray.from_arrays(arrays.ints(values), _small_numbers())
-    if array.type != pa.large_string():
-        array = array.cast(pa.large_string())
-    return array.fill_null("") if array.null_count else array
+    return arrow_text(array)

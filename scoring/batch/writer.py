@@ -22,9 +22,9 @@ Why these choices:
   cells is per-cell work (``bench/README.md``). Arrow's own ``CSVWriter`` quotes every
   text cell with its ``needed`` style and refuses a comma or a quote with ``none``.
 - **Work per distinct value, not per cell.** The score and model columns arrive
-  dictionary-encoded, and the input columns validation judged (``KnownCells``) with their
-  distinct cells: those are neutralised and sized once per distinct text, and the row
-  writer gathers them per row.
+  dictionary-encoded, and so do the input columns validation judged (their distinct
+  cells): those are neutralised and sized once per distinct text, and the row writer
+  gathers them per row.
 - **Formula neutralisation** (OWASP's recipe for CSV injection): a text cell that starts
   with ``=``, ``+``, ``-``, ``@``, a tab or a CR is prefixed with ``'`` so that a
   spreadsheet shows it instead of running it. Only text cells are touched (input columns
@@ -45,7 +45,6 @@ import signal
 import stat
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import IO
@@ -56,7 +55,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from scoring.batch import arrays, native
-from scoring.batch.parse import plain_numbers
+from scoring.batch.parse import arrow_text, plain_numbers
 from scoring.batch.reader import MalformedFileError, is_parquet
 
 STDOUT = "-"
@@ -262,21 +261,6 @@ class Output:
             self.partial = None
 
 
-@dataclass(frozen=True, slots=True)
-class KnownCells:
-    """A text column with its distinct cells (``values``) and, per row, the index of its
-    cell: what validation computed anyway. The writer then neutralises and quotes the
-    distinct cells only, and gathers the rows from them (``cells`` is the column as read,
-    for a writer that wants it whole)."""
-
-    cells: pa.Array
-    values: pa.Array
-    index: npt.NDArray[np.int64]
-
-    def __len__(self) -> int:
-        return len(self.cells)
-
-
 class CsvWriter:
     """Rows as CSV text (see the module docstring), optionally formula-neutralised."""
 
@@ -295,15 +279,15 @@ class CsvWriter:
         csv.writer(line, lineterminator="\n").writerow(names)
         self.handle.write(line.getvalue().encode("utf-8"))
 
-    def write(self, text: Sequence[pa.Array | KnownCells], guarded: Sequence[bool]) -> None:
+    def write(self, text: Sequence[pa.Array], guarded: Sequence[bool]) -> None:
         """Append rows given as one text array per header column; ``guarded`` marks the
         text columns to neutralise (the others are numbers written as digits).
 
-        A column may come dictionary-encoded (``large_string`` values, integer indices
-        without nulls), as the score and model columns do, or as ``KnownCells``: each is
-        neutralised through its distinct texts, and the compiled row writer gathers the
-        rows. The other text columns are neutralised together (``neutralise_all``). Every
-        field is quoted where it needs it, by the row writer.
+        A column may come dictionary-encoded (text values, integer indices without nulls),
+        as the score and model columns do and the input columns validation judged (their
+        distinct cells): each is neutralised through its distinct texts, and the compiled
+        row writer gathers the rows. The other text columns are neutralised together
+        (``neutralise_all``). Every field is quoted where it needs it, by the row writer.
         """
         if len(text) != len(self.header):
             raise ValueError(f"{len(text)} columns for a header of {len(self.header)}")
@@ -313,29 +297,19 @@ class CsvWriter:
         plain: list[int] = []  # positions of the guarded columns given row by row
         for i, column in enumerate(text):
             guard = self.guard and guarded[i]
-            if isinstance(column, KnownCells):
-                values = neutralise(column.values) if guard else column.values
-                columns.append(native.Texts(values, column.index))
-            elif isinstance(column, pa.DictionaryArray):
-                values = _texts(column.dictionary)
+            if isinstance(column, pa.DictionaryArray):
+                values = arrow_text(column.dictionary)
                 columns.append(native.Texts(neutralise(values) if guard else values, _rows(column)))
             else:
                 if guard:
                     plain.append(i)
-                columns.append(native.Texts(_texts(column)))
+                columns.append(native.Texts(arrow_text(column)))
         for i, cells in zip(plain, neutralise_all([columns[i].texts for i in plain]), strict=True):
             columns[i] = native.Texts(cells)
         self.handle.write(self.rows.lines(columns, len(text[0])))
 
     def close(self) -> None:
         return None
-
-
-def _texts(column: pa.Array) -> pa.Array:
-    """A text column as ``large_string`` without nulls (null → empty cell)."""
-    if column.type != pa.large_string():
-        column = column.cast(pa.large_string())
-    return column.fill_null("") if column.null_count else column
 
 
 def _rows(column: pa.DictionaryArray) -> npt.NDArray[np.int64]:
