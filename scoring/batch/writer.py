@@ -261,6 +261,13 @@ class Output:
             self.partial = None
 
 
+#: The laid-out lines go to the file in pieces of at most this size. Measured here
+#: (Linux, ext4): writing a chunk's 11 MB of lines in one call cost the kernel 0.23–0.68 s
+#: per 352 MB copied into the page cache, in 1 MiB pieces 0.06 s every time; on a million
+#: rows the command's system time fell from 0.50 s to 0.31 s (``bench/README.md``).
+_WRITE_BYTES = 1 << 20
+
+
 class CsvWriter:
     """Rows as CSV text (see the module docstring), optionally formula-neutralised."""
 
@@ -306,7 +313,9 @@ class CsvWriter:
                 columns.append(native.Texts(arrow_text(column)))
         for i, cells in zip(plain, neutralise_all([columns[i].texts for i in plain]), strict=True):
             columns[i] = native.Texts(cells)
-        self.handle.write(self.rows.lines(columns, len(text[0])))
+        lines = self.rows.lines(columns, len(text[0]))
+        for start in range(0, len(lines), _WRITE_BYTES):
+            self.handle.write(lines[start : start + _WRITE_BYTES])
 
     def close(self) -> None:
         return None
