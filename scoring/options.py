@@ -16,6 +16,7 @@ Example::
 
 from __future__ import annotations
 
+import functools
 from enum import StrEnum
 from typing import Self
 
@@ -84,8 +85,7 @@ class ScoredOption(CodedEnum):
     @classmethod
     def points_range(cls) -> tuple[int, int]:
         """Lowest and highest points of the item: the range shown while it is unknown."""
-        points = [m.points for m in cls]
-        return min(points), max(points)
+        return _points_range(cls)
 
 
 class RangedOption(ScoredOption):
@@ -125,3 +125,12 @@ class RangedOption(ScoredOption):
             if member.holds(value):
                 return member
         raise ValueError(f"{value} lies in no row of {cls.__name__}")
+
+
+@functools.cache
+def _points_range(table: type[ScoredOption]) -> tuple[int, int]:
+    """``ScoredOption.points_range``, worked out once per table: an Enum's members cannot
+    change, and an unknown item asks for it at every scoring (a batch run asks thousands
+    of times while it learns its lookups)."""
+    points = [m.points for m in table]
+    return min(points), max(points)

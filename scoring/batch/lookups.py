@@ -10,18 +10,23 @@ calls, reading the option tables) and remembers the answers in arrays:
 2. **Each row's state per item**: the item's fields encoded as small integers (the code's
    position in its vocabulary, the whole number itself, a laboratory value as
    *unmeasured / within limits / meets the criterion*, the last decided exactly by
-   ``scoring.batch.parse``), packed into one key per row.
+   ``scoring.batch.parse``), packed into one key per row. Items keyed on the same fields
+   (the five primary-tumour items; the skeletal items of Katagiri, Tomita and Bauer)
+   share one key (``StateTable``).
 3. **Each state scored once**: for a key not yet seen, the first row holding it is turned
-   into a ``PatientCase`` carrying only that item's fields (its own values, validated by
-   pydantic) and scored by the single-case scorer; the item's lowest and highest points,
-   the fields it names as missing and whether it makes the score incomplete are stored in
-   arrays indexed by key. Every other row with that key is a lookup (NumPy ``take``).
+   into a ``PatientCase`` carrying only the key's fields (its own values, validated by
+   pydantic) and scored by the single-case scorer of each item sharing the key, once per
+   score; the item's lowest and highest points, the fields it names as missing and
+   whether it makes the score incomplete are stored in arrays indexed by key. Every other
+   row with that key is a lookup (NumPy ``take``).
 4. **Totals and bands**: the sum of the items' points, banded with the score's own
    ``bands`` through ``result.band_for``, as ``ScoreResult`` does.
 
 A one-point change in an option table therefore changes both paths (tested). The cost is
-one single-case call per distinct state (a few hundred in a large cohort; bounded by the
-fields' ranges), cached for the whole run, then a handful of array operations per chunk.
+one single-case call per score and distinct state (a few hundred in a large cohort;
+bounded by the fields' ranges; about 6,700 on the benchmark's synthetic cohort, whose
+metastasis counts span their whole ranges), cached for the whole run, then a handful of
+array operations per chunk.
 """
 
 from __future__ import annotations
@@ -46,7 +51,7 @@ from scoring.batch.columns import (
 from scoring.batch.parse import Bools, Ints, ParsedChunk
 from scoring.case import PatientCase
 from scoring.labs import ANALYTE_BY_FIELD, LabValue
-from scoring.result import Band, ScoreResult, band_for
+from scoring.result import Band, ItemResult, ScoreResult, band_for
 
 ScoreFunction = Callable[[PatientCase], ScoreResult]
 
@@ -160,26 +165,47 @@ _COUNTER = 0xFF
 
 
 class ItemLookup:
-    """One item of one score: per packed key, its points range and what it lacks."""
+    """One item of one score: per packed key of its ``StateTable``, its points range and
+    what it lacks."""
 
-    def __init__(
-        self,
-        score: ScoreFunction,
-        index: int,
-        fields: Sequence[FieldState],
-        bits: Mapping[str, int],
-    ) -> None:
+    def __init__(self, score: ScoreFunction, index: int, table: StateTable) -> None:
         self.score = score
         self.index = index
+        self.table = table
+        self.packed = np.zeros(table.size, dtype=np.int64)  # see ``_COUNTS``
+        table.items.append(self)
+
+    def store(self, key: int, item: ItemResult, bits: Mapping[str, int]) -> None:
+        """Pack the single-case scorer's answer for ``key``."""
+        if not 0 <= item.points_min <= item.points_max <= _COUNTER:
+            raise ValueError(f"points {item.points_min}–{item.points_max} cannot be looked up")
+        lacks = sum(1 << bits[name] for name in item.missing)
+        blocks = bool(item.missing) and not item.range_tolerant
+        self.packed[key] = (
+            lacks | blocks * _BLOCKS | item.points_min * _LOW | item.points_max * _HIGH
+        )
+
+
+class StateTable:
+    """The states of one set of fields, shared by every item keyed on exactly those fields
+    (e.g. the skeletal items of Katagiri, Tomita and Bauer; the five primary-tumour items).
+
+    Sharing makes a row's key one computation per chunk for all of them, and a new state
+    one ``PatientCase`` and one call per score for all of them (Bauer's two primary-tumour
+    items read one result): on a cohort with many distinct metastasis counts, most of the
+    run's single-case calls.
+    """
+
+    def __init__(self, fields: Sequence[FieldState], bits: Mapping[str, int]) -> None:
         self.fields = tuple(fields)
         self.bits = bits
         self.radix = np.cumprod([1, *(f.size for f in self.fields[:-1])]).astype(np.int64)
         self.size = math.prod(f.size for f in self.fields)
         self.known = np.zeros(self.size, dtype=bool)
-        self.packed = np.zeros(self.size, dtype=np.int64)  # see ``_COUNTS``
+        self.items: list[ItemLookup] = []
 
     def keys(self, p: ParsedChunk, states: dict[str, Ints]) -> Ints:
-        """Each row's key; ``states`` holds the chunk's field states (shared by items)."""
+        """Each row's key; ``states`` holds the chunk's field states (shared by tables)."""
         key = np.zeros(p.n, dtype=np.int64)
         for f, radix in zip(self.fields, self.radix, strict=True):
             if f.name not in states:
@@ -189,7 +215,8 @@ class ItemLookup:
 
     def learn(self, p: ParsedChunk, valid: Bools, key: Ints, states: dict[str, Ints]) -> None:
         """Score each state of this chunk not seen before, on the first valid row holding
-        it (a rejected row is never scored; its cells may contradict each other)."""
+        it (a rejected row is never scored; its cells may contradict each other), for
+        every item of the table."""
         new = valid & ~self.known[key]
         if not new.any():
             return
@@ -197,15 +224,30 @@ class ItemLookup:
         todo, first = np.unique(key[rows], return_index=True)
         for k, row in zip(todo.tolist(), rows[first].tolist(), strict=True):
             values = {f.name: f.value(p, row, int(states[f.name][row])) for f in self.fields}
-            item = self.score(PatientCase(**values)).items[self.index]
-            if not 0 <= item.points_min <= item.points_max <= _COUNTER:
-                raise ValueError(f"points {item.points_min}–{item.points_max} cannot be looked up")
-            lacks = sum(1 << self.bits[name] for name in item.missing)
-            blocks = bool(item.missing) and not item.range_tolerant
-            self.packed[k] = (
-                lacks | blocks * _BLOCKS | item.points_min * _LOW | item.points_max * _HIGH
-            )
+            case = PatientCase(**values)
+            results: dict[ScoreFunction, ScoreResult] = {}
+            for item in self.items:
+                if item.score not in results:
+                    results[item.score] = item.score(case)
+                item.store(k, results[item.score].items[item.index], self.bits)
             self.known[k] = True
+
+
+class StateTables:
+    """The run's ``StateTable``s, one per set of fields; ``bits`` numbers the fields the
+    ``missing`` mask can name."""
+
+    def __init__(self, bits: Mapping[str, int]) -> None:
+        self.bits = bits
+        self._tables: dict[frozenset[str], StateTable] = {}
+
+    def of(self, names: Sequence[str]) -> StateTable:
+        """The table of the fields ``names`` (made on first use, in that order)."""
+        found = self._tables.get(frozenset(names))
+        if found is None:
+            fields = [field_state(name) for name in names]
+            found = self._tables[frozenset(names)] = StateTable(fields, self.bits)
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,7 +352,7 @@ class ScoreLookup:
     the scorer about.
     """
 
-    def __init__(self, spec: ScoreSpec, bits: Mapping[str, int]) -> None:
+    def __init__(self, spec: ScoreSpec, tables: StateTables) -> None:
         self.spec = spec
         empty = spec.score(PatientCase())
         named = {name for item in empty.items for name in item.missing}
@@ -322,8 +364,7 @@ class ScoreLookup:
         self.items = []
         for i, item in enumerate(empty.items):
             extra = [name for name in hidden if item_reads(spec.score, i, name)]
-            fields = [field_state(name) for name in (*item.missing, *extra)]
-            self.items.append(ItemLookup(spec.score, i, fields, bits))
+            self.items.append(ItemLookup(spec.score, i, tables.of((*item.missing, *extra))))
         if empty.total_min < 0:
             raise ValueError(f"{spec.key}: a negative total cannot be banded by lookup")
         if empty.total_max > _COUNTER or len(self.items) > _COUNTER:
@@ -339,17 +380,25 @@ class ScoreLookup:
         )
 
     def __call__(
-        self, p: ParsedChunk, valid: Bools | None = None, states: dict[str, Ints] | None = None
+        self,
+        p: ParsedChunk,
+        valid: Bools | None = None,
+        states: dict[str, Ints] | None = None,
+        keys: dict[StateTable, Ints] | None = None,
     ) -> ScoreArrays:
-        """The score over chunk ``p`` (``valid``: ``p.valid``; ``states``: field states
-        already computed for this chunk by other scores, filled in here)."""
+        """The score over chunk ``p`` (``valid``: ``p.valid``; ``states`` and ``keys``: the
+        field states and table keys already computed for this chunk by other scores,
+        filled in here)."""
         valid = p.valid if valid is None else valid
         states = {} if states is None else states
+        keys = {} if keys is None else keys
         missing = np.zeros(p.n, dtype=np.int64)
         counts = np.zeros(p.n, dtype=np.int64)
         for item in self.items:
-            key = item.keys(p, states)
-            item.learn(p, valid, key, states)
+            key = keys.get(item.table)
+            if key is None:
+                key = keys[item.table] = item.table.keys(p, states)
+                item.table.learn(p, valid, key, states)
             packed = item.packed[key]
             missing |= packed
             counts += packed >> _COUNTS
@@ -382,10 +431,12 @@ class Scorer:
         self.order = order
         if len(order) > _COUNTS:
             raise ValueError(f"{len(order)} fields cannot be named by a {_COUNTS}-bit mask")
-        bits = {name: i for i, name in enumerate(order)}
-        self.lookups = [ScoreLookup(spec, bits) for spec in scores]
+        tables = StateTables({name: i for i, name in enumerate(order)})
+        self.lookups = [ScoreLookup(spec, tables) for spec in scores]
 
     def __call__(self, p: ParsedChunk) -> dict[str, ScoreArrays]:
         valid = p.valid
-        states: dict[str, Ints] = {}  # each field's states, computed once for all scores
-        return {lookup.spec.key: lookup(p, valid, states) for lookup in self.lookups}
+        # each field's states and each table's keys, computed once for all scores
+        states: dict[str, Ints] = {}
+        keys: dict[StateTable, Ints] = {}
+        return {lookup.spec.key: lookup(p, valid, states, keys) for lookup in self.lookups}

@@ -16,7 +16,7 @@ from scoring.batch import OUTPUT_COLUMNS, run_batch, synthetic
 from scoring.case import PatientCase
 from scoring.labs import LabTier
 from scoring.options import RangedOption
-from scoring.result import ItemResult
+from scoring.result import ItemResult, ScoreResult
 from tests.batch.test_batch import BASE, HEADER, read_csv, write_csv
 
 INT_COLUMNS = ("tokuhashi_total", "katagiri_min", "katagiri_max", "sins_total")
@@ -209,11 +209,38 @@ def test_tomita_reads_major_organ_mets_without_naming_it():
 
     lookups = {lookup.spec.key: lookup for lookup in Scorer().lookups}
     visceral = lookups["tomita"].items[1]
-    assert {f.name for f in visceral.fields} == {
+    assert {f.name for f in visceral.table.fields} == {
         "visceral_mets",
         "visceral_mets_treatable",
         "major_organ_mets",
     }
+
+
+def test_a_new_state_is_asked_once_per_score_for_every_item_keyed_on_its_fields(tmp_path):
+    """Bauer's two primary-tumour items share one key: each new primary tumour costs one
+    ``bauer.score`` call, not one per item, and every item still gets its own answer."""
+    from scoring.batch import reader
+    from scoring.batch.lookups import SCORES, Scorer
+    from scoring.batch.parse import parse_chunk
+
+    calls: list[PatientCase] = []
+
+    def counted(case: PatientCase) -> ScoreResult:
+        calls.append(case)
+        return bauer.score(case)
+
+    (spec,) = [s for s in SCORES if s.key == "bauer"]
+    scorer = Scorer([dataclasses.replace(spec, score=counted)])
+    tumors = ("lung_untargeted", "myeloma", "thyroid", "myeloma")
+    src = write_csv(tmp_path / "in.csv", [{**BASE, "primary_tumor": t} for t in tumors])
+    (chunk,) = reader.chunks(src, reader.read_header(src), 100, 100)
+    calls.clear()
+    result = scorer(parse_chunk(chunk.cells, chunk.n))["bauer"]
+    primaries = [case.primary_tumor for case in calls if case.primary_tumor is not None]
+    assert sorted(primaries) == ["lung_untargeted", "myeloma", "thyroid"]  # once each
+    expected = [bauer.score(PatientCase(**_case({**BASE, "primary_tumor": t}))) for t in tumors]
+    assert result.total_min.tolist() == [r.total_min for r in expected]
+    assert result.total_max.tolist() == [r.total_max for r in expected]
 
 
 def test_tomita_and_bauer_columns(tmp_path):
