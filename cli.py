@@ -20,6 +20,7 @@ import argparse
 import importlib
 import os
 import sys
+from typing import NoReturn
 
 from i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, Translator, translator
 
@@ -88,6 +89,32 @@ def main(argv: list[str] | None = None) -> int:
     return int(module.run(args))
 
 
+#: Commands that end the process without the interpreter's teardown (``exit_now``).
+FAST_EXIT = frozenset({"score"})
+#: The status Python itself exits with when it cannot flush standard output at exit.
+_UNFLUSHED = 120
+
+
+def exit_now(status: int) -> NoReturn:
+    """End the process at once with ``status``, after flushing standard output and error.
+
+    Why: after a million-row ``score``, the interpreter's teardown (every module and object
+    freed one by one) took 0.06 s, 3 % of the run, for nothing a user can see; the kernel
+    returns the memory either way (``bench/README.md``). Only for ``FAST_EXIT`` commands
+    run as a program, and only once ``main`` has returned: the command has already
+    committed or removed its output and waited for its threads.
+    """
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:
+        status = _UNFLUSHED
+    os._exit(status)
+
+
 if __name__ == "__main__":
     program_environment(sys.argv[1:2])
-    sys.exit(main())
+    code = main()
+    if sys.argv[1:2] and sys.argv[1] in FAST_EXIT:
+        exit_now(code)
+    sys.exit(code)
