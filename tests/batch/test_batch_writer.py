@@ -313,11 +313,12 @@ def test_score_command_keeps_openblas_to_one_thread(tmp_path, monkeypatch):
     assert cli.main(["score", str(src), "-o", str(tmp_path / "o.csv"), "--quiet"]) == 0
     assert "OPENBLAS_NUM_THREADS" not in os.environ
     assert gc.get_freeze_count() == 0  # the run thawed what it froze
-    script = (
+    script = (  # the command ends through os._exit (cli.exit_now): report from there
         "import runpy, sys; sys.argv = ['cli.py', 'score', sys.argv[1], '-o', sys.argv[2], "
-        "'--quiet']; import atexit, os; "
-        "atexit.register(lambda: print(os.environ.get('OPENBLAS_NUM_THREADS'), "
-        "os.environ.get('MIMALLOC_PURGE_DELAY'), 'numpy' in sys.modules)); "
+        "'--quiet']; import os; end = os._exit; "
+        "os._exit = lambda code: (print(os.environ.get('OPENBLAS_NUM_THREADS'), "
+        "os.environ.get('MIMALLOC_PURGE_DELAY'), 'numpy' in sys.modules, flush=True), "
+        "end(code)); "
         "runpy.run_path('cli.py', run_name='__main__')"
     )
     done = subprocess.run(

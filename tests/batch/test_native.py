@@ -211,6 +211,40 @@ def test_rows_larger_than_the_first_buffer():
     assert bytes(again) == b"a,b\n"
 
 
+class _CountedLibrary:
+    """The library, counting ``csv_rows`` calls."""
+
+    def __init__(self) -> None:
+        self.lib = native.library()
+        self.calls = 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.lib, name)
+
+    def csv_rows(self, *args: object) -> int:
+        self.calls += 1
+        return int(self.lib.csv_rows(*args))
+
+
+def test_rows_that_grow_longer_down_the_chunk_need_one_retry(monkeypatch):
+    """The rows are sized before any is written, so one larger buffer always suffices
+    (not one retry per block: rows sorted by length would otherwise cost a pass each)."""
+    counted = _CountedLibrary()
+    monkeypatch.setattr(native, "library", lambda: counted)
+    cells = ["a"] * 640 + ["y" * 20_000 * (k + 1) for k in range(64)]  # 42 MB at the end
+    written = native.RowWriter().lines([native.Texts(large(cells))], len(cells))
+    assert bytes(written) == "".join(c + "\n" for c in cells).encode()
+    assert counted.calls == 2
+
+
+def test_an_index_outside_the_texts_is_refused_when_the_buffer_is_too_small_too():
+    """A bad index in the last row of a chunk larger than the buffer is refused."""
+    index = np.zeros(200, dtype=np.int64)
+    index[-1] = 5
+    with pytest.raises(IndexError):
+        native.RowWriter().lines([native.Texts(large(["z" * 20_000]), index)], 200)
+
+
 @pytest.mark.parametrize("bad", [-1, 2, 1 << 40])
 def test_an_index_outside_the_texts_is_refused(bad):
     column = native.Texts(large(["a", "b"]), np.array([0, bad, 1], dtype=np.int64))
