@@ -1,9 +1,9 @@
 /*
- * The two per-cell loops of `cli.py score` that array kernels cannot make cheap
+ * The per-cell loops of `cli.py score` that array kernels cannot make cheap
  * (bench/README.md has the measurements). Nothing here knows a score, a column or a
- * clinical rule: it hashes texts and lays out CSV rows. Loaded with ctypes by
- * scoring/batch/native.py, which checks that the library was built from this file
- * (SOURCE_SHA256, given by the Makefile; native.py pins the hash of this file).
+ * clinical rule: it hashes texts, checks that they are UTF-8 and lays out CSV rows.
+ * Loaded with ctypes by scoring/batch/native.py, which checks that the library was built
+ * from this file (SOURCE_SHA256, given by the Makefile; native.py pins its hash).
  *
  * Texts arrive as Arrow large_string buffers: offsets (int64, one more than texts) and
  * the character bytes. Every read stays inside [data + offsets[0], data + offsets[last]),
@@ -138,6 +138,98 @@ int64_t encode_texts(const int64_t *offsets, const uint8_t *data, int64_t n, int
     free(table);
     free(hashes);
     return count;
+}
+
+/* -------------------------------------------------------------------------- UTF-8 */
+
+/* Where well-formed UTF-8 (The Unicode Standard, table 3-7) stops in p[0, n): the position
+   of the first byte of the first ill-formed or truncated sequence, or -1 when there is
+   none. *wide is set when a byte above 0x7F was seen. ASCII is read eight bytes at a
+   time. */
+static int64_t utf8_stop(const uint8_t *p, int64_t n, int *wide) {
+    int64_t i = 0;
+    while (i < n) {
+        while (n - i >= 8) {
+            uint64_t w;
+            memcpy(&w, p + i, 8);
+            if (w & UINT64_C(0x8080808080808080)) break;
+            i += 8;
+        }
+        if (i >= n) break;
+        uint8_t b = p[i];
+        if (b < 0x80) {
+            i++;
+            continue;
+        }
+        *wide = 1;
+        int64_t more; /* continuation bytes after b */
+        uint8_t low = 0x80, high = 0xBF; /* the range of the first of them */
+        if (b >= 0xC2 && b <= 0xDF) {
+            more = 1;
+        } else if (b == 0xE0) {
+            more = 2, low = 0xA0;
+        } else if ((b >= 0xE1 && b <= 0xEC) || b == 0xEE || b == 0xEF) {
+            more = 2;
+        } else if (b == 0xED) { /* no surrogates */
+            more = 2, high = 0x9F;
+        } else if (b == 0xF0) {
+            more = 3, low = 0x90;
+        } else if (b >= 0xF1 && b <= 0xF3) {
+            more = 3;
+        } else if (b == 0xF4) { /* nothing above U+10FFFF */
+            more = 3, high = 0x8F;
+        } else {
+            return i; /* a continuation byte, an overlong lead (C0, C1) or F5..FF */
+        }
+        if (n - i <= more || p[i + 1] < low || p[i + 1] > high) return i;
+        for (int64_t k = 2; k <= more; k++) {
+            if ((p[i + k] & 0xC0) != 0x80) return i;
+        }
+        i += more + 1;
+    }
+    return -1;
+}
+
+/*
+ * Whether each of the n texts is well-formed UTF-8 (what Arrow's CSV reader checks when
+ * told to): -1 when every one is, else the index of the first that is not. The texts'
+ * bytes are checked as one run; when the run holds any byte above 0x7F, no text may also
+ * start with a continuation byte (a text ending inside a character that the next one
+ * completes would otherwise pass as one character). Reads offsets[0..n] and the bytes
+ * between offsets[0] and offsets[n] only.
+ */
+int64_t utf8_texts(const int64_t *offsets, const uint8_t *data, int64_t n) {
+    if (n <= 0) return -1;
+    int wide = 0;
+    int64_t stop = utf8_stop(data + offsets[0], offsets[n] - offsets[0], &wide);
+    int64_t first_bad = n; /* the text holding the stop, found by bisection */
+    if (stop >= 0) {
+        int64_t at = offsets[0] + stop, lo = 0, hi = n - 1;
+        while (lo < hi) { /* the last text starting at or before at */
+            int64_t mid = lo + (hi - lo + 1) / 2;
+            if (offsets[mid] <= at) lo = mid;
+            else hi = mid - 1;
+        }
+        first_bad = lo; /* not empty: the next text starts after at */
+    }
+    if (wide) {
+        int64_t previous = -1; /* the last non-empty text before r */
+        for (int64_t r = 0; r <= first_bad && r < n; r++) { /* the text at the stop too */
+            if (offsets[r + 1] == offsets[r]) continue;
+            if ((data[offsets[r]] & 0xC0) == 0x80) { /* r is not UTF-8 by itself; nor is */
+                first_bad = r;                      /* the one before if it ends inside */
+                if (previous >= 0) {                /* the character r continues */
+                    int unused = 0;
+                    const uint8_t *p = data + offsets[previous];
+                    int64_t len = offsets[previous + 1] - offsets[previous];
+                    if (utf8_stop(p, len, &unused) >= 0) first_bad = previous;
+                }
+                break;
+            }
+            previous = r;
+        }
+    }
+    return first_bad < n ? first_bad : -1;
 }
 
 /* ----------------------------------------------------------------------- CSV rows */

@@ -236,19 +236,22 @@ def _csv_fast(path: Path, header: Sequence[str], chunk_rows: int) -> Iterator[Ch
             column_types={name: pa.large_string() for name in header},
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
+            check_utf8=False,  # checked by ``_utf8_checked``, in a fifth of the time
         ),
     )
     pending: list[pa.RecordBatch] = []
-    rows = 0
+    rows = taken = 0
 
     def take(count: int) -> Chunk:
         """The first ``count`` pending rows as a chunk (the rest stays pending)."""
-        nonlocal rows
+        nonlocal rows, taken
         table = pa.Table.from_batches(pending)
         head, tail = table.slice(0, count), table.slice(count)
         pending[:] = tail.to_batches()
         rows -= count
         cells = {name: arrow_text(head.column(i)) for i, name in enumerate(header)}
+        _utf8_checked(cells, taken)
+        taken += count
         return Chunk(cells, None, None, min(source.tell() / size, 1.0))
 
     try:
@@ -265,6 +268,25 @@ def _csv_fast(path: Path, header: Sequence[str], chunk_rows: int) -> Iterator[Ch
             yield take(rows)
     finally:
         source.close()
+
+
+def _utf8_checked(cells: dict[str, pa.Array], before: int) -> None:
+    """Refuse the file when a cell is not UTF-8 (``before``: data rows in earlier chunks).
+
+    Arrow's reader is told not to check (its check was a sixth of the reading): the cells
+    it produced are checked here instead, before anything reads them as text, by the
+    compiled ``native.invalid_utf8`` (the same definition, tested against Python's
+    decoder), which also says where.
+    """
+    from scoring.batch import native
+
+    for name, text in cells.items():
+        bad = native.invalid_utf8(text)
+        if bad is not None:
+            raise MalformedFileError(
+                f"the file is not UTF-8 text (invalid UTF-8 data in column {name}, row "
+                f"{before + bad + 1:,}); save it as CSV UTF-8"
+            )
 
 
 def _exact_records(path: Path, width: int) -> Iterator[tuple[list[str], str]]:

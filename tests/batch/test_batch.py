@@ -442,6 +442,24 @@ def test_not_utf8_late_in_the_file(tmp_path, capsys):
     _expect_exit_2(tmp_path, capsys, content, "not UTF-8")
 
 
+@pytest.mark.parametrize(
+    "tail",
+    [
+        b',"a' + "é".encode("latin-1") + b'",x',  # a lone Latin-1 byte
+        b',"a\xed\xa0\x80",x',  # an encoded surrogate
+        b',"a\xc3",\xa9',  # a character split over two cells by a comma
+    ],
+)
+def test_not_utf8_says_where(tmp_path, capsys, tail):
+    """The column and data row of a cell that is not UTF-8 (rows in chunks of two, so
+    the tenth row is in the fifth chunk)."""
+    header = [*HEADER, "note", "more"]
+    rows = [{**BASE, "case_id": str(i), "note": "ok", "more": "x"} for i in range(9)]
+    base = ",".join(BASE.values()).encode()
+    content = _csv_bytes(rows, header) + base + tail + b"\n" + base + b",\xff,\n"
+    _expect_exit_2(tmp_path, capsys, content, "invalid UTF-8 data in column note, row 10")
+
+
 def test_record_with_too_many_fields_is_a_rejected_row(tmp_path):
     content = _csv_bytes([BASE, BASE, BASE, BASE]) + (",".join(BASE.values()) + ",extra\n").encode()
     src = tmp_path / "in.csv"

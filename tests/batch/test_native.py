@@ -1,7 +1,8 @@
 """The compiled loops give exactly the answers of the libraries they stand in for, and the
 library is loaded only when it was built from the pinned source.
 
-``native.encode`` against Arrow's ``dictionary_encode``; ``native.RowWriter`` against
+``native.encode`` against Arrow's ``dictionary_encode``; ``native.invalid_utf8`` against
+Python's UTF-8 decoder; ``native.RowWriter`` against
 Python's ``csv`` module (``QUOTE_MINIMAL``, ``\\n``; a lone CR quoted as well, which the
 module leaves bare). Texts are
 drawn to hit the C code's edges: empty cells, texts of 7, 8, 9, 15, 16 and 17 bytes (the
@@ -168,6 +169,90 @@ def test_encode_of_empty_cells_only():
 def test_encode_refuses_other_types():
     with pytest.raises(TypeError, match="large_string"):
         native.encode(pa.array(["a"], type=pa.string()))
+
+
+# ------------------------------------------------------------------------------ UTF-8
+
+#: Byte sequences at the edges of UTF-8 (table 3-7 of the Unicode Standard): the lowest and
+#: highest of each length, overlong forms, surrogates, beyond U+10FFFF, lone and missing
+#: continuation bytes, bytes that never occur.
+EDGE_BYTES = [
+    b"a",
+    b"\x7f",
+    b"\xc2\x80",
+    b"\xdf\xbf",
+    b"\xe0\xa0\x80",
+    b"\xef\xbf\xbf",
+    b"\xf0\x90\x80\x80",
+    b"\xf4\x8f\xbf\xbf",
+    b"\xc0\xaf",
+    b"\xc1\xbf",
+    b"\xe0\x80\xaf",
+    b"\xf0\x80\x80\xaf",
+    b"\xed\xa0\x80",
+    b"\xed\x9f\xbf",
+    b"\xf4\x90\x80\x80",
+    b"\xf5\x80\x80\x80",
+    b"\x80",
+    b"\xbf",
+    b"\xc3",
+    b"\xe6\x97",
+    b"\xf0\x9f\x98",
+    b"\xfe",
+    b"\xff",
+    "日本語".encode(),
+    b"12345678",
+]
+cells_of_bytes = st.lists(
+    st.lists(st.one_of(st.sampled_from(EDGE_BYTES), st.binary(max_size=12)), max_size=6).map(
+        b"".join
+    ),
+    max_size=40,
+)
+
+
+def texts_of(cells: list[bytes], offset: int = 0) -> pa.Array:
+    """Arrow ``large_string`` arrays holding these bytes as they are (Arrow does not check
+    them here, as its CSV reader does not when told not to)."""
+    binary = pa.array([b"pad"] * offset + cells, type=pa.large_binary()).slice(offset)
+    return pa.Array.from_buffers(
+        pa.large_string(), len(cells), binary.buffers(), offset=binary.offset
+    )
+
+
+def first_invalid(cells: list[bytes]) -> int | None:
+    for i, cell in enumerate(cells):
+        try:
+            cell.decode("utf-8")
+        except UnicodeDecodeError:
+            return i
+    return None
+
+
+@settings(max_examples=1_000, deadline=None)
+@given(cells=cells_of_bytes, offset=st.integers(0, 2))
+def test_invalid_utf8_finds_the_first_cell_python_refuses(cells, offset):
+    assert native.invalid_utf8(texts_of(cells, offset)) == first_invalid(cells)
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        ([b"ab", b"\xc3", b"\xa9", b"x"], 1),  # a character split over two cells
+        ([b"", b"\xe6\x97", b"", b"\xa5"], 1),  # ... with empty cells around
+        ([b"a" * 40 + b"\xe6\x97\xa5", b"b" * 17], None),  # past the eight-byte steps
+        ([b"a" * 23 + b"\xf0\x9f\x98"], 0),  # truncated at the very end
+        ([b"", b""], None),
+        ([], None),
+    ],
+)
+def test_invalid_utf8_cases(cells, expected):
+    assert native.invalid_utf8(texts_of(cells)) == expected
+
+
+def test_invalid_utf8_refuses_other_types():
+    with pytest.raises(TypeError, match="large_string"):
+        native.invalid_utf8(pa.array(["a"], type=pa.string()))
 
 
 # --------------------------------------------------------------------------- CSV rows
