@@ -196,7 +196,17 @@ class _Sink:
             self._submit(lambda: writer.write(cells, guarded))
 
     def restart(self) -> None:
+        """Start the output again: the reader starts again from the first row. Standard
+        output can start again only while nothing has been written to it."""
         self.drain()
+        if self.writer is None:
+            return  # nothing written yet
+        if self.output.target == STDOUT:
+            raise MalformedFileError(
+                "a malformed record (another number of fields than the header) came after "
+                "rows had been written to standard output, which cannot be taken back; "
+                "write to a file (-o FILE) to have it reported as a rejected row"
+            )
         if isinstance(self.writer, ParquetOut):
             self.writer.close()
         self.writer = None
@@ -487,11 +497,18 @@ def _run(args: argparse.Namespace, extra_columns: ExtraColumns | None) -> int:
             language=_.language,
         )
     except MalformedFileError as exc:
-        text = _(
-            "%(file)s: %(reason)s. Nothing was written.",
-            file=args.input,
-            reason=_message(exc, _),
-        )
+        if args.output == STDOUT:  # rows are streamed there: some may have gone out
+            text = _(
+                "%(file)s: %(reason)s. What was written to standard output is incomplete.",
+                file=args.input,
+                reason=_message(exc, _),
+            )
+        else:
+            text = _(
+                "%(file)s: %(reason)s. Nothing was written.",
+                file=args.input,
+                reason=_message(exc, _),
+            )
         print(f"cli.py score: {text}", file=sys.stderr)
         return 2
     except StopSignalError as exc:

@@ -11,8 +11,10 @@ Guarantees, whatever the file:
   never scored: it becomes a rejected row whose error names its line, so rows in = rows
   out. Arrow reports such records through its invalid-row handler; because it cannot say
   where they fall between the good rows, a file with any of them is read again by the exact
-  reader here (Python's ``csv`` module, line by line, much slower but rare). A file with a
-  bare CR anywhere goes to the exact reader directly (Arrow would split the record there).
+  reader here (Python's ``csv`` module, line by line, much slower but rare). So does a
+  malformed record that is not UTF-8 (pyarrow cannot hand it to the handler; the exact
+  reader names the encoding problem). A file with a bare CR anywhere goes to the exact
+  reader directly (Arrow would split the record there).
   Blank lines are not records (skipped, as before).
 - **Bounded work.** At most ``MAX_COLUMNS`` columns (checked on the header, read with a
   bounded line), at most ``max_rows`` data rows (checked while streaming: the run stops
@@ -29,9 +31,10 @@ import csv
 import difflib
 import queue
 import stat
+import sys
 import threading
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -226,36 +229,59 @@ def _csv_fast(path: Path, header: Sequence[str], chunk_rows: int) -> Iterator[Ch
         irregular.append(1)
         return "skip"
 
+    def undecodable(unraisable: Any) -> None:
+        """pyarrow decodes a malformed record's text before calling ``invalid``; when the
+        record is not UTF-8 that fails inside pyarrow (and would reach the user as a
+        traceback), and Arrow then stops with "Expected N columns": the record goes to the
+        exact reader instead, which reports it."""
+        if unraisable.object is invalid and isinstance(unraisable.exc_value, UnicodeDecodeError):
+            irregular.append(1)
+        else:
+            previous_hook(unraisable)
+
     size = max(path.stat().st_size, 1)
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = undecodable
     source = pa.OSFile(str(path))
-    reader = pacsv.open_csv(
-        source,
-        read_options=pacsv.ReadOptions(block_size=BLOCK_BYTES, use_threads=True),
-        parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=invalid),
-        convert_options=pacsv.ConvertOptions(
-            column_types={name: pa.large_string() for name in header},
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-            check_utf8=False,  # checked by ``_utf8_checked``, in a fifth of the time
-        ),
-    )
-    pending: list[pa.RecordBatch] = []
-    rows = taken = 0
-
-    def take(count: int) -> Chunk:
-        """The first ``count`` pending rows as a chunk (the rest stays pending)."""
-        nonlocal rows, taken
-        table = pa.Table.from_batches(pending)
-        head, tail = table.slice(0, count), table.slice(count)
-        pending[:] = tail.to_batches()
-        rows -= count
-        cells = {name: arrow_text(head.column(i)) for i, name in enumerate(header)}
-        _utf8_checked(cells, taken)
-        taken += count
-        return Chunk(cells, None, None, min(source.tell() / size, 1.0))
-
     try:
-        for batch in reader:
+        reader = _irregular_on_error(
+            irregular,
+            lambda: pacsv.open_csv(
+                source,
+                read_options=pacsv.ReadOptions(block_size=BLOCK_BYTES, use_threads=True),
+                parse_options=pacsv.ParseOptions(
+                    newlines_in_values=True, invalid_row_handler=invalid
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={name: pa.large_string() for name in header},
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                    check_utf8=False,  # checked by ``_utf8_checked``, in a fifth of the time
+                ),
+            ),
+        )
+        pending: list[pa.RecordBatch] = []
+        rows = taken = 0
+
+        def take(count: int) -> Chunk:
+            """The first ``count`` pending rows as a chunk (the rest stays pending)."""
+            nonlocal rows, taken
+            table = pa.Table.from_batches(pending)
+            head, tail = table.slice(0, count), table.slice(count)
+            pending[:] = tail.to_batches()
+            rows -= count
+            cells = {name: arrow_text(head.column(i)) for i, name in enumerate(header)}
+            _utf8_checked(cells, taken)
+            taken += count
+            return Chunk(cells, None, None, min(source.tell() / size, 1.0))
+
+        def next_batch() -> pa.RecordBatch | None:
+            try:
+                return reader.read_next_batch()
+            except StopIteration:
+                return None
+
+        while (batch := _irregular_on_error(irregular, next_batch)) is not None:
             if irregular:
                 raise _IrregularRecordError
             pending.append(batch)
@@ -267,7 +293,19 @@ def _csv_fast(path: Path, header: Sequence[str], chunk_rows: int) -> Iterator[Ch
         if rows:
             yield take(rows)
     finally:
+        sys.unraisablehook = previous_hook
         source.close()
+
+
+def _irregular_on_error(irregular: list[int], call: Callable[[], T]) -> T:
+    """``call()``; Arrow's error at a malformed record it could not hand to the invalid-row
+    handler (see ``undecodable`` in ``_csv_fast``) becomes ``_IrregularRecordError``."""
+    try:
+        return call()
+    except pa.ArrowInvalid:
+        if irregular:
+            raise _IrregularRecordError from None
+        raise
 
 
 def _utf8_checked(cells: dict[str, pa.Array], before: int) -> None:

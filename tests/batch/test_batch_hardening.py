@@ -255,6 +255,62 @@ def test_input_that_is_not_a_regular_file_is_refused(tmp_path, kind, capsys):
     assert not (tmp_path / "out.csv").exists()
 
 
+def _ragged(rows_before: int, extra: bytes = b",extra") -> bytes:
+    """A CSV of ``rows_before`` good rows, one record with a field too many, one good row."""
+    line = ",".join(BASE.values()).encode() + b"\n"
+    return (
+        (",".join(HEADER) + "\n").encode() + line * rows_before + line[:-1] + extra + b"\n" + line
+    )
+
+
+def test_dash_with_a_malformed_record_before_any_row_went_out(tmp_path):
+    """The reader starts again with the exact reader (which reports the record as a
+    rejected row): standard output can start again while nothing was written to it.
+    It used to stop with a traceback (``cannot restart standard output``)."""
+    src = tmp_path / "in.csv"
+    src.write_bytes(_ragged(3))
+    done = subprocess.run(_command(src, "-", "--quiet"), cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == 6  # the header and five rows
+    assert "24 fields where the header has 23" in lines[4]
+    assert "Traceback" not in done.stderr
+
+
+def test_dash_with_a_malformed_record_after_rows_went_out(tmp_path):
+    """Rows already on standard output cannot be taken back: exit 2 with a sentence saying
+    so and what to do, no traceback."""
+    src = tmp_path / "in.csv"
+    src.write_bytes(_ragged(200_000))  # 20 MB: far past what Arrow reads ahead
+    done = subprocess.run(
+        _command(src, "-", "--quiet", "--chunk-size", "1000"),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert "cannot be taken back; write to a file (-o FILE)" in done.stderr
+    assert "What was written to standard output is incomplete" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout.count("\n") > 1_000
+
+
+@pytest.mark.parametrize("target", ["out.csv", "-"])
+def test_a_malformed_record_that_is_not_utf8_is_reported_as_such(tmp_path, target):
+    """pyarrow cannot hand such a record to the invalid-row handler (it decodes its text
+    first): the exact reader reads the file instead and names the problem. Before, the
+    user saw pyarrow's traceback and "not a well-formed CSV"."""
+    src = tmp_path / "in.csv"
+    src.write_bytes(_ragged(3, extra=b",caf\xe9"))
+    out = target if target == "-" else str(tmp_path / target)
+    done = subprocess.run(_command(src, out), cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "the file is not UTF-8 text" in done.stderr
+    assert "Exception ignored" not in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "out.csv").exists()
+
+
 def test_dash_writes_csv_to_standard_output(tmp_path):
     src = write_csv(tmp_path / "in.csv", [BASE, {**BASE, "kps": "55"}])
     done = subprocess.run(
