@@ -13,8 +13,8 @@ Why these choices:
 - **What ``-o`` may name.** ``-`` writes CSV to standard output (rows are streamed: if the
   input proves malformed half-way, what was written stays written and the exit status is
   2; a malformed record found before any row went out is reported as a rejected row, as
-  with a file). A device, a FIFO or anything else that is not a regular file is refused rather than
-  replaced by a regular file.
+  with a file). A device, a FIFO or anything else that is not a regular file is refused
+  rather than replaced by a regular file.
 - **CSV text** is laid out by a compiled loop (``native.RowWriter``, C in ``native.c``):
   the columns' fields joined by commas, each quoted (quotes doubled) only when it holds a
   quote, a comma, a CR or a LF: the same text as Python's ``csv`` module with
