@@ -122,6 +122,8 @@ class ParsedChunk:
     errors: Objects = field(default_factory=lambda: np.empty(0, dtype=object))
 
     rejected: Bools = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    #: Rejections whose messages ``finish`` has not written yet: (rows, column, cells, why).
+    _pending: list[tuple[Ints, str, pa.Array | None, str]] = field(default_factory=list)
 
     @property
     def valid(self) -> Bools:
@@ -130,25 +132,56 @@ class ParsedChunk:
     def reject(self, mask: Bools, column: str, text: pa.Array | None, reason: str) -> None:
         """Reject the rows of ``mask``: "column: 'cell' reason" (the cell quoted if given).
 
-        The message is assembled with Arrow kernels over the rejected rows only.
+        The rows are marked at once; the messages are written by ``finish``, for all of a
+        chunk's rejections together (a few Arrow kernels in all, not a few per check).
         """
-        if not mask.any():
-            return
-        if text is None:
-            new = np.full(int(mask.sum()), f"{column}: {reason}", dtype=object)
-        else:
-            cells = pc.utf8_slice_codeunits(text.filter(arrays.bools(mask)), 0, 40)
-            joined = pc.binary_join_element_wise(
-                _scalar(f"{column}: '"), cells, _scalar(f"' {reason}"), _scalar("")
-            )
-            new = joined.to_numpy(zero_copy_only=False).astype(object)
         rows = np.flatnonzero(mask)
+        if rows.size:
+            self.rejected[rows] = True
+            self._pending.append((rows, column, text, reason))
+
+    def finish(self) -> None:
+        """Write the messages of the rejections made so far into ``errors``: per row, its
+        reasons in the order they were found, joined by "; " (after any it already had)."""
+        pending, self._pending = self._pending, []
+        if not pending:
+            return
+        rows = np.concatenate([p[0] for p in pending])
+        sizes = [len(p[0]) for p in pending]
+        cells = pa.concat_arrays(
+            [
+                text.take(arrays.ints(taken)) if text is not None else _blank(len(taken))
+                for taken, _, text, _ in pending
+            ]
+        )
+        which = arrays.ints(np.repeat(np.arange(len(pending)), sizes))
+        before = [f"{c}: '" if t is not None else f"{c}: {why}" for _, c, t, why in pending]
+        after = [f"' {why}" if t is not None else "" for _, _, t, why in pending]
+        joined = pc.binary_join_element_wise(
+            pa.array(before, type=pa.large_string()).take(which),
+            pc.utf8_slice_codeunits(cells, 0, 40),
+            pa.array(after, type=pa.large_string()).take(which),
+            _scalar(""),
+        )
+        texts = joined.to_numpy(zero_copy_only=False).astype(object)
+        order = np.argsort(rows, kind="stable")  # a row's reasons stay in order
+        rows, texts = rows[order], texts[order]
+        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        messages = texts[starts]
+        for group in np.flatnonzero(np.diff(np.r_[starts, len(rows)]) > 1):
+            end = starts[group + 1] if group + 1 < len(starts) else len(rows)
+            messages[group] = "; ".join(texts[starts[group] : end])
+        rows = rows[starts]
         old = self.errors[rows]
-        more = old != ""  # rows already rejected: the new reason is appended
+        more = old != ""
         if more.any():
-            new[more] = old[more] + "; " + new[more]
-        self.errors[rows] = new
-        self.rejected[rows] = True
+            messages[more] = old[more] + "; " + messages[more]
+        self.errors[rows] = messages
+
+
+def _blank(count: int) -> pa.Array:
+    """``count`` empty texts (a rejection that quotes no cell)."""
+    return pa.repeat(_scalar(""), count)
 
 
 @functools.cache
@@ -467,6 +500,7 @@ def parse_chunk(
             out.whole[col.field] = _parse_whole(col, text, out)
     _parse_labs(columns, out)
     _reject_contradictions(columns, out)
+    out.finish()
     if record_errors is not None:
         broken = record_errors != ""
         out.errors[broken] = record_errors[broken]

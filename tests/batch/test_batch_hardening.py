@@ -159,6 +159,39 @@ def test_row_limit_is_checked_while_streaming(tmp_path, capsys):
     assert list(tmp_path.glob(".*.part")) == []
 
 
+def test_rejections_are_written_together_each_rows_reasons_in_order():
+    """A chunk's rejection messages are assembled once, at ``finish``: each row keeps its
+    reasons in the order they were found, joined by "; ", after any it already had; a
+    cell is quoted to 40 characters."""
+    import numpy as np
+    import pyarrow as pa
+
+    from scoring.batch.parse import ParsedChunk
+
+    n = 4
+    parsed = ParsedChunk(n, errors=np.full(n, "", dtype=object), rejected=np.zeros(n, bool))
+    text = pa.array(["a", "b" * 50, "c", "d"], type=pa.large_string())
+    parsed.reject(np.array([False, True, True, False]), "x", text, "is wrong")
+    parsed.reject(np.array([False, False, True, False]), "y", None, "is missing")
+    parsed.reject(np.array([False, True, False, False]), "z", text, "again")
+    assert parsed.rejected.tolist() == [False, True, True, False]
+    assert parsed.errors.tolist() == ["", "", "", ""]  # not written yet
+    parsed.finish()
+    quoted = "b" * 40
+    assert parsed.errors.tolist() == [
+        "",
+        f"x: '{quoted}' is wrong; z: '{quoted}' again",
+        "x: 'c' is wrong; y: is missing",
+        "",
+    ]
+    parsed.reject(np.array([False, False, True, True]), "w", text, "later")
+    parsed.finish()
+    assert parsed.errors.tolist()[2:] == [
+        "x: 'c' is wrong; y: is missing; w: 'c' later",
+        "w: 'd' later",
+    ]
+
+
 def test_an_overlong_cell_rejects_its_row(tmp_path):
     rows = [{**BASE, "case_id": "x" * 10_001}, BASE]
     run_batch(write_csv(tmp_path / "in.csv", rows), tmp_path / "o.csv", quiet=True)
