@@ -31,7 +31,7 @@ from i18n import N_, Message
 from scoring.case import PatientCase
 from scoring.derived import solitary_skeletal, visceral_present
 from scoring.evidence import Assignment, Evidence, Reading
-from scoring.items import item
+from scoring.items import ItemFunction, item
 from scoring.options import CodedEnum, ScoredOption
 from scoring.primary_tumor import PrimaryTumor
 from scoring.result import Band, ItemResult, ScoreResult
@@ -251,55 +251,76 @@ def _primary_item(
     )
 
 
-def score(case: PatientCase) -> ScoreResult:
-    """The modified Bauer score of ``case``; unknown items widen the total to a range."""
+def _no_visceral_mets(case: PatientCase) -> ItemResult:
     visceral = visceral_present(
         case.visceral_mets, case.major_organ_mets, case.visceral_mets_treatable
     )
-    solitary = solitary_skeletal(case.extraspinal_bone_mets, case.vertebral_body_mets)
-    items = (
-        item(
-            "no_visceral_mets",
-            N_("No visceral metastases"),
-            NoVisceralMets,
-            None
-            if visceral.value is None
-            else (NoVisceralMets.NO if visceral.value else NoVisceralMets.YES),
-            visceral.missing,
-            SOURCE,
-        ),
-        item(
-            "solitary_skeletal_met",
-            N_("Solitary skeletal metastasis"),
-            SolitarySkeletalMet,
-            None
-            if solitary.value is None
-            else (SolitarySkeletalMet.YES if solitary.value else SolitarySkeletalMet.NO),
-            solitary.missing,
-            SOURCE,
-            Message(
-                N_("%(reading)s (%(evidence)s)"),
-                reading=solitary.reading,
-                evidence=Evidence.READING.label,
-            )
-            if solitary.reading
-            else "",
-        ),
-        _primary_item(
-            "not_lung_cancer",
-            N_("Primary tumour is not lung cancer"),
-            NotLungCancer,
-            NOT_LUNG,
-            case.primary_tumor,
-        ),
-        _primary_item(
-            "favourable_primary",
-            N_("Primary is breast, kidney, lymphoma or myeloma"),
-            FavourablePrimary,
-            FAVOURABLE,
-            case.primary_tumor,
-        ),
+    return item(
+        "no_visceral_mets",
+        N_("No visceral metastases"),
+        NoVisceralMets,
+        None
+        if visceral.value is None
+        else (NoVisceralMets.NO if visceral.value else NoVisceralMets.YES),
+        visceral.missing,
+        SOURCE,
     )
+
+
+def _solitary_skeletal_met(case: PatientCase) -> ItemResult:
+    solitary = solitary_skeletal(case.extraspinal_bone_mets, case.vertebral_body_mets)
+    return item(
+        "solitary_skeletal_met",
+        N_("Solitary skeletal metastasis"),
+        SolitarySkeletalMet,
+        None
+        if solitary.value is None
+        else (SolitarySkeletalMet.YES if solitary.value else SolitarySkeletalMet.NO),
+        solitary.missing,
+        SOURCE,
+        Message(
+            N_("%(reading)s (%(evidence)s)"),
+            reading=solitary.reading,
+            evidence=Evidence.READING.label,
+        )
+        if solitary.reading
+        else "",
+    )
+
+
+def _not_lung_cancer(case: PatientCase) -> ItemResult:
+    return _primary_item(
+        "not_lung_cancer",
+        N_("Primary tumour is not lung cancer"),
+        NotLungCancer,
+        NOT_LUNG,
+        case.primary_tumor,
+    )
+
+
+def _favourable_primary(case: PatientCase) -> ItemResult:
+    return _primary_item(
+        "favourable_primary",
+        N_("Primary is breast, kidney, lymphoma or myeloma"),
+        FavourablePrimary,
+        FAVOURABLE,
+        case.primary_tumor,
+    )
+
+
+#: The four items in the paper's order, each a function of the case: ``score`` sums
+#: them, and the batch scorer asks one at a time (``scoring.batch.lookups``).
+ITEMS: tuple[ItemFunction, ...] = (
+    _no_visceral_mets,
+    _solitary_skeletal_met,
+    _not_lung_cancer,
+    _favourable_primary,
+)
+
+
+def score(case: PatientCase) -> ScoreResult:
+    """The modified Bauer score of ``case``; unknown items widen the total to a range."""
+    items = tuple(item_of(case) for item_of in ITEMS)
     return ScoreResult(KEY, NAME, items, BANDS, True, SOURCE)
 
 

@@ -6,9 +6,16 @@ full range of points, and the fields that would have decided it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from scoring.case import PatientCase
 from scoring.options import ScoredOption
 from scoring.result import ItemResult
 from scoring.sources import Source
+
+#: One item of a score as a function of the case. Each score module lists its items as
+#: ``ITEMS`` (in the order ``score`` gives them), so that one item can be asked alone.
+ItemFunction = Callable[[PatientCase], ItemResult]
 
 
 def item(

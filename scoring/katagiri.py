@@ -21,7 +21,7 @@ from __future__ import annotations
 from i18n import N_, Message
 from scoring.case import PatientCase
 from scoring.derived import solitary_skeletal
-from scoring.items import item
+from scoring.items import ItemFunction, item
 from scoring.labs import ANALYTES, LabTier
 from scoring.metastases import VisceralMets
 from scoring.options import RangedOption, ScoredOption
@@ -163,11 +163,56 @@ def multiple_skeletal(case: PatientCase) -> tuple[MultipleSkeletalMets | None, t
     return (MultipleSkeletalMets.NO if solitary.value else MultipleSkeletalMets.YES), ()
 
 
-def score(case: PatientCase) -> ScoreResult:
-    """The new Katagiri score of ``case``; missing laboratory values give a range."""
-    skeletal, skeletal_missing = multiple_skeletal(case)
+def _primary(case: PatientCase) -> ItemResult:
+    return item(
+        "primary",
+        N_("Primary lesion (growth)"),
+        KatagiriGrowth,
+        None if case.primary_tumor is None else case.primary_tumor.katagiri,
+        ("primary_tumor",),
+        SOURCE,
+        "" if case.primary_tumor is None else case.primary_tumor.label,
+    )
+
+
+def _visceral_mets(case: PatientCase) -> ItemResult:
+    return item(
+        "visceral_mets",
+        N_("Visceral metastases"),
+        VisceralMets,
+        case.visceral_mets,
+        ("visceral_mets",),
+        SOURCE,
+    )
+
+
+def _ecog(case: PatientCase) -> ItemResult:
+    return item(
+        "ecog",
+        N_("ECOG performance status 3 or 4"),
+        EcogPoint,
+        None if case.ecog is None else EcogPoint.classify(case.ecog),
+        ("ecog",),
+        SOURCE,
+        "" if case.ecog is None else f"ECOG {case.ecog}",
+    )
+
+
+def _previous_chemotherapy(case: PatientCase) -> ItemResult:
     chemo = case.previous_chemotherapy
-    skeletal_item = item(
+    return item(
+        "previous_chemotherapy",
+        N_("Previous chemotherapy"),
+        PreviousChemotherapy,
+        None if chemo is None else (PreviousChemotherapy.YES if chemo else PreviousChemotherapy.NO),
+        ("previous_chemotherapy",),
+        SOURCE,
+    )
+
+
+def _multiple_skeletal_mets(case: PatientCase) -> ItemResult:
+    skeletal, skeletal_missing = multiple_skeletal(case)
+    return item(
         "multiple_skeletal_mets",
         N_("Multiple skeletal metastases"),
         MultipleSkeletalMets,
@@ -175,46 +220,23 @@ def score(case: PatientCase) -> ScoreResult:
         skeletal_missing,
         SOURCE,
     )
-    items = (
-        item(
-            "primary",
-            N_("Primary lesion (growth)"),
-            KatagiriGrowth,
-            None if case.primary_tumor is None else case.primary_tumor.katagiri,
-            ("primary_tumor",),
-            SOURCE,
-            "" if case.primary_tumor is None else case.primary_tumor.label,
-        ),
-        item(
-            "visceral_mets",
-            N_("Visceral metastases"),
-            VisceralMets,
-            case.visceral_mets,
-            ("visceral_mets",),
-            SOURCE,
-        ),
-        laboratory_item(case),
-        item(
-            "ecog",
-            N_("ECOG performance status 3 or 4"),
-            EcogPoint,
-            None if case.ecog is None else EcogPoint.classify(case.ecog),
-            ("ecog",),
-            SOURCE,
-            "" if case.ecog is None else f"ECOG {case.ecog}",
-        ),
-        item(
-            "previous_chemotherapy",
-            N_("Previous chemotherapy"),
-            PreviousChemotherapy,
-            None
-            if chemo is None
-            else (PreviousChemotherapy.YES if chemo else PreviousChemotherapy.NO),
-            ("previous_chemotherapy",),
-            SOURCE,
-        ),
-        skeletal_item,
-    )
+
+
+#: The six factors in the paper's order, each a function of the case: ``score`` sums
+#: them, and the batch scorer asks one at a time (``scoring.batch.lookups``).
+ITEMS: tuple[ItemFunction, ...] = (
+    _primary,
+    _visceral_mets,
+    laboratory_item,
+    _ecog,
+    _previous_chemotherapy,
+    _multiple_skeletal_mets,
+)
+
+
+def score(case: PatientCase) -> ScoreResult:
+    """The new Katagiri score of ``case``; missing laboratory values give a range."""
+    items = tuple(item_of(case) for item_of in ITEMS)
     return ScoreResult(
         ScoreId.KATAGIRI.value, N_("New Katagiri score"), items, BANDS, False, SOURCE
     )

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from i18n import N_, Message
 from scoring.case import PatientCase
-from scoring.items import item
+from scoring.items import ItemFunction, item
 from scoring.levels import SinsLocation
-from scoring.result import Band, ScoreResult
+from scoring.result import Band, ItemResult, ScoreResult
 from scoring.score_id import ScoreId
 from scoring.sins_findings import (
     SinsAlignment,
@@ -43,53 +43,82 @@ BANDS: tuple[Band, ...] = (
 CONSULTATION_NOTE = N_("A SINS of 7–18 warrants surgical consultation (Fisher 2010).")
 
 
+def _location(case: PatientCase) -> ItemResult:
+    level = case.lesion_level
+    return item(
+        "location",
+        N_("Location"),
+        SinsLocation,
+        None if level is None else level.sins_location,
+        ("lesion_level",),
+        SOURCE,
+        "" if level is None else Message(N_("Level %(level)s"), level=level.value),
+    )
+
+
+def _pain(case: PatientCase) -> ItemResult:
+    return item("pain", N_("Pain"), SinsPain, case.sins_pain, ("sins_pain",), SOURCE)
+
+
+def _bone_lesion(case: PatientCase) -> ItemResult:
+    return item(
+        "bone_lesion",
+        N_("Bone lesion"),
+        SinsBoneLesion,
+        case.sins_bone_lesion,
+        ("sins_bone_lesion",),
+        SOURCE,
+    )
+
+
+def _alignment(case: PatientCase) -> ItemResult:
+    return item(
+        "alignment",
+        N_("Radiographic spinal alignment"),
+        SinsAlignment,
+        case.sins_alignment,
+        ("sins_alignment",),
+        SOURCE,
+    )
+
+
+def _collapse(case: PatientCase) -> ItemResult:
+    return item(
+        "collapse",
+        N_("Vertebral body collapse"),
+        SinsCollapse,
+        case.sins_collapse,
+        ("sins_collapse",),
+        SOURCE,
+    )
+
+
+def _posterolateral(case: PatientCase) -> ItemResult:
+    return item(
+        "posterolateral",
+        N_("Posterolateral involvement of spinal elements"),
+        SinsPosterolateral,
+        case.sins_posterolateral,
+        ("sins_posterolateral",),
+        SOURCE,
+    )
+
+
+#: The six components in the paper's order, each a function of the case: ``score`` sums
+#: them, and the batch scorer asks one at a time (``scoring.batch.lookups``).
+ITEMS: tuple[ItemFunction, ...] = (
+    _location,
+    _pain,
+    _bone_lesion,
+    _alignment,
+    _collapse,
+    _posterolateral,
+)
+
+
 def score(case: PatientCase) -> ScoreResult:
     """SINS of ``case``: location from the level, five findings from imaging and history."""
-    level = case.lesion_level
-    items = (
-        item(
-            "location",
-            N_("Location"),
-            SinsLocation,
-            None if level is None else level.sins_location,
-            ("lesion_level",),
-            SOURCE,
-            "" if level is None else Message(N_("Level %(level)s"), level=level.value),
-        ),
-        item("pain", N_("Pain"), SinsPain, case.sins_pain, ("sins_pain",), SOURCE),
-        item(
-            "bone_lesion",
-            N_("Bone lesion"),
-            SinsBoneLesion,
-            case.sins_bone_lesion,
-            ("sins_bone_lesion",),
-            SOURCE,
-        ),
-        item(
-            "alignment",
-            N_("Radiographic spinal alignment"),
-            SinsAlignment,
-            case.sins_alignment,
-            ("sins_alignment",),
-            SOURCE,
-        ),
-        item(
-            "collapse",
-            N_("Vertebral body collapse"),
-            SinsCollapse,
-            case.sins_collapse,
-            ("sins_collapse",),
-            SOURCE,
-        ),
-        item(
-            "posterolateral",
-            N_("Posterolateral involvement of spinal elements"),
-            SinsPosterolateral,
-            case.sins_posterolateral,
-            ("sins_posterolateral",),
-            SOURCE,
-        ),
-    )
+    items = tuple(item_of(case) for item_of in ITEMS)
     return ScoreResult(
         ScoreId.SINS.value, N_("SINS"), items, BANDS, False, SOURCE, (CONSULTATION_NOTE,)
     )

@@ -20,11 +20,11 @@ from types import MappingProxyType
 from i18n import N_, Message, PluralMessage
 from scoring.case import PatientCase
 from scoring.frankel import FrankelGrade
-from scoring.items import item
+from scoring.items import ItemFunction, item
 from scoring.metastases import MajorOrganMets
 from scoring.options import RangedOption, ScoredOption
 from scoring.primary_tumor import TokuhashiPrimary
-from scoring.result import Band, ScoreResult
+from scoring.result import Band, ItemResult, ScoreResult
 from scoring.score_id import ScoreId
 from scoring.sources import TOKUHASHI_2005
 
@@ -114,68 +114,97 @@ GUIDANCE = MappingProxyType(
 )
 
 
+def _general_condition(case: PatientCase) -> ItemResult:
+    kps = case.kps
+    return item(
+        "general_condition",
+        N_("General condition (Karnofsky %)"),
+        GeneralCondition,
+        None if kps is None else GeneralCondition.classify(kps),
+        ("kps",),
+        SOURCE,
+        "" if kps is None else f"KPS {kps} %",
+    )
+
+
+def _extraspinal_bone_mets(case: PatientCase) -> ItemResult:
+    extra = case.extraspinal_bone_mets
+    return item(
+        "extraspinal_bone_mets",
+        N_("Extraspinal bone metastasis foci"),
+        ExtraspinalBoneMets,
+        None if extra is None else ExtraspinalBoneMets.classify(extra),
+        ("extraspinal_bone_mets",),
+        SOURCE,
+        ""
+        if extra is None
+        else PluralMessage("%(count)s focus", "%(count)s foci", extra, count=extra),
+    )
+
+
+def _vertebral_body_mets(case: PatientCase) -> ItemResult:
+    bodies = case.vertebral_body_mets
+    return item(
+        "vertebral_body_mets",
+        N_("Metastases in the vertebral body"),
+        VertebralBodyMets,
+        None if bodies is None else VertebralBodyMets.classify(bodies),
+        ("vertebral_body_mets",),
+        SOURCE,
+        "" if bodies is None else Message(N_("%(count)s vertebrae"), count=bodies),
+    )
+
+
+def _major_organ_mets(case: PatientCase) -> ItemResult:
+    return item(
+        "major_organ_mets",
+        N_("Metastases to the major internal organs"),
+        MajorOrganMets,
+        case.major_organ_mets,
+        ("major_organ_mets",),
+        SOURCE,
+    )
+
+
+def _primary(case: PatientCase) -> ItemResult:
+    return item(
+        "primary",
+        N_("Primary site of the cancer"),
+        TokuhashiPrimary,
+        None if case.primary_tumor is None else case.primary_tumor.tokuhashi,
+        ("primary_tumor",),
+        SOURCE,
+        "" if case.primary_tumor is None else case.primary_tumor.label,
+    )
+
+
+def _palsy(case: PatientCase) -> ItemResult:
+    return item(
+        "palsy",
+        N_("Palsy (Frankel grade)"),
+        Palsy,
+        None if case.frankel is None else PALSY_BY_FRANKEL[case.frankel],
+        ("frankel",),
+        SOURCE,
+        "" if case.frankel is None else f"Frankel {case.frankel.value}",
+    )
+
+
+#: The six items in the paper's order, each a function of the case: ``score`` sums them,
+#: and the batch scorer asks one at a time (``scoring.batch.lookups``).
+ITEMS: tuple[ItemFunction, ...] = (
+    _general_condition,
+    _extraspinal_bone_mets,
+    _vertebral_body_mets,
+    _major_organ_mets,
+    _primary,
+    _palsy,
+)
+
+
 def score(case: PatientCase) -> ScoreResult:
     """The revised Tokuhashi score of ``case``; unknown items widen the total to a range."""
-    kps = case.kps
-    extra = case.extraspinal_bone_mets
-    bodies = case.vertebral_body_mets
-    items = (
-        item(
-            "general_condition",
-            N_("General condition (Karnofsky %)"),
-            GeneralCondition,
-            None if kps is None else GeneralCondition.classify(kps),
-            ("kps",),
-            SOURCE,
-            "" if kps is None else f"KPS {kps} %",
-        ),
-        item(
-            "extraspinal_bone_mets",
-            N_("Extraspinal bone metastasis foci"),
-            ExtraspinalBoneMets,
-            None if extra is None else ExtraspinalBoneMets.classify(extra),
-            ("extraspinal_bone_mets",),
-            SOURCE,
-            ""
-            if extra is None
-            else PluralMessage("%(count)s focus", "%(count)s foci", extra, count=extra),
-        ),
-        item(
-            "vertebral_body_mets",
-            N_("Metastases in the vertebral body"),
-            VertebralBodyMets,
-            None if bodies is None else VertebralBodyMets.classify(bodies),
-            ("vertebral_body_mets",),
-            SOURCE,
-            "" if bodies is None else Message(N_("%(count)s vertebrae"), count=bodies),
-        ),
-        item(
-            "major_organ_mets",
-            N_("Metastases to the major internal organs"),
-            MajorOrganMets,
-            case.major_organ_mets,
-            ("major_organ_mets",),
-            SOURCE,
-        ),
-        item(
-            "primary",
-            N_("Primary site of the cancer"),
-            TokuhashiPrimary,
-            None if case.primary_tumor is None else case.primary_tumor.tokuhashi,
-            ("primary_tumor",),
-            SOURCE,
-            "" if case.primary_tumor is None else case.primary_tumor.label,
-        ),
-        item(
-            "palsy",
-            N_("Palsy (Frankel grade)"),
-            Palsy,
-            None if case.frankel is None else PALSY_BY_FRANKEL[case.frankel],
-            ("frankel",),
-            SOURCE,
-            "" if case.frankel is None else f"Frankel {case.frankel.value}",
-        ),
-    )
+    items = tuple(item_of(case) for item_of in ITEMS)
     return ScoreResult(
         ScoreId.TOKUHASHI.value, N_("Revised Tokuhashi score"), items, BANDS, True, SOURCE
     )

@@ -31,7 +31,7 @@ from i18n import N_, Message
 from scoring.case import PatientCase
 from scoring.derived import solitary_skeletal, visceral_present
 from scoring.evidence import Assignment, Evidence, Reading
-from scoring.items import item, item_among
+from scoring.items import ItemFunction, item, item_among
 from scoring.options import CodedEnum, ScoredOption
 from scoring.primary_tumor import PrimaryTumor
 from scoring.result import Band, ItemResult, ScoreResult
@@ -423,9 +423,14 @@ def _bone_item(case: PatientCase) -> ItemResult:
     )
 
 
+#: The three factors in the paper's order, each a function of the case: ``score`` sums
+#: them, and the batch scorer asks one at a time (``scoring.batch.lookups``).
+ITEMS: tuple[ItemFunction, ...] = (_primary_item, _visceral_item, _bone_item)
+
+
 def score(case: PatientCase) -> ScoreResult:
     """The Tomita score of ``case``; unknown items widen the total to a range."""
-    items = (_primary_item(case), _visceral_item(case), _bone_item(case))
+    items = tuple(item_of(case) for item_of in ITEMS)
     return ScoreResult(KEY, NAME, items, BANDS, False, SOURCE, (GOAL_NOTE, VALIDITY_NOTE))
 
 

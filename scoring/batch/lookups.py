@@ -1,9 +1,10 @@
 """Scores over a chunk by lookup: every rule is the single-case scorer's own.
 
 Why lookups and not a second implementation: a score rule written twice drifts. So the
-batch knows no points, no cut-off and no item logic. It asks the single-case scorer
-(``tokuhashi.score``, ``katagiri.score``, ``sins.score``: the functions the calculator
-calls, reading the option tables) and remembers the answers in arrays:
+batch knows no points, no cut-off and no item logic. It asks the single-case scorers
+(``tokuhashi.score``, ``katagiri.score``, ``sins.score``, ...: the functions the
+calculator calls, reading the option tables) and the item functions each of them sums
+(its module's ``ITEMS``), and remembers the answers in arrays:
 
 1. **Which fields feed which item**: the items of ``score(PatientCase())`` (nothing
    recorded) name, in ``missing``, every field that decides them.
@@ -15,18 +16,18 @@ calls, reading the option tables) and remembers the answers in arrays:
    share one key (``StateTable``).
 3. **Each state scored once**: for a key not yet seen, the first row holding it is turned
    into a ``PatientCase`` carrying only the key's fields (its own values, validated by
-   pydantic) and scored by the single-case scorer of each item sharing the key, once per
-   score; the item's lowest and highest points, the fields it names as missing and
-   whether it makes the score incomplete are stored in arrays indexed by key. Every other
-   row with that key is a lookup (NumPy ``take``).
+   pydantic), and each item sharing the key is asked about it (its ``ITEMS`` function,
+   the very one ``score`` calls); the item's lowest and highest points, the fields it
+   names as missing and whether it makes the score incomplete are stored in arrays
+   indexed by key. Every other row with that key is a lookup (NumPy ``take``).
 4. **Totals and bands**: the sum of the items' points, banded with the score's own
    ``bands`` through ``result.band_for``, as ``ScoreResult`` does.
 
-A one-point change in an option table therefore changes both paths (tested). The cost is
-one single-case call per score and distinct state (a few hundred in a large cohort;
-bounded by the fields' ranges; about 6,700 on the benchmark's synthetic cohort, whose
-metastasis counts span their whole ranges), cached for the whole run, then a handful of
-array operations per chunk.
+A one-point change in an option table, or in an item's rule, therefore changes both paths
+(tested). The cost is one item call per item and distinct state (a few hundred in a large
+cohort; bounded by the fields' ranges; about 6,700 on the benchmark's synthetic cohort,
+whose metastasis counts span their whole ranges), cached for the whole run, then a handful
+of array operations per chunk.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from scoring.batch.columns import (
 )
 from scoring.batch.parse import Bools, Ints, ParsedChunk
 from scoring.case import PatientCase
+from scoring.items import ItemFunction
 from scoring.labs import ANALYTE_BY_FIELD, LabValue
 from scoring.result import Band, ItemResult, ScoreResult, band_for
 
@@ -69,27 +71,40 @@ class ScoreSpec:
 
     key: str
     score: ScoreFunction
+    #: The score's item functions (its module's ``ITEMS``), read when a run starts.
+    items: Callable[[], Sequence[ItemFunction]]
     columns: tuple[tuple[str, str], ...]
 
 
 SCORES: tuple[ScoreSpec, ...] = (
     ScoreSpec(
-        "tokuhashi", tokuhashi.score, (("tokuhashi_total", "total"), ("tokuhashi_band", "band"))
+        "tokuhashi",
+        tokuhashi.score,
+        lambda: tokuhashi.ITEMS,
+        (("tokuhashi_total", "total"), ("tokuhashi_band", "band")),
     ),
     ScoreSpec(
         "katagiri",
         katagiri.score,
+        lambda: katagiri.ITEMS,
         (("katagiri_min", "min"), ("katagiri_max", "max"), ("katagiri_group", "band")),
     ),
-    ScoreSpec("sins", sins.score, (("sins_total", "total"), ("sins_category", "band"))),
+    ScoreSpec(
+        "sins",
+        sins.score,
+        lambda: sins.ITEMS,
+        (("sins_total", "total"), ("sins_category", "band")),
+    ),
     ScoreSpec(
         "tomita",
         tomita.score,
+        lambda: tomita.ITEMS,
         (("tomita_min", "range_min"), ("tomita_max", "range_max"), ("tomita_group", "range_band")),
     ),
     ScoreSpec(
         "bauer",
         bauer.score,
+        lambda: bauer.ITEMS,
         (("bauer_min", "range_min"), ("bauer_max", "range_max"), ("bauer_band", "range_band")),
     ),
 )
@@ -166,11 +181,10 @@ _COUNTER = 0xFF
 
 class ItemLookup:
     """One item of one score: per packed key of its ``StateTable``, its points range and
-    what it lacks."""
+    what it lacks; ``function`` is the single-case item rule (from the module's ``ITEMS``)."""
 
-    def __init__(self, score: ScoreFunction, index: int, table: StateTable) -> None:
-        self.score = score
-        self.index = index
+    def __init__(self, function: ItemFunction, table: StateTable) -> None:
+        self.function = function
         self.table = table
         self.packed = np.zeros(table.size, dtype=np.int64)  # see ``_COUNTS``
         table.items.append(self)
@@ -191,9 +205,9 @@ class StateTable:
     (e.g. the skeletal items of Katagiri, Tomita and Bauer; the five primary-tumour items).
 
     Sharing makes a row's key one computation per chunk for all of them, and a new state
-    one ``PatientCase`` and one call per score for all of them (Bauer's two primary-tumour
-    items read one result): on a cohort with many distinct metastasis counts, most of the
-    run's single-case calls.
+    one ``PatientCase`` for all of them, each item then asked alone (its ``ITEMS``
+    function, not the whole score): on a cohort with many distinct metastasis counts,
+    most of the run's single-case work.
     """
 
     def __init__(self, fields: Sequence[FieldState], bits: Mapping[str, int]) -> None:
@@ -225,11 +239,8 @@ class StateTable:
         for k, row in zip(todo.tolist(), rows[first].tolist(), strict=True):
             values = {f.name: f.value(p, row, int(states[f.name][row])) for f in self.fields}
             case = PatientCase(**values)
-            results: dict[ScoreFunction, ScoreResult] = {}
             for item in self.items:
-                if item.score not in results:
-                    results[item.score] = item.score(case)
-                item.store(k, results[item.score].items[item.index], self.bits)
+                item.store(k, item.function(case), self.bits)
             self.known[k] = True
 
 
@@ -361,10 +372,15 @@ class ScoreLookup:
             for name in fields_read(spec.score) - named
             if name in COLUMN_BY_NAME or name in ANALYTE_BY_FIELD
         )
+        functions = spec.items()
+        if len(functions) != len(empty.items):
+            raise ValueError(
+                f"{spec.key}: {len(functions)} item functions for {len(empty.items)} items"
+            )
         self.items = []
         for i, item in enumerate(empty.items):
             extra = [name for name in hidden if item_reads(spec.score, i, name)]
-            self.items.append(ItemLookup(spec.score, i, tables.of((*item.missing, *extra))))
+            self.items.append(ItemLookup(functions[i], tables.of((*item.missing, *extra))))
         if empty.total_min < 0:
             raise ValueError(f"{spec.key}: a negative total cannot be banded by lookup")
         if empty.total_max > _COUNTER or len(self.items) > _COUNTER:

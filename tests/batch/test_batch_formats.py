@@ -4,6 +4,7 @@ single-case rules (not a second copy of them)."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
@@ -16,7 +17,7 @@ from scoring.batch import OUTPUT_COLUMNS, run_batch, synthetic
 from scoring.case import PatientCase
 from scoring.labs import LabTier
 from scoring.options import RangedOption
-from scoring.result import ItemResult, ScoreResult
+from scoring.result import ItemResult
 from tests.batch.test_batch import BASE, HEADER, read_csv, write_csv
 
 INT_COLUMNS = ("tokuhashi_total", "katagiri_min", "katagiri_max", "sins_total")
@@ -144,6 +145,13 @@ def test_a_changed_point_in_a_copy_of_a_table_changes_both_paths(tmp_path, monke
     assert _score_one(tmp_path, BASE)["tokuhashi_total"] == str(after)
 
 
+def _with_item(monkeypatch, module, original, replacement) -> None:
+    """``module.ITEMS`` with ``original`` replaced (``score`` and the batch read it)."""
+    items = tuple(replacement if f is original else f for f in module.ITEMS)
+    assert items != module.ITEMS
+    monkeypatch.setattr(module, "ITEMS", items)
+
+
 def test_a_changed_rule_changes_both_paths(tmp_path, monkeypatch):
     """The batch asks the single-case item rule itself: patching Katagiri's laboratory
     rule (here: every measured CRP counts as critical) changes the batch too."""
@@ -165,7 +173,7 @@ def test_a_changed_rule_changes_both_paths(tmp_path, monkeypatch):
         str(before.total_min),
         str(before.total_max),
     )
-    monkeypatch.setattr(katagiri, "laboratory_item", stricter)
+    _with_item(monkeypatch, katagiri, original, stricter)
     after = score_case(PatientCase(**kwargs)).katagiri
     assert after.total_min == before.total_min + 2
     out = _score_one(tmp_path, row)
@@ -189,7 +197,7 @@ def test_points_beyond_what_the_lookup_can_sum_are_refused(tmp_path, monkeypatch
             return item
         return dataclasses.replace(item, points_min=300, points_max=300, missing=())
 
-    monkeypatch.setattr(katagiri, "laboratory_item", huge)
+    _with_item(monkeypatch, katagiri, original, huge)
     src = write_csv(tmp_path / "in.csv", [{**BASE, "crp_mg_dl": "0.1"}])
     with pytest.raises(ValueError, match=r"looked up|summed by lookup"):
         run_batch(src, tmp_path / "out.csv", quiet=True)
@@ -216,31 +224,46 @@ def test_tomita_reads_major_organ_mets_without_naming_it():
     }
 
 
-def test_a_new_state_is_asked_once_per_score_for_every_item_keyed_on_its_fields(tmp_path):
-    """Bauer's two primary-tumour items share one key: each new primary tumour costs one
-    ``bauer.score`` call, not one per item, and every item still gets its own answer."""
+def test_a_new_state_is_asked_once_of_each_item_keyed_on_its_fields(tmp_path):
+    """Bauer's two primary-tumour items share one key: each new primary tumour is asked
+    once of each of them (their own item functions, not the whole score), and every item
+    gets its own answer."""
     from scoring.batch import reader
     from scoring.batch.lookups import SCORES, Scorer
     from scoring.batch.parse import parse_chunk
 
-    calls: list[PatientCase] = []
+    asked: list[tuple[int, PatientCase]] = []
 
-    def counted(case: PatientCase) -> ScoreResult:
-        calls.append(case)
-        return bauer.score(case)
+    def counted(index: int) -> Callable[[PatientCase], ItemResult]:
+        def item(case: PatientCase) -> ItemResult:
+            asked.append((index, case))
+            return bauer.ITEMS[index](case)
+
+        return item
 
     (spec,) = [s for s in SCORES if s.key == "bauer"]
-    scorer = Scorer([dataclasses.replace(spec, score=counted)])
+    items = tuple(counted(i) for i in range(len(bauer.ITEMS)))
+    scorer = Scorer([dataclasses.replace(spec, items=lambda: items)])
     tumors = ("lung_untargeted", "myeloma", "thyroid", "myeloma")
     src = write_csv(tmp_path / "in.csv", [{**BASE, "primary_tumor": t} for t in tumors])
     (chunk,) = reader.chunks(src, reader.read_header(src), 100, 100)
-    calls.clear()
+    asked.clear()
     result = scorer(parse_chunk(chunk.cells, chunk.n))["bauer"]
-    primaries = [case.primary_tumor for case in calls if case.primary_tumor is not None]
-    assert sorted(primaries) == ["lung_untargeted", "myeloma", "thyroid"]  # once each
+    for index in (2, 3):  # not lung cancer; favourable primary
+        primaries = sorted(case.primary_tumor for i, case in asked if i == index)
+        assert primaries == ["lung_untargeted", "myeloma", "thyroid"]  # once each
     expected = [bauer.score(PatientCase(**_case({**BASE, "primary_tumor": t}))) for t in tumors]
     assert result.total_min.tolist() == [r.total_min for r in expected]
     assert result.total_max.tolist() == [r.total_max for r in expected]
+
+
+@pytest.mark.parametrize("module", [tokuhashi, katagiri, sins, tomita, bauer])
+def test_each_score_is_the_items_of_its_items_functions(module):
+    """What the batch asks one item at a time is what ``score`` gives, item by item."""
+    from tests.batch.test_batch import _case_kwargs
+
+    for case in (PatientCase(), PatientCase(**_case_kwargs(BASE))):
+        assert tuple(item(case) for item in module.ITEMS) == module.score(case).items
 
 
 def test_tomita_and_bauer_columns(tmp_path):
