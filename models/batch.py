@@ -110,15 +110,14 @@ def _same_features(name: str) -> Any:
     return np.array([first.setdefault(o, i) for i, o in enumerate(outputs)], dtype=np.int64)
 
 
-def _distinct(chunk: ScoredChunk) -> tuple[Any, Any, Any]:
+def _distinct(chunk: ScoredChunk, totals: Sequence[Any]) -> tuple[Any, Any, Any]:
     """Row indices of the distinct predictor inputs, per row which one it is, and each
     distinct input's key (one integer; codes that ``feature_arrays`` treats identically
-    count as one, see ``_same_features``)."""
+    count as one, see ``_same_features``). ``totals``: the ``_TOTALS`` columns as floats."""
     key = np.zeros(len(chunk.valid), dtype=np.int64)
     for name in _CODED:
         codes = _same_features(name)[chunk.parsed.codes[name] + 1]
         key = key * 64 + codes
-    totals = [chunk.number(name) for name in _TOTALS]
     low, high = totals[1], totals[2]
     # Katagiri known only as a range: ``feature_arrays`` uses neither end (no probability),
     # so every such range is one key
@@ -149,14 +148,17 @@ class ModelColumns:
         # would make pyarrow import pandas (see ``scoring.batch.command``)
         self._warnings: pa.Array | None = None
 
-    def _learn(self, chunk: ScoredChunk, rows: Any) -> tuple[Any, list[str | None]]:
+    def _learn(
+        self, chunk: ScoredChunk, rows: Any, totals: Sequence[Any]
+    ) -> tuple[Any, list[str | None]]:
         """Figures (len(PROBABILITY_COLUMNS), len(rows)) and warning texts (None: none) of
-        the predictor inputs of ``rows``."""
+        the predictor inputs of ``rows`` (``totals``: the ``_TOTALS`` columns as floats)."""
+        tokuhashi, katagiri_min, katagiri_max = totals
         x, status = feature_arrays(
             chunk.members("sex", rows),
-            chunk.number("tokuhashi_total")[rows],
-            chunk.number("katagiri_min")[rows],
-            chunk.number("katagiri_max")[rows],
+            tokuhashi[rows],
+            katagiri_min[rows],
+            katagiri_max[rows],
             chunk.members("lesion_level", rows),
             chunk.members("frankel", rows),
         )
@@ -180,11 +182,12 @@ class ModelColumns:
         return MODEL_FIELDS
 
     def __call__(self, chunk: ScoredChunk) -> Mapping[str, Any]:
-        first, inverse, keys = _distinct(chunk)
+        totals = [chunk.number(name) for name in _TOTALS]
+        first, inverse, keys = _distinct(chunk, totals)
         slots = [self._slot.get(k, -1) for k in keys.tolist()]
         new = [j for j, slot in enumerate(slots) if slot < 0]
         if new:
-            values, texts = self._learn(chunk, first[new])
+            values, texts = self._learn(chunk, first[new], totals)
             for j in new:
                 slots[j] = self._slot[int(keys[j])] = len(self._slot)
             self._values = np.concatenate([self._values, values], axis=1)

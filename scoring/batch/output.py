@@ -158,9 +158,10 @@ class ScoredChunk:
         return table[codes if rows is None else codes[rows]]
 
     def number(self, name: str) -> Floats:
-        """An integer output column as floats, NaN where empty."""
-        column = self.columns[name].cast(pa.float64())
-        return column.to_numpy(zero_copy_only=False)  # type: ignore[no-any-return]
+        """An integer output column as floats, NaN where empty (Arrow gives an integer
+        column with nulls as floats with NaN; one without nulls is converted here)."""
+        values = self.columns[name].to_numpy(zero_copy_only=False)
+        return np.asarray(values, dtype=np.float64)
 
 
 class ExtraColumns(Protocol):
