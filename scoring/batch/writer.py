@@ -264,8 +264,9 @@ class Output:
 
 #: The laid-out lines go to the file in pieces of at most this size. Measured here
 #: (Linux, ext4): writing a chunk's 11 MB of lines in one call cost the kernel 0.23–0.68 s
-#: per 352 MB copied into the page cache, in 1 MiB pieces 0.06 s every time; on a million
-#: rows the command's system time fell from 0.50 s to 0.31 s (``bench/README.md``).
+#: per 352 MB copied into the page cache in five of seven runs, in 1 MiB pieces 0.06 s in
+#: all seven; on a million rows the command's system time fell from 0.50 s to 0.31 s
+#: (``bench/README.md``).
 _WRITE_BYTES = 1 << 20
 
 
