@@ -30,7 +30,7 @@ from types import MappingProxyType
 from i18n import N_, Message
 from scoring.case import PatientCase
 from scoring.derived import solitary_skeletal, visceral_present
-from scoring.evidence import Assignment, Evidence, Reading
+from scoring.evidence import Assignment, Evidence, Reading, assigned_detail
 from scoring.items import ItemFunction, item
 from scoring.options import CodedEnum, ScoredOption
 from scoring.primary_tumor import PrimaryTumor
@@ -231,24 +231,24 @@ def _primary_item(
     label: str,
     table: type[ScoredOption],
     assignments: Mapping[PrimaryTumor, Assignment[ScoredOption]],
-    tumor: PrimaryTumor | None,
-) -> ItemResult:
-    assignment = None if tumor is None else assignments[tumor]
-    detail = ""
-    if tumor is not None and assignment is not None:
-        detail = tumor.label
-        if assignment.evidence is not Evidence.VERIFIED:
-            evidence = assignment.evidence.label
-            detail = Message(N_("%(tumor)s (%(evidence)s)"), tumor=tumor.label, evidence=evidence)
-    return item(
-        key,
-        label,
-        table,
-        None if assignment is None else assignment.option,
-        ("primary_tumor",),
-        SOURCE,
-        detail,
-    )
+) -> ItemFunction:
+    """An item read from the primary tumour through ``assignments``."""
+
+    def item_of(case: PatientCase) -> ItemResult:
+        tumor = case.primary_tumor
+        assignment = None if tumor is None else assignments[tumor]
+        return item(
+            key,
+            label,
+            table,
+            None if assignment is None else assignment.option,
+            ("primary_tumor",),
+            SOURCE,
+            "" if tumor is None else assigned_detail(tumor.label, assignment),
+        )
+
+    item_of.__name__ = item_of.__qualname__ = f"{key}_item"
+    return item_of
 
 
 def _no_visceral_mets(case: PatientCase) -> ItemResult:
@@ -288,33 +288,20 @@ def _solitary_skeletal_met(case: PatientCase) -> ItemResult:
     )
 
 
-def _not_lung_cancer(case: PatientCase) -> ItemResult:
-    return _primary_item(
-        "not_lung_cancer",
-        N_("Primary tumour is not lung cancer"),
-        NotLungCancer,
-        NOT_LUNG,
-        case.primary_tumor,
-    )
-
-
-def _favourable_primary(case: PatientCase) -> ItemResult:
-    return _primary_item(
-        "favourable_primary",
-        N_("Primary is breast, kidney, lymphoma or myeloma"),
-        FavourablePrimary,
-        FAVOURABLE,
-        case.primary_tumor,
-    )
-
-
 #: The four items in the paper's order, each a function of the case: ``score`` sums
 #: them, and the batch scorer asks one at a time (``scoring.batch.lookups``).
 ITEMS: tuple[ItemFunction, ...] = (
     _no_visceral_mets,
     _solitary_skeletal_met,
-    _not_lung_cancer,
-    _favourable_primary,
+    _primary_item(
+        "not_lung_cancer", N_("Primary tumour is not lung cancer"), NotLungCancer, NOT_LUNG
+    ),
+    _primary_item(
+        "favourable_primary",
+        N_("Primary is breast, kidney, lymphoma or myeloma"),
+        FavourablePrimary,
+        FAVOURABLE,
+    ),
 )
 
 

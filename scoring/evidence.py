@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from i18n import N_
+from i18n import N_, Message
 from scoring.options import LabelledEnum, ScoredOption
 from scoring.sources import Source
 
@@ -35,6 +35,16 @@ class Assignment(Generic[OptionT]):
     option: OptionT
     evidence: Evidence
     reason: str = ""
+
+
+def assigned_detail(label: str, assignment: Assignment[OptionT] | None) -> str | Message:
+    """An item's detail for a code read through ``assignment``: the code's ``label``, with
+    the evidence when the entry is not verified ("" when nothing is assigned)."""
+    if assignment is None:
+        return ""
+    if assignment.evidence is Evidence.VERIFIED:
+        return label
+    return Message(N_("%(tumor)s (%(evidence)s)"), tumor=label, evidence=assignment.evidence.label)
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,19 @@ def item(
     )
 
 
+def recorded_item(
+    key: str, label: str, table: type[ScoredOption], field: str, source: Source
+) -> ItemFunction:
+    """The item whose option is what the case records in ``field`` (the field's vocabulary
+    is the item's table itself, e.g. SINS pain), unknown while the field is empty."""
+
+    def item_of(case: PatientCase) -> ItemResult:
+        return item(key, label, table, getattr(case, field), (field,), source)
+
+    item_of.__name__ = item_of.__qualname__ = f"{key}_item"
+    return item_of
+
+
 def item_among(
     key: str,
     label: str,

@@ -21,7 +21,7 @@ from __future__ import annotations
 from i18n import N_, Message
 from scoring.case import PatientCase
 from scoring.derived import solitary_skeletal
-from scoring.items import ItemFunction, item
+from scoring.items import ItemFunction, item, recorded_item
 from scoring.labs import ANALYTES, LabTier
 from scoring.metastases import VisceralMets
 from scoring.options import RangedOption, ScoredOption
@@ -175,17 +175,6 @@ def _primary(case: PatientCase) -> ItemResult:
     )
 
 
-def _visceral_mets(case: PatientCase) -> ItemResult:
-    return item(
-        "visceral_mets",
-        N_("Visceral metastases"),
-        VisceralMets,
-        case.visceral_mets,
-        ("visceral_mets",),
-        SOURCE,
-    )
-
-
 def _ecog(case: PatientCase) -> ItemResult:
     return item(
         "ecog",
@@ -226,7 +215,9 @@ def _multiple_skeletal_mets(case: PatientCase) -> ItemResult:
 #: them, and the batch scorer asks one at a time (``scoring.batch.lookups``).
 ITEMS: tuple[ItemFunction, ...] = (
     _primary,
-    _visceral_mets,
+    recorded_item(
+        "visceral_mets", N_("Visceral metastases"), VisceralMets, "visceral_mets", SOURCE
+    ),
     laboratory_item,
     _ecog,
     _previous_chemotherapy,

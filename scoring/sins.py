@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from i18n import N_, Message
 from scoring.case import PatientCase
-from scoring.items import ItemFunction, item
+from scoring.items import ItemFunction, item, recorded_item
 from scoring.levels import SinsLocation
 from scoring.result import Band, ItemResult, ScoreResult
 from scoring.score_id import ScoreId
@@ -56,63 +56,23 @@ def _location(case: PatientCase) -> ItemResult:
     )
 
 
-def _pain(case: PatientCase) -> ItemResult:
-    return item("pain", N_("Pain"), SinsPain, case.sins_pain, ("sins_pain",), SOURCE)
-
-
-def _bone_lesion(case: PatientCase) -> ItemResult:
-    return item(
-        "bone_lesion",
-        N_("Bone lesion"),
-        SinsBoneLesion,
-        case.sins_bone_lesion,
-        ("sins_bone_lesion",),
-        SOURCE,
-    )
-
-
-def _alignment(case: PatientCase) -> ItemResult:
-    return item(
-        "alignment",
-        N_("Radiographic spinal alignment"),
-        SinsAlignment,
-        case.sins_alignment,
-        ("sins_alignment",),
-        SOURCE,
-    )
-
-
-def _collapse(case: PatientCase) -> ItemResult:
-    return item(
-        "collapse",
-        N_("Vertebral body collapse"),
-        SinsCollapse,
-        case.sins_collapse,
-        ("sins_collapse",),
-        SOURCE,
-    )
-
-
-def _posterolateral(case: PatientCase) -> ItemResult:
-    return item(
-        "posterolateral",
-        N_("Posterolateral involvement of spinal elements"),
-        SinsPosterolateral,
-        case.sins_posterolateral,
-        ("sins_posterolateral",),
-        SOURCE,
-    )
-
-
 #: The six components in the paper's order, each a function of the case: ``score`` sums
 #: them, and the batch scorer asks one at a time (``scoring.batch.lookups``).
 ITEMS: tuple[ItemFunction, ...] = (
     _location,
-    _pain,
-    _bone_lesion,
-    _alignment,
-    _collapse,
-    _posterolateral,
+    recorded_item("pain", N_("Pain"), SinsPain, "sins_pain", SOURCE),
+    recorded_item("bone_lesion", N_("Bone lesion"), SinsBoneLesion, "sins_bone_lesion", SOURCE),
+    recorded_item(
+        "alignment", N_("Radiographic spinal alignment"), SinsAlignment, "sins_alignment", SOURCE
+    ),
+    recorded_item("collapse", N_("Vertebral body collapse"), SinsCollapse, "sins_collapse", SOURCE),
+    recorded_item(
+        "posterolateral",
+        N_("Posterolateral involvement of spinal elements"),
+        SinsPosterolateral,
+        "sins_posterolateral",
+        SOURCE,
+    ),
 )
 
 

@@ -20,7 +20,7 @@ from types import MappingProxyType
 from i18n import N_, Message, PluralMessage
 from scoring.case import PatientCase
 from scoring.frankel import FrankelGrade
-from scoring.items import ItemFunction, item
+from scoring.items import ItemFunction, item, recorded_item
 from scoring.metastases import MajorOrganMets
 from scoring.options import RangedOption, ScoredOption
 from scoring.primary_tumor import TokuhashiPrimary
@@ -155,17 +155,6 @@ def _vertebral_body_mets(case: PatientCase) -> ItemResult:
     )
 
 
-def _major_organ_mets(case: PatientCase) -> ItemResult:
-    return item(
-        "major_organ_mets",
-        N_("Metastases to the major internal organs"),
-        MajorOrganMets,
-        case.major_organ_mets,
-        ("major_organ_mets",),
-        SOURCE,
-    )
-
-
 def _primary(case: PatientCase) -> ItemResult:
     return item(
         "primary",
@@ -196,7 +185,13 @@ ITEMS: tuple[ItemFunction, ...] = (
     _general_condition,
     _extraspinal_bone_mets,
     _vertebral_body_mets,
-    _major_organ_mets,
+    recorded_item(
+        "major_organ_mets",
+        N_("Metastases to the major internal organs"),
+        MajorOrganMets,
+        "major_organ_mets",
+        SOURCE,
+    ),
     _primary,
     _palsy,
 )

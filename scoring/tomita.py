@@ -30,7 +30,7 @@ from types import MappingProxyType
 from i18n import N_, Message
 from scoring.case import PatientCase
 from scoring.derived import solitary_skeletal, visceral_present
-from scoring.evidence import Assignment, Evidence, Reading
+from scoring.evidence import Assignment, Evidence, Reading, assigned_detail
 from scoring.items import ItemFunction, item, item_among
 from scoring.options import CodedEnum, ScoredOption
 from scoring.primary_tumor import PrimaryTumor
@@ -346,12 +346,6 @@ READINGS: tuple[Reading, ...] = (
 def _primary_item(case: PatientCase) -> ItemResult:
     tumor = case.primary_tumor
     assignment = None if tumor is None else GROWTH[tumor]
-    detail = ""
-    if tumor is not None and assignment is not None:
-        detail = tumor.label
-        if assignment.evidence is not Evidence.VERIFIED:
-            evidence = assignment.evidence.label
-            detail = Message(N_("%(tumor)s (%(evidence)s)"), tumor=tumor.label, evidence=evidence)
     return item(
         "primary",
         N_("Primary tumour (growth)"),
@@ -359,7 +353,7 @@ def _primary_item(case: PatientCase) -> ItemResult:
         None if assignment is None else assignment.option,
         ("primary_tumor",),
         SOURCE,
-        detail,
+        "" if tumor is None else assigned_detail(tumor.label, assignment),
     )
 
 
