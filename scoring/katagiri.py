@@ -211,6 +211,12 @@ def _multiple_skeletal_mets(case: PatientCase) -> ItemResult:
     )
 
 
+def _laboratory(case: PatientCase) -> ItemResult:
+    """``laboratory_item``, looked up at each call (a rule patched there reaches ``score``
+    and the batch alike)."""
+    return laboratory_item(case)
+
+
 #: The six factors in the paper's order, each a function of the case: ``score`` sums
 #: them, and the batch scorer asks one at a time (``scoring.batch.lookups``).
 ITEMS: tuple[ItemFunction, ...] = (
@@ -218,7 +224,7 @@ ITEMS: tuple[ItemFunction, ...] = (
     recorded_item(
         "visceral_mets", N_("Visceral metastases"), VisceralMets, "visceral_mets", SOURCE
     ),
-    laboratory_item,
+    _laboratory,
     _ecog,
     _previous_chemotherapy,
     _multiple_skeletal_mets,

@@ -145,13 +145,6 @@ def test_a_changed_point_in_a_copy_of_a_table_changes_both_paths(tmp_path, monke
     assert _score_one(tmp_path, BASE)["tokuhashi_total"] == str(after)
 
 
-def _with_item(monkeypatch, module, original, replacement) -> None:
-    """``module.ITEMS`` with ``original`` replaced (``score`` and the batch read it)."""
-    items = tuple(replacement if f is original else f for f in module.ITEMS)
-    assert items != module.ITEMS
-    monkeypatch.setattr(module, "ITEMS", items)
-
-
 def test_a_changed_rule_changes_both_paths(tmp_path, monkeypatch):
     """The batch asks the single-case item rule itself: patching Katagiri's laboratory
     rule (here: every measured CRP counts as critical) changes the batch too."""
@@ -173,7 +166,7 @@ def test_a_changed_rule_changes_both_paths(tmp_path, monkeypatch):
         str(before.total_min),
         str(before.total_max),
     )
-    _with_item(monkeypatch, katagiri, original, stricter)
+    monkeypatch.setattr(katagiri, "laboratory_item", stricter)
     after = score_case(PatientCase(**kwargs)).katagiri
     assert after.total_min == before.total_min + 2
     out = _score_one(tmp_path, row)
@@ -197,7 +190,7 @@ def test_points_beyond_what_the_lookup_can_sum_are_refused(tmp_path, monkeypatch
             return item
         return dataclasses.replace(item, points_min=300, points_max=300, missing=())
 
-    _with_item(monkeypatch, katagiri, original, huge)
+    monkeypatch.setattr(katagiri, "laboratory_item", huge)
     src = write_csv(tmp_path / "in.csv", [{**BASE, "crp_mg_dl": "0.1"}])
     with pytest.raises(ValueError, match=r"looked up|summed by lookup"):
         run_batch(src, tmp_path / "out.csv", quiet=True)
