@@ -137,31 +137,19 @@ def _spliced(column: pa.Array, rows: npt.NDArray[np.int64], new: pa.Array) -> pa
 
 
 def neutralise(column: pa.Array) -> pa.Array:
-    """Prefix ``'`` to text cells a spreadsheet would run as a formula (see module doc).
-
-    Counted with NumPy: the first byte of every cell, then, only if some cell starts with
-    a risky character, which cells are plain numbers (the batch's own number grammar,
-    spaces and tabs around allowed, ``PLAIN_NUMBER``); only the remaining cells are
-    rewritten.
-    """
-    starts, data = arrays.text_bytes(column)
-    nonempty = np.flatnonzero(starts[1:] > starts[:-1])
-    risky = nonempty[_RISKY_FIRST[data[starts[nonempty]]]]
-    if not risky.size:
-        return column
-    candidates = column.take(arrays.ints(risky))
-    formula = ~plain_numbers(candidates)
-    if not formula.any():
-        return column
-    prefixed = pc.binary_join_element_wise(
-        _text("'"), candidates.filter(arrays.bools(formula)), _text("")
-    )
-    return _patched(column, risky[formula], prefixed)
+    """Prefix ``'`` to text cells a spreadsheet would run as a formula (see module doc)."""
+    return neutralise_all([column])[0]
 
 
 def neutralise_all(columns: Sequence[pa.Array]) -> list[pa.Array]:
-    """``neutralise`` over several columns of one chunk, asking which risky cells are plain
-    numbers in one pass over all of them (the per-column work is then a few NumPy steps)."""
+    """``neutralise`` over several columns of one chunk.
+
+    A column holding none of the risky characters anywhere is left at once (a C-speed
+    search of its bytes); in the others, the first byte of every cell is looked up with
+    NumPy. Then one pass over the risky cells of all the columns asks which are plain
+    numbers (the batch's own number grammar, spaces and tabs around allowed,
+    ``PLAIN_NUMBER``); only the remaining cells are rewritten.
+    """
     risky: list[npt.NDArray[np.int64]] = []
     for column in columns:
         starts, data = arrays.text_bytes(column)
@@ -294,27 +282,27 @@ class CsvWriter:
 
         A column may come dictionary-encoded (text values, integer indices without nulls),
         as the score and model columns do and the input columns validation judged (their
-        distinct cells): each is neutralised through its distinct texts, and the compiled
-        row writer gathers the rows. The other text columns are neutralised together
-        (``neutralise_all``). Every field is quoted where it needs it, by the row writer.
+        distinct cells): it is neutralised through its distinct texts, and the compiled
+        row writer gathers the rows. All the guarded texts of a chunk are neutralised
+        together (``neutralise_all``). Every field is quoted where it needs it, by the row
+        writer.
         """
         if len(text) != len(self.header):
             raise ValueError(f"{len(text)} columns for a header of {len(self.header)}")
         if not text or len(text[0]) == 0:
             return
-        columns: list[native.Texts] = []
-        plain: list[int] = []  # positions of the guarded columns given row by row
-        for i, column in enumerate(text):
-            guard = self.guard and guarded[i]
-            if isinstance(column, pa.DictionaryArray):
-                values = arrow_text(column.dictionary)
-                columns.append(native.Texts(neutralise(values) if guard else values, _rows(column)))
-            else:
-                if guard:
-                    plain.append(i)
-                columns.append(native.Texts(arrow_text(column)))
-        for i, cells in zip(plain, neutralise_all([columns[i].texts for i in plain]), strict=True):
-            columns[i] = native.Texts(cells)
+        encoded = [isinstance(column, pa.DictionaryArray) for column in text]
+        texts = [
+            arrow_text(column.dictionary if coded else column)
+            for column, coded in zip(text, encoded, strict=True)
+        ]
+        guard = [i for i in range(len(text)) if self.guard and guarded[i]]
+        for i, cells in zip(guard, neutralise_all([texts[i] for i in guard]), strict=True):
+            texts[i] = cells
+        columns = [
+            native.Texts(cells, _rows(column) if coded else None)
+            for cells, column, coded in zip(texts, text, encoded, strict=True)
+        ]
         lines = self.rows.lines(columns, len(text[0]))
         for start in range(0, len(lines), _WRITE_BYTES):
             self.handle.write(lines[start : start + _WRITE_BYTES])
