@@ -189,8 +189,9 @@ class ItemLookup:
         self.packed = np.zeros(table.size, dtype=np.int64)  # see ``_COUNTS``
         table.items.append(self)
 
-    def store(self, key: int, item: ItemResult, bits: Mapping[str, int]) -> None:
+    def store(self, key: int, item: ItemResult) -> None:
         """Pack the single-case scorer's answer for ``key``."""
+        bits = self.table.bits
         if not 0 <= item.points_min <= item.points_max <= _COUNTER:
             raise ValueError(f"points {item.points_min}–{item.points_max} cannot be looked up")
         lacks = sum(1 << bits[name] for name in item.missing)
@@ -240,7 +241,7 @@ class StateTable:
             values = {f.name: f.value(p, row, int(states[f.name][row])) for f in self.fields}
             case = PatientCase(**values)
             for item in self.items:
-                item.store(k, item.function(case), self.bits)
+                item.store(k, item.function(case))
             self.known[k] = True
 
 
