@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from i18n import DEFAULT_LANGUAGE, LANGUAGES, TranslatableError, Translator, translator
+from i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, TranslatableError, Translator, translator
 from scoring.batch import arrays, reader
 from scoring.batch.columns import ID_COLUMN, OPTIONAL, REQUIRED
 from scoring.batch.lookups import Scorer
@@ -497,18 +497,12 @@ def _run(args: argparse.Namespace, extra_columns: ExtraColumns | None) -> int:
             language=_.language,
         )
     except MalformedFileError as exc:
-        if args.output == STDOUT:  # rows are streamed there: some may have gone out
-            text = _(
-                "%(file)s: %(reason)s. What was written to standard output is incomplete.",
-                file=args.input,
-                reason=_message(exc, _),
-            )
-        else:
-            text = _(
-                "%(file)s: %(reason)s. Nothing was written.",
-                file=args.input,
-                reason=_message(exc, _),
-            )
+        template = (  # rows are streamed to standard output: some may have gone out
+            N_("%(file)s: %(reason)s. What was written to standard output is incomplete.")
+            if args.output == STDOUT
+            else N_("%(file)s: %(reason)s. Nothing was written.")
+        )
+        text = _(template, file=args.input, reason=_message(exc, _))
         print(f"cli.py score: {text}", file=sys.stderr)
         return 2
     except StopSignalError as exc:
