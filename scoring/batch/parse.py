@@ -167,10 +167,10 @@ class ParsedChunk:
         order = np.argsort(rows, kind="stable")  # a row's reasons stay in order
         rows, texts = rows[order], texts[order]
         starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        ends = np.r_[starts[1:], len(rows)]
         messages = texts[starts]
-        for group in np.flatnonzero(np.diff(np.r_[starts, len(rows)]) > 1):
-            end = starts[group + 1] if group + 1 < len(starts) else len(rows)
-            messages[group] = "; ".join(texts[starts[group] : end])
+        for group in np.flatnonzero(ends - starts > 1):  # rows with more than one reason
+            messages[group] = "; ".join(texts[starts[group] : ends[group]])
         rows = rows[starts]
         old = self.errors[rows]
         more = old != ""
